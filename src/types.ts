@@ -1,0 +1,318 @@
+// The map of the program. Data flows one way:
+//   ingest (bundles, files, lines) → parsers (events) → timeline (merge, windows, clock jumps)
+//   → rules (findings) → verdict → DeviceReport → Report → renderers (text).
+
+/**
+ * A device-local wall-clock time, as written in the log, held as milliseconds
+ * since 1970-01-01T00:00:00 *as if* that wall clock were UTC. Logs carry no
+ * zone, so this is the only honest representation: two WallTimes compare
+ * correctly within one device, and `--tz` turns them into absolute instants
+ * at the edge (render time), never before.
+ */
+export type WallTime = number;
+
+/** The log kinds ldforensics recognises; each has one parser module. */
+export type LogKind =
+  | 'sdclient'
+  | 'vulscan'
+  | 'policysync'
+  | 'localsch'
+  | 'scheduler-tasks'
+  | 'task-status'
+  | 'provisioning';
+
+/** The processes whose runs become activity windows. */
+export type ProcessName = 'sdclient' | 'vulscan' | 'policysync';
+
+export type EventKind =
+  /** A process run's banner ("SDClient starting", "Vulscan.exe version … starting", "Run PolicySync"). */
+  | 'process-start'
+  /** A process run's exit line, with its return code when written. */
+  | 'process-exit'
+  /** The command line a run was started with (task id, policy file). */
+  | 'command-line'
+  /** The package a distribution run is for. */
+  | 'package-name'
+  /** vulscan / policy sync found another task running and stays resident, waiting. */
+  | 'waiting'
+  /** The wait is over: the other task closed. */
+  | 'wait-finished'
+  /** vulscan began the actual scan. */
+  | 'scanning'
+  /** sdclient refused to run: "a task is already in progress" (blocker names who). */
+  | 'busy-refusal'
+  /** The policy sync skipped its scrub because sdclient or vulscan was running. */
+  | 'scrub-skipped'
+  /** sdclient's "processing of package is complete, result <code>". */
+  | 'package-result'
+  /** sdclient's "Sending task status … -retcode=<code>". */
+  | 'task-status-sent'
+  /** The package could not be downloaded or hashed. */
+  | 'download-error'
+  /** The local scheduler registered a task (with start, frequency, random delay). */
+  | 'task-added'
+  /** The local scheduler launched a task. */
+  | 'task-launched'
+  /** A task as listed by `LocalSch.exe /tasks` (LocalSchedulerTasks.log). */
+  | 'task-listed'
+  /** A CP.<id>.RunNow.stat file: the task's last status, at its UTC LastRunTime. */
+  | 'task-status'
+  /** A provisioning template action's result. */
+  | 'action-result'
+  /** The provisioning template stopped. */
+  | 'template-stopped'
+  /** A timestamped entry no pattern recognised: kept, shown, never lost. */
+  | 'message';
+
+/** Typed values a pattern's named groups fill in; which ones an event has depends on its kind. */
+export interface EventFields {
+  process?: ProcessName;
+  /** For busy-refusal, waiting and scrub-skipped: the process in the way. */
+  blocker?: ProcessName;
+  pid?: number;
+  /** A return or result code, as a signed 32-bit integer. */
+  code?: number;
+  version?: string;
+  taskId?: string;
+  packageName?: string;
+  command?: string;
+  /** Scheduler task: first start (wall clock), repeat (seconds), random delay range (seconds). */
+  start?: WallTime;
+  startText?: string;
+  frequencySeconds?: number;
+  delayMinSeconds?: number;
+  delayMaxSeconds?: number;
+  /** Provisioning action. */
+  actionNumber?: number;
+  actionTotal?: number;
+  actionName?: string;
+  actionType?: string;
+  outcome?: 'completed' | 'failed';
+  templateName?: string;
+  /** .stat status number (4 Success, 5 Failed, …) and its name. */
+  status?: number;
+  statusName?: string;
+}
+
+export interface Event extends EventFields {
+  kind: EventKind;
+  source: LogKind;
+  /** Display path of the file, relative to the path given on the command line. */
+  file: string;
+  /** 1-based line number of the entry's first line. */
+  line: number;
+  time: WallTime;
+  /** True where the time is a UTC instant placed on the wall clock (only .stat files). */
+  utc?: boolean;
+  /** The entry's text without its timestamp; continuation lines joined with "\n". */
+  text: string;
+  /** The pattern that recognised it (pattern id), absent for 'message'. */
+  pattern?: string;
+  /** Set where this entry's time jumped against the previous entry of the same file. */
+  clockJump?: ClockJump;
+}
+
+export interface ClockJump {
+  /** Signed milliseconds from the previous entry's time to this one. */
+  deltaMs: number;
+  previousTime: WallTime;
+}
+
+/** A line that could not be placed in any entry. */
+export interface UnparsedLine {
+  file: string;
+  line: number;
+  reason: string;
+  /** The line's text, cut to a printable length. */
+  text: string;
+}
+
+export interface FileReport {
+  /** Display path, relative to the path given on the command line. */
+  path: string;
+  kind: LogKind;
+  encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'windows-1252';
+  lines: number;
+  parsed: number;
+  unparsed: number;
+  /** The first unparsed lines, with their line numbers (the count above is complete). */
+  unparsedLines: UnparsedLine[];
+  warnings: string[];
+  /** True where the parser gave up on the file ("not a <kind> log?"). */
+  gaveUp?: boolean;
+}
+
+/** A file found in a bundle but not read, and why. */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+/** One run of a process: from its first line to its last (or its exit line). */
+export interface Window {
+  id: string;
+  process: ProcessName;
+  file: string;
+  startLine: number;
+  endLine: number;
+  start: WallTime;
+  end: WallTime;
+  /** How the window's end was found. */
+  closedBy: 'exit-line' | 'next-start' | 'gap' | 'end-of-file';
+  exitCode?: number;
+  taskId?: string;
+  packageName?: string;
+  /** vulscan / policy sync: when it began waiting for another task, and when the wait ended. */
+  waitStart?: WallTime;
+  waitEnd?: WallTime;
+  waitingFor?: ProcessName;
+  /** vulscan: when the scan itself began. */
+  scanStart?: WallTime;
+  /** sdclient: it refused because this process was running. */
+  refusedBy?: ProcessName;
+  /** sdclient: the package result code. */
+  resultCode?: number;
+  downloadError?: boolean;
+  /** The events that shaped the window (banner, wait, scan, refusal, result, exit), in file order. */
+  keyEvents: Event[];
+}
+
+/** A provisioning action's outcome, joined with what is known about it. */
+export interface ActionResult {
+  event: Event;
+  number?: number;
+  total?: number;
+  name?: string;
+  type?: string;
+  failed: boolean;
+  code?: number;
+}
+
+export interface Timeline {
+  device: string;
+  /** Every event of every file, merged in time order; within a file, file order. */
+  events: Event[];
+  windows: Window[];
+  actions: ActionResult[];
+  clockJumps: Event[];
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface EvidenceLine {
+  file: string;
+  line: number;
+  /** ISO 8601 wall-clock time (with an offset only under --tz). */
+  time: string;
+  text: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  confidence: Confidence;
+  /** ISO time of the decisive event. */
+  time: string;
+  package: string | null;
+  actionNumber: number | null;
+  message: string;
+  fix: string;
+  evidence: EvidenceLine[];
+}
+
+/** What the HTML swimlanes draw: windows and point marks, with ISO times. */
+export interface ActivityLane {
+  lane: 'sdclient' | 'vulscan' | 'policysync' | 'scheduler' | 'provisioning';
+  items: ActivityItem[];
+}
+
+export interface ActivityItem {
+  start: string;
+  end: string;
+  /** For vulscan and policy sync: where waiting ends and scanning begins. */
+  phases?: { phase: 'waiting' | 'scanning' | 'running'; start: string; end: string }[];
+  label: string;
+  failed?: boolean;
+  file: string;
+  line: number;
+}
+
+export interface DeviceReport {
+  device: string;
+  verdict: string;
+  findings: Finding[];
+  files: FileReport[];
+  skipped: SkippedFile[];
+  /** The failed action's package and number (the verdict's), where known. */
+  failedPackage: string | null;
+  failedAction: number | null;
+  failureTime: string | null;
+  /** For unexplained failures: the lines around the failure. */
+  context: EvidenceLine[];
+  activity: ActivityLane[];
+  /** Errors that stopped this device's analysis (never the fleet's). */
+  errors: string[];
+}
+
+export interface Summary {
+  devices: number;
+  verdicts: Record<string, number>;
+  /** For the race rules: the packages hit and how often. */
+  racePackages: Record<string, number>;
+  unparsedLines: number;
+}
+
+export interface Report {
+  schema: 'ldforensics.diagnosis/1';
+  devices: DeviceReport[];
+  summary: Summary;
+}
+
+// ---- Rules (shaped after ESLint's: metadata beside logic, the engine turns reports into findings) ----
+
+export interface RuleMeta {
+  /** The file name, the test name and the docs anchor. */
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  /** What the admin should change, in the admin's terms. */
+  fix: string;
+  references: string[];
+  falsePositives: string[];
+  /** Message templates by id; `{name}` is filled from a report's data. */
+  messages: Record<string, string>;
+}
+
+export interface RuleReport {
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** The chain of events that proves the finding, in the order a reader should follow it. */
+  evidence: Event[];
+  confidence: Confidence;
+  /** The decisive event's time. */
+  time: WallTime;
+  /** The failed action this finding explains, where there is one. */
+  action?: ActionResult;
+  packageName?: string;
+  /** A fix text specific to this finding (names the package and action); defaults to meta.fix. */
+  fix?: string;
+}
+
+export interface RuleContext {
+  timeline: Timeline;
+  report(report: RuleReport): void;
+}
+
+export interface RuleHandlers {
+  /** Called for each event of the merged timeline, in order. */
+  event?(event: Event): void;
+  /** Called once after the last event. */
+  end?(): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  create(context: RuleContext): RuleHandlers;
+}
