@@ -168,8 +168,8 @@ export interface Window {
   waitingFor?: ProcessName;
   /** vulscan: when the scan itself began. */
   scanStart?: WallTime;
-  /** sdclient: it refused because this process was running. */
-  refusedBy?: ProcessName;
+  /** sdclient: it refused to run ("a task is already in progress") because this process was running. */
+  refusedBy?: ProcessName | 'unknown';
   /** sdclient: the package result code. */
   resultCode?: number;
   downloadError?: boolean;
@@ -195,6 +195,8 @@ export interface Timeline {
   windows: Window[];
   actions: ActionResult[];
   clockJumps: Event[];
+  /** How the timeline was put together where the reader should know (UTC anchoring). */
+  notes: string[];
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -253,6 +255,8 @@ export interface DeviceReport {
   activity: ActivityLane[];
   /** Errors that stopped this device's analysis (never the fleet's). */
   errors: string[];
+  /** How the timeline was put together where the reader should know (e.g. UTC anchoring). */
+  notes: string[];
 }
 
 export interface Summary {
@@ -295,6 +299,8 @@ export interface RuleReport {
   time: WallTime;
   /** The failed action this finding explains, where there is one. */
   action?: ActionResult;
+  /** The failed sdclient run this finding explains, where there is one. */
+  run?: Window;
   packageName?: string;
   /** A fix text specific to this finding (names the package and action); defaults to meta.fix. */
   fix?: string;
@@ -315,4 +321,54 @@ export interface RuleHandlers {
 export interface Rule {
   meta: RuleMeta;
   create(context: RuleContext): RuleHandlers;
+}
+
+// ---- The `timeline` command's model ----
+
+/** One event as the timeline command shows it: times as ISO text, fields flattened. */
+export interface TimelineEntry {
+  time: string;
+  file: string;
+  line: number;
+  source: LogKind;
+  kind: EventKind;
+  text: string;
+  /** The typed fields the patterns filled in (code, blocker, taskId, …), times as ISO text. */
+  fields: Record<string, string | number>;
+  /** Set where the clock jumped just before this entry: the signed jump in seconds. */
+  clockJumpSeconds?: number;
+}
+
+export interface WindowSummary {
+  id: string;
+  process: ProcessName;
+  file: string;
+  startLine: number;
+  endLine: number;
+  start: string;
+  end: string;
+  closedBy: Window['closedBy'];
+  taskId?: string;
+  packageName?: string;
+  exitCode?: number;
+  resultCode?: number;
+  refusedBy?: string;
+  waitStart?: string;
+  scanStart?: string;
+}
+
+export interface DeviceTimeline {
+  device: string;
+  entries: TimelineEntry[];
+  windows: WindowSummary[];
+  files: FileReport[];
+  skipped: SkippedFile[];
+  notes: string[];
+  errors: string[];
+}
+
+export interface TimelineReport {
+  schema: 'ldforensics.timeline/1';
+  devices: DeviceTimeline[];
+  totals: { devices: number; files: number; lines: number; parsed: number; unparsed: number };
 }

@@ -1,0 +1,130 @@
+// commander wiring only: options → run() → renderer → exit code. Exit codes (ESLint's):
+// 0 nothing failed, 1 a device failed or has an error finding, 2 usage error or nothing
+// readable. The report goes to stdout (or --output), errors to stderr.
+import { writeFileSync, createWriteStream } from 'node:fs';
+import { Command, Option } from 'commander';
+import { InputError, UsageError } from './errors.js';
+import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
+import { renderRules } from './render/rules-list.js';
+import { renderTimelineJson, renderTimelineText } from './render/timeline-text.js';
+import { buildReport } from './report.js';
+import { diagnoseDevices, hasFailures, nothingReadable, timelines } from './run.js';
+import type { DeviceReport } from './types.js';
+
+const EXIT_OK = 0;
+const EXIT_FAILURES = 1;
+const EXIT_USAGE = 2;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function colorWanted(toFile: boolean): boolean {
+  return !toFile && process.stdout.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
+}
+
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[] }
+interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
+
+async function writeOut(text: string, output: string | undefined): Promise<void> {
+  if (output) writeFileSync(output, text);
+  else await new Promise<void>((resolve) => { process.stdout.write(text, () => resolve()); });
+}
+
+async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<number> {
+  if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
+  const renderer: Renderer = renderers[flags.format];
+  const options: RenderOptions = { color: colorWanted(flags.output !== undefined), width: process.stdout.columns ?? 100 };
+  const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}) };
+  const devices: DeviceReport[] = [];
+  if (renderer.device && renderer.end) {
+    // Streaming formats write each device as it is finished: a fleet run shows progress and holds little.
+    const sink = flags.output ? createWriteStream(flags.output) : process.stdout;
+    for await (const device of diagnoseDevices(common)) {
+      // The summary needs verdicts and counts, not the swimlanes: keep the fleet's memory small.
+      devices.push({ ...device, activity: [] });
+      sink.write(renderer.device(device, options));
+    }
+    const report = buildReport(devices);
+    sink.write(renderer.end(report.summary, options));
+    if (sink !== process.stdout) await new Promise<void>((resolve) => { sink.end(() => resolve()); });
+  } else {
+    for await (const device of diagnoseDevices(common)) devices.push(device);
+    await writeOut(renderer.render(buildReport(devices), options), flags.output);
+  }
+  if (nothingReadable(devices)) {
+    process.stderr.write(`ldforensics: nothing readable found in ${paths.join(', ')}\n`);
+    return EXIT_USAGE;
+  }
+  return hasFailures(buildReport(devices)) ? EXIT_FAILURES : EXIT_OK;
+}
+
+async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<number> {
+  if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format: the timeline is shown as text or json, not "${flags.format}"`);
+  const report = await timelines({
+    paths, patternFiles: flags.patterns, devices: flags.device,
+    ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.since ? { since: flags.since } : {}), ...(flags.until ? { until: flags.until } : {}),
+  });
+  await writeOut(flags.format === 'json' ? renderTimelineJson(report) : renderTimelineText(report), undefined);
+  return nothingReadable(report.devices) ? EXIT_USAGE : EXIT_OK;
+}
+
+function program(setExit: (code: number) => void): Command {
+  const cli = new Command('ldforensics')
+    .description('Find why LANDesk / Ivanti EPM OS provisioning failed, from the devices\' gathered logs.')
+    .version('0.1.0')
+    .option('--rules', 'list the detection rules and exit')
+    .showHelpAfterError()
+    .exitOverride();
+  cli.action(async (flags: { rules?: boolean }) => {
+    if (flags.rules) {
+      await writeOut(renderRules('text'), undefined);
+      return;
+    }
+    cli.help();
+  });
+  const tz = new Option('--tz <zone>', 'the devices\' time zone (e.g. Europe/Paris): times get offsets, .stat UTC times are placed');
+  const patterns = new Option('--patterns <file>', 'an extra pattern pack (JSON) tried before the built-in one; repeatable').argParser(collect).default([]);
+  const device = new Option('--device <name>', 'only this device; repeatable').argParser(collect).default([]);
+  cli.command('diagnose')
+    .description('say why each device failed, with the evidence and the fix')
+    .argument('<path...>', 'folders of device bundles, bundle folders, .zip bundles or log files')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(tz).addOption(patterns).addOption(device)
+    .action(async (paths: string[], flags: DiagnoseFlags) => { setExit(await diagnoseCommand(paths, flags)); });
+  cli.command('timeline')
+    .description('show each device\'s merged timeline of every log')
+    .argument('<path...>', 'folders of device bundles, bundle folders, .zip bundles or log files')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--since <time>', 'only entries at or after this wall-clock time (e.g. "2026-03-09 10:00")')
+    .option('--until <time>', 'only entries at or before this wall-clock time')
+    .addOption(new Option('--tz <zone>', tz.description)).addOption(new Option('--patterns <file>', patterns.description).argParser(collect).default([]))
+    .addOption(new Option('--device <name>', device.description).argParser(collect).default([]))
+    .action(async (paths: string[], flags: TimelineFlags) => { setExit(await timelineCommand(paths, flags)); });
+  cli.command('rules')
+    .description('list the detection rules with their descriptions and fixes')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (flags: { format: 'text' | 'json' }) => { await writeOut(renderRules(flags.format), undefined); });
+  return cli;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit (bin/ does). */
+export async function main(argv: string[]): Promise<number> {
+  let code = EXIT_OK;
+  const cli = program((c) => { code = c; });
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError) {
+      process.stderr.write(`ldforensics: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);
+      return EXIT_USAGE;
+    }
+    // commander's own exits (help, version, bad option) carry their exit code.
+    if (typeof error === 'object' && error !== null && 'exitCode' in error && typeof error.exitCode === 'number' && 'code' in error && String(error.code).startsWith('commander.')) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    throw error;
+  }
+}

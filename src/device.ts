@@ -1,0 +1,122 @@
+// One device bundle → its parsed files and timeline. Each file is streamed through its
+// parser; a file whose name says nothing is sniffed from its first lines; a file that cannot
+// be read becomes a warning on that file, never an error that stops the device or the fleet.
+import type { Bundle, SourceFile } from './ingest/source.js';
+import { readLines, type Line } from './ingest/lines.js';
+import { logKindFromFileName } from './ingest/names.js';
+import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
+import type { PatternSet } from './parsers/patterns.js';
+import { buildTimeline, type FileEvents } from './timeline/index.js';
+import type { FileReport, LogKind, SkippedFile, Timeline } from './types.js';
+
+export interface LoadOptions {
+  patterns: PatternSet;
+  /** The devices' zone (--tz). */
+  zone?: string;
+}
+
+export interface LoadedDevice {
+  device: string;
+  timeline: Timeline;
+  files: FileReport[];
+  skipped: SkippedFile[];
+  errors: string[];
+}
+
+/** Yields the lines, and stops (recording why) where reading fails: what was read still counts. */
+async function* untilReadError(lines: AsyncIterable<Line>, failures: string[]): AsyncGenerator<Line> {
+  try {
+    yield* lines;
+  } catch (error) {
+    failures.push(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Takes the first lines of an iterator for a sniff, and gives back an iterable of all of them. */
+async function peek(lines: AsyncIterable<Line>, count: number): Promise<{ head: Line[]; all: AsyncIterable<Line>; close: () => Promise<void> }> {
+  const iterator = lines[Symbol.asyncIterator]();
+  const head: Line[] = [];
+  let done = false;
+  while (head.length < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head.push(next.value);
+  }
+  async function* all(): AsyncGenerator<Line> {
+    yield* head;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head, all: all(), close: async () => { await iterator.return?.(); } };
+}
+
+interface ParsedSource {
+  events: FileEvents;
+  report: FileReport;
+}
+
+async function parseSource(source: SourceFile, options: LoadOptions): Promise<ParsedSource | SkippedFile> {
+  let stream;
+  try {
+    stream = await source.open();
+  } catch (error) {
+    return { path: source.path, reason: `cannot be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const reader = readLines(stream);
+  const failures: string[] = [];
+  const lines = untilReadError(reader.lines, failures);
+  let kind: LogKind | null = logKindFromFileName(source.name);
+  let input: AsyncIterable<Line> = lines;
+  if (kind === null) {
+    const peeked = await peek(lines, SNIFF_LINES);
+    kind = sniffKind(peeked.head.map((l) => l.text), options.patterns);
+    if (kind === null) {
+      await peeked.close();
+      stream.destroy();
+      return { path: source.path, reason: 'not a known log name, and its first lines look like no EPM log' };
+    }
+    input = peeked.all;
+  }
+  const parser = parsers[kind];
+  const { events, stats } = await parser.parse(input, { file: source.path, fileName: source.name, patterns: options.patterns });
+  const warnings = [...stats.warnings];
+  for (const failure of failures) warnings.push(`${source.path}: reading stopped after line ${stats.lines}: ${failure}`);
+  if (logKindFromFileName(source.name) === null) warnings.unshift(`${source.path}: name not known; read as a ${parser.label} log from its first lines`);
+  const report: FileReport = {
+    path: source.path,
+    kind,
+    encoding: reader.encoding(),
+    lines: stats.lines,
+    parsed: stats.parsed,
+    unparsed: stats.unparsed,
+    unparsedLines: stats.unparsedLines,
+    warnings,
+  };
+  if (stats.gaveUp) report.gaveUp = true;
+  return { events: { file: source.path, fileName: source.name, kind, events }, report };
+}
+
+/** Reads and parses every file of a bundle, then builds the device's timeline. */
+export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<LoadedDevice> {
+  const files: FileReport[] = [];
+  const parsed: FileEvents[] = [];
+  const skipped: SkippedFile[] = [...bundle.skipped];
+  for (const source of bundle.files) {
+    const result = await parseSource(source, options);
+    if ('reason' in result) {
+      skipped.push(result);
+      continue;
+    }
+    files.push(result.report);
+    parsed.push(result.events);
+  }
+  const timeline = buildTimeline(bundle.name, parsed, options.zone ? { zone: options.zone } : {});
+  return { device: bundle.name, timeline, files, skipped, errors: [...bundle.errors] };
+}

@@ -1,0 +1,337 @@
+// Finds the device bundles in what was given on the command line.
+//
+// Each command-line path is one of:
+//   - a .zip: one device (named after the zip, without ".zip");
+//   - a log file: loose files form one device per parent folder, named after that folder;
+//   - a folder, which is either one device or a folder of devices, decided from its
+//     direct children only, in this order:
+//       1. it has a child folder with a known EPM layout name (ProgramData, LANDesk,
+//          LDClient, Log, Data, vulScan, Policies, ldprovisioning, Program Files (x86)):
+//          one device (the logs were copied with their Windows folders);
+//       2. it has a child .zip, or a child folder that itself holds a recognised log or a
+//          layout folder: a folder of devices;
+//       3. it holds a recognised log file directly: one device (a flat gathered folder);
+//       4. it has child folders: a folder of devices;
+//       5. otherwise (empty, or only unrecognised files): one device, so the run can
+//          say it found no logs instead of saying nothing.
+//     In a folder of devices, every child folder and every child .zip is a device;
+//     recognised log files lying loose at that level form one more device named after
+//     the folder; other loose files are ignored. There is no deeper search: to read
+//     samples/good/*, give samples/good.
+// Rule 2 comes before 3 so that a stray log dropped next to a fleet's zips
+// does not swallow the zips into one device.
+//
+// Inside a device, every file at any depth is a SourceFile; the parsers
+// decide what each is. The tree is never left: symbolic links are followed
+// only to files inside the bundle, never to folders (no cycles), and links
+// between bundles at the folder-of-devices level are not followed at all.
+
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import type { SkippedFile } from '../types.js';
+import { logKindFromFileName } from './names.js';
+import { isOsMetadata, isZipName, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
+import { openZipBundle, type ZipLimits } from './zip.js';
+
+export type { Bundle, SourceFile } from './source.js';
+
+/** Folder names of the EPM client's on-disk layout (lower case); a folder holding one is a device's copy. */
+export const LAYOUT_FOLDERS: ReadonlySet<string> = new Set([
+  'programdata',
+  'landesk',
+  'ldclient',
+  'log',
+  'data',
+  'vulscan',
+  'policies',
+  'ldprovisioning',
+  'program files (x86)',
+]);
+
+/** A device's files are not searched deeper than this many folders: real layouts are 5 deep. */
+export const MAX_FOLDER_DEPTH = 32;
+
+export interface FindBundlesOptions {
+  /** Size limits for zip entries (default DEFAULT_ZIP_LIMITS). */
+  zipLimits?: ZipLimits;
+}
+
+/** A bundle found but not yet read: planning all of them first lets them be yielded sorted. */
+interface Plan {
+  name: string;
+  /** Display path of what the bundle comes from; orders same-named bundles and drops duplicates. */
+  key: string;
+  open(): Promise<Bundle>;
+}
+
+const byName = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Yields one Bundle per device in `paths`, sorted by name (numeric-aware, so
+ * PC-9 comes before PC-10). Bundles are read one at a time, as they are
+ * yielded; the caller closes each one. Throws InputError, before yielding
+ * anything, when a path does not exist. Any other trouble (an unreadable
+ * folder, a damaged zip) becomes an error of the bundle concerned.
+ */
+export async function* findBundles(paths: string[], options: FindBundlesOptions = {}): AsyncGenerator<Bundle> {
+  const plans = await planBundles(paths, options);
+  for (const plan of plans) yield await plan.open();
+}
+
+async function planBundles(paths: string[], options: FindBundlesOptions): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  // Loose log files, grouped by their folder: one device per folder.
+  const looseByFolder = new Map<string, string[]>();
+  for (const given of paths) {
+    const absolute = path.resolve(given);
+    const stats = await statGiven(given, absolute);
+    // Display paths start at the given path's parent, so they begin with its own name.
+    const base = path.dirname(absolute);
+    if (stats.isDirectory()) {
+      plans.push(...(await planFolder(absolute, base, options)));
+    } else if (stats.isFile() && isZipName(absolute)) {
+      plans.push(zipPlan(absolute, base, options));
+    } else if (stats.isFile()) {
+      const group = looseByFolder.get(base) ?? [];
+      if (!group.includes(absolute)) group.push(absolute);
+      looseByFolder.set(base, group);
+    } else {
+      throw new InputError(`not a file or folder: ${given}`, 'give device folders, .zip files, a folder of them, or log files');
+    }
+  }
+  for (const [folder, files] of looseByFolder) {
+    plans.push(filesPlan(path.basename(folder) || folder, folder, folder, files));
+  }
+
+  // The same path given twice is read once.
+  const unique = new Map<string, Plan>();
+  for (const plan of plans) if (!unique.has(plan.key)) unique.set(plan.key, plan);
+  return [...unique.values()].sort((a, b) => byName.compare(a.name, b.name) || compareText(a.name, b.name) || compareText(a.key, b.key));
+}
+
+async function statGiven(given: string, absolute: string): Promise<Stats> {
+  try {
+    // stat, not lstat: a link the user named on the command line is followed.
+    return await fs.stat(absolute);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new InputError(`no such file or folder: ${given}`, 'check the path; give device folders, .zip files, a folder of them, or log files');
+    }
+    throw new InputError(`cannot read ${given}: ${reasonOf(error)}`);
+  }
+}
+
+async function planFolder(folder: string, base: string, options: FindBundlesOptions): Promise<Plan[]> {
+  const name = path.basename(folder) || folder;
+  const display = toDisplay(base, folder);
+  let children: Dirent[];
+  try {
+    children = await fs.readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    return [errorPlan(name, display, `cannot read folder ${display}: ${reasonOf(error)}`)];
+  }
+  if ((await classifyFolder(folder, children)) === 'device') return [folderPlan(name, folder, base)];
+
+  const plans: Plan[] = [];
+  const looseLogs: string[] = [];
+  for (const child of children) {
+    // Dot folders (.git, .vscode) and OS metadata are never devices.
+    if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
+    const full = path.join(folder, child.name);
+    if (child.isDirectory()) plans.push(folderPlan(child.name, full, base));
+    else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
+    else if (child.isFile() && logKindFromFileName(child.name) !== null) looseLogs.push(full);
+  }
+  if (looseLogs.length > 0) plans.push(filesPlan(name, folder, base, looseLogs));
+  return plans;
+}
+
+/** Applies the rules of the header to a folder's direct children. */
+async function classifyFolder(folder: string, children: Dirent[]): Promise<'device' | 'devices'> {
+  const subfolders = children.filter((c) => c.isDirectory() && !c.name.startsWith('.') && !isOsMetadata(c.name));
+  if (subfolders.some((c) => LAYOUT_FOLDERS.has(c.name.toLowerCase()))) return 'device';
+  if (children.some((c) => c.isFile() && isZipName(c.name))) return 'devices';
+  for (const sub of subfolders) {
+    if (await looksLikeDevice(path.join(folder, sub.name))) return 'devices';
+  }
+  if (children.some((c) => c.isFile() && logKindFromFileName(c.name) !== null)) return 'device';
+  return subfolders.length > 0 ? 'devices' : 'device';
+}
+
+/** A folder holding a recognised log or a layout folder directly; an unreadable one does not. */
+async function looksLikeDevice(folder: string): Promise<boolean> {
+  try {
+    const children = await fs.readdir(folder, { withFileTypes: true });
+    return children.some((c) =>
+      c.isDirectory() ? LAYOUT_FOLDERS.has(c.name.toLowerCase()) : c.isFile() && logKindFromFileName(c.name) !== null,
+    );
+  } catch {
+    return false; // it will still be listed as a device, and its read error reported there
+  }
+}
+
+function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Plan {
+  const fileName = path.basename(zipPath);
+  const name = fileName.slice(0, -'.zip'.length) || fileName;
+  const displayPath = toDisplay(base, zipPath);
+  return {
+    name,
+    key: `zip:${displayPath}`,
+    open: () => openZipBundle(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}) }),
+  };
+}
+
+function errorPlan(name: string, display: string, message: string): Plan {
+  return { name, key: `error:${display}`, open: async () => emptyBundle(name, [message]) };
+}
+
+function emptyBundle(name: string, errors: string[]): Bundle {
+  return { name, files: [], skipped: [], errors, close: async () => {} };
+}
+
+/** A device given as explicit files (or the loose logs of a folder of devices). */
+function filesPlan(name: string, folder: string, base: string, files: string[]): Plan {
+  return {
+    name,
+    key: `files:${toDisplay(base, folder)}:${files.join('\0')}`,
+    open: async () => {
+      const collector = new Collector(name);
+      for (const file of files) await collector.addFile(file, toDisplay(base, file));
+      return collector.bundle();
+    },
+  };
+}
+
+function folderPlan(name: string, folder: string, base: string): Plan {
+  return { name, key: `folder:${toDisplay(base, folder)}`, open: () => walkFolder(name, folder, base) };
+}
+
+/** Every file under `root`, at any depth, as one bundle. */
+async function walkFolder(name: string, root: string, base: string): Promise<Bundle> {
+  const collector = new Collector(name);
+  let rootReal: string;
+  try {
+    rootReal = await fs.realpath(root);
+  } catch (error) {
+    return emptyBundle(name, [`cannot read folder ${toDisplay(base, root)}: ${reasonOf(error)}`]);
+  }
+  const pending: { folder: string; depth: number }[] = [{ folder: root, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    let children: Dirent[];
+    try {
+      children = await fs.readdir(next.folder, { withFileTypes: true });
+    } catch (error) {
+      collector.errors.push(`cannot read folder ${toDisplay(base, next.folder)}: ${reasonOf(error)}`);
+      continue;
+    }
+    for (const child of children) {
+      if (isOsMetadata(child.name)) continue;
+      const full = path.join(next.folder, child.name);
+      const display = toDisplay(base, full);
+      if (child.isDirectory()) {
+        if (next.depth + 1 > MAX_FOLDER_DEPTH) collector.skip(display, `more than ${MAX_FOLDER_DEPTH} folders deep; not read`);
+        else pending.push({ folder: full, depth: next.depth + 1 });
+      } else if (child.isSymbolicLink()) {
+        await collector.addLink(full, display, rootReal);
+      } else if (child.isFile()) {
+        await collector.addFile(full, display);
+      } else {
+        collector.skip(display, 'not a regular file');
+      }
+    }
+  }
+  return collector.bundle();
+}
+
+/** Gathers one bundle's files, skips and errors. */
+class Collector {
+  readonly files: SourceFile[] = [];
+  readonly skipped: SkippedFile[] = [];
+  readonly errors: string[] = [];
+
+  constructor(private readonly name: string) {}
+
+  skip(display: string, reason: string): void {
+    this.skipped.push({ path: display, reason });
+  }
+
+  /** Adds a regular file; `absolute` is what is opened, `display` what is shown. */
+  async addFile(absolute: string, display: string): Promise<void> {
+    let size: number;
+    try {
+      size = (await fs.stat(absolute)).size;
+    } catch (error) {
+      this.errors.push(`cannot read ${display}: ${reasonOf(error)}`);
+      return;
+    }
+    const fileName = path.basename(display);
+    if (isZipName(fileName)) {
+      this.skip(display, NESTED_ZIP_REASON);
+      return;
+    }
+    this.files.push({ bundle: this.name, path: display, name: fileName, size, open: () => openFile(absolute) });
+  }
+
+  /** Adds what a symbolic link points to, when that is a file inside the bundle. */
+  async addLink(link: string, display: string, rootReal: string): Promise<void> {
+    let target: string;
+    try {
+      target = await fs.realpath(link);
+    } catch {
+      this.skip(display, 'broken symbolic link');
+      return;
+    }
+    if (target !== rootReal && !target.startsWith(rootReal + path.sep)) {
+      this.skip(display, 'symbolic link leading outside the bundle; not followed');
+      return;
+    }
+    let isFile: boolean;
+    try {
+      isFile = (await fs.stat(target)).isFile();
+    } catch (error) {
+      this.errors.push(`cannot read ${display}: ${reasonOf(error)}`);
+      return;
+    }
+    if (!isFile) {
+      this.skip(display, 'symbolic link to a folder or special file; not followed');
+      return;
+    }
+    // Open the resolved target, so a link swapped after this check cannot lead elsewhere.
+    await this.addFile(target, display);
+  }
+
+  bundle(): Bundle {
+    this.files.sort((a, b) => compareText(a.path, b.path));
+    return { name: this.name, files: this.files, skipped: this.skipped, errors: this.errors, close: async () => {} };
+  }
+}
+
+async function openFile(absolute: string): Promise<Readable> {
+  // Opening first makes a missing or locked file reject here, with its path, not later mid-parse.
+  const handle = await fs.open(absolute, 'r');
+  return handle.createReadStream();
+}
+
+/** A path as shown to the user: relative to `base`, forward slashes on every platform. */
+function toDisplay(base: string, absolute: string): string {
+  return path.relative(base, absolute).split(path.sep).join('/');
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  return undefined;
+}
+
+function reasonOf(error: unknown): string {
+  const code = errorCode(error);
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code !== undefined) return code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

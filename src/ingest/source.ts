@@ -1,0 +1,54 @@
+// The shapes the ingest layer hands to the rest of the program: a bundle is
+// one device's logs, wherever they came from (a folder, a zip, loose files),
+// and a source file is something that can be opened as a byte stream. The
+// parsers never learn whether a file came from disk or from a zip.
+
+import type { Readable } from 'node:stream';
+import type { SkippedFile } from '../types.js';
+
+export interface SourceFile {
+  /** The device bundle's name. */
+  bundle: string;
+  /**
+   * Display path: relative to the parent of the path given on the command
+   * line, with forward slashes ("LAB-0101/ProgramData/LANDesk/Log/sdclient.log",
+   * "LAB-0104.zip/sdclient.log"). This is what errors and evidence show.
+   */
+  path: string;
+  /** Base name, which decides the log kind (see names.ts). */
+  name: string;
+  /** Bytes, as stored on disk or declared by the zip (uncompressed). */
+  size: number;
+  /** A fresh stream of the file's bytes; I/O errors reject here or fail the stream. */
+  open(): Promise<Readable>;
+}
+
+export interface Bundle {
+  /** The device: a folder's name, or a zip's name without ".zip". */
+  name: string;
+  /** Every file of the bundle, at any depth, sorted by path. */
+  files: SourceFile[];
+  /** Files seen but refused, each with the reason (escaping zip entries, encrypted entries, zip bombs, links out of the tree). */
+  skipped: SkippedFile[];
+  /** Problems that kept part or all of the bundle from being read (an unreadable folder, a damaged zip). */
+  errors: string[];
+  /** Releases what the bundle holds open (a zip's file handle). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+// Files that operating systems and archivers add next to real content; they
+// are never logs and listing them as skipped would only be noise.
+const OS_METADATA = new Set(['__macosx', '.ds_store', 'thumbs.db', 'desktop.ini']);
+
+/** True for a path segment that is OS or archiver metadata (macOS resource forks, Finder and Explorer files). */
+export function isOsMetadata(segment: string): boolean {
+  return OS_METADATA.has(segment.toLowerCase()) || segment.startsWith('._');
+}
+
+/** True for a file name ending in .zip (any case). */
+export function isZipName(name: string): boolean {
+  return name.toLowerCase().endsWith('.zip');
+}
+
+/** Why a .zip found inside a bundle is listed as skipped rather than read. */
+export const NESTED_ZIP_REASON = 'a .zip inside a device bundle is not opened; give it on the command line to read it';

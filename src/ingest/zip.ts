@@ -1,0 +1,216 @@
+// Reads a .zip device bundle in place: entries are streamed straight out of
+// the archive and nothing is ever written to disk, so there is no
+// destination folder, nothing to clean up, and no way for an entry named
+// "../../Windows/evil.dll" to land anywhere.
+//
+// Zips come from the field, made by gathering scripts on broken machines, so
+// one bad entry must not cost the others: names are decoded and checked here
+// (yauzl's own check would fail the whole archive), and each refused entry is
+// listed as skipped with the zip and the entry named. A zip that cannot be
+// opened at all becomes a bundle with an error, never an exception, so one
+// damaged bundle never stops a fleet run.
+
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { SkippedFile } from '../types.js';
+import { isOsMetadata, isZipName, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
+
+/** An entry declaring more than this uncompressed is refused: no device log is half a gigabyte. */
+export const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
+/** Text logs deflate around 10:1, rarely past 50:1; past 200:1 an entry is padding or a bomb. */
+export const MAX_COMPRESSION_RATIO = 200;
+/** The ratio is only held against entries bigger than this: small, highly repetitive logs are common and harmless. */
+export const RATIO_CHECK_ABOVE_BYTES = 10 * 1024 * 1024;
+
+export interface ZipLimits {
+  maxEntryBytes: number;
+  maxCompressionRatio: number;
+  ratioCheckAboveBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntryBytes: MAX_ENTRY_BYTES,
+  maxCompressionRatio: MAX_COMPRESSION_RATIO,
+  ratioCheckAboveBytes: RATIO_CHECK_ABOVE_BYTES,
+};
+
+export interface ZipBundleOptions {
+  /** The bundle (device) name. */
+  name: string;
+  /** The zip's display path; entries display as `<displayPath>/<entry path>`. */
+  displayPath: string;
+  limits?: ZipLimits;
+}
+
+/**
+ * Checks an entry name (already decoded, backslashes as in the archive) and
+ * returns its clean relative path, or the reason it is refused. Backslashes
+ * count as separators because Windows zippers write them.
+ */
+export function checkEntryName(name: string): { path: string } | { refused: string } {
+  if (name.includes('\0')) return { refused: 'its name contains a NUL character' };
+  const slashed = name.replace(/\\/g, '/');
+  if (slashed.startsWith('/')) return { refused: 'its path is absolute' };
+  if (/^[a-zA-Z]:/.test(slashed)) return { refused: 'its path starts with a drive letter' };
+  const segments = slashed.split('/');
+  if (segments.includes('..')) return { refused: 'its path leaves the bundle (a ".." segment)' };
+  const clean = segments.filter((s) => s !== '' && s !== '.').join('/');
+  if (clean === '') return { refused: 'its name is empty' };
+  return { path: clean };
+}
+
+/** The reason an entry's declared sizes are refused, or null when they are in proportion. */
+export function checkEntrySize(uncompressed: number, compressed: number, limits: ZipLimits = DEFAULT_ZIP_LIMITS): string | null {
+  if (uncompressed > limits.maxEntryBytes) {
+    return `it declares ${uncompressed} bytes uncompressed, over the ${limits.maxEntryBytes}-byte limit`;
+  }
+  if (uncompressed > limits.ratioCheckAboveBytes && uncompressed > compressed * limits.maxCompressionRatio) {
+    const ratio = compressed === 0 ? 'an unbounded' : `a ${Math.round(uncompressed / compressed)}:1`;
+    return `it would expand ${compressed} bytes to ${uncompressed} (${ratio} ratio, over ${limits.maxCompressionRatio}:1): a zip bomb?`;
+  }
+  return null;
+}
+
+// Unix file type bits, in the high half of the external attributes when the entry was made on Unix.
+const MADE_BY_UNIX = 3;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+
+function unixFileType(entry: Entry): number | null {
+  if (entry.versionMadeBy >> 8 !== MADE_BY_UNIX) return null;
+  const type = (entry.externalFileAttributes >>> 16) & S_IFMT;
+  return type === 0 ? null : type;
+}
+
+/** Opens a zip as one device bundle. Never rejects: a damaged zip comes back as a bundle with an error. */
+export async function openZipBundle(zipPath: string, options: ZipBundleOptions): Promise<Bundle> {
+  const { name, displayPath } = options;
+  const limits = options.limits ?? DEFAULT_ZIP_LIMITS;
+  let zip: ZipFile;
+  try {
+    zip = await openZip(zipPath);
+  } catch (error) {
+    return {
+      name,
+      files: [],
+      skipped: [],
+      errors: [`${displayPath}: cannot be read as a zip (${messageOf(error)}); is it a complete .zip file?`],
+      close: async () => {},
+    };
+  }
+
+  const files: SourceFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const errors: string[] = [];
+  const { entries, error } = await listEntries(zip);
+  // Later errors on the archive itself (failing to close the file) have no
+  // one left to tell and must not crash the run; entry streams report their own.
+  zip.on('error', () => {});
+  if (error !== null) {
+    // The central directory is damaged past this point: keep what was listed before it.
+    errors.push(`${displayPath}: the zip's directory is damaged after ${entries.length} entries (${error.message}); the rest of it was not read`);
+  }
+
+  for (const entry of entries) {
+    // yauzl decodes per the spec: UTF-8 when general-purpose bit 11 is set
+    // (or from an Info-ZIP Unicode path field), else CP437. strict = true
+    // leaves backslashes alone so checkEntryName sees the name as stored.
+    const rawName = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+    const refuse = (reason: string, entryPath = rawName): void => {
+      skipped.push({ path: `${displayPath}/${entryPath}`, reason: `entry ${JSON.stringify(rawName)} of ${displayPath} refused: ${reason}` });
+    };
+    const type = unixFileType(entry);
+    if (/[\\/]$/.test(rawName) || type === S_IFDIR) continue; // folders carry no data
+    const checked = checkEntryName(rawName);
+    if ('refused' in checked) {
+      refuse(checked.refused);
+      continue;
+    }
+    const entryPath = checked.path;
+    const baseName = path.posix.basename(entryPath);
+    if (entryPath.split('/').some(isOsMetadata)) continue;
+    if (type !== null && type !== S_IFREG) {
+      refuse('it is not a regular file (a symbolic link or special file), so it is not followed', entryPath);
+      continue;
+    }
+    if (entry.isEncrypted()) {
+      refuse('it is encrypted', entryPath);
+      continue;
+    }
+    if (!entry.canDecodeFileData()) {
+      refuse(`its compression method (${entry.compressionMethod}) is not supported; re-zip it with deflate`, entryPath);
+      continue;
+    }
+    const tooBig = checkEntrySize(entry.uncompressedSize, entry.compressedSize, limits);
+    if (tooBig !== null) {
+      refuse(tooBig, entryPath);
+      continue;
+    }
+    if (isZipName(baseName)) {
+      skipped.push({ path: `${displayPath}/${entryPath}`, reason: NESTED_ZIP_REASON });
+      continue;
+    }
+    files.push({
+      bundle: name,
+      path: `${displayPath}/${entryPath}`,
+      name: baseName,
+      size: entry.uncompressedSize,
+      // validateEntrySizes (on by default) fails this stream if the data
+      // inflates past the declared size, so the size checks above hold.
+      open: () => openEntry(zip, entry),
+    });
+  }
+
+  files.sort((a, b) => compareText(a.path, b.path));
+  return {
+    name,
+    files,
+    skipped,
+    errors,
+    close: async () => {
+      // yauzl's close is idempotent; the handle is released once open entry streams end.
+      zip.close();
+    },
+  };
+}
+
+function openZip(zipPath: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(
+      zipPath,
+      // decodeStrings: false, so a bad name is ours to refuse, entry by entry.
+      // autoClose: false, so the file stays open for entries read later; Bundle.close() closes it.
+      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
+      (error, zip) => (error === null ? resolve(zip) : reject(error)),
+    );
+  });
+}
+
+function listEntries(zip: ZipFile): Promise<{ entries: Entry[]; error: Error | null }> {
+  return new Promise((resolve) => {
+    const entries: Entry[] = [];
+    zip.on('entry', (entry: Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve({ entries, error: null }));
+    zip.once('error', (error: Error) => resolve({ entries, error }));
+    zip.readEntry();
+  });
+}
+
+function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, {}, (error, stream) => (error === null ? resolve(stream) : reject(error)));
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,27 @@
+// What every parser module exports. A parser turns one file's lines into typed events and
+// accounts for every line; it never reads the file itself (the ingest layer streams it).
+import type { Event, LogKind } from '../types.js';
+import type { LineStats, SourceLine } from './entries.js';
+import type { PatternSet } from './patterns.js';
+
+export interface ParseContext {
+  /** Display path of the file, for events and messages. */
+  file: string;
+  /** The file's base name (per-task sdclient logs carry their task id in it). */
+  fileName: string;
+  patterns: PatternSet;
+}
+
+export interface ParseResult {
+  events: Event[];
+  stats: LineStats;
+}
+
+export interface Parser {
+  kind: LogKind;
+  /** A few words for listings and "not a … log?" messages. */
+  label: string;
+  /** A cheap look at a file's first lines, for files whose name is not known: how many look like this kind (0: none). */
+  sniff(firstLines: string[], patterns: PatternSet): number;
+  parse(lines: AsyncIterable<SourceLine>, context: ParseContext): Promise<ParseResult>;
+}

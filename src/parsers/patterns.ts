@@ -1,0 +1,283 @@
+// The pattern pack: message wording as data, after lnav's format files. A pattern names the
+// log kinds it applies to, the event it produces, a regex whose named groups fill typed
+// fields, and real sample lines that a test proves it matches (and no other pattern does).
+// Users add their own pack with --patterns; theirs are tried first, so they can override.
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import type { EventFields, EventKind, LogKind, ProcessName } from '../types.js';
+import { parseCode } from './codes.js';
+import { parseTimestampValue } from './timestamp.js';
+import defaultPackJson from './patterns/default.json' with { type: 'json' };
+
+export interface PatternSpec {
+  id: string;
+  logs: LogKind[];
+  event: EventKind;
+  /** Fixed field values for every match (e.g. which process a start banner is for). */
+  process?: ProcessName;
+  blocker?: ProcessName;
+  regex: string;
+  /** Regex flags; case-insensitive unless said otherwise. */
+  flags?: string;
+  samples: string[];
+  description?: string;
+}
+
+export interface PatternPack {
+  name: string;
+  description?: string;
+  patterns: PatternSpec[];
+}
+
+export interface CompiledPattern {
+  spec: PatternSpec;
+  regex: RegExp;
+  pack: string;
+}
+
+export interface PatternMatch {
+  pattern: CompiledPattern;
+  kind: EventKind;
+  fields: EventFields;
+}
+
+const LOG_KINDS: readonly LogKind[] = ['sdclient', 'vulscan', 'policysync', 'localsch', 'scheduler-tasks', 'task-status', 'provisioning'];
+const EVENT_KINDS: readonly EventKind[] = [
+  'process-start', 'process-exit', 'command-line', 'package-name', 'waiting', 'wait-finished', 'scanning',
+  'busy-refusal', 'scrub-skipped', 'package-result', 'task-status-sent', 'download-error', 'task-added',
+  'task-launched', 'task-listed', 'task-status', 'action-result', 'template-stopped', 'message',
+];
+const PROCESSES: readonly ProcessName[] = ['sdclient', 'vulscan', 'policysync'];
+
+/** Named groups a pattern may use; a trailing number (blocker2) lets alternatives share a field. */
+const GROUPS = new Set([
+  'code', 'hex', 'pid', 'blocker', 'version', 'taskId', 'package', 'command', 'start', 'freq',
+  'delayMin', 'delayMax', 'action', 'total', 'name', 'type', 'outcome', 'template', 'status',
+]);
+
+function includes<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (list as readonly string[]).includes(value);
+}
+
+/** Checks a pack's shape; every problem names the pack and the pattern. */
+export function validatePack(value: unknown, source: string): PatternPack {
+  const fail = (what: string): never => {
+    throw new UsageError(`${source}: ${what}`, 'A pattern pack is JSON: { "name": …, "patterns": [{ "id", "logs", "event", "regex", "samples" }] }; see src/parsers/patterns/default.json.');
+  };
+  if (typeof value !== 'object' || value === null || !('patterns' in value) || !Array.isArray(value.patterns)) {
+    return fail('not a pattern pack (no "patterns" array)');
+  }
+  const name = 'name' in value && typeof value.name === 'string' ? value.name : source;
+  const patterns: PatternSpec[] = [];
+  const ids = new Set<string>();
+  value.patterns.forEach((raw: unknown, index: number) => {
+    const where = `pattern ${index + 1}`;
+    if (typeof raw !== 'object' || raw === null) return fail(`${where} is not an object`);
+    const p: Record<string, unknown> = { ...raw };
+    const id = typeof p.id === 'string' && p.id ? p.id : fail(`${where} has no "id"`);
+    if (ids.has(id)) fail(`pattern "${id}" is defined twice`);
+    ids.add(id);
+    if (!Array.isArray(p.logs) || p.logs.length === 0 || !p.logs.every((l) => includes(LOG_KINDS, l))) {
+      fail(`pattern "${id}": "logs" must list log kinds among ${LOG_KINDS.join(', ')}`);
+    }
+    if (!includes(EVENT_KINDS, p.event)) fail(`pattern "${id}": "event" must be one of ${EVENT_KINDS.join(', ')}`);
+    if (typeof p.regex !== 'string') fail(`pattern "${id}" has no "regex"`);
+    if (!Array.isArray(p.samples) || p.samples.length === 0 || !p.samples.every((s) => typeof s === 'string')) {
+      fail(`pattern "${id}" must carry at least one real sample line in "samples"`);
+    }
+    if (p.process !== undefined && !includes(PROCESSES, p.process)) fail(`pattern "${id}": unknown process "${String(p.process)}"`);
+    if (p.blocker !== undefined && !includes(PROCESSES, p.blocker)) fail(`pattern "${id}": unknown blocker "${String(p.blocker)}"`);
+    const spec: PatternSpec = {
+      id,
+      logs: (p.logs as unknown[]).filter((l): l is LogKind => includes(LOG_KINDS, l)),
+      event: includes(EVENT_KINDS, p.event) ? p.event : 'message',
+      regex: String(p.regex),
+      samples: (p.samples as unknown[]).map(String),
+    };
+    if (includes(PROCESSES, p.process)) spec.process = p.process;
+    if (includes(PROCESSES, p.blocker)) spec.blocker = p.blocker;
+    if (typeof p.flags === 'string') spec.flags = p.flags;
+    if (typeof p.description === 'string') spec.description = p.description;
+    // The regex and its groups are checked here too, so a user's pack is refused when it is
+    // loaded, with the file's name, not later under the pack's own "name".
+    compile(spec, source);
+    patterns.push(spec);
+  });
+  return { name, description: 'description' in value && typeof value.description === 'string' ? value.description : undefined, patterns };
+}
+
+function compile(spec: PatternSpec, pack: string): CompiledPattern {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(spec.regex, spec.flags ?? 'i');
+  } catch (error) {
+    throw new UsageError(`${pack}: pattern "${spec.id}": invalid regex: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  for (const group of spec.regex.matchAll(/\(\?<([A-Za-z][A-Za-z0-9]*)>/g)) {
+    const field = (group[1] ?? '').replace(/\d+$/, '');
+    if (!GROUPS.has(field)) {
+      throw new UsageError(`${pack}: pattern "${spec.id}": unknown named group "${group[1] ?? ''}"`, `Known groups: ${[...GROUPS].join(', ')}.`);
+    }
+  }
+  return { spec, regex, pack };
+}
+
+/** The compiled patterns of one or more packs, indexed by log kind, first match wins. */
+export class PatternSet {
+  readonly packs: PatternPack[];
+  private readonly byLog = new Map<LogKind, CompiledPattern[]>();
+
+  constructor(packs: PatternPack[]) {
+    this.packs = packs;
+    for (const pack of packs) {
+      for (const spec of pack.patterns) {
+        const compiled = compile(spec, pack.name);
+        for (const log of spec.logs) {
+          const list = this.byLog.get(log) ?? [];
+          list.push(compiled);
+          this.byLog.set(log, list);
+        }
+      }
+    }
+  }
+
+  patternsFor(log: LogKind): readonly CompiledPattern[] {
+    return this.byLog.get(log) ?? [];
+  }
+
+  /** Recognises one entry's message (timestamp removed) of a log kind. */
+  match(log: LogKind, message: string): PatternMatch | null {
+    for (const pattern of this.patternsFor(log)) {
+      const m = pattern.regex.exec(message);
+      if (m) return { pattern, kind: pattern.spec.event, fields: fieldsFrom(pattern.spec, m.groups ?? {}, message) };
+    }
+    return null;
+  }
+
+  /** Every pattern of a log kind that matches: for the pack's own "one sample, one pattern" check. */
+  allMatches(log: LogKind, message: string): CompiledPattern[] {
+    return this.patternsFor(log).filter((p) => p.regex.test(message));
+  }
+}
+
+/** Which process a name in a message means ("vulscan.exe", "PolicySync.exe", "sdclient"). */
+export function processFromText(text: string | undefined): ProcessName | undefined {
+  if (!text) return undefined;
+  const vul = /vulscan/i.test(text);
+  const sync = /policy\s*\.?\s*sync/i.test(text);
+  const sd = /sdclient|software distribution/i.test(text);
+  // "sdclient or vulscan is currently running" names no one process: say nothing rather than guess.
+  if (Number(vul) + Number(sync) + Number(sd) !== 1) return undefined;
+  return vul ? 'vulscan' : sync ? 'policysync' : 'sdclient';
+}
+
+function groupValues(groups: Record<string, string | undefined>): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const [name, value] of Object.entries(groups)) {
+    if (value === undefined) continue;
+    const field = name.replace(/\d+$/, '');
+    if (!values.has(field)) values.set(field, value);
+  }
+  return values;
+}
+
+function positiveInt(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+  return Number(text.trim());
+}
+
+/** Scheduler arguments as FORMATS.md documents them: /start="…" /freq=N /autodelay="min|max" (minutes). */
+export function schedulerArguments(command: string): Pick<EventFields, 'start' | 'startText' | 'frequencySeconds' | 'delayMinSeconds' | 'delayMaxSeconds'> {
+  const fields: EventFields = {};
+  const start = /\/start\s*=\s*"([^"]+)"/i.exec(command);
+  if (start?.[1]) {
+    fields.startText = start[1];
+    const time = parseTimestampValue(start[1]);
+    if (time !== null) fields.start = time;
+  }
+  const freq = /\/freq\s*=\s*"?(\d+)/i.exec(command);
+  if (freq?.[1]) fields.frequencySeconds = Number(freq[1]);
+  const delay = /\/autodelay\s*=\s*"?(\d+)\s*\|\s*(\d+)/i.exec(command);
+  if (delay?.[1] && delay[2]) {
+    fields.delayMinSeconds = Number(delay[1]) * 60;
+    fields.delayMaxSeconds = Number(delay[2]) * 60;
+  }
+  return fields;
+}
+
+function fieldsFrom(spec: PatternSpec, groups: Record<string, string | undefined>, message: string): EventFields {
+  const g = groupValues(groups);
+  const fields: EventFields = {};
+  if (spec.process) fields.process = spec.process;
+  const code = parseCode(g.get('code')) ?? parseCode(g.get('hex'));
+  if (code !== null) fields.code = code;
+  const pid = positiveInt(g.get('pid')) ?? positiveInt(/\bpid\s*[:=]?\s*(\d+)/i.exec(message)?.[1]);
+  if (pid !== undefined) fields.pid = pid;
+  const blocker = spec.blocker ?? processFromText(g.get('blocker'));
+  if (blocker) fields.blocker = blocker;
+  const version = g.get('version');
+  if (version) fields.version = version;
+  const taskId = g.get('taskId') ?? /[/-]taskid\s*=\s*"?(\d+)/i.exec(message)?.[1];
+  if (taskId) fields.taskId = taskId;
+  const pkg = g.get('package');
+  if (pkg) fields.packageName = pkg.trim();
+  const command = g.get('command');
+  if (command !== undefined) {
+    fields.command = command.trim();
+    Object.assign(fields, schedulerArguments(command));
+    // A scheduled or launched task's command names the program it runs.
+    const program = processFromText(command.split(/\s\//)[0]);
+    if (program && !fields.process) fields.process = program;
+  }
+  const start = g.get('start');
+  if (start) {
+    fields.startText = start;
+    const time = parseTimestampValue(start);
+    if (time !== null) fields.start = time;
+  }
+  const freq = positiveInt(g.get('freq'));
+  if (freq !== undefined) fields.frequencySeconds = freq;
+  const dmin = positiveInt(g.get('delayMin'));
+  const dmax = positiveInt(g.get('delayMax'));
+  if (dmin !== undefined) fields.delayMinSeconds = dmin * 60;
+  if (dmax !== undefined) fields.delayMaxSeconds = dmax * 60;
+  const action = positiveInt(g.get('action'));
+  if (action !== undefined) fields.actionNumber = action;
+  const total = positiveInt(g.get('total'));
+  if (total !== undefined) fields.actionTotal = total;
+  const name = g.get('name');
+  if (name !== undefined) fields.actionName = name;
+  const type = g.get('type');
+  if (type !== undefined) fields.actionType = type;
+  const outcome = g.get('outcome');
+  if (outcome) fields.outcome = /fail|error/i.test(outcome) ? 'failed' : 'completed';
+  const template = g.get('template');
+  if (template !== undefined) fields.templateName = template;
+  const status = positiveInt(g.get('status'));
+  if (status !== undefined) fields.status = status;
+  return fields;
+}
+
+export const defaultPack: PatternPack = validatePack(defaultPackJson, 'built-in pattern pack');
+
+/** Reads a user's pack from a JSON file; problems are UsageErrors naming the file. */
+export function loadPackFile(path: string): PatternPack {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read pattern pack ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return validatePack(json, path);
+}
+
+/** The built-in pack, with the user's packs tried first. */
+export function patternSet(userPackFiles: string[] = []): PatternSet {
+  return new PatternSet([...userPackFiles.map(loadPackFile), defaultPack]);
+}

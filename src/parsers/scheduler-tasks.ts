@@ -1,0 +1,117 @@
+// LocalSchedulerTasks.log: the output of `LocalSch.exe /tasks`, saved by the gathering script.
+// Not timestamped lines but one block per task:
+//   Task ID: 3
+//     Command: "C:\Program Files (x86)\LANDesk\LDClient\vulscan.exe" /AgentBehavior=ERSC_Default /Scan
+//     Start: 09 Mar 2026 09:41:02
+// Each block becomes a 'task-listed' event placed at the task's first start: that is the one
+// time the listing gives, and the one the rules need (a start in the year 3000 is the fix).
+import type { Event } from '../types.js';
+import { countUnparsed, looksBinary, newStats, type SourceLine } from './entries.js';
+import type { ParseContext, ParseResult, Parser } from './parser.js';
+import { processFromText, schedulerArguments } from './patterns.js';
+import { parseTimestampValue } from './timestamp.js';
+
+const TASK_ID = /^\s*task\s*(?:id)?\s*[:=#]?\s*(\d+)\s*$/i;
+const KEY_VALUE = /^\s*([A-Za-z][A-Za-z ]*?)\s*[:=]\s*(.*?)\s*$/;
+
+interface Block {
+  line: number;
+  taskId: string;
+  lines: string[];
+  values: Map<string, string>;
+}
+
+function seconds(text: string | undefined): { min?: number; max?: number } {
+  if (!text) return {};
+  // "3600" is seconds; "0|60" is the scheduler's /autodelay syntax, in minutes.
+  const range = /^"?(\d+)\s*\|\s*(\d+)"?$/.exec(text);
+  if (range) return { min: Number(range[1]) * 60, max: Number(range[2]) * 60 };
+  const plain = /^(\d+)/.exec(text);
+  return plain ? { min: 0, max: Number(plain[1]) } : {};
+}
+
+function toEvent(block: Block, context: ParseContext, warnings: string[]): Event | null {
+  const command = block.values.get('command') ?? '';
+  const startText = block.values.get('start') ?? block.values.get('start time') ?? block.values.get('next run');
+  const start = startText ? parseTimestampValue(startText) : null;
+  const args = schedulerArguments(command);
+  const time = start ?? args.start ?? null;
+  if (time === null) {
+    warnings.push(`${context.file}:${block.line}: task ${block.taskId} has no readable start time; listed but not placed on the timeline`);
+    return null;
+  }
+  const frequency = block.values.get('frequency') ?? block.values.get('freq');
+  const delay = seconds(block.values.get('random delay') ?? block.values.get('autodelay'));
+  const event: Event = {
+    kind: 'task-listed',
+    source: 'scheduler-tasks',
+    file: context.file,
+    line: block.line,
+    time,
+    text: block.lines.map((l) => l.trim()).join('\n'),
+    taskId: block.taskId,
+    command,
+    start: time,
+    startText: startText ?? args.startText ?? '',
+  };
+  const process = processFromText(command.split(/\s\//)[0]);
+  if (process) event.process = process;
+  const freq = frequency ? Number(/^\d+/.exec(frequency)?.[0]) : args.frequencySeconds;
+  if (freq !== undefined && Number.isFinite(freq)) event.frequencySeconds = freq;
+  const min = delay.min ?? args.delayMinSeconds;
+  const max = delay.max ?? args.delayMaxSeconds;
+  if (min !== undefined) event.delayMinSeconds = min;
+  if (max !== undefined) event.delayMaxSeconds = max;
+  return event;
+}
+
+const parser: Parser = {
+  kind: 'scheduler-tasks',
+  label: 'scheduler task list',
+  sniff(firstLines) {
+    const ids = firstLines.filter((l) => TASK_ID.test(l)).length;
+    return firstLines.some((l) => /^\s*command\s*:/i.test(l)) ? ids : 0;
+  },
+  async parse(lines: AsyncIterable<SourceLine>, context): Promise<ParseResult> {
+    const stats = newStats();
+    const events: Event[] = [];
+    let block: Block | null = null;
+    const close = (): void => {
+      if (!block) return;
+      const event = toEvent(block, context, stats.warnings);
+      if (event) events.push(event);
+      block = null;
+    };
+    for await (const line of lines) {
+      stats.lines += 1;
+      if (line.oversizedChars !== undefined || looksBinary(line.text)) {
+        countUnparsed(stats, context.file, line, line.oversizedChars !== undefined ? 'line too long' : 'binary data');
+        continue;
+      }
+      const id = TASK_ID.exec(line.text);
+      if (id?.[1]) {
+        close();
+        block = { line: line.number, taskId: id[1], lines: [line.text], values: new Map() };
+        stats.parsed += 1;
+        continue;
+      }
+      if (line.text.trim() === '') {
+        stats.parsed += 1;
+        continue;
+      }
+      const kv = KEY_VALUE.exec(line.text);
+      if (block && kv?.[1] !== undefined) {
+        const current: Block = block;
+        current.values.set(kv[1].toLowerCase(), kv[2] ?? '');
+        current.lines.push(line.text);
+        stats.parsed += 1;
+        continue;
+      }
+      countUnparsed(stats, context.file, line, block ? 'not a "key: value" line of a task block' : 'outside any task block');
+    }
+    close();
+    return { events, stats };
+  },
+};
+
+export default parser;

@@ -1,0 +1,75 @@
+// CP.<id>.RunNow.stat: a distribution task's last status, as XML:
+//   <TaskIdn>1054</TaskIdn><Status>5</Status><ReturnCode>-1916</ReturnCode>
+//   <LastRunTime>1773050532</LastRunTime>
+// LastRunTime is Unix epoch seconds: UTC, the one zone-true clock in a bundle. The event is
+// marked `utc`; the timeline moves it onto the device's wall clock when it can tell the offset.
+import type { Event } from '../types.js';
+import { countUnparsed, looksBinary, newStats, type SourceLine } from './entries.js';
+import type { ParseContext, ParseResult, Parser } from './parser.js';
+import { parseCode } from './codes.js';
+
+export const STATUS_NAMES: Record<number, string> = {
+  0: 'Unknown', 1: 'Working', 2: 'Downloading', 3: 'Installing', 4: 'Success', 5: 'Failed', 6: 'Cancelled', 7: 'Deferred', 8: 'Failed_Exception',
+};
+
+/** A .stat is a few hundred bytes; anything far larger is not one. */
+const MAX_XML_CHARS = 256 * 1024;
+
+function tag(xml: string, name: string): string | undefined {
+  return new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`, 'i').exec(xml)?.[1];
+}
+
+function toEvent(xml: string, firstLine: number, context: ParseContext): Event | null {
+  const taskId = tag(xml, 'TaskIdn') ?? /CP\.(\d+)\./i.exec(context.fileName)?.[1];
+  const epoch = Number(tag(xml, 'LastRunTime'));
+  if (!taskId || !Number.isFinite(epoch) || epoch <= 0) return null;
+  const status = Number(tag(xml, 'Status'));
+  const code = parseCode(tag(xml, 'ReturnCode'));
+  const statusName = STATUS_NAMES[status];
+  const event: Event = {
+    kind: 'task-status',
+    source: 'task-status',
+    file: context.file,
+    line: firstLine,
+    time: epoch * 1000,
+    utc: true,
+    text: `Task ${taskId}: status ${Number.isFinite(status) ? status : '?'} (${statusName ?? 'unknown'}), return code ${code ?? '?'}`,
+    taskId,
+  };
+  if (Number.isFinite(status)) event.status = status;
+  if (statusName) event.statusName = statusName;
+  if (code !== null) event.code = code;
+  return event;
+}
+
+const parser: Parser = {
+  kind: 'task-status',
+  label: 'task status (.stat)',
+  sniff(firstLines) {
+    return firstLines.filter((l) => /<TaskIdn>/i.test(l)).length * 10;
+  },
+  async parse(lines: AsyncIterable<SourceLine>, context): Promise<ParseResult> {
+    const stats = newStats();
+    const kept: SourceLine[] = [];
+    let xml = '';
+    for await (const line of lines) {
+      stats.lines += 1;
+      if (line.oversizedChars !== undefined || looksBinary(line.text) || xml.length > MAX_XML_CHARS) {
+        countUnparsed(stats, context.file, line, 'not XML text');
+        continue;
+      }
+      xml += `${line.text}\n`;
+      kept.push(line);
+    }
+    const event = toEvent(xml, kept[0]?.number ?? 1, context);
+    if (event) {
+      stats.parsed += kept.length;
+      return { events: [event], stats };
+    }
+    for (const line of kept) countUnparsed(stats, context.file, line, 'no <TaskIdn> and <LastRunTime> in this .stat file');
+    stats.warnings.push(`${context.file}: not a task status file (no <TaskIdn> and <LastRunTime>)`);
+    return { events: [], stats };
+  },
+};
+
+export default parser;

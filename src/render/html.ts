@@ -1,0 +1,254 @@
+// `--format html`: ONE self-contained page to attach to a ticket: no scripts at all, no
+// external styles, fonts, images or requests (a CSP meta forbids them anyway), readable
+// offline and printable. Every string from the report goes through escapeHtml, in text
+// and in attributes (including the SVG's <title> tooltips); ids are made from device
+// indexes, never from device names.
+import type { DeviceReport, EvidenceLine, FileReport, Finding, Report } from '../types.js';
+import { escapeHtml } from './escape.js';
+import type { Renderer } from './index.js';
+import {
+  displayTime,
+  explainVerdict,
+  headline,
+  NO_FAILURE,
+  plural,
+  racePackagesByCount,
+  RACE_VERDICTS,
+  toneOfVerdictId,
+  unparsedSentence,
+  verdictConfidence,
+  verdictsByCount,
+  verdictTone,
+} from './model.js';
+import { swimlanes } from './swimlanes.js';
+
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+const ICON = { error: '✖', warning: '▲', info: '●' } as const;
+
+const STYLE = `
+:root { color-scheme: light; --fg: #0f172a; --muted: #475569; --line: #e2e8f0; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", sans-serif; color: var(--fg); background: #f1f5f9; }
+header, main, footer { max-width: 1240px; margin: 0 auto; padding: 0 24px; }
+header { padding-top: 20px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 0 0 8px; }
+h3 { font-size: 16px; margin: 18px 0 6px; }
+a { color: #1d4ed8; }
+.muted { color: var(--muted); }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 16px 24px; margin: 20px 0; }
+.fleet-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px 32px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th { background: #f8fafc; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.lines { table-layout: fixed; }
+table.lines col.time { width: 10.5em; }
+table.lines col.place { width: 17em; }
+code { font: 12.5px/1.45 ui-monospace, "Cascadia Mono", Consolas, "DejaVu Sans Mono", monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+tr.at-failure td { background: #fef2f2; }
+.badge { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 13px; font-weight: 600; border: 1px solid transparent; vertical-align: 2px; white-space: nowrap; }
+.tone-error { background: #fee2e2; color: #991b1b; border-color: #fca5a5; }
+.tone-warning { background: #fef3c7; color: #92400e; border-color: #fcd34d; }
+.tone-info { background: #dbeafe; color: #1e40af; border-color: #93c5fd; }
+.tone-ok { background: #dcfce7; color: #166534; border-color: #86efac; }
+.plain { background: #f1f5f9; color: #334155; border-color: #cbd5e1; }
+ol.toc { margin: 0; padding-left: 1.6em; }
+ol.toc li { margin: 3px 0; }
+.device-name { overflow-wrap: anywhere; }
+.headline { font-size: 17px; font-weight: 600; margin: 6px 0 2px; }
+.explain { margin: 0 0 10px; max-width: 75em; }
+figure { margin: 8px 0 4px; }
+figcaption { font-size: 13px; color: var(--muted); }
+svg.timeline { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+svg.timeline text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.lane-bg { fill: #fff; }
+.lane-bg.odd { fill: #f8fafc; }
+.lane-title { font-size: 12.5px; font-weight: 700; fill: #0f172a; }
+.lane-sub { font-size: 10px; fill: #64748b; }
+.grid { stroke: #cbd5e1; stroke-width: 1; stroke-dasharray: 2 3; }
+.tick { font-size: 10.5px; fill: #475569; }
+.label { font-size: 11px; fill: #0f172a; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+.label.failed { fill: #991b1b; font-weight: 700; }
+.failure-label { font-size: 12px; font-weight: 700; fill: #dc2626; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.legend-text { font-size: 11px; fill: #334155; }
+.lane-empty { font-size: 11px; fill: #94a3b8; font-style: italic; }
+.finding { border-top: 1px solid var(--line); margin-top: 14px; }
+.finding h3 .rule { font-family: ui-monospace, Consolas, monospace; }
+.facts { color: var(--muted); font-size: 14px; margin: 0 0 4px; }
+.message { margin: 4px 0 8px; }
+.fix { background: #f0fdf4; border-left: 4px solid #16a34a; padding: 8px 12px; margin: 10px 0 4px; border-radius: 0 6px 6px 0; }
+.errors { background: #fef2f2; border-left: 4px solid #dc2626; padding: 8px 12px 8px 28px; margin: 10px 0; }
+details { margin: 8px 0; }
+summary { cursor: pointer; font-weight: 600; }
+td.bad { color: #b91c1c; font-weight: 600; }
+footer { color: var(--muted); font-size: 13px; padding-bottom: 24px; }
+@media print { body { background: #fff; } .card { break-inside: avoid-page; border: none; padding: 0; } }
+`;
+
+function badge(text: string, tone: string): string {
+  return `<span class="badge ${tone}">${escapeHtml(text)}</span>`;
+}
+
+function verdictBadge(device: DeviceReport): string {
+  return badge(device.verdict, `tone-${verdictTone(device)}`);
+}
+
+function fleet(report: Report): string {
+  const rows = verdictsByCount(report.summary)
+    .map(([verdict, count]) => `<tr><td>${badge(verdict, `tone-${toneOfVerdictId(verdict, report.devices)}`)}</td><td class="num">${count}</td></tr>`)
+    .join('\n');
+  const packages = racePackagesByCount(report.summary);
+  const race =
+    packages.length === 0
+      ? '<p class="muted">No package was hit by the scan/sync race.</p>'
+      : `<table><thead><tr><th>Package</th><th class="num">Times</th></tr></thead><tbody>\n${packages
+          .map(([name, count]) => `<tr><td>${escapeHtml(name)}</td><td class="num">${count}</td></tr>`)
+          .join('\n')}\n</tbody></table>`;
+  const unparsed = report.summary.unparsedLines > 0 ? `<p class="muted">${plural(report.summary.unparsedLines, 'unparsed line')} in all.</p>` : '';
+  return `<section class="card fleet" aria-labelledby="fleet-title">
+<h2 id="fleet-title">Fleet summary</h2>
+<div class="fleet-grid">
+<div><h3>Devices per verdict</h3><table><thead><tr><th>Verdict</th><th class="num">Devices</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>
+<div><h3>Packages hit by the scan/sync race</h3><p class="muted">Verdicts ${RACE_VERDICTS.map((verdict) => `<code>${verdict}</code>`).join(', ')}.</p>
+${race}</div>
+</div>
+${unparsed}
+</section>`;
+}
+
+function toc(report: Report): string {
+  const items = report.devices
+    .map((device, index) => {
+      const head = headline(device);
+      return `<li><a href="#device-${index + 1}" class="device-name">${escapeHtml(device.device)}</a> ${verdictBadge(device)}${head !== null ? ` <span class="muted">${escapeHtml(head)}</span>` : ''}</li>`;
+    })
+    .join('\n');
+  return `<nav class="card" aria-labelledby="toc-title">
+<h2 id="toc-title">Devices</h2>
+<ol class="toc">
+${items}
+</ol>
+</nav>`;
+}
+
+function linesTable(lines: EvidenceLine[], failureTime: string | null): string {
+  const rows = lines
+    .map(
+      (line) =>
+        `<tr${line.time === failureTime ? ' class="at-failure"' : ''}><td>${escapeHtml(displayTime(line.time))}</td><td><code>${escapeHtml(`${line.file}:${line.line}`)}</code></td><td><code>${escapeHtml(line.text)}</code></td></tr>`,
+    )
+    .join('\n');
+  return `<table class="lines"><colgroup><col class="time"><col class="place"><col></colgroup>
+<thead><tr><th>Time</th><th>File:line</th><th>Text</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+function finding(item: Finding, failureTime: string | null): string {
+  const facts = [escapeHtml(displayTime(item.time))];
+  if (item.package !== null) facts.push(`package <strong>${escapeHtml(item.package)}</strong>`);
+  if (item.actionNumber !== null) facts.push(`action ${item.actionNumber}`);
+  const evidence = item.evidence.length > 0 ? `\n<h4 class="muted">Evidence, in the order to read it</h4>\n${linesTable(item.evidence, failureTime)}` : '';
+  const fix = item.fix !== '' ? `\n<div class="fix"><strong>Fix:</strong> ${escapeHtml(item.fix)}</div>` : '';
+  return `<article class="finding severity-${item.severity}">
+<h3>${ICON[item.severity]} <span class="rule">${escapeHtml(item.rule)}</span> ${badge(item.severity, `tone-${item.severity}`)} ${badge(`${item.confidence} confidence`, 'plain')}</h3>
+<p class="facts">${facts.join(' · ')}</p>
+<p class="message">${escapeHtml(item.message)}</p>${evidence}${fix}
+</article>`;
+}
+
+function files(list: FileReport[]): string {
+  if (list.length === 0) return '<p class="muted">No log files were read.</p>';
+  const rows = list
+    .map((file) => {
+      const notes = [...(file.gaveUp === true ? [`gave up: not a ${file.kind} log?`] : []), ...file.warnings];
+      return `<tr><td><code>${escapeHtml(file.path)}</code></td><td>${escapeHtml(file.kind)}</td><td>${escapeHtml(file.encoding)}</td><td class="num">${file.lines}</td><td class="num">${file.parsed}</td><td class="num${file.unparsed > 0 ? ' bad' : ''}">${file.unparsed}</td><td>${notes.map(escapeHtml).join('<br>')}</td></tr>`;
+    })
+    .join('\n');
+  const unparsed = list.flatMap((file) => file.unparsedLines);
+  const sample =
+    unparsed.length === 0
+      ? ''
+      : `\n<details><summary>First unparsed lines (${unparsed.length})</summary>
+<table class="lines"><colgroup><col class="place"><col class="time"><col></colgroup>
+<thead><tr><th>File:line</th><th>Reason</th><th>Text</th></tr></thead><tbody>
+${unparsed.map((line) => `<tr><td><code>${escapeHtml(`${line.file}:${line.line}`)}</code></td><td>${escapeHtml(line.reason)}</td><td><code>${escapeHtml(line.text)}</code></td></tr>`).join('\n')}
+</tbody></table></details>`;
+  return `<table class="files"><thead><tr><th>Path</th><th>Kind</th><th>Encoding</th><th class="num">Lines</th><th class="num">Parsed</th><th class="num">Unparsed</th><th>Notes</th></tr></thead><tbody>
+${rows}
+</tbody></table>${sample}`;
+}
+
+function device(report: DeviceReport, index: number): string {
+  const id = `device-${index + 1}`;
+  const head = headline(report);
+  const confidence = verdictConfidence(report);
+  const out = [
+    `<section class="card device" id="${id}" aria-labelledby="${id}-title">`,
+    `<h2 id="${id}-title"><span class="device-name">${escapeHtml(report.device)}</span> ${verdictBadge(report)}${confidence !== null && report.verdict !== NO_FAILURE ? ` ${badge(`${confidence} confidence`, 'plain')}` : ''}</h2>`,
+  ];
+  if (head !== null) out.push(`<p class="headline">${escapeHtml(head)}</p>`);
+  out.push(`<p class="explain">${escapeHtml(explainVerdict(report))}</p>`);
+  const drawing = swimlanes(report, id);
+  if (drawing) {
+    out.push(`<figure>\n${drawing.svg}\n<figcaption>${escapeHtml(drawing.caption)}</figcaption>\n</figure>`);
+  } else {
+    out.push('<p class="muted">No process activity to draw.</p>');
+  }
+  for (const item of report.findings) out.push(finding(item, report.failureTime));
+  if (report.context.length > 0) {
+    out.push(`<h3>Lines around the failure</h3>\n${linesTable(report.context, report.failureTime)}`);
+  }
+  if (report.errors.length > 0) {
+    out.push(
+      `<h3>Analysis errors</h3>\n<ul class="errors">${report.errors.map((error) => `<li>${escapeHtml(error)}</li>`).join('')}</ul>`,
+    );
+  }
+  const unparsed = unparsedSentence(report);
+  out.push(`<h3>Files</h3>${unparsed !== null ? `\n<p class="muted">${escapeHtml(unparsed)}.</p>` : ''}\n${files(report.files)}`);
+  if (report.skipped.length > 0) {
+    out.push(
+      `<p class="muted">Skipped: ${report.skipped.map((file) => `<code>${escapeHtml(file.path)}</code> (${escapeHtml(file.reason)})`).join(', ')}</p>`,
+    );
+  }
+  out.push('<p><a href="#top">↑ Summary</a></p>', '</section>');
+  return out.join('\n');
+}
+
+function render(report: Report): string {
+  const failed = report.devices.filter((device) => device.verdict !== NO_FAILURE).length;
+  const title =
+    report.devices.length === 1 && report.devices[0]
+      ? `ldforensics: ${report.devices[0].device}: ${report.devices[0].verdict}`
+      : `ldforensics: ${plural(report.devices.length, 'device')}, ${failed} failed`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header id="top">
+<h1>ldforensics diagnosis</h1>
+<p class="muted">${plural(report.devices.length, 'device')}, ${failed} with a failed provisioning action.</p>
+</header>
+<main>
+${fleet(report)}
+${toc(report)}
+${report.devices.map(device).join('\n')}
+</main>
+<footer>Generated by ldforensics (${escapeHtml(report.schema)}). Self-contained: no scripts, no external resources. Times are the devices' wall clocks as written in their logs.</footer>
+</body>
+</html>
+`;
+}
+
+export const html = { render } satisfies Renderer;

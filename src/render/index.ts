@@ -1,0 +1,35 @@
+// The output formats: one pure module per format (report model in, text out; no printing,
+// no exit, no file I/O), registered here. A test checks that this registry and the
+// folder's files agree, so a new format is one module, one line here and its test.
+import type { DeviceReport, Report, Summary } from '../types.js';
+import { csv } from './csv.js';
+import { html } from './html.js';
+import { json } from './json.js';
+import { md } from './md.js';
+import { ndjson } from './ndjson.js';
+import { text } from './text.js';
+
+export interface RenderOptions {
+  /** Terminal colour: the CLI decides (a TTY and no NO_COLOR). Only `text` uses it. */
+  color: boolean;
+  /** Terminal columns for `text` (the CLI may pass process.stdout.columns); default 100. */
+  width?: number;
+}
+
+export interface Renderer {
+  render(report: Report, options: RenderOptions): string;
+  /** Streaming formats: the text for one finished device, and the closing text. */
+  device?(device: DeviceReport, options: RenderOptions): string;
+  end?(summary: Summary, options: RenderOptions): string;
+}
+
+const registry = { text, json, ndjson, md, html, csv } satisfies Record<string, Renderer>;
+
+export type FormatName = keyof typeof registry;
+
+/** Typed as Renderer (not each module's narrower type) so callers can test `device`/`end`. */
+export const renderers: Record<FormatName, Renderer> = registry;
+
+export function isFormatName(name: string): name is FormatName {
+  return Object.hasOwn(renderers, name);
+}

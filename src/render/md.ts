@@ -1,0 +1,100 @@
+// `--format md`: a ticket-ready Markdown report (GitHub-flavoured; also readable in
+// Jira/ServiceNow-style Markdown viewers). Prose from the report goes through
+// escapeMarkdown; log text and file names sit in table cells as code spans
+// (markdownCodeCell), so a table row always keeps its column count.
+import type { DeviceReport, EvidenceLine, Finding, Report, Summary } from '../types.js';
+import { escapeMarkdown, markdownCodeCell } from './escape.js';
+import type { Renderer } from './index.js';
+import {
+  displayTime,
+  explainVerdict,
+  headline,
+  racePackagesByCount,
+  RACE_VERDICTS,
+  unparsedSentence,
+  verdictsByCount,
+} from './model.js';
+
+/** How many device names a summary cell lists before "and N more". */
+const NAMES_PER_VERDICT = 20;
+
+function tableRow(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
+  return [
+    tableRow(head),
+    tableRow(align.map((side) => (side === 'r' ? '---:' : '---'))),
+    ...rows.map(tableRow),
+  ];
+}
+
+function summary(report: Report): string[] {
+  const out = ['## Fleet summary', ''];
+  const rows = verdictsByCount(report.summary).map(([verdict, count]) => {
+    const names = report.devices.filter((device) => device.verdict === verdict).map((device) => escapeMarkdown(device.device));
+    const shown = names.slice(0, NAMES_PER_VERDICT).join(', ');
+    const more = names.length > NAMES_PER_VERDICT ? `, and ${names.length - NAMES_PER_VERDICT} more` : '';
+    return [escapeMarkdown(verdict), String(count), shown + more];
+  });
+  out.push(...table(['Verdict', 'Devices', 'Which'], ['l', 'r', 'l'], rows));
+  out.push(...racePackages(report.summary));
+  if (report.summary.unparsedLines > 0) out.push('', `${report.summary.unparsedLines} unparsed lines in all.`);
+  return out;
+}
+
+function racePackages(fleet: Summary): string[] {
+  const rows = racePackagesByCount(fleet).map(([name, count]) => [escapeMarkdown(name), String(count)]);
+  if (rows.length === 0) return [];
+  const verdicts = RACE_VERDICTS.map((verdict) => escapeMarkdown(verdict)).join(', ');
+  return ['', `Packages hit by the scan/sync race (${verdicts}):`, '', ...table(['Package', 'Times'], ['l', 'r'], rows)];
+}
+
+function linesTable(lines: EvidenceLine[]): string[] {
+  return table(
+    ['Time', 'File:line', 'Text'],
+    ['l', 'l', 'l'],
+    lines.map((line) => [
+      escapeMarkdown(displayTime(line.time)),
+      markdownCodeCell(`${line.file}:${line.line}`),
+      markdownCodeCell(line.text),
+    ]),
+  );
+}
+
+function finding(item: Finding): string[] {
+  const facts = [`**${escapeMarkdown(item.severity)}**`, `${escapeMarkdown(item.confidence)} confidence`, escapeMarkdown(displayTime(item.time))];
+  if (item.package !== null) facts.push(`package ${escapeMarkdown(item.package)}`);
+  if (item.actionNumber !== null) facts.push(`action ${item.actionNumber}`);
+  const out = [`### ${escapeMarkdown(item.rule)}`, '', facts.join(' · '), '', escapeMarkdown(item.message)];
+  if (item.evidence.length > 0) out.push('', ...linesTable(item.evidence));
+  if (item.fix !== '') out.push('', `**Fix:** ${escapeMarkdown(item.fix)}`);
+  return out;
+}
+
+function device(report: DeviceReport): string[] {
+  const out = [`## ${escapeMarkdown(report.device)}: ${escapeMarkdown(report.verdict)}`, ''];
+  const head = headline(report);
+  out.push(head !== null ? `**${escapeMarkdown(head)}** ${escapeMarkdown(explainVerdict(report))}` : escapeMarkdown(explainVerdict(report)));
+  for (const item of report.findings) out.push('', ...finding(item));
+  if (report.context.length > 0) out.push('', '**Lines around the failure:**', '', ...linesTable(report.context));
+  const notes: string[] = [];
+  const unparsed = unparsedSentence(report);
+  if (unparsed !== null) notes.push(`- ${unparsed}.`);
+  for (const skipped of report.skipped) {
+    notes.push(`- Skipped ${escapeMarkdown(skipped.path)}: ${escapeMarkdown(skipped.reason)}`);
+  }
+  for (const error of report.errors) notes.push(`- Analysis error: ${escapeMarkdown(error)}`);
+  if (notes.length > 0) out.push('', ...notes);
+  return out;
+}
+
+function render(report: Report): string {
+  const out = ['# ldforensics diagnosis', ''];
+  if (report.devices.length > 1) out.push(...summary(report), '');
+  for (const each of report.devices) out.push(...device(each), '');
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export const md = { render } satisfies Renderer;

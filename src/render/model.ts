@@ -1,0 +1,116 @@
+// What several renderers derive from a DeviceReport the same way: the verdict's finding,
+// its tone (colour), its plain-language explanation, the headline, unparsed counts, times.
+import type { Confidence, DeviceReport, Finding, Summary } from '../types.js';
+
+/** The colour family of a verdict: a failure's severity, or ok for no failure. */
+export type Tone = 'ok' | 'info' | 'warning' | 'error';
+
+/** The verdicts of the scan/sync race, whose packages the summary counts. */
+export const RACE_VERDICTS = ['vulscan-blocked-sdclient', 'policysync-blocked-sdclient'] as const;
+
+export const NO_FAILURE = 'no-failure';
+
+/**
+ * One plain-language sentence per verdict id, for the admin who reads a ticket.
+ * (Ideally each rule's meta would carry this and the report would pass it on; until then
+ * an unknown verdict falls back to its finding's message.)
+ */
+const EXPLANATIONS: Record<string, string> = {
+  'vulscan-blocked-sdclient':
+    'The security scan (vulscan) started while a software distribution was running, waited for it to finish, then began scanning; the next distribution found vulscan running and refused to start.',
+  'policysync-blocked-sdclient':
+    'The policy sync (PolicySync.exe) started while a software distribution was running, waited for it to finish, then ran; the next distribution found the policy sync running and refused to start.',
+  'unexplained-failure':
+    'A provisioning action failed, but no rule recognised the cause; the log lines around the failure are shown for a person to read.',
+  'no-failure': 'No provisioning action failed in these logs.',
+};
+
+/** The finding that decided the verdict (its rule id is the verdict), if any. */
+export function verdictFinding(device: DeviceReport): Finding | undefined {
+  return device.findings.find((finding) => finding.rule === device.verdict);
+}
+
+export function verdictTone(device: DeviceReport): Tone {
+  if (device.verdict === NO_FAILURE) return 'ok';
+  const finding = verdictFinding(device);
+  if (finding) return finding.severity;
+  return 'error';
+}
+
+export function verdictConfidence(device: DeviceReport): Confidence | null {
+  return verdictFinding(device)?.confidence ?? null;
+}
+
+export function explainVerdict(device: DeviceReport): string {
+  return (
+    EXPLANATIONS[device.verdict] ??
+    verdictFinding(device)?.message ??
+    'No explanation is recorded for this verdict; see the findings below.'
+  );
+}
+
+/** "Action 7 (Adobe Reader DC) failed at 2026-03-09 10:02:13.", or null when nothing failed. */
+export function headline(device: DeviceReport): string | null {
+  if (device.failedAction === null && device.failedPackage === null && device.failureTime === null) {
+    return null;
+  }
+  const what =
+    device.failedAction !== null
+      ? `Action ${device.failedAction}${device.failedPackage !== null ? ` (${device.failedPackage})` : ''}`
+      : (device.failedPackage ?? 'A provisioning action');
+  const when = device.failureTime !== null ? ` at ${displayTime(device.failureTime)}` : '';
+  return `${what} failed${when}.`;
+}
+
+export interface UnparsedCount {
+  lines: number;
+  files: number;
+}
+
+export function unparsedCount(device: DeviceReport): UnparsedCount {
+  const files = device.files.filter((file) => file.unparsed > 0);
+  return { lines: files.reduce((sum, file) => sum + file.unparsed, 0), files: files.length };
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** "3 unparsed lines in 2 files", or null when there are none. */
+export function unparsedSentence(device: DeviceReport): string | null {
+  const { lines, files } = unparsedCount(device);
+  if (lines === 0) return null;
+  return `${plural(lines, 'unparsed line')} in ${plural(files, 'file')}`;
+}
+
+/** An ISO wall-clock time as people read it: "2026-03-09 10:02:13" (offset kept if any). */
+export function displayTime(iso: string): string {
+  return iso.replace('T', ' ');
+}
+
+/** The time of day of an ISO time ("10:02:13"), and its date ("2026-03-09"). */
+export function splitTime(iso: string): { date: string; time: string } {
+  const at = iso.indexOf('T');
+  return at < 0 ? { date: '', time: iso } : { date: iso.slice(0, at), time: iso.slice(at + 1) };
+}
+
+/** Verdicts by count (most first), then by id: the order every summary table uses. */
+export function verdictsByCount(summary: Summary): [string, number][] {
+  return byCount(summary.verdicts);
+}
+
+export function racePackagesByCount(summary: Summary): [string, number][] {
+  return byCount(summary.racePackages);
+}
+
+// Code-unit order, not localeCompare: output must not depend on the machine's locale.
+function byCount(counts: Record<string, number>): [string, number][] {
+  return Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** The tone of a verdict id alone (for summaries, where no device is at hand). */
+export function toneOfVerdictId(verdict: string, devices: DeviceReport[]): Tone {
+  const device = devices.find((candidate) => candidate.verdict === verdict);
+  if (device) return verdictTone(device);
+  return verdict === NO_FAILURE ? 'ok' : 'error';
+}

@@ -1,0 +1,325 @@
+// The HTML report's swimlane timeline, as inline SVG: one lane per kind of activity, so
+// the race is seen at a glance: vulscan's hatched "waiting" under the first sdclient run,
+// its solid "scanning" under the short red second run, and the red failure line.
+//
+// Range: the span of all activity (and the failure time), padded by 3%. When that span is
+// over 2 hours and a failure time is known, the range is zoomed to the hour around the
+// failure (40 minutes before, 20 after: the race's causes lie before it), clipped items
+// are marked with ◀ / ▶ and the caption says what was cut.
+//
+// Times: ISO wall-clock strings. Without an offset they are read as UTC, i.e. as the
+// wall clock itself; with an offset (under --tz) as instants, labelled in the first
+// time's offset. Everything drawn from the report is escaped with escapeHtml.
+import { DateTime, FixedOffsetZone } from 'luxon';
+import type { ActivityItem, ActivityLane, DeviceReport } from '../types.js';
+import { escapeHtml, escapeTerminal } from './escape.js';
+import { displayTime, splitTime } from './model.js';
+
+type LaneName = ActivityLane['lane'];
+
+interface LaneStyle {
+  lane: LaneName;
+  title: string;
+  sub: string;
+  color: string;
+  light: string;
+}
+
+export const LANES: readonly LaneStyle[] = [
+  { lane: 'sdclient', title: 'sdclient', sub: 'distribution runs', color: '#2563eb', light: '#dbeafe' },
+  { lane: 'vulscan', title: 'vulscan', sub: 'security scan', color: '#7c3aed', light: '#ede9fe' },
+  { lane: 'policysync', title: 'policy sync', sub: 'policy sync runs', color: '#0f766e', light: '#ccfbf1' },
+  { lane: 'scheduler', title: 'scheduler', sub: 'task launches', color: '#475569', light: '#e2e8f0' },
+  { lane: 'provisioning', title: 'provisioning', sub: 'template actions', color: '#15803d', light: '#dcfce7' },
+];
+
+const FAIL = '#dc2626';
+const VIEW_W = 1000;
+const X0 = 128;
+const X1 = 984;
+const TOP = 30;
+const LANE_H = 42;
+const BAR_H = 22;
+/** Estimated width of one character of the 11-unit label font. */
+const CHAR_W = 6.2;
+const ZOOM_OVER_MS = 2 * 3600_000;
+const ZOOM_BEFORE_MS = 40 * 60_000;
+const ZOOM_AFTER_MS = 20 * 60_000;
+const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+interface Instant {
+  ms: number;
+  /** Offset of the written time from UTC, in minutes (0 for plain wall-clock times). */
+  offset: number;
+}
+
+function parse(iso: string): Instant | null {
+  const time = DateTime.fromISO(iso, { zone: 'utc', setZone: true });
+  return time.isValid ? { ms: time.toMillis(), offset: time.offset } : null;
+}
+
+function fmt(ms: number, offset: number, pattern: string): string {
+  return DateTime.fromMillis(ms, { zone: FixedOffsetZone.instance(offset) }).toFormat(pattern);
+}
+
+export function duration(ms: number): string {
+  const seconds = Math.round(Math.abs(ms) / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+function n(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
+
+interface Range {
+  lo: number;
+  hi: number;
+  offset: number;
+  /** The full activity span, when the range was zoomed into it. */
+  zoomedFrom?: { lo: number; hi: number };
+}
+
+function rangeOf(device: DeviceReport): Range | null {
+  const instants: Instant[] = [];
+  const add = (iso: string): void => {
+    const instant = parse(iso);
+    if (instant) instants.push(instant);
+  };
+  for (const lane of device.activity) {
+    for (const item of lane.items) {
+      add(item.start);
+      add(item.end);
+      for (const phase of item.phases ?? []) {
+        add(phase.start);
+        add(phase.end);
+      }
+    }
+  }
+  const failure = device.failureTime !== null ? parse(device.failureTime) : null;
+  if (failure) instants.push(failure);
+  const first = instants[0];
+  if (!first) return null;
+  let lo = Math.min(...instants.map((instant) => instant.ms));
+  let hi = Math.max(...instants.map((instant) => instant.ms));
+  let zoomedFrom: Range['zoomedFrom'];
+  if (hi - lo > ZOOM_OVER_MS && failure) {
+    zoomedFrom = { lo, hi };
+    lo = Math.max(lo, failure.ms - ZOOM_BEFORE_MS);
+    hi = Math.min(hi, failure.ms + ZOOM_AFTER_MS);
+  }
+  const pad = hi === lo ? 60_000 : Math.max((hi - lo) * 0.03, 5_000);
+  const range: Range = { lo: lo - pad, hi: hi + pad, offset: (failure ?? first).offset };
+  if (zoomedFrom) range.zoomedFrom = zoomedFrom;
+  return range;
+}
+
+interface Drawn {
+  item: ActivityItem;
+  start: Instant;
+  end: Instant;
+  x: number;
+  x2: number;
+  clippedLeft: boolean;
+  clippedRight: boolean;
+}
+
+/** Cut `text` to fit `width` units, with an ellipsis; '' when not even a few characters fit. */
+function fit(text: string, width: number): string {
+  const chars = Math.floor(width / CHAR_W);
+  if (text.length <= chars) return text;
+  if (chars < 5) return '';
+  return `${text.slice(0, chars - 1)}…`;
+}
+
+export interface Swimlanes {
+  svg: string;
+  /** One plain-text sentence on the time range (escape before use). */
+  caption: string;
+}
+
+/** The SVG timeline of a device's activity, or null when there is nothing to draw. */
+export function swimlanes(device: DeviceReport, idPrefix: string): Swimlanes | null {
+  const range = rangeOf(device);
+  if (!range) return null;
+  const { lo, hi, offset } = range;
+  const x = (ms: number): number => X0 + ((ms - lo) / (hi - lo)) * (X1 - X0);
+  const lanesBottom = TOP + LANES.length * LANE_H;
+  const height = lanesBottom + 62;
+  const out: string[] = [];
+  out.push(
+    `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${VIEW_W} ${height}" role="img" aria-label="Activity timeline of ${escapeHtml(device.device)}">`,
+  );
+  out.push('<defs>');
+  for (const style of LANES) {
+    out.push(
+      `<pattern id="${idPrefix}-hatch-${style.lane}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="${style.light}"/><line x1="0" y1="0" x2="0" y2="6" stroke="${style.color}" stroke-width="2.5"/></pattern>`,
+    );
+  }
+  out.push('</defs>');
+
+  // Time axis: grid lines through the lanes, labels below.
+  const stepS = TICK_STEPS_S.find((step) => (hi - lo) / (step * 1000) <= 10) ?? 86400;
+  const step = stepS * 1000;
+  const offsetMs = offset * 60_000;
+  const days = new Set([fmt(lo, offset, 'yyyy-MM-dd'), fmt(hi, offset, 'yyyy-MM-dd')]);
+  const pattern = days.size > 1 ? 'MM-dd HH:mm' : stepS < 60 ? 'HH:mm:ss' : 'HH:mm';
+  out.push('<g class="axis">');
+  for (let wall = Math.ceil((lo + offsetMs) / step) * step; wall - offsetMs <= hi; wall += step) {
+    const at = x(wall - offsetMs);
+    out.push(
+      `<line class="grid" x1="${n(at)}" y1="${TOP - 4}" x2="${n(at)}" y2="${lanesBottom}"/><text class="tick" x="${n(at)}" y="${lanesBottom + 15}" text-anchor="middle">${fmt(wall - offsetMs, offset, pattern)}</text>`,
+    );
+  }
+  out.push('</g>');
+
+  LANES.forEach((style, index) => {
+    const top = TOP + index * LANE_H;
+    const barTop = top + (LANE_H - BAR_H) / 2;
+    const mid = top + LANE_H / 2;
+    out.push(`<g class="lane" data-lane="${style.lane}">`);
+    out.push(`<rect class="lane-bg${index % 2 ? ' odd' : ''}" x="0" y="${top}" width="${VIEW_W}" height="${LANE_H}"/>`);
+    out.push(`<text class="lane-title" x="8" y="${mid - 2}">${style.title}</text>`);
+    out.push(`<text class="lane-sub" x="8" y="${mid + 11}">${style.sub}</text>`);
+    const items = device.activity.filter((lane) => lane.lane === style.lane).flatMap((lane) => lane.items);
+    const drawn: Drawn[] = [];
+    for (const item of items) {
+      const start = parse(item.start);
+      const end = parse(item.end) ?? start;
+      if (!start || !end || end.ms < lo || start.ms > hi) continue;
+      drawn.push({
+        item,
+        start,
+        end,
+        x: x(Math.max(start.ms, lo)),
+        x2: x(Math.min(end.ms, hi)),
+        clippedLeft: start.ms < lo,
+        clippedRight: end.ms > hi,
+      });
+    }
+    drawn.sort((a, b) => a.x - b.x);
+    if (drawn.length === 0) out.push(`<text class="lane-empty" x="${X0 + 6}" y="${mid + 4}">no activity in these logs</text>`);
+    drawn.forEach((each, at) => {
+      const next = drawn.slice(at + 1).find((other) => other.x > each.x + 1);
+      out.push(drawItem(each, style, { x, lo, hi, barTop, mid, labelLimit: (next?.x ?? X1 + 12) - 4, offset, idPrefix }));
+    });
+    out.push('</g>');
+  });
+
+  const failure = device.failureTime !== null ? parse(device.failureTime) : null;
+  if (failure && failure.ms >= lo && failure.ms <= hi) {
+    const at = x(failure.ms);
+    const label = `✖ failure ${fmt(failure.ms, offset, 'HH:mm:ss')}${device.failedAction !== null ? ` (action ${device.failedAction})` : ''}`;
+    const rightSide = at < X1 - label.length * CHAR_W - 10;
+    out.push(
+      `<g class="failure-marker"><title>${escapeHtml(`Failure at ${displayTime(device.failureTime ?? '')}`)}</title><line x1="${n(at)}" y1="${TOP - 18}" x2="${n(at)}" y2="${lanesBottom + 2}" stroke="${FAIL}" stroke-width="2" stroke-dasharray="5 3"/><text class="failure-label" x="${n(rightSide ? at + 5 : at - 5)}" y="${TOP - 9}" text-anchor="${rightSide ? 'start' : 'end'}">${escapeHtml(label)}</text></g>`,
+    );
+  }
+
+  out.push(legend(lanesBottom + 40, idPrefix));
+  out.push('</svg>');
+
+  const date = splitTime(fmt(lo, offset, "yyyy-MM-dd'T'HH:mm")).date;
+  let caption = `Device wall-clock times${days.size === 1 ? ` on ${date}` : ''}.`;
+  if (range.zoomedFrom) {
+    caption += ` Zoomed to ${fmt(lo, offset, 'HH:mm')}–${fmt(hi, offset, 'HH:mm')} around the failure; the activity spans ${fmt(range.zoomedFrom.lo, offset, 'yyyy-MM-dd HH:mm')} to ${fmt(range.zoomedFrom.hi, offset, 'yyyy-MM-dd HH:mm')} (◀ ▶ mark cut items).`;
+  }
+  caption += ' Hover an item for its times and log line.';
+  return { svg: out.join('\n'), caption };
+}
+
+function tooltip(each: Drawn, offset: number): string {
+  const { item } = each;
+  const time = (ms: number): string => fmt(ms, offset, 'HH:mm:ss');
+  const lines = [escapeTerminal(item.label)];
+  lines.push(
+    each.end.ms > each.start.ms
+      ? `${time(each.start.ms)} – ${time(each.end.ms)} (${duration(each.end.ms - each.start.ms)})`
+      : time(each.start.ms),
+  );
+  for (const phase of item.phases ?? []) {
+    const start = parse(phase.start);
+    const end = parse(phase.end);
+    if (start && end) lines.push(`${phase.phase} ${time(start.ms)} – ${time(end.ms)} (${duration(end.ms - start.ms)})`);
+  }
+  if (item.failed === true) lines.push('FAILED');
+  lines.push(`${item.file}:${item.line}`);
+  return `<title>${lines.map(escapeHtml).join('\n')}</title>`;
+}
+
+interface Geometry {
+  x: (ms: number) => number;
+  lo: number;
+  hi: number;
+  barTop: number;
+  mid: number;
+  /** Where the next item of the lane begins: labels stop before it. */
+  labelLimit: number;
+  offset: number;
+  idPrefix: string;
+}
+
+function drawItem(each: Drawn, style: LaneStyle, g: Geometry): string {
+  const { item } = each;
+  const failed = item.failed === true;
+  const color = failed ? FAIL : style.color;
+  const width = each.x2 - each.x;
+  const point = width < 4;
+  const phases = item.phases ?? [];
+  const classes = ['item', failed ? 'failed' : '', point ? 'point' : ''].filter(Boolean).join(' ');
+  const parts = [`<g class="${classes}">`, tooltip(each, g.offset)];
+  if (point) {
+    parts.push(
+      `<line x1="${n(each.x)}" y1="${g.barTop}" x2="${n(each.x)}" y2="${g.barTop + BAR_H}" stroke="${color}" stroke-width="2"/>`,
+      `<path d="M${n(each.x)} ${g.mid - 6}l6 6l-6 6l-6 -6z" fill="${color}" stroke="#fff" stroke-width="1"/>`,
+    );
+  } else {
+    // With phases, the bar is only the light background the phases are drawn on.
+    const fill = phases.length > 0 ? (failed ? '#fee2e2' : style.light) : color;
+    parts.push(
+      `<rect class="bar" x="${n(each.x)}" y="${g.barTop}" width="${n(width)}" height="${BAR_H}" rx="3" fill="${fill}" stroke="${failed ? '#7f1d1d' : '#fff'}" stroke-width="${failed ? 2 : 1}"/>`,
+    );
+    for (const phase of phases) {
+      const start = parse(phase.start);
+      const end = parse(phase.end);
+      if (!start || !end) continue;
+      const from = Math.max(start.ms, g.lo);
+      const to = Math.min(end.ms, g.hi);
+      if (to < from) continue;
+      const phaseFill = phase.phase === 'waiting' ? `url(#${g.idPrefix}-hatch-${style.lane})` : color;
+      parts.push(
+        `<rect class="phase ${phase.phase}" x="${n(g.x(from))}" y="${g.barTop}" width="${n(Math.max(1, g.x(to) - g.x(from)))}" height="${BAR_H}" fill="${phaseFill}"/>`,
+      );
+    }
+  }
+  const text = `${each.clippedLeft ? '◀ ' : ''}${escapeTerminal(item.label)}${each.clippedRight ? ' ▶' : ''}`;
+  const labelX = each.x + (point ? 9 : 5);
+  const label = fit(text, g.labelLimit - labelX);
+  if (label !== '') {
+    parts.push(`<text class="label${failed ? ' failed' : ''}" x="${n(labelX)}" y="${g.mid + 4}">${escapeHtml(label)}</text>`);
+  }
+  parts.push('</g>');
+  return parts.join('');
+}
+
+/** The key to the drawing, inside the SVG so a screenshot or a printed page keeps it. */
+function legend(y: number, idPrefix: string): string {
+  const entries: [string, string][] = [
+    [`<rect x="0" y="-9" width="18" height="12" rx="2" fill="${LANES[0]?.color ?? '#2563eb'}"/>`, 'run'],
+    [`<rect x="0" y="-9" width="18" height="12" rx="2" fill="url(#${idPrefix}-hatch-vulscan)"/>`, 'waiting (hatched)'],
+    [`<rect x="0" y="-9" width="18" height="12" rx="2" fill="${LANES[1]?.color ?? '#7c3aed'}"/>`, 'scanning / running'],
+    [`<path d="M9 -9l6 6l-6 6l-6 -6z" fill="#475569"/>`, 'launch / single event'],
+    [`<rect x="0" y="-9" width="18" height="12" rx="2" fill="${FAIL}" stroke="#7f1d1d" stroke-width="2"/>`, 'failed'],
+    [`<line x1="9" y1="-12" x2="9" y2="6" stroke="${FAIL}" stroke-width="2" stroke-dasharray="4 2"/>`, 'failure moment'],
+  ];
+  const out = [`<g class="legend" transform="translate(${X0} ${y})">`];
+  let at = 0;
+  for (const [swatch, label] of entries) {
+    out.push(`<g transform="translate(${n(at)} 0)">${swatch}<text class="legend-text" x="24" y="1">${label}</text></g>`);
+    at += 24 + label.length * CHAR_W + 18;
+  }
+  out.push('</g>');
+  return out.join('');
+}

@@ -1,0 +1,189 @@
+// The default format: a report for a person at a terminal. Every string from the report
+// goes through escapeTerminal (log text must not drive the terminal); colour, when asked,
+// is our own SGR codes on the verdict and severities only.
+import Table from 'cli-table3';
+import type { DeviceReport, EvidenceLine, Finding, Report, Severity, Summary } from '../types.js';
+import { escapeTerminal } from './escape.js';
+import type { RenderOptions, Renderer } from './index.js';
+import {
+  explainVerdict,
+  headline,
+  racePackagesByCount,
+  RACE_VERDICTS,
+  splitTime,
+  type Tone,
+  unparsedSentence,
+  verdictConfidence,
+  verdictTone,
+  verdictsByCount,
+  displayTime,
+  plural,
+} from './model.js';
+
+const DEFAULT_WIDTH = 100;
+const MIN_WIDTH = 60;
+
+const SGR: Record<Tone, string> = { ok: '32', info: '36', warning: '33', error: '31' };
+const ICON: Record<Severity, string> = { error: '✖', warning: '▲', info: '●' };
+
+function paint(text: string, codes: string, options: RenderOptions): string {
+  return options.color ? `\u001b[${codes}m${text}\u001b[0m` : text;
+}
+
+function widthOf(options: RenderOptions): number {
+  return Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH));
+}
+
+/**
+ * Greedy word wrap to `width` columns; a word longer than a line is cut, after a
+ * path separator where there is one (log lines are full of Windows paths).
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const token of text.split(/( +)/)) {
+    if (token === '') continue;
+    if (line.length + token.length <= width) {
+      line += token;
+      continue;
+    }
+    if (token.startsWith(' ')) {
+      lines.push(line);
+      line = '';
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = '';
+    let rest = token;
+    while (rest.length > width) {
+      const cut = rest.slice(0, width);
+      const separator = Math.max(cut.lastIndexOf('\\'), cut.lastIndexOf('/'));
+      const at = separator >= width / 2 ? separator + 1 : width;
+      lines.push(rest.slice(0, at));
+      rest = rest.slice(at);
+    }
+    line = rest;
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines.map((wrapped) => wrapped.trimEnd());
+}
+
+function indented(text: string, indent: number, width: number, firstPrefix = ''): string[] {
+  const pad = ' '.repeat(indent);
+  const lines = wrap(text, width - indent - firstPrefix.length);
+  return lines.map((line, index) => (index === 0 ? pad + firstPrefix + line : pad + ' '.repeat(firstPrefix.length) + line));
+}
+
+function table(head: string[], rows: string[][], options: RenderOptions, alignRight: number[] = []): Table.Table {
+  const result = new Table({
+    head: head.map((cell) => paint(cell, '1', options)),
+    style: { head: [], border: [] },
+    colAligns: head.map((_, index) => (alignRight.includes(index) ? 'right' : 'left')),
+  });
+  for (const row of rows) result.push(row);
+  return result;
+}
+
+function indentBlock(block: string, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  return block.split('\n').map((line) => pad + line);
+}
+
+/** Evidence or context lines as a table; times shortened to the time of day when all share one date. */
+function linesTable(title: string, lines: EvidenceLine[], indent: number, width: number, options: RenderOptions): string[] {
+  const dates = new Set(lines.map((line) => splitTime(line.time).date));
+  const oneDate = dates.size === 1 ? [...dates][0] : undefined;
+  const times = lines.map((line) => escapeTerminal(oneDate ? splitTime(line.time).time : displayTime(line.time)));
+  const places = lines.map((line) => escapeTerminal(`${line.file}:${line.line}`));
+  const timeWidth = Math.max(4, ...times.map((time) => time.length));
+  const placeWidth = Math.min(32, Math.max(9, ...places.map((place) => place.length)));
+  // 4 borders and 2 spaces of padding per column.
+  const textWidth = Math.max(20, width - indent - 10 - timeWidth - placeWidth);
+  const rows = lines.map((line, index) => [
+    wrap(times[index] ?? '', timeWidth).join('\n'),
+    wrap(places[index] ?? '', placeWidth).join('\n'),
+    wrap(escapeTerminal(line.text), textWidth).join('\n'),
+  ]);
+  const heading = oneDate ? `${title} (times on ${escapeTerminal(oneDate)}):` : `${title}:`;
+  return [' '.repeat(indent) + heading, ...indentBlock(table(['Time', 'File:line', 'Text'], rows, options).toString(), indent)];
+}
+
+function findingBlock(finding: Finding, width: number, options: RenderOptions): string[] {
+  const tone: Tone = finding.severity;
+  const rule = escapeTerminal(finding.rule);
+  const out = [
+    `  ${paint(`${ICON[finding.severity]} ${rule}`, `1;${SGR[tone]}`, options)} · ${paint(finding.severity, SGR[tone], options)} · ${escapeTerminal(finding.confidence)} confidence · ${escapeTerminal(displayTime(finding.time))}`,
+  ];
+  const where: string[] = [];
+  if (finding.package !== null) where.push(`Package: ${escapeTerminal(finding.package)}`);
+  if (finding.actionNumber !== null) where.push(`action ${finding.actionNumber}`);
+  if (where.length > 0) out.push(...indented(where.join(' · '), 4, width));
+  out.push(...indented(escapeTerminal(finding.message), 4, width));
+  if (finding.evidence.length > 0) out.push(...linesTable('Evidence', finding.evidence, 4, width, options));
+  if (finding.fix !== '') out.push(...indented(escapeTerminal(finding.fix), 4, width, 'Fix: '));
+  return out;
+}
+
+function rule(text: string, plainLength: number, width: number): string {
+  return `${text} ${'━'.repeat(Math.max(3, width - plainLength - 1))}`;
+}
+
+function device(report: DeviceReport, options: RenderOptions): string {
+  const width = widthOf(options);
+  const name = escapeTerminal(report.device);
+  const verdict = escapeTerminal(report.verdict);
+  const tone = verdictTone(report);
+  const confidence = verdictConfidence(report);
+  const detail = report.verdict === 'no-failure' ? '' : ` (${tone}${confidence ? `, ${confidence} confidence` : ''})`;
+  const plain = `━━ ${name} ━━ ${verdict}${detail}`;
+  const out = [
+    rule(`━━ ${paint(name, '1', options)} ━━ ${paint(verdict + detail, `1;${SGR[tone]}`, options)}`, plain.length, width),
+  ];
+  const head = headline(report);
+  if (head !== null) out.push(...indented(escapeTerminal(head), 0, width));
+  out.push(...indented(escapeTerminal(explainVerdict(report)), 0, width));
+
+  for (const finding of report.findings) {
+    out.push('', ...findingBlock(finding, width, options));
+  }
+  if (report.context.length > 0) {
+    out.push('', ...linesTable('Lines around the failure', report.context, 2, width, options));
+  }
+
+  const notes: string[] = [];
+  const unparsed = unparsedSentence(report);
+  if (unparsed !== null) notes.push(...indented(unparsed, 2, width));
+  for (const file of report.files.filter((candidate) => candidate.gaveUp === true)) {
+    notes.push(...indented(`Gave up on ${escapeTerminal(file.path)}: not a ${file.kind} log?`, 2, width));
+  }
+  for (const skipped of report.skipped) {
+    notes.push(...indented(`Skipped ${escapeTerminal(skipped.path)}: ${escapeTerminal(skipped.reason)}`, 2, width));
+  }
+  if (report.errors.length > 0) {
+    notes.push(`  ${paint(`${plural(report.errors.length, 'analysis error')}:`, `1;${SGR.error}`, options)}`);
+    for (const error of report.errors) notes.push(...indented(escapeTerminal(error), 4, width, '- '));
+  }
+  if (notes.length > 0) out.push('', ...notes);
+  return `${out.join('\n')}\n`;
+}
+
+function end(summary: Summary, options: RenderOptions): string {
+  const width = widthOf(options);
+  const title = `Fleet summary: ${plural(summary.devices, 'device')}`;
+  const out = [rule(`━━ ${paint(title, '1', options)}`, `━━ ${title}`.length, width)];
+  const verdicts = verdictsByCount(summary).map(([verdict, count]) => [escapeTerminal(verdict), String(count)]);
+  out.push(table(['Verdict', 'Devices'], verdicts, options, [1]).toString());
+  const packages = racePackagesByCount(summary).map(([name, count]) => [wrap(escapeTerminal(name), 60).join('\n'), String(count)]);
+  if (packages.length > 0) {
+    out.push(`Packages hit by the scan/sync race (${RACE_VERDICTS.join(', ')}):`);
+    out.push(table(['Package', 'Times'], packages, options, [1]).toString());
+  }
+  if (summary.unparsedLines > 0) out.push(`${plural(summary.unparsedLines, 'unparsed line')} in all.`);
+  return `${out.join('\n')}\n`;
+}
+
+function render(report: Report, options: RenderOptions): string {
+  return [...report.devices.map((each) => device(each, options)), end(report.summary, options)].join('\n');
+}
+
+export const text = { render, device, end } satisfies Renderer;

@@ -1,0 +1,148 @@
+// The report model every renderer reads: one DeviceReport per device (verdict, findings,
+// files, what the swimlanes draw), and a fleet summary.
+import type { LoadedDevice } from './device.js';
+import type { RuleFinding } from './rules/engine.js';
+import { evidenceLine } from './rules/engine.js';
+import { isDistribution, runFailed } from './timeline/actions.js';
+import { isoTime } from './timeline/iso.js';
+import { UNREADABLE, type Verdict } from './rules/verdict.js';
+import type { ActivityItem, ActivityLane, DeviceReport, EvidenceLine, Report, Summary, Timeline, Window } from './types.js';
+
+/** The race verdicts, whose packages the summary counts. */
+export const RACE_VERDICTS = new Set(['vulscan-blocked-sdclient', 'policysync-blocked-sdclient']);
+/** Lines shown before and after an unexplained failure. */
+const CONTEXT_BEFORE = 10;
+const CONTEXT_AFTER = 4;
+
+function phasesOf(window: Window, zone?: string): ActivityItem['phases'] {
+  const iso = (t: number): string => isoTime(t, zone);
+  const waitStart = window.waitStart;
+  const workStart = window.scanStart ?? window.waitEnd;
+  const work = window.process === 'vulscan' ? 'scanning' : 'running';
+  if (waitStart === undefined) {
+    if (workStart === undefined || workStart <= window.start) return [{ phase: work, start: iso(window.start), end: iso(window.end) }];
+    return [{ phase: 'running', start: iso(window.start), end: iso(workStart) }, { phase: work, start: iso(workStart), end: iso(window.end) }];
+  }
+  const waitEnd = workStart ?? window.end;
+  const phases: NonNullable<ActivityItem['phases']> = [];
+  if (waitStart > window.start) phases.push({ phase: 'running', start: iso(window.start), end: iso(waitStart) });
+  phases.push({ phase: 'waiting', start: iso(waitStart), end: iso(waitEnd) });
+  if (waitEnd < window.end) phases.push({ phase: work, start: iso(waitEnd), end: iso(window.end) });
+  return phases;
+}
+
+function windowItem(window: Window, zone?: string): ActivityItem {
+  const item: ActivityItem = {
+    start: isoTime(window.start, zone),
+    end: isoTime(window.end, zone),
+    label: window.process === 'sdclient'
+      ? window.packageName ?? (window.taskId ? `task ${window.taskId}` : 'sdclient run')
+      : window.process === 'vulscan' ? 'vulscan' : 'policy sync',
+    file: window.file,
+    line: window.startLine,
+  };
+  if (window.process === 'sdclient') {
+    if (runFailed(window)) item.failed = true;
+  } else {
+    item.phases = phasesOf(window, zone);
+  }
+  return item;
+}
+
+/** What the HTML swimlanes draw: runs per process, scheduler launches, provisioning actions. */
+export function activityLanes(timeline: Timeline, zone?: string): ActivityLane[] {
+  const lanes: ActivityLane[] = (['sdclient', 'vulscan', 'policysync'] as const).map((process) => ({
+    lane: process,
+    items: timeline.windows.filter((w) => w.process === process).map((w) => windowItem(w, zone)),
+  }));
+  lanes.push({
+    lane: 'scheduler',
+    items: timeline.events.filter((e) => e.kind === 'task-launched').map((e) => ({
+      start: isoTime(e.time, zone), end: isoTime(e.time, zone), label: `launch ${e.process ?? `task ${e.taskId ?? '?'}`}`, file: e.file, line: e.line,
+    })),
+  });
+  let previous: number | undefined;
+  const provisioning: ActivityItem[] = [];
+  for (const action of timeline.actions) {
+    // An action lasts from the previous action's result to its own.
+    const start = previous ?? action.event.time;
+    const item: ActivityItem = {
+      start: isoTime(Math.min(start, action.event.time), zone),
+      end: isoTime(action.event.time, zone),
+      label: `${action.number !== undefined ? `${action.number}. ` : ''}${action.name ?? 'action'}${isDistribution(action) ? '' : ` (${action.type ?? ''})`}`,
+      file: action.event.file,
+      line: action.event.line,
+    };
+    if (action.failed) item.failed = true;
+    provisioning.push(item);
+    previous = action.event.time;
+  }
+  lanes.push({ lane: 'provisioning', items: provisioning });
+  return lanes;
+}
+
+/** The merged lines around an unexplained failure, so the reader sees what happened. */
+function contextLines(timeline: Timeline, verdict: Verdict, zone?: string): EvidenceLine[] {
+  const at = verdict.failure?.event;
+  if (!at) return [];
+  const index = timeline.events.indexOf(at);
+  if (index < 0) return [evidenceLine(at, zone)];
+  return timeline.events.slice(Math.max(0, index - CONTEXT_BEFORE), index + CONTEXT_AFTER + 1).map((e) => evidenceLine(e, zone));
+}
+
+export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFinding[], verdict: Verdict, zone?: string): DeviceReport {
+  const { timeline } = loaded;
+  const failure = verdict.failure;
+  const unreadable = loaded.files.length === 0 && (loaded.errors.length > 0 || loaded.skipped.length > 0);
+  return {
+    device: loaded.device,
+    verdict: unreadable ? UNREADABLE : verdict.verdict,
+    findings: findings.map((f) => f.finding),
+    files: loaded.files,
+    skipped: loaded.skipped,
+    failedPackage: failure?.packageName ?? null,
+    failedAction: failure?.action?.number ?? null,
+    failureTime: failure ? isoTime(failure.time, zone) : null,
+    context: verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [],
+    activity: activityLanes(timeline, zone),
+    errors: loaded.errors,
+    notes: timeline.notes,
+  };
+}
+
+/** A device whose analysis failed: it stands in the report with the error, and the fleet goes on. */
+export function failedDeviceReport(device: string, error: unknown): DeviceReport {
+  return {
+    device,
+    verdict: UNREADABLE,
+    findings: [],
+    files: [],
+    skipped: [],
+    failedPackage: null,
+    failedAction: null,
+    failureTime: null,
+    context: [],
+    activity: [],
+    errors: [`could not analyse this bundle: ${error instanceof Error ? error.message : String(error)}`],
+    notes: [],
+  };
+}
+
+export function summarize(devices: readonly DeviceReport[]): Summary {
+  const verdicts: Record<string, number> = {};
+  const racePackages: Record<string, number> = {};
+  let unparsedLines = 0;
+  for (const device of devices) {
+    verdicts[device.verdict] = (verdicts[device.verdict] ?? 0) + 1;
+    if (RACE_VERDICTS.has(device.verdict)) {
+      const name = device.failedPackage ?? '(unknown package)';
+      racePackages[name] = (racePackages[name] ?? 0) + 1;
+    }
+    unparsedLines += device.files.reduce((sum, f) => sum + f.unparsed, 0);
+  }
+  return { devices: devices.length, verdicts, racePackages, unparsedLines };
+}
+
+export function buildReport(devices: DeviceReport[]): Report {
+  return { schema: 'ldforensics.diagnosis/1', devices, summary: summarize(devices) };
+}

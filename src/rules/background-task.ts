@@ -1,0 +1,160 @@
+// The race at the heart of ldforensics, for either background task the agent schedules:
+// the scheduler fires vulscan (or the policy sync) during a distribution; it finds sdclient
+// running and waits, resident; when that sdclient exits it starts its work; the next
+// action's sdclient finds it running, refuses ("a task is already in progress") and the
+// template fails. vulscan-blocked-sdclient and policysync-blocked-sdclient are this shape.
+//
+// It is read from messages where the pattern pack knows them and from activity windows
+// where it does not: a window of the task that opens inside an sdclient window, outlasts
+// it, and is open when the next, short, failed sdclient window begins.
+import type { Confidence, Event, ProcessName, Rule, RuleMeta, Timeline, Window } from '../types.js';
+import {
+  BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, failures, firstOfKind, hasFailureCode,
+  isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure,
+} from './facts.js';
+
+type BackgroundProcess = Exclude<ProcessName, 'sdclient'>;
+
+const EXE: Record<BackgroundProcess, string> = { vulscan: 'vulscan.exe', policysync: 'PolicySync.exe' };
+
+export const RACE_FIX = 'Build a provisioning-only agent configuration whose security scan and policy sync tasks start in the far future '
+  + '(start date 01 Jan 3000 in the agent configuration\'s scan and policy-sync schedules), use it in the template\'s "Install agent" action, '
+  + 'and install the production agent configuration as the template\'s last action, so no scan or sync can fire between distributions. '
+  + 'Stop-gap: retry the failed action.';
+
+export function raceFix(process: BackgroundProcess, failure: Failure): string {
+  const what = describeAction(failure);
+  const task = process === 'vulscan' ? 'security scan' : 'policy sync';
+  return `The ${task} was due at once after the agent install and ran during the distributions. ${RACE_FIX.replace('retry the failed action.', `re-run ${what} once the ${task} has finished, or re-run the template.`)}`;
+}
+
+/** The run of the task that was open when the failed sdclient began (the latest to have started). */
+function blockerAt(runs: readonly Window[], time: number): Window | undefined {
+  const open = runs.filter((w) => w.start <= time + TOLERANCE_MS && w.end + TOLERANCE_MS >= time);
+  return open[open.length - 1];
+}
+
+/** The sdclient run the task began inside of (the one it waited for), other than the failed one. */
+function waitedOn(timeline: Timeline, task: Window, failed: Window | undefined): Window | undefined {
+  return sdclientRuns(timeline).find((q) => q !== failed
+    && q.start <= task.start + TOLERANCE_MS && q.end + TOLERANCE_MS >= task.start
+    && (!failed || q.end <= failed.start + TOLERANCE_MS));
+}
+
+/** True where the run's own lines show the package installer ran and failed: then the race is not the cause. */
+export function installerFailed(run: Window): boolean {
+  const result = firstOfKind(run, 'package-result');
+  return result !== undefined && hasFailureCode(result.code) && !BUSY_CODES.has(result.code ?? 0) && run.refusedBy === undefined;
+}
+
+interface Shape {
+  confidence: Confidence;
+  messageId: 'chain' | 'between' | 'oneSide' | 'windows';
+  task?: Window;
+  waitedOn?: Window;
+}
+
+function shapeOf(timeline: Timeline, failure: Failure, process: BackgroundProcess): Shape | null {
+  const run = failure.run;
+  const tasks = runsOf(timeline, process);
+  if (run) {
+    if (run.downloadError || installerFailed(run)) return null;
+    const named = run.refusedBy === process;
+    // Another process named as the one in the way: that is another rule's finding.
+    if (run.refusedBy !== undefined && run.refusedBy !== 'unknown' && !named) return null;
+    const task = blockerAt(tasks, run.start);
+    const previous = task ? waitedOn(timeline, task, run) : undefined;
+    const outlasted = task !== undefined && previous !== undefined && task.end + TOLERANCE_MS >= run.start && task.end > previous.end;
+    if (named) {
+      // sdclient's word alone is one side of the story; the task's own log confirms it.
+      if (!task) return { confidence: 'medium', messageId: 'oneSide' };
+      return previous && outlasted
+        ? { confidence: 'high', messageId: 'chain', task, waitedOn: previous }
+        : { confidence: 'high', messageId: 'between', task };
+    }
+    // No line names the conflict: the windows must show it, and the failed run must look refused.
+    if (!task || !isShort(run)) return null;
+    const looksRefused = run.refusedBy === 'unknown' || BUSY_CODES.has(failure.code ?? 0) || failure.code === undefined || !firstOfKind(run, 'package-result');
+    if (!looksRefused) return null;
+    if (previous && outlasted) return { confidence: 'medium', messageId: 'windows', task, waitedOn: previous };
+    return { confidence: 'low', messageId: 'windows', task };
+  }
+  // No sdclient log for the failed action: the task's own log and the template's say it.
+  const task = blockerAt(tasks, failure.time);
+  if (!task) return null;
+  const previous = waitedOn(timeline, task, undefined);
+  const waited = task.waitStart !== undefined && task.waitingFor !== 'vulscan' && task.waitingFor !== 'policysync';
+  if (!BUSY_CODES.has(failure.code ?? 0) && !waited) return null;
+  return { confidence: waited && BUSY_CODES.has(failure.code ?? 0) ? 'medium' : 'low', messageId: 'windows', task, ...(previous ? { waitedOn: previous } : {}) };
+}
+
+function evidence(timeline: Timeline, failure: Failure, process: BackgroundProcess, shape: Shape): Event[] {
+  const task = shape.task;
+  const run = failure.run;
+  const waitedRun = shape.waitedOn;
+  return chain(
+    task ? schedulerLines(timeline, process, task.start) : [],
+    task?.keyEvents[0],
+    firstOfKind(task, 'waiting'),
+    firstOfKind(task, 'scrub-skipped'),
+    waitedRun ? decisiveEvent(waitedRun) : undefined,
+    waitedRun?.keyEvents.find((e) => e.kind === 'process-exit'),
+    firstOfKind(task, 'wait-finished'),
+    firstOfKind(task, 'scanning'),
+    run?.keyEvents.find((e) => e.kind === 'process-start'),
+    run?.keyEvents.find((e) => e.kind === 'package-name'),
+    run ? decisiveEvent(run) : undefined,
+    run?.keyEvents.find((e) => e.kind === 'package-result'),
+    provisioningLines(timeline, failure),
+  ).filter((e) => e.kind !== 'message' || e === task?.keyEvents[0]);
+}
+
+export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMeta): Rule {
+  return {
+    meta,
+    create(context) {
+      return {
+        end() {
+          const timeline = context.timeline;
+          for (const failure of failures(timeline)) {
+            const shape = shapeOf(timeline, failure, process);
+            if (!shape) continue;
+            const work = process === 'vulscan' ? (shape.task?.scanStart ?? shape.task?.waitEnd) : shape.task?.waitEnd;
+            context.report({
+              messageId: shape.messageId,
+              data: {
+                task: process === 'vulscan' ? 'vulscan' : 'the policy sync',
+                exe: EXE[process],
+                taskStart: shape.task ? clock(shape.task.start) : '?',
+                waitedOn: shape.waitedOn?.packageName ? `"${shape.waitedOn.packageName}"` : 'the previous distribution',
+                workStart: work !== undefined ? clock(work) : shape.waitedOn ? clock(shape.waitedOn.end) : '?',
+                action: describeAction(failure),
+                failedAt: clock(failure.run?.start ?? failure.time),
+              },
+              evidence: evidence(timeline, failure, process, shape),
+              confidence: shape.confidence,
+              time: failure.run ? decisiveEvent(failure.run).time : failure.time,
+              ...(failure.action ? { action: failure.action } : {}),
+            ...(failure.run ? { run: failure.run } : {}),
+              ...(failure.run ? { run: failure.run } : {}),
+              ...(failure.packageName ? { packageName: failure.packageName } : {}),
+              fix: raceFix(process, failure),
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+export function raceMessages(): Record<Shape['messageId'], string> {
+  return {
+    chain: '{task} started at {taskStart} while sdclient was installing {waitedOn}, waited for it, and began its work at {workStart} when that sdclient exited; '
+      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
+    between: '{task} started at {taskStart}, between two distributions; at {failedAt} the next one, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
+    oneSide: 'At {failedAt} sdclient refused to run {action} because {exe} was running ("a task is already in progress"). '
+      + 'This bundle has no log of {task} to confirm when it started.',
+    windows: 'No line names the conflict, but the activity windows show the race: {task} started at {taskStart} during {waitedOn}, outlasted it, '
+      + 'and was still running when {action} started at {failedAt} and failed within moments.',
+  };
+}

@@ -1,0 +1,52 @@
+// clock-jump: a file's clock jumped (domain join, time sync). Its times around the jump are
+// not comparable with other files': the admin reading the evidence should know which ones.
+import type { Rule } from '../types.js';
+import { chain } from './facts.js';
+
+function duration(ms: number): string {
+  const total = Math.round(Math.abs(ms) / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : '', s || (!h && !m) ? `${s} s` : ''].filter(Boolean).join(' ');
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'clock-jump',
+    title: 'The device clock jumped',
+    description: 'A file\'s clock jumped (domain join, time sync); its times around the jump are not comparable with other files\'.',
+    severity: 'info',
+    fix: 'Nothing to change for the diagnosis; when comparing times across files, trust the order within each file. To avoid it, join the domain and sync time before the agent is installed.',
+    references: ['FORMATS.md "Clocks": provisioning changes the clock; order within a file is the truth'],
+    falsePositives: ['A log that was written by two processes with unsynchronised buffers can step back a second or two; jumps under 2 s are not reported.'],
+    messages: {
+      jumped: 'The clock jumped {direction} by {size} in {file} at line {line}{more}.',
+    },
+  },
+  create(context) {
+    return {
+      end() {
+        const jumps = context.timeline.clockJumps;
+        const first = jumps[0];
+        if (!first?.clockJump) return;
+        const files = new Set(jumps.map((j) => j.file));
+        context.report({
+          messageId: 'jumped',
+          data: {
+            direction: first.clockJump.deltaMs < 0 ? 'back' : 'forward',
+            size: duration(first.clockJump.deltaMs),
+            file: first.file,
+            line: first.line,
+            more: jumps.length > 1 ? ` (${jumps.length} jumps in ${files.size} file${files.size > 1 ? 's' : ''})` : '',
+          },
+          evidence: chain(jumps.slice(0, 6)),
+          confidence: 'high',
+          time: first.time,
+        });
+      },
+    };
+  },
+};
+
+export default rule;

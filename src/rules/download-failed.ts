@@ -1,0 +1,60 @@
+// download-failed: sdclient could not download or hash the package (Download Error, sdmcache
+// hash mismatch). The cause is the package source or the network path, not the device's
+// scheduler: admins should look at the package share, preferred servers and the hash.
+import { hexCode } from '../parsers/codes.js';
+import type { Rule } from '../types.js';
+import { chain, clock, decisiveEvent, describeAction, failures, provisioningLines } from './facts.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'download-failed',
+    title: 'The package could not be downloaded',
+    description: 'The package could not be downloaded or hashed, so the distribution action failed.',
+    severity: 'error',
+    fix: 'Check that the package\'s files are reachable from the device at provisioning time (the package share or web URL, its permissions, the preferred server and peer download settings), and re-hash the package in the console if its files changed. Then re-run the action.',
+    references: ['Ivanti: sdclient "Download Error" and sdmcache hash failures in sdclient.log'],
+    falsePositives: ['A download that failed once and then succeeded on retry within the same run: the run\'s result code is then a success and this rule does not fire.'],
+    messages: {
+      failed: 'At {failedAt} {action} failed: sdclient could not download or hash the package ({detail}).',
+    },
+  },
+  create(context) {
+    return {
+      end() {
+        const timeline = context.timeline;
+        for (const failure of failures(timeline)) {
+          const run = failure.run;
+          if (!run?.downloadError || run.refusedBy !== undefined) continue;
+          const errors = run.keyEvents.filter((e) => e.kind === 'download-error');
+          const first = errors[0];
+          if (!first) continue;
+          const code = failure.code;
+          context.report({
+            messageId: 'failed',
+            data: {
+              failedAt: clock(first.time),
+              action: describeAction(failure),
+              detail: (first.text.split('\n')[0] ?? '').slice(0, 160),
+            },
+            evidence: chain(
+              run.keyEvents.find((e) => e.kind === 'process-start'),
+              run.keyEvents.find((e) => e.kind === 'package-name'),
+              errors.slice(0, 4),
+              run.keyEvents.find((e) => e.kind === 'package-result'),
+              decisiveEvent(run),
+              provisioningLines(timeline, failure),
+            ),
+            confidence: 'high',
+            time: first.time,
+            ...(failure.action ? { action: failure.action } : {}),
+            ...(failure.run ? { run: failure.run } : {}),
+            ...(failure.packageName ? { packageName: failure.packageName } : {}),
+            fix: `${rule.meta.fix}${code !== undefined ? ` (return code ${code}, ${hexCode(code)})` : ''}`,
+          });
+        }
+      },
+    };
+  },
+};
+
+export default rule;

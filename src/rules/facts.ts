@@ -1,0 +1,170 @@
+// What the rules ask of a timeline, asked once: which runs failed, which action each run
+// was, which other runs were open at a moment. Rules stay short and agree on the answers.
+import { isSuccessCode } from '../parsers/codes.js';
+import { isDistribution, runCode, runFailed } from '../timeline/actions.js';
+import type { ActionResult, Event, ProcessName, Timeline, Window, WallTime } from '../types.js';
+
+/** Logs write whole seconds and two files flush at slightly different moments. */
+export const TOLERANCE_MS = 5_000;
+/** A refused sdclient gives up within seconds; a run this short did not install anything. */
+export const SHORT_RUN_MS = 120_000;
+/** How long after an action's last sdclient line the template logs the action's result. */
+const ACTION_LAG_MS = 120_000;
+/** sdclient's "a task is already in progress" result, as the modeled logs write it. */
+export const BUSY_CODES = new Set([-1916, 0x8db50084 | 0]);
+
+/** A failed distribution: the action (from the provisioning log) and/or the sdclient run that failed. */
+export interface Failure {
+  action?: ActionResult;
+  run?: Window;
+  /** When it failed: the run's end, or the action's result line. */
+  time: WallTime;
+  packageName?: string;
+  code?: number;
+  /** The line that records the failure. */
+  event: Event;
+}
+
+export function sdclientRuns(timeline: Timeline): Window[] {
+  return timeline.windows.filter((w) => w.process === 'sdclient');
+}
+
+export function runsOf(timeline: Timeline, process: ProcessName): Window[] {
+  return timeline.windows.filter((w) => w.process === process);
+}
+
+function sameName(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The sdclient run that carried out an action: named alike, or the last to end just before its result. */
+export function runOfAction(timeline: Timeline, action: ActionResult): Window | undefined {
+  const runs = sdclientRuns(timeline);
+  const own = runs.find((w) => w.keyEvents.includes(action.event));
+  if (own) return own;
+  if (!isDistribution(action)) return undefined;
+  const at = action.event.time;
+  const index = timeline.actions.indexOf(action);
+  const previous = index > 0 ? timeline.actions[index - 1] : undefined;
+  const after = previous ? previous.event.time - TOLERANCE_MS : -Infinity;
+  const candidates = runs.filter((w) => w.end <= at + TOLERANCE_MS && w.end >= at - ACTION_LAG_MS && w.start >= after);
+  return candidates.find((w) => sameName(w.packageName, action.name)) ?? candidates[candidates.length - 1]
+    ?? runs.find((w) => sameName(w.packageName, action.name) && Math.abs(w.end - at) <= ACTION_LAG_MS);
+}
+
+const cache = new WeakMap<Timeline, Failure[]>();
+
+/** Every failed distribution of the device, in time order, each joined with its action and run. */
+export function failures(timeline: Timeline): Failure[] {
+  const known = cache.get(timeline);
+  if (known) return known;
+  const list: Failure[] = [];
+  const claimed = new Set<Window>();
+  for (const action of timeline.actions) {
+    if (!action.failed) continue;
+    const run = runOfAction(timeline, action);
+    if (run) claimed.add(run);
+    const failure: Failure = { action, time: action.event.time, event: action.event };
+    if (run) failure.run = run;
+    const name = action.name ?? run?.packageName;
+    if (name) failure.packageName = name;
+    const code = action.code ?? (run ? runCode(run) : undefined);
+    if (code !== undefined) failure.code = code;
+    list.push(failure);
+  }
+  // A run that failed with no action to show for it (no provisioning log line) still failed.
+  for (const run of sdclientRuns(timeline)) {
+    if (claimed.has(run) || !runFailed(run)) continue;
+    const event = decisiveEvent(run);
+    const failure: Failure = { run, time: run.end, event };
+    if (run.packageName) failure.packageName = run.packageName;
+    const code = runCode(run);
+    if (code !== undefined) failure.code = code;
+    list.push(failure);
+  }
+  list.sort((a, b) => a.time - b.time);
+  cache.set(timeline, list);
+  return list;
+}
+
+/** The event that shows how a run ended: its refusal, result, status or exit line. */
+export function decisiveEvent(run: Window): Event {
+  const order: Event['kind'][] = ['busy-refusal', 'download-error', 'package-result', 'task-status-sent', 'process-exit'];
+  for (const kind of order) {
+    const event = run.keyEvents.find((e) => e.kind === kind);
+    if (event) return event;
+  }
+  return run.keyEvents[run.keyEvents.length - 1] ?? {
+    kind: 'message', source: 'sdclient', file: run.file, line: run.endLine, time: run.end, text: '',
+  };
+}
+
+/** The run of a process that was open at a moment (began before it, had not ended). */
+export function openAt(runs: readonly Window[], time: WallTime): Window | undefined {
+  return runs.find((w) => w.start <= time + TOLERANCE_MS && w.end + TOLERANCE_MS >= time);
+}
+
+/** The sdclient run that was open when another run began, other than `except`. */
+export function sdclientOpenAt(timeline: Timeline, time: WallTime, except?: Window): Window | undefined {
+  return sdclientRuns(timeline).find((w) => w !== except && w.start <= time + TOLERANCE_MS && w.end >= time - TOLERANCE_MS);
+}
+
+export function isShort(run: Window): boolean {
+  return run.end - run.start <= SHORT_RUN_MS;
+}
+
+export function hasFailureCode(code: number | undefined): boolean {
+  return code !== undefined && !isSuccessCode(code);
+}
+
+export function firstOfKind(run: Window | undefined, kind: Event['kind']): Event | undefined {
+  return run?.keyEvents.find((e) => e.kind === kind);
+}
+
+/** The scheduler lines that registered and launched a process's task (for the evidence chain). */
+export function schedulerLines(timeline: Timeline, process: ProcessName, before: WallTime): Event[] {
+  const added = timeline.events.find((e) => (e.kind === 'task-added') && e.process === process);
+  const launches = timeline.events.filter((e) => e.kind === 'task-launched' && e.process === process && e.time <= before + TOLERANCE_MS);
+  const launch = launches[launches.length - 1];
+  return [added, launch].filter((e): e is Event => e !== undefined);
+}
+
+/** The provisioning lines that record a failure: the action's result and the template stopping. */
+export function provisioningLines(timeline: Timeline, failure: Failure): Event[] {
+  if (!failure.action) return [];
+  const at = failure.action.event;
+  const stopped = timeline.events.find((e) => e.kind === 'template-stopped' && e.time >= at.time - TOLERANCE_MS && e.file === at.file && e.line >= at.line);
+  return [at, stopped].filter((e): e is Event => e !== undefined);
+}
+
+/** Events in reading order, each once. */
+export function chain(...groups: (Event | undefined | readonly (Event | undefined)[])[]): Event[] {
+  const seen = new Set<Event>();
+  const out: Event[] = [];
+  for (const group of groups) {
+    const list = Array.isArray(group) ? group : [group];
+    for (const event of list) {
+      if (event && !seen.has(event)) {
+        seen.add(event);
+        out.push(event);
+      }
+    }
+  }
+  return out;
+}
+
+export const PROCESS_LABEL: Record<ProcessName, string> = {
+  sdclient: 'sdclient',
+  vulscan: 'vulscan (the security scan)',
+  policysync: 'the policy sync',
+};
+
+export function clock(time: WallTime): string {
+  return new Date(time).toISOString().slice(11, 19);
+}
+
+export function describeAction(failure: Failure): string {
+  const name = failure.packageName ? `"${failure.packageName}"` : 'a distribution';
+  const number = failure.action?.number !== undefined ? ` (action ${failure.action.number})` : '';
+  return `${name}${number}`;
+}

@@ -1,0 +1,83 @@
+// package-install-failed: the package's own installer failed (e.g. MSI 1603) with nothing
+// else in the way. This is the failure the race is most often mistaken for, and the other
+// way round: a vulscan that happened to be waiting on this very run did not cause it.
+import { hexCode } from '../parsers/codes.js';
+import type { Rule } from '../types.js';
+import { installerFailed } from './background-task.js';
+import { BUSY_CODES, TOLERANCE_MS, chain, clock, describeAction, failures, hasFailureCode, provisioningLines, runsOf } from './facts.js';
+
+/** Windows Installer's own codes (1601–1660) and the small exit codes setup programs return. */
+function installerLikeCode(code: number): boolean {
+  return code > 0 && code < 0x10000;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'package-install-failed',
+    title: 'The package\'s own installer failed',
+    description: 'A package\'s own installer returned a failure (e.g. 1603) with nothing else in the way.',
+    severity: 'error',
+    fix: 'Fix the package, not the template: run its installer by hand on a freshly imaged device with the same command line (for an MSI, add /l*v to get its log), check its prerequisites and the account it runs as, then update the package. The scheduler and the agent are not the cause.',
+    references: ['Microsoft: Windows Installer error codes (1603: fatal error during installation)'],
+    falsePositives: ['Installers that return a non-zero code on success (e.g. a custom "already installed" code): add the code to the package\'s success codes.'],
+    messages: {
+      failed: 'At {failedAt} the installer of {action} returned {code} ({hex}){codeName}. Nothing else was in the way{waiting}.',
+      actionOnly: 'The template\'s action {action} failed with {code} ({hex}), an installer\'s exit code; this bundle has no sdclient log of the run.',
+    },
+  },
+  create(context) {
+    return {
+      end() {
+        const timeline = context.timeline;
+        for (const failure of failures(timeline)) {
+          const run = failure.run;
+          const code = failure.code;
+          if (run) {
+            if (!installerFailed(run) || run.downloadError) continue;
+            const result = run.keyEvents.find((e) => e.kind === 'package-result');
+            if (!result || result.code === undefined) continue;
+            const bystanders = [...runsOf(timeline, 'vulscan'), ...runsOf(timeline, 'policysync')]
+              .filter((w) => w.start <= run.end + TOLERANCE_MS && w.end + TOLERANCE_MS >= run.start);
+            context.report({
+              messageId: 'failed',
+              data: {
+                failedAt: clock(result.time),
+                action: describeAction(failure),
+                code: result.code,
+                hex: hexCode(result.code),
+                codeName: result.code === 1603 ? ', "fatal error during installation"' : '',
+                waiting: bystanders.length > 0 ? ` (${bystanders.map((w) => w.process).join(' and ')} ran alongside but sdclient did not refuse: the installer itself failed)` : '',
+              },
+              evidence: chain(
+                run.keyEvents.find((e) => e.kind === 'process-start'),
+                run.keyEvents.find((e) => e.kind === 'package-name'),
+                result,
+                run.keyEvents.find((e) => e.kind === 'task-status-sent'),
+                run.keyEvents.find((e) => e.kind === 'process-exit'),
+                provisioningLines(timeline, failure),
+              ),
+              confidence: 'high',
+              time: result.time,
+              ...(failure.action ? { action: failure.action } : {}),
+            ...(failure.run ? { run: failure.run } : {}),
+              ...(failure.run ? { run: failure.run } : {}),
+              ...(failure.packageName ? { packageName: failure.packageName } : {}),
+            });
+          } else if (failure.action && code !== undefined && hasFailureCode(code) && installerLikeCode(code) && !BUSY_CODES.has(code)) {
+            context.report({
+              messageId: 'actionOnly',
+              data: { action: describeAction(failure), code, hex: hexCode(code) },
+              evidence: provisioningLines(timeline, failure),
+              confidence: 'medium',
+              time: failure.time,
+              action: failure.action,
+              ...(failure.packageName ? { packageName: failure.packageName } : {}),
+            });
+          }
+        }
+      },
+    };
+  },
+};
+
+export default rule;

@@ -1,0 +1,51 @@
+// provisioning-agent-active: the scheduler's scan and policy sync tasks first start far in
+// the future (the year 2100 or later): the provisioning-only agent, the documented fix for
+// the vulscan race, is in place on this device.
+import type { Event, Rule } from '../types.js';
+import { chain } from './facts.js';
+
+/** A first start this far out is a deliberate "never during provisioning". */
+const FAR_FUTURE_YEAR = 2100;
+
+function farFuture(event: Event): boolean {
+  return event.start !== undefined && new Date(event.start).getUTCFullYear() >= FAR_FUTURE_YEAR;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'provisioning-agent-active',
+    title: 'The provisioning-only agent is in place',
+    description: 'The scheduler\'s scan and sync tasks start far in the future (year 2100 or later): the fix is in place.',
+    severity: 'info',
+    fix: 'Nothing to change. Keep the production agent as the template\'s last action, so the device gets its real scan and sync schedule once provisioning is done.',
+    references: ['Ivanti: a provisioning-only agent configuration whose security scan and policy sync start in the year 3000'],
+    falsePositives: ['A device that kept the provisioning-only agent after provisioning: it will never scan. Check that the production agent was installed at the end.'],
+    messages: {
+      active: 'The scheduler\'s {tasks} first start on {start}: nothing will fire during provisioning.',
+    },
+  },
+  create(context) {
+    const future: Event[] = [];
+    return {
+      event(event) {
+        if ((event.kind === 'task-added' || event.kind === 'task-listed') && (event.process === 'vulscan' || event.process === 'policysync') && farFuture(event)) {
+          future.push(event);
+        }
+      },
+      end() {
+        const first = future[0];
+        if (!first) return;
+        const processes = [...new Set(future.map((e) => (e.process === 'vulscan' ? 'security scan' : 'policy sync')))];
+        context.report({
+          messageId: 'active',
+          data: { tasks: processes.join(' and '), start: first.startText ?? '' },
+          evidence: chain(future.slice(0, 4)),
+          confidence: 'high',
+          time: first.time,
+        });
+      },
+    };
+  },
+};
+
+export default rule;

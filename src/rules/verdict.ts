@@ -1,0 +1,28 @@
+// One verdict per device: the rule id of the error finding that explains the earliest failed
+// action (what stopped the template); `no-failure` when nothing failed and no error was
+// found; `unexplained-failure` when an action failed and no rule explains it.
+import type { Timeline } from '../types.js';
+import type { RuleFinding } from './engine.js';
+import { failures, type Failure } from './facts.js';
+
+export const NO_FAILURE = 'no-failure';
+export const UNEXPLAINED_FAILURE = 'unexplained-failure';
+/** A bundle of which nothing could be read. */
+export const UNREADABLE = 'unreadable';
+
+export interface Verdict {
+  verdict: string;
+  failure: Failure | undefined;
+}
+
+export function verdictOf(timeline: Timeline, findings: readonly RuleFinding[]): Verdict {
+  const errors = findings.filter((f) => f.finding.severity === 'error');
+  const first = failures(timeline)[0];
+  if (first) {
+    const explaining = errors.find((f) => (first.action !== undefined && f.action === first.action)
+      || (first.action === undefined && first.run !== undefined && f.run === first.run));
+    return { verdict: explaining ? explaining.finding.rule : UNEXPLAINED_FAILURE, failure: first };
+  }
+  const error = errors[0];
+  return { verdict: error ? error.finding.rule : NO_FAILURE, failure: undefined };
+}

@@ -1,0 +1,174 @@
+// The programmatic API: options in, reports out. No printing, no process.exit: the CLI (and
+// any other caller) decides what to do with the result.
+import { loadDevice, type LoadedDevice } from './device.js';
+import { InputError, UsageError } from './errors.js';
+import { findBundles } from './ingest/bundles.js';
+import { patternSet, type PatternSet } from './parsers/patterns.js';
+import { parseTimestampValue } from './parsers/timestamp.js';
+import { buildReport, deviceReport, failedDeviceReport } from './report.js';
+import { runRules } from './rules/engine.js';
+import { rules } from './rules/index.js';
+import { verdictOf } from './rules/verdict.js';
+import { checkZone, eventIso, isoTime } from './timeline/iso.js';
+import type { DeviceReport, DeviceTimeline, Event, Report, TimelineEntry, TimelineReport, Window, WindowSummary } from './types.js';
+
+export interface CommonOptions {
+  /** Folders of bundles, bundle folders, .zip bundles or single log files. */
+  paths: string[];
+  /** Extra pattern packs (JSON), tried before the built-in one. */
+  patternFiles?: string[];
+  /** The devices' time zone (IANA name or UTC+N): absolute times with offsets. */
+  zone?: string;
+  /** Only these devices (names, case-insensitive). */
+  devices?: string[];
+}
+
+export interface TimelineOptions extends CommonOptions {
+  /** Wall-clock bounds, e.g. "2026-03-09 10:00". */
+  since?: string;
+  until?: string;
+}
+
+interface Prepared {
+  patterns: PatternSet;
+  zone: string | undefined;
+  wanted: Set<string> | null;
+}
+
+function prepare(options: CommonOptions): Prepared {
+  if (options.paths.length === 0) throw new UsageError('no path given', 'Name a folder of device bundles, a bundle folder, a .zip, or log files.');
+  return {
+    patterns: patternSet(options.patternFiles ?? []),
+    zone: options.zone ? checkZone(options.zone) : undefined,
+    wanted: options.devices && options.devices.length > 0 ? new Set(options.devices.map((d) => d.toLowerCase())) : null,
+  };
+}
+
+/** Each device's bundle read and parsed, in name order; a bundle that breaks is reported, never fatal. */
+async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGenerator<LoadedDevice | { device: string; error: unknown }> {
+  let seen = 0;
+  for await (const bundle of findBundles(options.paths)) {
+    if (prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) {
+      await bundle.close();
+      continue;
+    }
+    seen += 1;
+    try {
+      yield await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}) });
+    } catch (error) {
+      // A bug or a broken file must not cost the rest of the fleet its report; the error is shown on the device.
+      yield { device: bundle.name, error };
+    } finally {
+      await bundle.close();
+    }
+  }
+  if (seen === 0) {
+    throw new InputError(
+      prepared.wanted ? `no device named ${[...prepared.wanted].join(', ')} in ${options.paths.join(', ')}` : `no device bundles found in ${options.paths.join(', ')}`,
+      'A device bundle is a folder or .zip holding EPM logs (sdclient.log, vulscan.log, localsch.log, ldprovisioning.log, …).',
+    );
+  }
+}
+
+/** Diagnoses each device as it is read: for streaming formats (ndjson). */
+export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
+  const prepared = prepare(options);
+  const ruleList = Object.values(rules);
+  for await (const loaded of loadDevices(options, prepared)) {
+    if ('error' in loaded) {
+      yield failedDeviceReport(loaded.device, loaded.error);
+      continue;
+    }
+    const findings = runRules(loaded.timeline, ruleList, prepared.zone);
+    yield deviceReport(loaded, findings, verdictOf(loaded.timeline, findings), prepared.zone);
+  }
+}
+
+/** Diagnoses every device and summarises the fleet. */
+export async function diagnose(options: CommonOptions): Promise<Report> {
+  const devices: DeviceReport[] = [];
+  for await (const device of diagnoseDevices(options)) devices.push(device);
+  return buildReport(devices);
+}
+
+/** True when nothing at all could be read: the CLI's exit code 2. */
+export function nothingReadable(devices: readonly { files: readonly unknown[] }[]): boolean {
+  return devices.every((d) => d.files.length === 0);
+}
+
+/** True when a device failed or has an error finding: the CLI's exit code 1. */
+export function hasFailures(report: Report): boolean {
+  return report.devices.some((d) => d.verdict !== 'no-failure' || d.findings.some((f) => f.severity === 'error'));
+}
+
+function bound(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const full = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()} 00:00:00` : /^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}$/.test(text.trim()) ? `${text.trim()}:00` : text;
+  const time = parseTimestampValue(full);
+  if (time === null) throw new UsageError(`${name}: cannot read "${text}" as a time`, 'Use the device\'s wall clock, e.g. 2026-03-09 10:00 or "09 Mar 2026 10:00:00".');
+  return time;
+}
+
+function entryOf(event: Event, zone: string | undefined): TimelineEntry {
+  const fields: Record<string, string | number> = {};
+  const skip = new Set(['kind', 'source', 'file', 'line', 'time', 'text', 'utc', 'clockJump']);
+  for (const [key, value] of Object.entries(event)) {
+    if (skip.has(key) || value === undefined) continue;
+    if (key === 'start' && typeof value === 'number') fields.start = isoTime(value, zone);
+    else if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
+  }
+  const entry: TimelineEntry = { time: eventIso(event, zone), file: event.file, line: event.line, source: event.source, kind: event.kind, text: event.text, fields };
+  if (event.clockJump) entry.clockJumpSeconds = Math.round(event.clockJump.deltaMs / 1000);
+  return entry;
+}
+
+function windowSummary(window: Window, zone: string | undefined): WindowSummary {
+  const summary: WindowSummary = {
+    id: window.id, process: window.process, file: window.file, startLine: window.startLine, endLine: window.endLine,
+    start: isoTime(window.start, zone), end: isoTime(window.end, zone), closedBy: window.closedBy,
+  };
+  if (window.taskId) summary.taskId = window.taskId;
+  if (window.packageName) summary.packageName = window.packageName;
+  if (window.exitCode !== undefined) summary.exitCode = window.exitCode;
+  if (window.resultCode !== undefined) summary.resultCode = window.resultCode;
+  if (window.refusedBy) summary.refusedBy = window.refusedBy;
+  if (window.waitStart !== undefined) summary.waitStart = isoTime(window.waitStart, zone);
+  if (window.scanStart !== undefined) summary.scanStart = isoTime(window.scanStart, zone);
+  return summary;
+}
+
+/** Each device's merged timeline, as the `timeline` command shows it. */
+export async function timelines(options: TimelineOptions): Promise<TimelineReport> {
+  const prepared = prepare(options);
+  const since = bound(options.since, '--since');
+  const until = bound(options.until, '--until');
+  const devices: DeviceTimeline[] = [];
+  for await (const loaded of loadDevices(options, prepared)) {
+    if ('error' in loaded) {
+      devices.push({ device: loaded.device, entries: [], windows: [], files: [], skipped: [], notes: [], errors: [`could not read this bundle: ${loaded.error instanceof Error ? loaded.error.message : String(loaded.error)}`] });
+      continue;
+    }
+    const events = loaded.timeline.events.filter((e) => (since === undefined || e.time >= since) && (until === undefined || e.time <= until));
+    devices.push({
+      device: loaded.device,
+      entries: events.map((e) => entryOf(e, prepared.zone)),
+      windows: loaded.timeline.windows.map((w) => windowSummary(w, prepared.zone)),
+      files: loaded.files,
+      skipped: loaded.skipped,
+      notes: loaded.timeline.notes,
+      errors: loaded.errors,
+    });
+  }
+  const files = devices.flatMap((d) => d.files);
+  return {
+    schema: 'ldforensics.timeline/1',
+    devices,
+    totals: {
+      devices: devices.length,
+      files: files.length,
+      lines: files.reduce((s, f) => s + f.lines, 0),
+      parsed: files.reduce((s, f) => s + f.parsed, 0),
+      unparsed: files.reduce((s, f) => s + f.unparsed, 0),
+    },
+  };
+}

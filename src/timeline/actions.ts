@@ -1,0 +1,55 @@
+// The provisioning template's actions and which of them failed. The provisioning log says
+// it directly; where a bundle has none, each sdclient run stands for its distribution action,
+// so a device is still judged on what its distributions did.
+import { isSuccessCode } from '../parsers/codes.js';
+import type { ActionResult, Event, Window } from '../types.js';
+
+function fromProvisioningLog(event: Event): ActionResult {
+  const failed = event.outcome ? event.outcome === 'failed' : event.code !== undefined && !isSuccessCode(event.code);
+  const action: ActionResult = { event, failed };
+  if (event.actionNumber !== undefined) action.number = event.actionNumber;
+  if (event.actionTotal !== undefined) action.total = event.actionTotal;
+  if (event.actionName !== undefined) action.name = event.actionName;
+  if (event.actionType !== undefined) action.type = event.actionType;
+  if (event.code !== undefined) action.code = event.code;
+  return action;
+}
+
+/** The code a finished sdclient run ended with: its package result, else its status, else its exit code. */
+export function runCode(window: Window): number | undefined {
+  return window.resultCode ?? window.exitCode;
+}
+
+/** True where an sdclient run shows it failed: a failure code, a refusal, or a download error. */
+export function runFailed(window: Window): boolean {
+  const code = runCode(window);
+  if (code !== undefined) return !isSuccessCode(code);
+  return window.refusedBy !== undefined || window.downloadError === true;
+}
+
+function fromSdclientRun(window: Window): ActionResult | null {
+  // The event that closes the run: its result line if it has one, else its last key event.
+  const decisive = [...window.keyEvents].reverse().find((e) => e.kind === 'package-result' || e.kind === 'task-status-sent' || e.kind === 'process-exit')
+    ?? window.keyEvents[window.keyEvents.length - 1];
+  if (!decisive) return null;
+  const action: ActionResult = { event: decisive, failed: runFailed(window), type: 'Distribute software' };
+  if (window.packageName) action.name = window.packageName;
+  const code = runCode(window);
+  if (code !== undefined) action.code = code;
+  return action;
+}
+
+/** The device's actions in time order, from the provisioning log or, lacking one, from sdclient runs. */
+export function buildActions(events: readonly Event[], windows: readonly Window[]): ActionResult[] {
+  const logged = events.filter((e) => e.kind === 'action-result').map(fromProvisioningLog);
+  if (logged.length > 0) return logged;
+  return windows
+    .filter((w) => w.process === 'sdclient')
+    .map(fromSdclientRun)
+    .filter((a): a is ActionResult => a !== null);
+}
+
+/** A distribution action ("Distribute software"), as opposed to OS, agent or reboot steps. */
+export function isDistribution(action: ActionResult): boolean {
+  return action.type === undefined ? true : /distribut|software|package/i.test(action.type);
+}

@@ -1,0 +1,50 @@
+// The .stat files' LastRunTime is UTC: the one zone-true clock in a bundle. Every other time
+// is the device's wall clock. To put both on one axis we move the UTC times onto the wall
+// clock: with the zone the user gave (--tz), or else with the offset the bundle itself shows
+// (the same task's sdclient run ended at a wall time; its .stat says when, in UTC).
+import { DateTime } from 'luxon';
+import type { Event, Window } from '../types.js';
+
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+/** Real zone offsets lie within ±14 h; anything else is a mismatch, not an offset. */
+const MAX_OFFSET_MS = 14 * 60 * 60 * 1000;
+
+/** The wall-clock reading of a UTC instant in a zone (an IANA name, or "UTC+2" style). */
+export function utcToWall(utcMs: number, zone: string): number {
+  const local = DateTime.fromMillis(utcMs, { zone });
+  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond);
+}
+
+/** The device's offset (wall − UTC) from a task whose sdclient run and .stat both say when it ended. */
+export function offsetFromBundle(statusEvents: readonly Event[], windows: readonly Window[]): number | null {
+  for (const status of statusEvents) {
+    const run = windows.find((w) => w.process === 'sdclient' && w.taskId === status.taskId);
+    if (!run) continue;
+    const offset = Math.round((run.end - status.time) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+    if (Math.abs(offset) <= MAX_OFFSET_MS) return offset;
+  }
+  return null;
+}
+
+/**
+ * Moves the UTC events onto the wall clock, in place. Returns how it was done, for the report;
+ * where neither a zone nor the bundle tells, the times stay UTC and stay marked `utc`.
+ */
+export function anchorUtcEvents(statusEvents: Event[], windows: readonly Window[], zone: string | undefined): string | null {
+  if (statusEvents.length === 0) return null;
+  if (zone) {
+    for (const event of statusEvents) {
+      event.time = utcToWall(event.time, zone);
+      delete event.utc;
+    }
+    return `task status times (UTC) shown in ${zone}`;
+  }
+  const offset = offsetFromBundle(statusEvents, windows);
+  if (offset === null) return 'task status times are UTC: no task in this bundle shows the device offset (give --tz)';
+  for (const event of statusEvents) {
+    event.time += offset;
+    delete event.utc;
+  }
+  const hours = offset / 3_600_000;
+  return `task status times (UTC) moved by ${hours >= 0 ? '+' : ''}${hours} h, the offset the bundle's own task ${statusEvents[0]?.taskId ?? ''} shows`;
+}

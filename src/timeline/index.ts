@@ -1,0 +1,60 @@
+// One device's timeline: every file's events on one wall-clock axis, merged in time order,
+// with the runs (activity windows), the provisioning actions and the clock jumps that the
+// rules read.
+import { taskIdFromFileName } from '../ingest/names.js';
+import type { Event, LogKind, ProcessName, Timeline } from '../types.js';
+import { buildActions } from './actions.js';
+import { anchorUtcEvents } from './anchor.js';
+import { markClockJumps } from './clock.js';
+import { mergeEventStreams } from './merge.js';
+import { buildWindows, type RunBoundaries, type WindowInput } from './windows.js';
+
+/** One parsed file, in the order the bundle lists its files (the merge's tie-break). */
+export interface FileEvents {
+  file: string;
+  fileName: string;
+  kind: LogKind;
+  events: Event[];
+}
+
+export interface TimelineOptions {
+  /** The devices' zone (--tz), used to put the UTC .stat times on the wall clock. */
+  zone?: string;
+}
+
+const PROCESS_LOGS: Partial<Record<LogKind, ProcessName>> = { sdclient: 'sdclient', vulscan: 'vulscan', policysync: 'policysync' };
+
+function runBoundaries(files: readonly FileEvents[]): RunBoundaries {
+  const boundaries: Record<ProcessName, number[]> = { sdclient: [], vulscan: [], policysync: [] };
+  for (const { events } of files) {
+    for (const event of events) {
+      if (event.kind === 'task-launched' && event.process) boundaries[event.process].push(event.time);
+      // A template moves to its next action when one ends: the shared sdclient.log starts a new run.
+      if (event.kind === 'action-result') boundaries.sdclient.push(event.time);
+    }
+  }
+  return boundaries;
+}
+
+export function buildTimeline(device: string, files: readonly FileEvents[], options: TimelineOptions = {}): Timeline {
+  const clockJumps = files.flatMap((f) => markClockJumps(f.events));
+  const inputs: WindowInput[] = [];
+  for (const file of files) {
+    const process = PROCESS_LOGS[file.kind];
+    if (!process) continue;
+    inputs.push({
+      process,
+      file: file.file,
+      singleTask: process === 'sdclient' && taskIdFromFileName(file.fileName) !== null,
+      events: file.events,
+    });
+  }
+  const windows = buildWindows(inputs, runBoundaries(files));
+  const notes: string[] = [];
+  const statusEvents = files.filter((f) => f.kind === 'task-status').flatMap((f) => f.events);
+  const anchored = anchorUtcEvents(statusEvents, windows, options.zone);
+  if (anchored) notes.push(anchored);
+  const events = mergeEventStreams(files.map((f) => f.events));
+  const actions = buildActions(events, windows);
+  return { device, events, windows, actions, clockJumps, notes };
+}

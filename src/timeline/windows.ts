@@ -1,0 +1,126 @@
+// Process activity windows: each sdclient, vulscan and policy sync run is a window from its
+// first line to its last (or its exit line). They need nothing but timestamps and files, so
+// the rules can see the race even where the wording is one no pattern knows.
+//
+// A run starts at a start banner, after an exit line, after a long silence, or where another
+// file says a new run began: the scheduler launched the program (vulscan, policy sync), or
+// the provisioning template moved on to its next action (sdclient's shared sdclient.log).
+import type { Event, ProcessName, Window } from '../types.js';
+
+/** Silence after which a process log's next line is a new run. Waiting vulscans are quiet for long. */
+export const RUN_GAP_MS: Record<ProcessName, number> = {
+  sdclient: 60 * 60 * 1000,
+  vulscan: 4 * 60 * 60 * 1000,
+  policysync: 4 * 60 * 60 * 1000,
+};
+
+export interface WindowInput {
+  process: ProcessName;
+  file: string;
+  /** A per-task sdclient log is one task's run: only banners and exit lines split it. */
+  singleTask: boolean;
+  /** The file's events in file order. */
+  events: readonly Event[];
+}
+
+/** Times at which another file says a new run of a process began. */
+export type RunBoundaries = Record<ProcessName, readonly number[]>;
+
+function boundaryBetween(boundaries: readonly number[], after: number, upTo: number): boolean {
+  return boundaries.some((t) => t > after && t <= upTo);
+}
+
+function open(process: ProcessName, file: string, event: Event): Window {
+  return {
+    id: '',
+    process,
+    file,
+    startLine: event.line,
+    endLine: event.line,
+    start: event.time,
+    end: event.time,
+    closedBy: 'end-of-file',
+    keyEvents: [],
+  };
+}
+
+/** Folds one event into its run's window: what it says about the run. */
+function absorb(window: Window, event: Event): void {
+  window.endLine = event.line;
+  window.end = event.time;
+  if (event.taskId && !window.taskId) window.taskId = event.taskId;
+  if (event.packageName && !window.packageName) window.packageName = event.packageName;
+  switch (event.kind) {
+    case 'waiting':
+      window.waitStart ??= event.time;
+      if (event.blocker) window.waitingFor ??= event.blocker;
+      break;
+    case 'wait-finished':
+      window.waitEnd = event.time;
+      break;
+    case 'scanning':
+      window.scanStart ??= event.time;
+      break;
+    case 'busy-refusal':
+      window.refusedBy ??= event.blocker ?? 'unknown';
+      break;
+    case 'package-result':
+      if (event.code !== undefined) window.resultCode = event.code;
+      break;
+    case 'task-status-sent':
+      if (event.code !== undefined && window.resultCode === undefined) window.resultCode = event.code;
+      break;
+    case 'download-error':
+      window.downloadError = true;
+      break;
+    case 'process-exit':
+      if (event.code !== undefined) window.exitCode = event.code;
+      break;
+    default:
+      break;
+  }
+  if (event.kind !== 'message' && event.kind !== 'command-line') window.keyEvents.push(event);
+}
+
+/** Splits one process log into its runs. */
+export function windowsOfFile(input: WindowInput, boundaries: RunBoundaries): Window[] {
+  const windows: Window[] = [];
+  let current: Window | null = null;
+  let previous: Event | null = null;
+  const gap = RUN_GAP_MS[input.process];
+  const splits = boundaries[input.process];
+  for (const event of input.events) {
+    let reason: Window['closedBy'] | null = null;
+    if (current && previous) {
+      if (previous.kind === 'process-exit') reason = 'exit-line';
+      else if (event.kind === 'process-start') reason = 'next-start';
+      else if (!input.singleTask && event.time - previous.time > gap) reason = 'gap';
+      else if (!input.singleTask && boundaryBetween(splits, previous.time, event.time)) reason = 'next-start';
+    }
+    if (current && reason) {
+      current.closedBy = reason;
+      windows.push(current);
+      current = null;
+    }
+    current ??= open(input.process, input.file, event);
+    absorb(current, event);
+    previous = event;
+  }
+  if (current) {
+    current.closedBy = previous?.kind === 'process-exit' ? 'exit-line' : 'end-of-file';
+    windows.push(current);
+  }
+  return windows;
+}
+
+/** All windows of a device, ordered by start, with ids such as "vulscan#2". */
+export function buildWindows(inputs: readonly WindowInput[], boundaries: RunBoundaries): Window[] {
+  const windows = inputs.flatMap((input) => windowsOfFile(input, boundaries));
+  windows.sort((a, b) => a.start - b.start || a.end - b.end);
+  const counters: Record<ProcessName, number> = { sdclient: 0, vulscan: 0, policysync: 0 };
+  for (const window of windows) {
+    counters[window.process] += 1;
+    window.id = `${window.process}#${counters[window.process]}`;
+  }
+  return windows;
+}
