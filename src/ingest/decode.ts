@@ -155,6 +155,9 @@ export interface DecodedLine {
   trimmedBytes: number;
 }
 
+// fatal: an invalid sequence throws, which is how a 1252 line is told apart.
+// (ignoreBOM is left false, so a BOM starting a line, left where two files
+// were concatenated, is dropped too.)
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const NON_ASCII = /[\x80-\xff]/;
 
