@@ -141,8 +141,9 @@ async function planFolder(folder: string, base: string, options: FindBundlesOpti
     // Dot folders (.git, .vscode) and OS metadata are never devices.
     if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
     const full = path.join(folder, child.name);
-    if (child.isDirectory()) plans.push(folderPlan(child.name, full, base));
-    else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
+    // Inside a folder of devices, paths are shown relative to it: "LAB-0101/sdclient.log", as for a device given alone.
+    if (child.isDirectory()) plans.push(folderPlan(child.name, full, folder));
+    else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, folder, options));
     else if (child.isFile() && logKindFromFileName(child.name) !== null) looseLogs.push(full);
   }
   if (looseLogs.length > 0) plans.push(filesPlan(name, folder, base, looseLogs));

@@ -40,6 +40,8 @@ function summary(bundles: Bundle[]): Record<string, string[]> {
   return Object.fromEntries(bundles.map((b) => [b.name, b.files.map((f) => f.path)]));
 }
 
+// Inside a folder of devices, display paths are relative to that folder and start with the
+// device's name ("LAB-0101/…"), as they do for a device folder given alone.
 describe('findBundles: a folder of device bundles', () => {
   it('makes each child folder and child .zip one device, sorted by name, with display paths from the folder', async () => {
     file('fleet/LAB-0102/Program Files (x86)/LANDesk/LDClient/sdclient.log');
@@ -54,13 +56,13 @@ describe('findBundles: a folder of device bundles', () => {
 
     const bundles = await collect([at('fleet')]);
     expect(summary(bundles)).toEqual({
-      'LAB-0101': ['fleet/LAB-0101/ProgramData/LANDesk/Log/sdclient.log', 'fleet/LAB-0101/ProgramData/vulScan/vulscan.1.log'],
+      'LAB-0101': ['LAB-0101/ProgramData/LANDesk/Log/sdclient.log', 'LAB-0101/ProgramData/vulScan/vulscan.1.log'],
       'LAB-0102': [
-        'fleet/LAB-0102/Program Files (x86)/LANDesk/LDClient/Data/sdclient_task1054.log',
-        'fleet/LAB-0102/Program Files (x86)/LANDesk/LDClient/sdclient.log',
+        'LAB-0102/Program Files (x86)/LANDesk/LDClient/Data/sdclient_task1054.log',
+        'LAB-0102/Program Files (x86)/LANDesk/LDClient/sdclient.log',
       ],
-      'LAB-0103': ['fleet/LAB-0103/SDCLIENT.LOG', 'fleet/LAB-0103/notes.txt'],
-      'LAB-0104': ['fleet/LAB-0104.zip/ProgramData/LANDesk/Log/sdclient.log'],
+      'LAB-0103': ['LAB-0103/SDCLIENT.LOG', 'LAB-0103/notes.txt'],
+      'LAB-0104': ['LAB-0104.zip/ProgramData/LANDesk/Log/sdclient.log'],
     });
     expect(bundles.map((b) => b.name)).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0103', 'LAB-0104']);
     for (const bundle of bundles) {
@@ -82,8 +84,8 @@ describe('findBundles: a folder of device bundles', () => {
     const bundles = await collect([at('fleet')]);
     expect(summary(bundles)).toEqual({
       fleet: ['fleet/localsch.log'],
-      'LAB-0201': ['fleet/LAB-0201.zip/sdclient.log'],
-      'LAB-0202': ['fleet/LAB-0202.ZIP/vulscan.log'],
+      'LAB-0201': ['LAB-0201.zip/sdclient.log'],
+      'LAB-0202': ['LAB-0202.ZIP/vulscan.log'],
     });
   });
 
@@ -95,13 +97,13 @@ describe('findBundles: a folder of device bundles', () => {
       ['LAB-0301', 0, 1],
       ['LAB-0302', 1, 0],
     ]);
-    expect(bundles[0]?.errors[0]).toContain('fleet/LAB-0301.zip: cannot be read as a zip');
+    expect(bundles[0]?.errors[0]).toContain('LAB-0301.zip: cannot be read as a zip');
   });
 
   it('lists a device folder without recognised logs as a device with no files found', async () => {
     file('fleet/LAB-0401/sdclient.log');
     mkdirSync(at('fleet/LAB-0402'));
-    expect(summary(await collect([at('fleet')]))).toEqual({ 'LAB-0401': ['fleet/LAB-0401/sdclient.log'], 'LAB-0402': [] });
+    expect(summary(await collect([at('fleet')]))).toEqual({ 'LAB-0401': ['LAB-0401/sdclient.log'], 'LAB-0402': [] });
   });
 });
 
