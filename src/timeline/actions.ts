@@ -39,13 +39,26 @@ function fromSdclientRun(window: Window): ActionResult | null {
   return action;
 }
 
+/** .stat statuses that mean the task failed: 5 Failed, 8 Failed_Exception. */
+const FAILED_STATUSES = new Set([5, 8]);
+
 /** The device's actions in time order, from the provisioning log or, lacking one, from sdclient runs. */
 export function buildActions(events: readonly Event[], windows: readonly Window[]): ActionResult[] {
   const logged = events.filter((e) => e.kind === 'action-result').map(fromProvisioningLog);
   if (logged.length > 0) return logged;
+  // A task's .stat says whether it failed even where sdclient's own wording is unknown.
+  const statusByTask = new Map(events.filter((e) => e.kind === 'task-status' && e.taskId).map((e) => [e.taskId, e]));
   return windows
     .filter((w) => w.process === 'sdclient')
-    .map(fromSdclientRun)
+    .map((window) => {
+      const action = fromSdclientRun(window);
+      const status = window.taskId ? statusByTask.get(window.taskId) : undefined;
+      if (action && status && !action.failed && runCode(window) === undefined && status.status !== undefined && FAILED_STATUSES.has(status.status)) {
+        action.failed = true;
+        if (status.code !== undefined) action.code = status.code;
+      }
+      return action;
+    })
     .filter((a): a is ActionResult => a !== null);
 }
 

@@ -87,6 +87,8 @@ export function windowsOfFile(input: WindowInput, boundaries: RunBoundaries): Wi
   const windows: Window[] = [];
   let current: Window | null = null;
   let previous: Event | null = null;
+  // Every run writes its command line once: a second one means a new run even where no banner is known.
+  let commandLineSeen = false;
   const gap = RUN_GAP_MS[input.process];
   const splits = boundaries[input.process];
   for (const event of input.events) {
@@ -94,6 +96,7 @@ export function windowsOfFile(input: WindowInput, boundaries: RunBoundaries): Wi
     if (current && previous) {
       if (previous.kind === 'process-exit') reason = 'exit-line';
       else if (event.kind === 'process-start') reason = 'next-start';
+      else if (event.kind === 'command-line' && commandLineSeen && previous.kind !== 'process-start') reason = 'next-start';
       else if (!input.singleTask && event.time - previous.time > gap) reason = 'gap';
       else if (!input.singleTask && boundaryBetween(splits, previous.time, event.time)) reason = 'next-start';
     }
@@ -102,7 +105,11 @@ export function windowsOfFile(input: WindowInput, boundaries: RunBoundaries): Wi
       windows.push(current);
       current = null;
     }
-    current ??= open(input.process, input.file, event);
+    if (!current) {
+      current = open(input.process, input.file, event);
+      commandLineSeen = false;
+    }
+    if (event.kind === 'command-line') commandLineSeen = true;
     absorb(current, event);
     previous = event;
   }
