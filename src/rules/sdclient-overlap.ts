@@ -30,7 +30,10 @@ const rule: Rule = {
           const run = failure.run;
           if (!run || run.downloadError || installerFailed(run)) continue;
           if (run.refusedBy !== undefined && run.refusedBy !== 'sdclient' && run.refusedBy !== 'unknown') continue;
-          const other: Window | undefined = sdclientRuns(timeline).find((w) => w !== run && w.start < run.start - 0 && w.end + TOLERANCE_MS >= run.start && w.start <= run.start);
+          // The run still open when this one began: of those that started before it, the one that ran longest.
+          const other: Window | undefined = sdclientRuns(timeline)
+            .filter((w) => w !== run && w.start <= run.start && w.end + TOLERANCE_MS >= run.start)
+            .sort((a, b) => b.end - a.end)[0];
           const named = run.refusedBy === 'sdclient';
           if (!named) {
             // Windows alone: another sdclient open at the start, and no background task that explains it better.
@@ -47,6 +50,7 @@ const rule: Rule = {
               action: describeAction(failure),
               other: other ? ` (${other.packageName ? `"${other.packageName}", ` : ''}${other.file.split('/').pop() ?? other.file} from ${clock(other.start)})` : '',
             },
+            // Two runs interleave here: read their lines in time order.
             evidence: chain(
               other?.keyEvents[0],
               other?.keyEvents.find((e) => e.kind === 'package-name'),
@@ -56,7 +60,7 @@ const rule: Rule = {
               run.keyEvents.find((e) => e.kind === 'package-result'),
               other?.keyEvents.find((e) => e.kind === 'process-exit' || e.kind === 'package-result'),
               provisioningLines(timeline, failure),
-            ),
+            ).sort((a, b) => a.time - b.time),
             confidence: named ? (other ? 'high' : 'medium') : 'low',
             time: refusal.time,
             ...(failure.action ? { action: failure.action } : {}),
