@@ -175,6 +175,9 @@ export interface Window {
   downloadError?: boolean;
   /** The events that shaped the window (banner, wait, scan, refusal, result, exit), in file order. */
   keyEvents: Event[];
+  /** The run's first and last lines, whatever their wording: the evidence where no pattern knew it. */
+  firstEvent: Event;
+  lastEvent: Event;
 }
 
 /** A provisioning action's outcome, joined with what is known about it. */

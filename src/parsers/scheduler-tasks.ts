@@ -110,6 +110,9 @@ const parser: Parser = {
       countUnparsed(stats, context.file, line, block ? 'not a "key: value" line of a task block' : 'outside any task block');
     }
     close();
+    // The listing is in task-id order, not time order, and the timeline keeps each file's own
+    // order: sorted by start, each task lands at its start among the other files' events.
+    events.sort((a, b) => a.time - b.time);
     return { events, stats };
   },
 };

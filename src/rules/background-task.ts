@@ -9,8 +9,8 @@
 // it, and is open when the next, short, failed sdclient window begins.
 import type { Confidence, Event, ProcessName, Rule, RuleMeta, Timeline, Window } from '../types.js';
 import {
-  BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, failures, firstOfKind, hasFailureCode,
-  isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure,
+  BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, downloadFailed, failures, firstOfKind,
+  installerFailed, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure,
 } from './facts.js';
 
 type BackgroundProcess = Exclude<ProcessName, 'sdclient'>;
@@ -36,15 +36,12 @@ function blockerAt(runs: readonly Window[], time: number): Window | undefined {
 
 /** The sdclient run the task began inside of (the one it waited for), other than the failed one. */
 function waitedOn(timeline: Timeline, task: Window, failed: Window | undefined): Window | undefined {
+  // A task that logged its wait may have been launched a moment after sdclient's last line; one
+  // that did not must have begun before that sdclient ended to have run "during" it.
+  const slack = task.waitStart !== undefined ? TOLERANCE_MS : 0;
   return sdclientRuns(timeline).find((q) => q !== failed
-    && q.start <= task.start + TOLERANCE_MS && q.end + TOLERANCE_MS >= task.start
+    && q.start <= task.start + TOLERANCE_MS && q.end + slack >= task.start
     && (!failed || q.end <= failed.start + TOLERANCE_MS));
-}
-
-/** True where the run's own lines show the package installer ran and failed: then the race is not the cause. */
-export function installerFailed(run: Window): boolean {
-  const result = firstOfKind(run, 'package-result');
-  return result !== undefined && hasFailureCode(result.code) && !BUSY_CODES.has(result.code ?? 0) && run.refusedBy === undefined;
 }
 
 interface Shape {
@@ -52,13 +49,15 @@ interface Shape {
   messageId: 'chain' | 'between' | 'oneSide' | 'windows';
   task?: Window;
   waitedOn?: Window;
+  /** Without the task's own log: the scheduler's line that launched it. */
+  launch?: Event;
 }
 
 function shapeOf(timeline: Timeline, failure: Failure, process: BackgroundProcess): Shape | null {
   const run = failure.run;
   const tasks = runsOf(timeline, process);
   if (run) {
-    if (run.downloadError || installerFailed(run)) return null;
+    if (downloadFailed(run) || installerFailed(run)) return null;
     const named = run.refusedBy === process;
     // Another process named as the one in the way: that is another rule's finding.
     if (run.refusedBy !== undefined && run.refusedBy !== 'unknown' && !named) return null;
@@ -67,7 +66,11 @@ function shapeOf(timeline: Timeline, failure: Failure, process: BackgroundProces
     const outlasted = task !== undefined && previous !== undefined && task.end + TOLERANCE_MS >= run.start && task.end > previous.end;
     if (named) {
       // sdclient's word alone is one side of the story; the task's own log confirms it.
-      if (!task) return { confidence: 'medium', messageId: 'oneSide' };
+      if (!task) {
+        // The scheduler may still say when it launched the task, which backs sdclient's word.
+        const launch = timeline.events.filter((e) => e.kind === 'task-launched' && e.process === process && e.time <= run.start + TOLERANCE_MS).pop();
+        return { confidence: 'medium', messageId: 'oneSide', ...(launch ? { launch } : {}) };
+      }
       return previous && outlasted
         ? { confidence: 'high', messageId: 'chain', task, waitedOn: previous }
         : { confidence: 'high', messageId: 'between', task };
@@ -92,21 +95,26 @@ function evidence(timeline: Timeline, failure: Failure, process: BackgroundProce
   const task = shape.task;
   const run = failure.run;
   const waitedRun = shape.waitedOn;
-  return chain(
-    task ? schedulerLines(timeline, process, task.start) : [],
-    task?.keyEvents[0],
+  // Where no pattern knew the wording, the runs' first and last lines are what shows their span.
+  const windowsOnly = shape.messageId === 'windows';
+  const lines = chain(
+    task ? schedulerLines(timeline, process, task.start) : shape.launch ? schedulerLines(timeline, process, shape.launch.time) : [],
+    task?.firstEvent,
     firstOfKind(task, 'waiting'),
-    firstOfKind(task, 'scrub-skipped'),
     waitedRun ? decisiveEvent(waitedRun) : undefined,
-    waitedRun?.keyEvents.find((e) => e.kind === 'process-exit'),
+    waitedRun?.keyEvents.find((e) => e.kind === 'process-exit') ?? (windowsOnly ? waitedRun?.lastEvent : undefined),
     firstOfKind(task, 'wait-finished'),
     firstOfKind(task, 'scanning'),
-    run?.keyEvents.find((e) => e.kind === 'process-start'),
+    run?.firstEvent,
     run?.keyEvents.find((e) => e.kind === 'package-name'),
     run ? decisiveEvent(run) : undefined,
     run?.keyEvents.find((e) => e.kind === 'package-result'),
+    windowsOnly ? run?.lastEvent : undefined,
+    firstOfKind(task, 'scrub-skipped'),
     provisioningLines(timeline, failure),
-  ).filter((e) => e.kind !== 'message' || e === task?.keyEvents[0]);
+  );
+  // On one clock, time order is reading order; across a clock jump the chain's own order is safer.
+  return timeline.clockJumps.length === 0 ? lines.sort((a, b) => a.time - b.time) : lines;
 }
 
 export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMeta): Rule {
@@ -128,6 +136,9 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
                 taskStart: shape.task ? clock(shape.task.start) : '?',
                 waitedOn: shape.waitedOn?.packageName ? `"${shape.waitedOn.packageName}"` : 'the previous distribution',
                 workStart: work !== undefined ? clock(work) : shape.waitedOn ? clock(shape.waitedOn.end) : '?',
+                confirm: shape.launch
+                  ? `; the scheduler's log shows it launched ${process === 'vulscan' ? 'vulscan' : 'the policy sync'} at ${clock(shape.launch.time)}`
+                  : ' to confirm when it started',
                 action: describeAction(failure),
                 failedAt: clock(failure.run?.start ?? failure.time),
               },
@@ -136,7 +147,6 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
               time: failure.run ? decisiveEvent(failure.run).time : failure.time,
               ...(failure.action ? { action: failure.action } : {}),
             ...(failure.run ? { run: failure.run } : {}),
-              ...(failure.run ? { run: failure.run } : {}),
               ...(failure.packageName ? { packageName: failure.packageName } : {}),
               fix: raceFix(process, failure),
             });
@@ -153,7 +163,7 @@ export function raceMessages(): Record<Shape['messageId'], string> {
       + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
     between: '{task} started at {taskStart}, between two distributions; at {failedAt} the next one, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
     oneSide: 'At {failedAt} sdclient refused to run {action} because {exe} was running ("a task is already in progress"). '
-      + 'This bundle has no log of {task} to confirm when it started.',
+      + 'This bundle has no log of {task}{confirm}.',
     windows: 'No line names the conflict, but the activity windows show the race: {task} started at {taskStart} during {waitedOn}, outlasted it, '
       + 'and was still running when {action} started at {failedAt} and failed within moments.',
   };

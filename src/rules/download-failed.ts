@@ -3,7 +3,7 @@
 // scheduler: admins should look at the package share, preferred servers and the hash.
 import { hexCode } from '../parsers/codes.js';
 import type { Rule } from '../types.js';
-import { chain, clock, decisiveEvent, describeAction, failures, provisioningLines } from './facts.js';
+import { chain, clock, decisiveEvent, describeAction, downloadFailed, failures, provisioningLines } from './facts.js';
 
 const rule: Rule = {
   meta: {
@@ -24,7 +24,7 @@ const rule: Rule = {
         const timeline = context.timeline;
         for (const failure of failures(timeline)) {
           const run = failure.run;
-          if (!run?.downloadError || run.refusedBy !== undefined) continue;
+          if (!run || !downloadFailed(run) || run.refusedBy !== undefined) continue;
           const errors = run.keyEvents.filter((e) => e.kind === 'download-error');
           const first = errors[0];
           if (!first) continue;

@@ -40,7 +40,7 @@ function sameName(a: string | undefined, b: string | undefined): boolean {
 /** The sdclient run that carried out an action: named alike, or the last to end just before its result. */
 export function runOfAction(timeline: Timeline, action: ActionResult): Window | undefined {
   const runs = sdclientRuns(timeline);
-  const own = runs.find((w) => w.keyEvents.includes(action.event));
+  const own = runs.find((w) => w.keyEvents.includes(action.event) || w.lastEvent === action.event);
   if (own) return own;
   if (!isDistribution(action)) return undefined;
   const at = action.event.time;
@@ -94,9 +94,8 @@ export function decisiveEvent(run: Window): Event {
     const event = run.keyEvents.find((e) => e.kind === kind);
     if (event) return event;
   }
-  return run.keyEvents[run.keyEvents.length - 1] ?? {
-    kind: 'message', source: 'sdclient', file: run.file, line: run.endLine, time: run.end, text: '',
-  };
+  // No line in words the pack knows: the run's last line is where it ended.
+  return run.lastEvent;
 }
 
 /** The run of a process that was open at a moment (began before it, had not ended). */
@@ -119,6 +118,31 @@ export function hasFailureCode(code: number | undefined): boolean {
 
 export function firstOfKind(run: Window | undefined, kind: Event['kind']): Event | undefined {
   return run?.keyEvents.find((e) => e.kind === kind);
+}
+
+/** True where the run's own lines show the package installer ran and failed: then nothing else is the cause. */
+export function installerFailed(run: Window): boolean {
+  const result = firstOfKind(run, 'package-result');
+  return result !== undefined && hasFailureCode(result.code) && !BUSY_CODES.has(result.code ?? 0) && run.refusedBy === undefined;
+}
+
+/** Windows Installer's own codes (1601–1660) and the small exit codes setup programs return; HRESULTs are sdclient's or the OS's. */
+export function installerLikeCode(code: number): boolean {
+  return code > 0 && code < 0x10000;
+}
+
+/**
+ * True where the download is what failed: a download error, and no installer result after the
+ * last one (sdclient retries; a retry that got the files on to the installer, which then
+ * succeeded or returned an installer's own code, was no download failure).
+ */
+export function downloadFailed(run: Window): boolean {
+  if (!run.downloadError) return false;
+  const errors = run.keyEvents.filter((e) => e.kind === 'download-error');
+  const lastError = errors[errors.length - 1];
+  const index = lastError ? run.keyEvents.indexOf(lastError) : -1;
+  const resultAfter = run.keyEvents.slice(index + 1).find((e) => e.kind === 'package-result');
+  return !(resultAfter?.code !== undefined && (isSuccessCode(resultAfter.code) || installerLikeCode(resultAfter.code)));
 }
 
 /** The scheduler lines that registered and launched a process's task (for the evidence chain). */

@@ -3,13 +3,7 @@
 // way round: a vulscan that happened to be waiting on this very run did not cause it.
 import { hexCode } from '../parsers/codes.js';
 import type { Rule } from '../types.js';
-import { installerFailed } from './background-task.js';
-import { BUSY_CODES, TOLERANCE_MS, chain, clock, describeAction, failures, hasFailureCode, provisioningLines, runsOf } from './facts.js';
-
-/** Windows Installer's own codes (1601–1660) and the small exit codes setup programs return. */
-function installerLikeCode(code: number): boolean {
-  return code > 0 && code < 0x10000;
-}
+import { BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, installerLikeCode, clock, describeAction, failures, hasFailureCode, provisioningLines, runsOf } from './facts.js';
 
 const rule: Rule = {
   meta: {
@@ -33,7 +27,7 @@ const rule: Rule = {
           const run = failure.run;
           const code = failure.code;
           if (run) {
-            if (!installerFailed(run) || run.downloadError) continue;
+            if (!installerFailed(run) || downloadFailed(run)) continue;
             const result = run.keyEvents.find((e) => e.kind === 'package-result');
             if (!result || result.code === undefined) continue;
             const bystanders = [...runsOf(timeline, 'vulscan'), ...runsOf(timeline, 'policysync')]
@@ -60,7 +54,6 @@ const rule: Rule = {
               time: result.time,
               ...(failure.action ? { action: failure.action } : {}),
             ...(failure.run ? { run: failure.run } : {}),
-              ...(failure.run ? { run: failure.run } : {}),
               ...(failure.packageName ? { packageName: failure.packageName } : {}),
             });
           } else if (failure.action && code !== undefined && hasFailureCode(code) && installerLikeCode(code) && !BUSY_CODES.has(code)) {

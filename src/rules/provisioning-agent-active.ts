@@ -33,6 +33,8 @@ const rule: Rule = {
         }
       },
       end() {
+        // The scheduler's own "Added task" lines date the finding; the task listing has no time but the start.
+        future.sort((a, b) => Number(a.kind === 'task-listed') - Number(b.kind === 'task-listed'));
         const first = future[0];
         if (!first) return;
         const processes = [...new Set(future.map((e) => (e.process === 'vulscan' ? 'security scan' : 'policy sync')))];

@@ -1,9 +1,26 @@
 // scan-during-provisioning: vulscan or the policy sync ran while distribution actions were
 // still to come, and this time nothing failed. The device is at risk: the same template
 // fails on the next build whenever the scheduler's random delay lands inside a distribution.
-import type { Rule, Window } from '../types.js';
+import type { Rule, Timeline, Window } from '../types.js';
 import { RACE_FIX } from './background-task.js';
 import { TOLERANCE_MS, chain, clock, failures, firstOfKind, runsOf, schedulerLines, sdclientRuns } from './facts.js';
+
+/**
+ * A run the scheduler started, or one that scanned or waited: the runs that can block a
+ * distribution. The agent installer's own short vulscan call (/ChangeSettings) is none of these.
+ */
+function isScheduledWork(timeline: Timeline, task: Window): boolean {
+  if (task.process === 'policysync' || task.waitStart !== undefined || task.scanStart !== undefined) return true;
+  if (task.keyEvents.some((e) => e.kind === 'command-line' && /\/scan\b/i.test(e.text))) return true;
+  return timeline.events.some((e) => e.kind === 'task-launched' && e.process === task.process
+    && e.time <= task.start + TOLERANCE_MS && e.time >= task.start - LAUNCH_LAG_MS);
+}
+
+/** How long after the scheduler's launch line a program's own first line may come. */
+const LAUNCH_LAG_MS = 10 * 60 * 1000;
+
+/** A template runs within hours; a task run further from the next distribution is not this build's. */
+const PROVISIONING_SPAN_MS = 12 * 60 * 60 * 1000;
 
 const rule: Rule = {
   meta: {
@@ -26,13 +43,13 @@ const rule: Rule = {
         if (failures(timeline).length > 0) return;
         const distributions = sdclientRuns(timeline);
         const tasks: Window[] = [...runsOf(timeline, 'vulscan'), ...runsOf(timeline, 'policysync')].sort((a, b) => a.start - b.start);
-        for (const task of tasks) {
+        for (const task of tasks.filter((t) => isScheduledWork(timeline, t))) {
           const remaining = distributions.filter((d) => d.start + TOLERANCE_MS >= task.start);
-          const first = distributions[0];
-          // Only runs inside provisioning: after a distribution began and before the last one did.
-          if (!first || task.start < first.start - TOLERANCE_MS || remaining.length === 0) continue;
-          const overlapped = distributions.find((d) => d.start <= task.start + TOLERANCE_MS && d.end >= task.start);
           const next = remaining[0];
+          // Only runs inside provisioning: with distributions still to come, the next within the day
+          // (a scan from an earlier day in a rotated log is not this build's).
+          if (!next || next.start - task.start > PROVISIONING_SPAN_MS) continue;
+          const overlapped = distributions.find((d) => d.start <= task.start + TOLERANCE_MS && d.end >= task.start);
           context.report({
             messageId: 'ran',
             data: {

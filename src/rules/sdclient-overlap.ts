@@ -3,9 +3,8 @@
 // distribution actions in parallel, or a policy-driven distribution arriving mid-template.
 import { hexCode } from '../parsers/codes.js';
 import type { Rule, Window } from '../types.js';
-import { installerFailed } from './background-task.js';
 import {
-  BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, failures, isShort, provisioningLines, runsOf, sdclientRuns,
+  BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, clock, decisiveEvent, describeAction, failures, isShort, provisioningLines, runsOf, sdclientRuns,
 } from './facts.js';
 
 const rule: Rule = {
@@ -28,11 +27,12 @@ const rule: Rule = {
         const timeline = context.timeline;
         for (const failure of failures(timeline)) {
           const run = failure.run;
-          if (!run || run.downloadError || installerFailed(run)) continue;
+          if (!run || downloadFailed(run) || installerFailed(run)) continue;
           if (run.refusedBy !== undefined && run.refusedBy !== 'sdclient' && run.refusedBy !== 'unknown') continue;
           // The run still open when this one began: of those that started before it, the one that ran longest.
           const other: Window | undefined = sdclientRuns(timeline)
-            .filter((w) => w !== run && w.start <= run.start && w.end + TOLERANCE_MS >= run.start)
+            // A run that wrote its exit line before this one began was not in the way.
+            .filter((w) => w !== run && w.start <= run.start && w.end + (w.closedBy === 'exit-line' ? 0 : TOLERANCE_MS) >= run.start)
             .sort((a, b) => b.end - a.end)[0];
           const named = run.refusedBy === 'sdclient';
           if (!named) {

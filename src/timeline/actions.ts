@@ -27,11 +27,12 @@ export function runFailed(window: Window): boolean {
   return window.refusedBy !== undefined || window.downloadError === true;
 }
 
-function fromSdclientRun(window: Window): ActionResult | null {
-  // The event that closes the run: its result line if it has one, else its last key event.
-  const decisive = [...window.keyEvents].reverse().find((e) => e.kind === 'package-result' || e.kind === 'task-status-sent' || e.kind === 'process-exit')
-    ?? window.keyEvents[window.keyEvents.length - 1];
-  if (!decisive) return null;
+function fromSdclientRun(window: Window): ActionResult {
+  // The event that closes the run: its result line if it has one (else the status it sent, else
+  // its exit line: the same order runCode reads the code in), else its last key event.
+  const last = (kind: Event['kind']): Event | undefined => window.keyEvents.findLast((e) => e.kind === kind);
+  const decisive = last('package-result') ?? last('task-status-sent') ?? last('process-exit')
+    ?? window.lastEvent;
   const action: ActionResult = { event: decisive, failed: runFailed(window), type: 'Distribute software' };
   if (window.packageName) action.name = window.packageName;
   const code = runCode(window);
@@ -53,16 +54,20 @@ export function buildActions(events: readonly Event[], windows: readonly Window[
     .map((window) => {
       const action = fromSdclientRun(window);
       const status = window.taskId ? statusByTask.get(window.taskId) : undefined;
-      if (action && status && !action.failed && runCode(window) === undefined && status.status !== undefined && FAILED_STATUSES.has(status.status)) {
+      if (status && !action.failed && runCode(window) === undefined && status.status !== undefined && FAILED_STATUSES.has(status.status)) {
         action.failed = true;
         if (status.code !== undefined) action.code = status.code;
       }
       return action;
-    })
-    .filter((a): a is ActionResult => a !== null);
+    });
 }
 
 /** A distribution action ("Distribute software"), as opposed to OS, agent or reboot steps. */
 export function isDistribution(action: ActionResult): boolean {
-  return action.type === undefined ? true : /distribut|software|package/i.test(action.type);
+  return isDistributionType(action.type);
+}
+
+/** The same test on an action type as logged; an action whose type is not written counts as one. */
+export function isDistributionType(type: string | undefined): boolean {
+  return type === undefined ? true : /distribut|software|package/i.test(type);
 }

@@ -3,6 +3,7 @@
 // clock: with the zone the user gave (--tz), or else with the offset the bundle itself shows
 // (the same task's sdclient run ended at a wall time; its .stat says when, in UTC).
 import { DateTime } from 'luxon';
+import { UsageError } from '../errors.js';
 import type { Event, Window } from '../types.js';
 
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
@@ -12,13 +13,16 @@ const MAX_OFFSET_MS = 14 * 60 * 60 * 1000;
 /** The wall-clock reading of a UTC instant in a zone (an IANA name, or "UTC+2" style). */
 export function utcToWall(utcMs: number, zone: string): number {
   const local = DateTime.fromMillis(utcMs, { zone });
+  // An unknown zone would give NaN times, which no comparison orders: say so instead.
+  if (!local.isValid) throw new UsageError(`unknown time zone "${zone}"`, 'Give an IANA zone name such as Europe/Berlin, or an offset such as UTC+2.');
   return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond);
 }
 
 /** The device's offset (wall − UTC) from a task whose sdclient run and .stat both say when it ended. */
 export function offsetFromBundle(statusEvents: readonly Event[], windows: readonly Window[]): number | null {
   for (const status of statusEvents) {
-    const run = windows.find((w) => w.process === 'sdclient' && w.taskId === status.taskId);
+    // LastRunTime is the task's last run: where a task ran more than once, its last window.
+    const run = windows.findLast((w) => w.process === 'sdclient' && w.taskId === status.taskId);
     if (!run) continue;
     const offset = Math.round((run.end - status.time) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
     if (Math.abs(offset) <= MAX_OFFSET_MS) return offset;

@@ -1,19 +1,21 @@
 // Clock jumps. Provisioning changes the clock (domain join, time sync), so a file's time can
 // go backwards or leap forwards between two lines. We mark the entry after the jump; the
 // file's order stays the truth, and the rules read marked times as evidence, not proof.
-import type { Event } from '../types.js';
+import type { Event, ProcessName } from '../types.js';
 
 /** Any step back by this much is a jump: logs are written in time order. */
 export const BACKWARD_JUMP_MS = 2_000;
 /**
  * A step forward this long inside one process run is a jump: a run that is not waiting
- * writes often. Gaps between runs (a day between scans) are not jumps.
+ * writes often. A step of most of a day or more is the scheduler's next daily run
+ * (/freq=86400 less up to an hour's random delay), not a jump.
  */
 export const FORWARD_JUMP_MS = 60 * 60 * 1000;
+export const NEXT_DAILY_RUN_MS = 20 * 60 * 60 * 1000;
 
 /** Kinds after which a long silence is expected, not a jump. */
 const QUIET_AFTER = new Set<Event['kind']>(['process-exit', 'waiting', 'scanning', 'template-stopped']);
-const RUN_LOGS = new Set<Event['source']>(['sdclient', 'vulscan', 'policysync']);
+const RUN_LOGS: Partial<Record<Event['source'], ProcessName>> = { sdclient: 'sdclient', vulscan: 'vulscan', policysync: 'policysync' };
 const LINE_LOGS = new Set<Event['source']>(['sdclient', 'vulscan', 'policysync', 'localsch', 'provisioning']);
 
 /** Marks clock jumps on one file's events (in file order) and returns the marked events. */
@@ -26,7 +28,8 @@ export function markClockJumps(events: readonly Event[]): Event[] {
     if (!previous || !event || !LINE_LOGS.has(event.source)) continue;
     const delta = event.time - previous.time;
     const backward = delta <= -BACKWARD_JUMP_MS;
-    const forward = delta >= FORWARD_JUMP_MS && RUN_LOGS.has(event.source)
+    const process = RUN_LOGS[event.source];
+    const forward = process !== undefined && delta >= FORWARD_JUMP_MS && delta < NEXT_DAILY_RUN_MS
       && !QUIET_AFTER.has(previous.kind) && event.kind !== 'process-start';
     if (backward || forward) {
       event.clockJump = { deltaMs: delta, previousTime: previous.time };

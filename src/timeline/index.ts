@@ -3,7 +3,7 @@
 // rules read.
 import { taskIdFromFileName } from '../ingest/names.js';
 import type { Event, LogKind, ProcessName, Timeline } from '../types.js';
-import { buildActions } from './actions.js';
+import { buildActions, isDistributionType } from './actions.js';
 import { anchorUtcEvents } from './anchor.js';
 import { markClockJumps } from './clock.js';
 import { mergeEventStreams } from './merge.js';
@@ -30,7 +30,11 @@ function runBoundaries(files: readonly FileEvents[]): RunBoundaries {
     for (const event of events) {
       if (event.kind === 'task-launched' && event.process) boundaries[event.process].push(event.time);
       // A template moves to its next action when one ends: the shared sdclient.log starts a new run.
-      if (event.kind === 'action-result') boundaries.sdclient.push(event.time);
+      // Only distribution actions run sdclient: an OS step's result (partition, image, reboot) says
+      // nothing about sdclient, and across a clock jump it can fall inside a later run's span.
+      // The result is logged after the run's last lines, often in the same second: the boundary
+      // lies just after that second's lines (1 ms later), where a launch lies just before its run's.
+      if (event.kind === 'action-result' && isDistributionType(event.actionType)) boundaries.sdclient.push(event.time + 1);
     }
   }
   return boundaries;

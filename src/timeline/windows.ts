@@ -9,7 +9,7 @@ import type { Event, ProcessName, Window } from '../types.js';
 
 /** Silence after which a process log's next line is a new run. Waiting vulscans are quiet for long. */
 export const RUN_GAP_MS: Record<ProcessName, number> = {
-  sdclient: 60 * 60 * 1000,
+  sdclient: 2 * 60 * 60 * 1000,
   vulscan: 4 * 60 * 60 * 1000,
   policysync: 4 * 60 * 60 * 1000,
 };
@@ -41,13 +41,25 @@ function open(process: ProcessName, file: string, event: Event): Window {
     end: event.time,
     closedBy: 'end-of-file',
     keyEvents: [],
+    firstEvent: event,
+    lastEvent: event,
   };
 }
 
 /** Folds one event into its run's window: what it says about the run. */
 function absorb(window: Window, event: Event): void {
+  if (event.clockJump && event !== window.firstEvent) {
+    // The clock jumped inside this run: restate what came before on the new clock, so the
+    // window stays one span that compares with other files' lines written after the jump.
+    const delta = event.clockJump.deltaMs;
+    window.start += delta;
+    if (window.waitStart !== undefined) window.waitStart += delta;
+    if (window.waitEnd !== undefined) window.waitEnd += delta;
+    if (window.scanStart !== undefined) window.scanStart += delta;
+  }
   window.endLine = event.line;
   window.end = event.time;
+  window.lastEvent = event;
   if (event.taskId && !window.taskId) window.taskId = event.taskId;
   if (event.packageName && !window.packageName) window.packageName = event.packageName;
   switch (event.kind) {
@@ -79,7 +91,7 @@ function absorb(window: Window, event: Event): void {
     default:
       break;
   }
-  if (event.kind !== 'message' && event.kind !== 'command-line') window.keyEvents.push(event);
+  if (event.kind !== 'message') window.keyEvents.push(event);
 }
 
 /** Splits one process log into its runs. */
@@ -90,14 +102,19 @@ export function windowsOfFile(input: WindowInput, boundaries: RunBoundaries): Wi
   // Every run writes its command line once: a second one means a new run even where no banner is known.
   let commandLineSeen = false;
   const gap = RUN_GAP_MS[input.process];
-  const splits = boundaries[input.process];
+  // Other files' word on where runs begin is a fallback for logs whose banners no pattern knows:
+  // where banners are known they are exact, and a boundary from another file can land inside a
+  // run when the clock jumped between the two files' lines.
+  const hasBanners = input.events.some((e) => e.kind === 'process-start');
+  const splits = hasBanners ? [] : boundaries[input.process];
   for (const event of input.events) {
     let reason: Window['closedBy'] | null = null;
     if (current && previous) {
       if (previous.kind === 'process-exit') reason = 'exit-line';
       else if (event.kind === 'process-start') reason = 'next-start';
       else if (event.kind === 'command-line' && commandLineSeen && previous.kind !== 'process-start') reason = 'next-start';
-      else if (!input.singleTask && event.time - previous.time > gap) reason = 'gap';
+      // A marked clock jump is not a silence: the run goes on.
+      else if (!input.singleTask && !event.clockJump && event.time - previous.time > gap) reason = 'gap';
       else if (!input.singleTask && boundaryBetween(splits, previous.time, event.time)) reason = 'next-start';
     }
     if (current && reason) {

@@ -1,0 +1,258 @@
+// vulscan-blocked-sdclient: the scan fired during a distribution, waited for it, scanned, and
+// the next distribution was refused. Read from messages where the pack knows them, from
+// activity windows where it does not; never claimed where the package's own installer failed.
+import {
+  PATHS, lines, logText, plus, provisioningLog, ref, sdclientRun, vulscanRun, type BundleFiles,
+} from '../helpers/bundle.js';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { AGENT_ACTION, cleanStory, installStory, raceAfterClockJumpStory, raceStory } from './scenarios.js';
+
+const RULE = 'vulscan-blocked-sdclient';
+const REFUSAL = 'Another task is already in progress: vulscan.exe (pid 4412) is running';
+const FAILED_ACTION = 'Action 7 of 12 "Adobe Reader DC" (Distribute software) failed, return code -1916';
+
+/** FORMATS.md's modeled lines, verbatim, with the previous distribution vulscan waited on. */
+const formatsLines: BundleFiles = {
+  [PATHS.sdclient]: logText([lines([
+    ['09:41:07', '---------- SDClient starting (version 11.0.5.361) ----------'],
+    ['09:41:07', 'Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1053.RunNow.xml" /taskid=1053'],
+    ['09:41:07', 'Package: "7-Zip 23.01"'],
+    ['09:41:08', 'Info: Core did not find file'],
+    'RebootBehavior_Apply.zip',
+    ['10:02:03', 'processing of package is complete, result 0 (0x00000000)'],
+    ['10:02:03', 'Sending task status, cmd line: -taskid=1053 -retcode=0 -complete'],
+    ['10:02:04', 'SDClient exiting, return code 0'],
+    ['10:02:11', '---------- SDClient starting (version 11.0.5.361) ----------'],
+    ['10:02:11', 'Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1054.RunNow.xml" /taskid=1054'],
+    ['10:02:11', 'Package: "Office 2016 ProPlus"'],
+    ['10:02:12', 'Another task is already in progress: vulscan.exe (pid 4412) is running'],
+    ['10:02:12', 'processing of package is complete, result -1916 (0x8DB50084)'],
+    ['10:02:12', 'Sending task status, cmd line: -taskid=1054 -retcode=-1916 -complete'],
+    ['10:02:12', 'SDClient exiting, return code -1916'],
+  ])]),
+  [PATHS.vulscan]: logText([lines([
+    ['09:58:40', 'Vulscan.exe version 11.0.5.361 starting'],
+    ['09:58:40', 'Command line: /AgentBehavior=ERSC_Default /Scan'],
+    ['09:58:41', 'Another task is running (sdclient.exe, pid 3312); waiting for it to finish'],
+    ['10:02:05', 'Wait finished; no other task is running'],
+    ['10:02:06', 'Scanning for vulnerabilities'],
+    ['10:14:37', 'Vulscan finished, return code 0'],
+  ])]),
+  [PATHS.localsch]: logText([lines([
+    ['09:41:02', 'Added task 3: "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /AgentBehavior=ERSC_Default /Scan /start="09 Mar 2026 09:41:02" /freq=86400 /autodelay="0|60"'],
+    ['09:58:39', 'Launching task 3: "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /AgentBehavior=ERSC_Default /Scan'],
+  ])]),
+  [PATHS.provisioning]: logText([lines([
+    ['09:40:55', 'Action 5 of 12 "Install LANDesk agent" (Install service) completed, return code 0'],
+    ['10:02:06', 'Action 6 of 12 "7-Zip 23.01" (Distribute software) completed, return code 0'],
+    ['10:02:13', 'Action 7 of 12 "Office 2016 ProPlus" (Distribute software) failed, return code -1916'],
+    ['10:02:13', 'Template "Win10 Lab build" stopped: action 7 failed'],
+  ])]),
+};
+
+const race = raceStory();
+const raceText = (p: string): string => race.files[p] ?? '';
+const olderLayout = raceStory({ perTaskLogs: true, lf: true, withStatFiles: true });
+const unknownPerTask = raceStory({ wording: 'unknown', perTaskLogs: true });
+const textOf = (files: BundleFiles, p: string): string => files[p] ?? '';
+
+/** No line names the conflict, and vulscan started after the previous distribution ended (nothing it waited on). */
+function unknownWordingScanBetween(): BundleFiles {
+  const first = sdclientRun({ start: '09:41:07', taskId: 1053, package: '7-Zip 23.01', installSeconds: 300, wording: 'unknown' });
+  const scan = vulscanRun({ start: plus(first.end, 10), wording: 'unknown' });
+  const failed = sdclientRun({ start: plus(first.end, 20), taskId: 1054, package: 'Adobe Reader DC', busy: 'vulscan.exe', wording: 'unknown' });
+  return {
+    [PATHS.sdclientTask(1053)]: logText([first]),
+    [PATHS.sdclientTask(1054)]: logText([failed]),
+    [PATHS.vulscan]: logText([scan]),
+    [PATHS.provisioning]: logText([provisioningLog({
+      total: 12,
+      actions: [
+        AGENT_ACTION,
+        { n: 6, name: '7-Zip 23.01', start: '09:41:05', end: plus(first.end, 2), taskId: 1053 },
+        { n: 7, name: 'Adobe Reader DC', start: plus(first.end, 3), end: plus(failed.end, 1), code: -1916, taskId: 1054 },
+      ],
+    })]),
+  };
+}
+
+/** A refused run (unknown wording) with the day's scan long over: timing shows no race. */
+function refusedLongAfterScan(): BundleFiles {
+  const scan = vulscanRun({ start: '08:10:00', scanSeconds: 600, wording: 'unknown' });
+  const first = sdclientRun({ start: '09:41:07', taskId: 1053, package: '7-Zip 23.01', installSeconds: 300, wording: 'unknown' });
+  const failed = sdclientRun({ start: plus(first.end, 7), taskId: 1054, package: 'Adobe Reader DC', busy: 'sdclient.exe', wording: 'unknown' });
+  return {
+    [PATHS.sdclientTask(1053)]: logText([first]),
+    [PATHS.sdclientTask(1054)]: logText([failed]),
+    [PATHS.vulscan]: logText([scan]),
+    [PATHS.provisioning]: logText([provisioningLog({
+      total: 12,
+      actions: [
+        AGENT_ACTION,
+        { n: 6, name: '7-Zip 23.01', start: '09:41:05', end: plus(first.end, 2), taskId: 1053 },
+        { n: 7, name: 'Adobe Reader DC', start: plus(first.end, 3), end: plus(failed.end, 1), code: -1916, taskId: 1054 },
+      ],
+    })]),
+  };
+}
+
+ruleTester.run(RULE, {
+  valid: [
+    { name: 'a clean build with no scan', files: cleanStory(), expect: { verdict: 'no-failure' } },
+    { name: 'vulscan waited on a distribution and finished its scan before the next one: nothing failed', files: cleanStory({ scan: 'between' }), expect: { verdict: 'no-failure' } },
+    {
+      name: 'a package failure (1603) with vulscan waiting on that very run is the package, not the race',
+      files: installStory({ scanWaiting: true }),
+      expect: { verdict: 'package-install-failed' },
+    },
+    { name: 'sdclient names PolicySync.exe: the policy sync race, not this one', files: raceStory({ blocker: 'policysync' }).files, expect: { verdict: 'policysync-blocked-sdclient' } },
+    {
+      name: 'a refused run (unknown wording) while the day\'s scan was long over is not explained by vulscan',
+      files: refusedLongAfterScan(),
+      expect: { verdict: 'unexplained-failure' },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the race with every message known: high confidence, the whole chain in order',
+      files: race.files,
+      expect: {
+        confidence: 'high',
+        package: 'Adobe Reader DC',
+        actionNumber: 7,
+        verdict: RULE,
+        count: 1,
+        evidenceSequence: [
+          'Added task 3',
+          'Launching task 3',
+          'Vulscan.exe version 11.0.5.361 starting',
+          'waiting for it to finish',
+          'SDClient exiting, return code 0',
+          'Wait finished; no other task is running',
+          'Scanning for vulnerabilities',
+          REFUSAL,
+          'result -1916',
+          FAILED_ACTION,
+          'Template "Win10 Lab build" stopped: action 7 failed',
+        ],
+        evidenceLines: [
+          ref(PATHS.localsch, raceText(PATHS.localsch), 'Launching task 3'),
+          ref(PATHS.vulscan, raceText(PATHS.vulscan), 'waiting for it to finish'),
+          ref(PATHS.sdclient, raceText(PATHS.sdclient), 'SDClient exiting, return code 0'),
+          ref(PATHS.sdclient, raceText(PATHS.sdclient), REFUSAL),
+          ref(PATHS.provisioning, raceText(PATHS.provisioning), FAILED_ACTION),
+        ],
+        messageIncludes: ['"7-Zip 23.01"', '"Adobe Reader DC" (action 7)', 'vulscan.exe', 'waited for it'],
+      },
+    },
+    {
+      name: 'FORMATS.md\'s modeled lines, verbatim',
+      files: formatsLines,
+      expect: {
+        confidence: 'high',
+        package: 'Office 2016 ProPlus',
+        actionNumber: 7,
+        verdict: RULE,
+        evidenceLines: ['localsch.log:2', 'vulscan.log:3', 'sdclient.log:8', 'vulscan.log:4', 'vulscan.log:5', 'sdclient.log:12', 'ldprovisioning.log:3', 'ldprovisioning.log:4'],
+        messageIncludes: ['started at 09:58:40', 'began its work at 10:02:06', 'at 10:02:11'],
+      },
+    },
+    {
+      name: 'older layout: per-task sdclient logs, LF line ends, .stat files',
+      files: olderLayout.files,
+      expect: {
+        confidence: 'high',
+        package: 'Adobe Reader DC',
+        actionNumber: 7,
+        verdict: RULE,
+        evidenceLines: [
+          ref(olderLayout.failedRunPath, textOf(olderLayout.files, olderLayout.failedRunPath), REFUSAL),
+          ref(olderLayout.firstRunPath, textOf(olderLayout.files, olderLayout.firstRunPath), 'SDClient exiting, return code 0'),
+        ],
+      },
+    },
+    {
+      name: 'seen only from sdclient\'s word: no vulscan.log and no scheduler log (medium)',
+      files: raceStory({ withoutBlockerLog: true, withoutScheduler: true }).files,
+      expect: {
+        confidence: 'medium',
+        package: 'Adobe Reader DC',
+        actionNumber: 7,
+        verdict: RULE,
+        evidenceSequence: [REFUSAL, FAILED_ACTION],
+        messageIncludes: ['no log of vulscan'],
+      },
+    },
+    {
+      name: 'no vulscan.log, but localsch.log shows the scan launched during the previous distribution: the evidence cites the launch',
+      files: raceStory({ withoutBlockerLog: true }).files,
+      expect: { confidence: 'medium', verdict: RULE, evidenceIncludes: ['Launching task 3', REFUSAL] },
+    },
+    {
+      name: 'windows only: unknown wording in sdclient.log and vulscan.log, the failure from the provisioning log (medium)',
+      files: raceStory({ wording: 'unknown' }).files,
+      expect: { confidence: 'medium', package: 'Adobe Reader DC', actionNumber: 7, verdict: RULE, evidenceIncludes: [FAILED_ACTION] },
+    },
+    {
+      name: 'windows only, per-task logs (medium)',
+      files: unknownPerTask.files,
+      expect: { confidence: 'medium', package: 'Adobe Reader DC', actionNumber: 7, verdict: RULE, evidenceIncludes: [FAILED_ACTION] },
+    },
+    {
+      // Where no pattern knows the words, the evidence is the runs' spans: their first and last lines.
+      name: 'windows only: the evidence shows the windows (vulscan\'s first line, the waited-on run\'s end, the refused run\'s first and last lines)',
+      files: unknownPerTask.files,
+      expect: {
+        confidence: 'medium',
+        evidenceLines: [
+          'vulscan.log:1',
+          ref(unknownPerTask.firstRunPath, textOf(unknownPerTask.files, unknownPerTask.firstRunPath), 'Finished with code 0'),
+          ref(unknownPerTask.failedRunPath, textOf(unknownPerTask.files, unknownPerTask.failedRunPath), 'Software distribution client 2024.3 start'),
+          ref(unknownPerTask.failedRunPath, textOf(unknownPerTask.files, unknownPerTask.failedRunPath), 'Finished with code -1916'),
+        ],
+      },
+    },
+    {
+      name: 'windows only, vulscan started between the distributions (nothing it waited on): low',
+      files: unknownWordingScanBetween(),
+      expect: { confidence: 'low', package: 'Adobe Reader DC', actionNumber: 7, verdict: RULE },
+    },
+    {
+      name: 'windows only and no ldprovisioning.log: the .stat file says task 1054 failed (-1916)',
+      // Nothing in words the pack knows names the package ("Job: …"), and there is no provisioning log: null, not a guess.
+      files: raceStory({ wording: 'unknown', perTaskLogs: true, withoutProvisioning: true, withStatFiles: true }).files,
+      expect: { confidence: 'medium', package: null, actionNumber: null, verdict: RULE },
+    },
+    {
+      name: 'no ldprovisioning.log: the failure is read from sdclient alone',
+      files: raceStory({ withoutProvisioning: true }).files,
+      expect: {
+        confidence: 'high',
+        package: 'Adobe Reader DC',
+        actionNumber: null,
+        verdict: RULE,
+        evidenceIncludes: ['waiting for it to finish', REFUSAL, 'result -1916'],
+      },
+    },
+    {
+      name: 'across a clock jump: the clock was synced back an hour before the race (LAB-0109\'s story)',
+      files: raceAfterClockJumpStory(),
+      expect: { confidence: 'high', package: 'Adobe Reader DC', actionNumber: 9, verdict: RULE, evidenceIncludes: [REFUSAL, 'waiting for it to finish'] },
+    },
+    {
+      name: 'across a clock jump: the message names the distribution vulscan waited on',
+      files: raceAfterClockJumpStory(),
+      expect: { confidence: 'high', verdict: RULE, messageIncludes: ['"Microsoft Office 2021 LTSC"'] },
+    },
+    {
+      name: 'across a clock jump in the middle of the race (the clock goes back an hour while vulscan waits): still high',
+      files: raceStory({ clockJump: { at: '10:00:00', seconds: -3598 } }).files,
+      expect: { confidence: 'high', package: 'Adobe Reader DC', actionNumber: 7, verdict: RULE, messageExcludes: ['no log of vulscan'] },
+    },
+    {
+      name: 'across a forward clock jump in the middle of the race: high',
+      files: raceStory({ clockJump: { at: '10:00:00', seconds: 3600 } }).files,
+      expect: { confidence: 'high', package: 'Adobe Reader DC', actionNumber: 7, verdict: RULE, evidenceIncludes: ['Wait finished', REFUSAL] },
+    },
+  ],
+});
