@@ -4,10 +4,10 @@
 //
 // The base of all of them is `escapeTerminal`: log text must never drive the reader's
 // terminal (or viewer), so control characters are made VISIBLE rather than dropped:
-// an admin reading evidence should see that a line carried `␛[31m`, not lose it.
-// Replacing the ESC (and BEL, ST's ESC, the C1 CSI/OSC) by a visible character turns any
-// escape sequence (CSI, OSC with BEL or ST) into inert printable text, so no sequence
-// parser is needed.
+// an admin reading evidence should see that a line carried `\x1b[31m`, not lose it.
+// Replacing the ESC (and BEL, ST's ESC, the C1 CSI/OSC) by visible text turns any escape
+// sequence (CSI, OSC ended by BEL or ST) into inert printable text, so no sequence parser
+// is needed, and nothing of the evidence is lost.
 
 /** C0, DEL, C1, line/paragraph separators and the bidi embeddings/overrides/isolates. */
 const UNSAFE = /\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -16,17 +16,18 @@ const UNSAFE_KEEP_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f
 
 function visible(ch: string): string {
   if (ch === '\n' || ch === '\r\n') return '⏎';
+  if (ch === '\t') return '\\t';
+  if (ch === '\r') return '\\r';
   const code = ch.codePointAt(0) ?? 0;
-  // U+2400..U+241F are the Unicode "control pictures": ␀ … ␛ … ␟.
-  if (code < 0x20) return String.fromCodePoint(0x2400 + code);
-  if (code === 0x7f) return '␡';
-  // C1, separators and bidi controls have no pictures: show their code point.
-  return `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  // Escapes, not the Unicode control pictures (␛): many fonts (Consolas, the fonts of a
+  // minimal Linux) lack those, and a tofu box would hide which control it was.
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /**
  * Text safe to print on a terminal: one line, every control character visible
- * (`\n` → `⏎`, ESC → `␛`, BEL → `␇`, TAB → `␉`, U+009B → `\u009B`, U+202E → `\u202E`).
+ * (`\n` → `⏎`, TAB → `\t`, CR → `\r`, ESC → `\x1b`, BEL → `\x07`, DEL → `\x7f`,
+ * U+009B → `\x9b`, U+202E → `\u202e`).
  */
 export function escapeTerminal(text: string): string {
   return text.replace(UNSAFE, visible);

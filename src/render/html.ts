@@ -41,11 +41,12 @@ a { color: #1d4ed8; }
 .fleet-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px 32px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
-th { background: #f8fafc; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f8fafc; font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.lines { table-layout: fixed; }
-table.lines col.time { width: 10.5em; }
-table.lines col.place { width: 17em; }
+table.lines col.time { width: 11.5em; }
+table.lines col.place { width: 19em; }
+td.time { white-space: nowrap; }
 code { font: 12.5px/1.45 ui-monospace, "Cascadia Mono", Consolas, "DejaVu Sans Mono", monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 tr.at-failure td { background: #fef2f2; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 13px; font-weight: 600; border: 1px solid transparent; vertical-align: 2px; white-space: nowrap; }
@@ -73,6 +74,7 @@ svg.timeline text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, s
 .label.failed { fill: #991b1b; font-weight: 700; }
 .failure-label { font-size: 12px; font-weight: 700; fill: #dc2626; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .legend-text { font-size: 11px; fill: #334155; }
+.clip { font-size: 11px; fill: #fff; paint-order: stroke; stroke: #0f172a; stroke-width: 2px; }
 .lane-empty { font-size: 11px; fill: #94a3b8; font-style: italic; }
 .finding { border-top: 1px solid var(--line); margin-top: 14px; }
 .finding h3 .rule { font-family: ui-monospace, Consolas, monospace; }
@@ -86,6 +88,11 @@ td.bad { color: #b91c1c; font-weight: 600; }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 24px; }
 @media print { body { background: #fff; } .card { break-inside: avoid-page; border: none; padding: 0; } }
 `;
+
+/** Escaped, with a line-break opportunity after each path separator (escaping adds no `/`). */
+function breakable(path: string): string {
+  return escapeHtml(path).replace(/[/\\]/g, '$&<wbr>');
+}
 
 function badge(text: string, tone: string): string {
   return `<span class="badge ${tone}">${escapeHtml(text)}</span>`;
@@ -139,7 +146,7 @@ function linesTable(lines: EvidenceLine[], failureTime: string | null): string {
   const rows = lines
     .map(
       (line) =>
-        `<tr${line.time === failureTime ? ' class="at-failure"' : ''}><td>${escapeHtml(displayTime(line.time))}</td><td><code>${escapeHtml(`${line.file}:${line.line}`)}</code></td><td><code>${escapeHtml(line.text)}</code></td></tr>`,
+        `<tr${line.time === failureTime ? ' class="at-failure"' : ''}><td class="time">${escapeHtml(displayTime(line.time))}</td><td><code>${breakable(`${line.file}:${line.line}`)}</code></td><td><code>${escapeHtml(line.text)}</code></td></tr>`,
     )
     .join('\n');
   return `<table class="lines"><colgroup><col class="time"><col class="place"><col></colgroup>
@@ -166,7 +173,7 @@ function files(list: FileReport[]): string {
   const rows = list
     .map((file) => {
       const notes = [...(file.gaveUp === true ? [`gave up: not a ${file.kind} log?`] : []), ...file.warnings];
-      return `<tr><td><code>${escapeHtml(file.path)}</code></td><td>${escapeHtml(file.kind)}</td><td>${escapeHtml(file.encoding)}</td><td class="num">${file.lines}</td><td class="num">${file.parsed}</td><td class="num${file.unparsed > 0 ? ' bad' : ''}">${file.unparsed}</td><td>${notes.map(escapeHtml).join('<br>')}</td></tr>`;
+      return `<tr><td><code>${breakable(file.path)}</code></td><td>${escapeHtml(file.kind)}</td><td>${escapeHtml(file.encoding)}</td><td class="num">${file.lines}</td><td class="num">${file.parsed}</td><td class="num${file.unparsed > 0 ? ' bad' : ''}">${file.unparsed}</td><td>${notes.map(escapeHtml).join('<br>')}</td></tr>`;
     })
     .join('\n');
   const unparsed = list.flatMap((file) => file.unparsedLines);
@@ -176,7 +183,7 @@ function files(list: FileReport[]): string {
       : `\n<details><summary>First unparsed lines (${unparsed.length})</summary>
 <table class="lines"><colgroup><col class="place"><col class="time"><col></colgroup>
 <thead><tr><th>File:line</th><th>Reason</th><th>Text</th></tr></thead><tbody>
-${unparsed.map((line) => `<tr><td><code>${escapeHtml(`${line.file}:${line.line}`)}</code></td><td>${escapeHtml(line.reason)}</td><td><code>${escapeHtml(line.text)}</code></td></tr>`).join('\n')}
+${unparsed.map((line) => `<tr><td><code>${breakable(`${line.file}:${line.line}`)}</code></td><td>${escapeHtml(line.reason)}</td><td><code>${escapeHtml(line.text)}</code></td></tr>`).join('\n')}
 </tbody></table></details>`;
   return `<table class="files"><thead><tr><th>Path</th><th>Kind</th><th>Encoding</th><th class="num">Lines</th><th class="num">Parsed</th><th class="num">Unparsed</th><th>Notes</th></tr></thead><tbody>
 ${rows}
@@ -207,6 +214,9 @@ function device(report: DeviceReport, index: number): string {
     out.push(
       `<h3>Analysis errors</h3>\n<ul class="errors">${report.errors.map((error) => `<li>${escapeHtml(error)}</li>`).join('')}</ul>`,
     );
+  }
+  if (report.notes.length > 0) {
+    out.push(`<ul class="notes muted">${report.notes.map((note) => `<li>Note: ${escapeHtml(note)}</li>`).join('')}</ul>`);
   }
   const unparsed = unparsedSentence(report);
   out.push(`<h3>Files</h3>${unparsed !== null ? `\n<p class="muted">${escapeHtml(unparsed)}.</p>` : ''}\n${files(report.files)}`);

@@ -79,7 +79,7 @@ function device(report: DeviceReport): string[] {
   out.push(head !== null ? `**${escapeMarkdown(head)}** ${escapeMarkdown(explainVerdict(report))}` : escapeMarkdown(explainVerdict(report)));
   for (const item of report.findings) out.push('', ...finding(item));
   if (report.context.length > 0) out.push('', '**Lines around the failure:**', '', ...linesTable(report.context));
-  const notes: string[] = [];
+  const notes = report.notes.map((note) => `- Note: ${escapeMarkdown(note)}`);
   const unparsed = unparsedSentence(report);
   if (unparsed !== null) notes.push(`- ${unparsed}.`);
   for (const skipped of report.skipped) {

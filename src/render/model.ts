@@ -19,10 +19,17 @@ const EXPLANATIONS: Record<string, string> = {
   'vulscan-blocked-sdclient':
     'The security scan (vulscan) started while a software distribution was running, waited for it to finish, then began scanning; the next distribution found vulscan running and refused to start.',
   'policysync-blocked-sdclient':
-    'The policy sync (PolicySync.exe) started while a software distribution was running, waited for it to finish, then ran; the next distribution found the policy sync running and refused to start.',
+    'The policy sync (PolicySync.exe) started while a software distribution was running and was still running when it finished; the next distribution found the policy sync running and refused to start.',
+  'sdclient-overlap':
+    'Two software distributions ran at the same time: the second found the first still running and refused to start.',
+  'download-failed':
+    'The package could not be downloaded (or its hash did not match), so the distribution action failed before anything was installed.',
+  'package-install-failed':
+    "The package's own installer ran and reported a failure (for example Windows Installer error 1603); nothing else was in the way.",
   'unexplained-failure':
     'A provisioning action failed, but no rule recognised the cause; the log lines around the failure are shown for a person to read.',
   'no-failure': 'No provisioning action failed in these logs.',
+  unreadable: 'No log in this bundle could be read, so nothing could be diagnosed; see the errors.',
 };
 
 /** The finding that decided the verdict (its rule id is the verdict), if any. */

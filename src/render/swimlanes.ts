@@ -2,10 +2,12 @@
 // the race is seen at a glance: vulscan's hatched "waiting" under the first sdclient run,
 // its solid "scanning" under the short red second run, and the red failure line.
 //
-// Range: the span of all activity (and the failure time), padded by 3%. When that span is
-// over 2 hours and a failure time is known, the range is zoomed to the hour around the
-// failure (40 minutes before, 20 after: the race's causes lie before it), clipped items
-// are marked with ◀ / ▶ and the caption says what was cut.
+// Range: the span of all activity (and the failure time), padded by 3%; but a template runs
+// for an hour or more and a race plays out in seconds, so when a failure time is known the
+// range zooms to "the runs around the failure": from the start of the failed items and of
+// every sdclient / vulscan / policy sync run open in the 2 minutes before the failure, to
+// the failure, plus a quarter of that after it. It zooms only when that is under half the
+// whole span. Cut items are marked ◀ / ▶ and the caption gives the whole span.
 //
 // Times: ISO wall-clock strings. Without an offset they are read as UTC, i.e. as the
 // wall clock itself; with an offset (under --tz) as instants, labelled in the first
@@ -40,11 +42,18 @@ const X1 = 984;
 const TOP = 30;
 const LANE_H = 42;
 const BAR_H = 22;
+/** A lane's rows, where runs overlap in time. */
+const ROW_H = 28;
+const MAX_ROWS = 4;
 /** Estimated width of one character of the 11-unit label font. */
 const CHAR_W = 6.2;
-const ZOOM_OVER_MS = 2 * 3600_000;
-const ZOOM_BEFORE_MS = 40 * 60_000;
-const ZOOM_AFTER_MS = 20 * 60_000;
+/** Runs open this long before the failure are "around the failure". */
+const FOCUS_REACH_MS = 2 * 60_000;
+/** Failed items ending this long before the failure belong to it. */
+const FOCUS_FAILED_MS = 10 * 60_000;
+/** Zoom only when the focus is under this share of the whole span. */
+const FOCUS_MAX_SHARE = 0.5;
+const PROCESS_LANES: ReadonlySet<LaneName> = new Set(['sdclient', 'vulscan', 'policysync']);
 const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
 interface Instant {
@@ -82,19 +91,36 @@ interface Range {
   zoomedFrom?: { lo: number; hi: number };
 }
 
+interface Span {
+  lane: LaneName;
+  failed: boolean;
+  start: number;
+  end: number;
+}
+
+/** The runs around the failure: see the header. */
+function focusOf(spans: Span[], failure: number): { lo: number; hi: number } {
+  const near = (span: Span, reach: number): boolean => span.start <= failure && span.end >= failure - reach;
+  let lo = Math.min(failure, ...spans.filter((span) => span.failed && near(span, FOCUS_FAILED_MS)).map((span) => span.start));
+  const reach = failure - lo + FOCUS_REACH_MS;
+  for (const span of spans) if (PROCESS_LANES.has(span.lane) && near(span, reach)) lo = Math.min(lo, span.start);
+  return { lo, hi: failure };
+}
+
 function rangeOf(device: DeviceReport): Range | null {
+  const spans: Span[] = [];
   const instants: Instant[] = [];
-  const add = (iso: string): void => {
-    const instant = parse(iso);
-    if (instant) instants.push(instant);
-  };
   for (const lane of device.activity) {
     for (const item of lane.items) {
-      add(item.start);
-      add(item.end);
+      const start = parse(item.start);
+      const end = parse(item.end) ?? start;
+      if (!start || !end) continue;
+      instants.push(start, end);
+      spans.push({ lane: lane.lane, failed: item.failed === true, start: start.ms, end: end.ms });
       for (const phase of item.phases ?? []) {
-        add(phase.start);
-        add(phase.end);
+        const from = parse(phase.start);
+        const to = parse(phase.end);
+        if (from && to) instants.push(from, to);
       }
     }
   }
@@ -102,18 +128,20 @@ function rangeOf(device: DeviceReport): Range | null {
   if (failure) instants.push(failure);
   const first = instants[0];
   if (!first) return null;
-  let lo = Math.min(...instants.map((instant) => instant.ms));
-  let hi = Math.max(...instants.map((instant) => instant.ms));
-  let zoomedFrom: Range['zoomedFrom'];
-  if (hi - lo > ZOOM_OVER_MS && failure) {
-    zoomedFrom = { lo, hi };
-    lo = Math.max(lo, failure.ms - ZOOM_BEFORE_MS);
-    hi = Math.min(hi, failure.ms + ZOOM_AFTER_MS);
+  const lo = Math.min(...instants.map((instant) => instant.ms));
+  const hi = Math.max(...instants.map((instant) => instant.ms));
+  const offset = (failure ?? first).offset;
+  if (failure) {
+    const focus = focusOf(spans, failure.ms);
+    const span = Math.max(focus.hi - focus.lo, 60_000);
+    const focusLo = Math.max(lo, focus.lo - span * 0.05);
+    const focusHi = Math.min(hi + span * 0.05, focus.hi + Math.max(span * 0.25, 30_000));
+    if (focusHi - focusLo < FOCUS_MAX_SHARE * (hi - lo)) {
+      return { lo: focusLo, hi: focusHi, offset, zoomedFrom: { lo, hi } };
+    }
   }
   const pad = hi === lo ? 60_000 : Math.max((hi - lo) * 0.03, 5_000);
-  const range: Range = { lo: lo - pad, hi: hi + pad, offset: (failure ?? first).offset };
-  if (zoomedFrom) range.zoomedFrom = zoomedFrom;
-  return range;
+  return { lo: lo - pad, hi: hi + pad, offset };
 }
 
 interface Drawn {
@@ -124,6 +152,49 @@ interface Drawn {
   x2: number;
   clippedLeft: boolean;
   clippedRight: boolean;
+  /** The row within the lane: 0, or more where runs overlap. */
+  row: number;
+}
+
+interface LaneLayout {
+  drawn: Drawn[];
+  rows: number;
+  /** Items of the lane outside the time shown. */
+  outside: number;
+}
+
+function layoutLane(device: DeviceReport, lane: LaneName, x: (ms: number) => number, lo: number, hi: number): LaneLayout {
+  const drawn: Drawn[] = [];
+  let outside = 0;
+  for (const item of device.activity.filter((each) => each.lane === lane).flatMap((each) => each.items)) {
+    const start = parse(item.start);
+    const end = parse(item.end) ?? start;
+    if (!start || !end) continue;
+    if (end.ms < lo || start.ms > hi) {
+      outside += 1;
+      continue;
+    }
+    drawn.push({
+      item,
+      start,
+      end,
+      x: x(Math.max(start.ms, lo)),
+      x2: x(Math.min(end.ms, hi)),
+      clippedLeft: start.ms < lo,
+      clippedRight: end.ms > hi,
+      row: 0,
+    });
+  }
+  drawn.sort((a, b) => a.start.ms - b.start.ms || a.end.ms - b.end.ms);
+  // First row free at the item's start; touching (one ends as the next starts) is not overlap.
+  const rowEnds: number[] = [];
+  for (const each of drawn) {
+    let row = rowEnds.findIndex((end) => end <= each.start.ms);
+    if (row < 0) row = rowEnds.length < MAX_ROWS ? rowEnds.length : MAX_ROWS - 1;
+    rowEnds[row] = Math.max(rowEnds[row] ?? 0, each.end.ms);
+    each.row = row;
+  }
+  return { drawn, rows: Math.max(1, rowEnds.length), outside };
 }
 
 /** Cut `text` to fit `width` units, with an ellipsis; '' when not even a few characters fit. */
@@ -146,20 +217,42 @@ export function swimlanes(device: DeviceReport, idPrefix: string): Swimlanes | n
   if (!range) return null;
   const { lo, hi, offset } = range;
   const x = (ms: number): number => X0 + ((ms - lo) / (hi - lo)) * (X1 - X0);
-  const lanesBottom = TOP + LANES.length * LANE_H;
+
+  // Lay the lanes out first: runs that overlap in time (two sdclients at once) get rows of
+  // their own within the lane, so the overlap shows instead of one bar hiding the other.
+  let top = TOP;
+  const layouts = LANES.map((style) => {
+    const layout = layoutLane(device, style.lane, x, lo, hi);
+    const height = Math.max(LANE_H, layout.rows * ROW_H + (LANE_H - BAR_H) - (ROW_H - BAR_H));
+    const placed = { style, top, height, ...layout };
+    top += height;
+    return placed;
+  });
+  const lanesBottom = top;
   const height = lanesBottom + 62;
   const out: string[] = [];
   out.push(
     `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${VIEW_W} ${height}" role="img" aria-label="Activity timeline of ${escapeHtml(device.device)}">`,
   );
+  // Hatches for the lanes that have a waiting phase here, and vulscan's for the legend.
+  const hatched = new Set<LaneName>(['vulscan']);
+  for (const lane of device.activity) {
+    if (lane.items.some((item) => (item.phases ?? []).some((phase) => phase.phase === 'waiting'))) hatched.add(lane.lane);
+  }
   out.push('<defs>');
-  for (const style of LANES) {
+  for (const style of LANES.filter((candidate) => hatched.has(candidate.lane))) {
     out.push(
       `<pattern id="${idPrefix}-hatch-${style.lane}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="${style.light}"/><line x1="0" y1="0" x2="0" y2="6" stroke="${style.color}" stroke-width="2.5"/></pattern>`,
     );
   }
   out.push('</defs>');
 
+  // Lane backgrounds, then the time axis's grid over them, then the lanes' items on top.
+  out.push('<g class="lane-bgs">');
+  layouts.forEach((lane, index) => {
+    out.push(`<rect class="lane-bg${index % 2 ? ' odd' : ''}" x="0" y="${lane.top}" width="${VIEW_W}" height="${lane.height}"/>`);
+  });
+  out.push('</g>');
   // Time axis: grid lines through the lanes, labels below.
   const stepS = TICK_STEPS_S.find((step) => (hi - lo) / (step * 1000) <= 10) ?? 86400;
   const step = stepS * 1000;
@@ -175,38 +268,25 @@ export function swimlanes(device: DeviceReport, idPrefix: string): Swimlanes | n
   }
   out.push('</g>');
 
-  LANES.forEach((style, index) => {
-    const top = TOP + index * LANE_H;
-    const barTop = top + (LANE_H - BAR_H) / 2;
-    const mid = top + LANE_H / 2;
+  for (const lane of layouts) {
+    const { style } = lane;
+    const firstMid = lane.top + LANE_H / 2;
     out.push(`<g class="lane" data-lane="${style.lane}">`);
-    out.push(`<rect class="lane-bg${index % 2 ? ' odd' : ''}" x="0" y="${top}" width="${VIEW_W}" height="${LANE_H}"/>`);
-    out.push(`<text class="lane-title" x="8" y="${mid - 2}">${style.title}</text>`);
-    out.push(`<text class="lane-sub" x="8" y="${mid + 11}">${style.sub}</text>`);
-    const items = device.activity.filter((lane) => lane.lane === style.lane).flatMap((lane) => lane.items);
-    const drawn: Drawn[] = [];
-    for (const item of items) {
-      const start = parse(item.start);
-      const end = parse(item.end) ?? start;
-      if (!start || !end || end.ms < lo || start.ms > hi) continue;
-      drawn.push({
-        item,
-        start,
-        end,
-        x: x(Math.max(start.ms, lo)),
-        x2: x(Math.min(end.ms, hi)),
-        clippedLeft: start.ms < lo,
-        clippedRight: end.ms > hi,
-      });
+    out.push(`<text class="lane-title" x="8" y="${firstMid - 2}">${style.title}</text>`);
+    out.push(`<text class="lane-sub" x="8" y="${firstMid + 11}">${style.sub}</text>`);
+    if (lane.drawn.length === 0) {
+      const why =
+        lane.outside > 0 ? `nothing in the time shown (${lane.outside} ${lane.outside === 1 ? 'run' : 'runs'} outside it)` : 'no activity in these logs';
+      out.push(`<text class="lane-empty" x="${X0 + 6}" y="${firstMid + 4}">${why}</text>`);
     }
-    drawn.sort((a, b) => a.x - b.x);
-    if (drawn.length === 0) out.push(`<text class="lane-empty" x="${X0 + 6}" y="${mid + 4}">no activity in these logs</text>`);
-    drawn.forEach((each, at) => {
-      const next = drawn.slice(at + 1).find((other) => other.x > each.x + 1);
-      out.push(drawItem(each, style, { x, lo, hi, barTop, mid, labelLimit: (next?.x ?? X1 + 12) - 4, offset, idPrefix }));
+    lane.drawn.forEach((each, at) => {
+      const barTop = lane.top + (LANE_H - BAR_H) / 2 + each.row * ROW_H;
+      const next = lane.drawn.slice(at + 1).find((other) => other.row === each.row && other.x > each.x + 1);
+      const geometry = { x, lo, hi, barTop, mid: barTop + BAR_H / 2, labelLimit: next ? next.x - 4 : VIEW_W - 4, offset, idPrefix };
+      out.push(drawItem(each, style, geometry));
     });
     out.push('</g>');
-  });
+  }
 
   const failure = device.failureTime !== null ? parse(device.failureTime) : null;
   if (failure && failure.ms >= lo && failure.ms <= hi) {
@@ -224,7 +304,8 @@ export function swimlanes(device: DeviceReport, idPrefix: string): Swimlanes | n
   const date = splitTime(fmt(lo, offset, "yyyy-MM-dd'T'HH:mm")).date;
   let caption = `Device wall-clock times${days.size === 1 ? ` on ${date}` : ''}.`;
   if (range.zoomedFrom) {
-    caption += ` Zoomed to ${fmt(lo, offset, 'HH:mm')}–${fmt(hi, offset, 'HH:mm')} around the failure; the activity spans ${fmt(range.zoomedFrom.lo, offset, 'yyyy-MM-dd HH:mm')} to ${fmt(range.zoomedFrom.hi, offset, 'yyyy-MM-dd HH:mm')} (◀ ▶ mark cut items).`;
+    const clock = hi - lo < 10 * 60_000 ? 'HH:mm:ss' : 'HH:mm';
+    caption += ` Zoomed to ${fmt(lo, offset, clock)}–${fmt(hi, offset, clock)}, the runs around the failure; all activity spans ${fmt(range.zoomedFrom.lo, offset, 'yyyy-MM-dd HH:mm')} to ${fmt(range.zoomedFrom.hi, offset, 'yyyy-MM-dd HH:mm')} (◀ ▶ mark cut items).`;
   }
   caption += ' Hover an item for its times and log line.';
   return { svg: out.join('\n'), caption };
@@ -294,9 +375,12 @@ function drawItem(each: Drawn, style: LaneStyle, g: Geometry): string {
       );
     }
   }
-  const text = `${each.clippedLeft ? '◀ ' : ''}${escapeTerminal(item.label)}${each.clippedRight ? ' ▶' : ''}`;
-  const labelX = each.x + (point ? 9 : 5);
-  const label = fit(text, g.labelLimit - labelX);
+  // Cut at the edge of the time shown: an arrow on that edge, the whole item in the tooltip.
+  if (each.clippedLeft) parts.push(`<text class="clip" x="${n(each.x + 2)}" y="${g.mid + 4}">◀</text>`);
+  if (each.clippedRight) parts.push(`<text class="clip" x="${n(each.x2 - 2)}" y="${g.mid + 4}" text-anchor="end">▶</text>`);
+  const labelX = each.x + (point ? 9 : each.clippedLeft ? 15 : 5);
+  // Bold (failed) labels are wider.
+  const label = fit(escapeTerminal(item.label), (g.labelLimit - labelX) * (failed ? 0.94 : 1));
   if (label !== '') {
     parts.push(`<text class="label${failed ? ' failed' : ''}" x="${n(labelX)}" y="${g.mid + 4}">${escapeHtml(label)}</text>`);
   }

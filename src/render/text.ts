@@ -34,6 +34,23 @@ function widthOf(options: RenderOptions): number {
   return Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH));
 }
 
+/** escapeTerminal's visible escapes (`\x1b`, `\u202e`, `\t`): never cut inside or after their backslash. */
+const ESCAPE = /^\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[tr])/;
+
+/** Where to cut a word longer than `width`: after the last path separator in its second half, else at `width`. */
+function cutPoint(word: string, width: number): number {
+  for (let at = width - 1; at >= width / 2; at -= 1) {
+    const ch = word[at];
+    if (ch === '/' || (ch === '\\' && !ESCAPE.test(word.slice(at)))) return at + 1;
+  }
+  // No separator: cut at the width, but not through an escape.
+  for (let at = width - 1; at > width - 6 && at > 0; at -= 1) {
+    const match = ESCAPE.exec(word.slice(at));
+    if (word[at] === '\\' && match && at + match[0].length > width) return at;
+  }
+  return width;
+}
+
 /**
  * Greedy word wrap to `width` columns; a word longer than a line is cut, after a
  * path separator where there is one (log lines are full of Windows paths).
@@ -56,9 +73,7 @@ export function wrap(text: string, width: number): string[] {
     line = '';
     let rest = token;
     while (rest.length > width) {
-      const cut = rest.slice(0, width);
-      const separator = Math.max(cut.lastIndexOf('\\'), cut.lastIndexOf('/'));
-      const at = separator >= width / 2 ? separator + 1 : width;
+      const at = cutPoint(rest, width);
       lines.push(rest.slice(0, at));
       rest = rest.slice(at);
     }
@@ -96,9 +111,10 @@ function linesTable(title: string, lines: EvidenceLine[], indent: number, width:
   const times = lines.map((line) => escapeTerminal(oneDate ? splitTime(line.time).time : displayTime(line.time)));
   const places = lines.map((line) => escapeTerminal(`${line.file}:${line.line}`));
   const timeWidth = Math.max(4, ...times.map((time) => time.length));
-  const placeWidth = Math.min(32, Math.max(9, ...places.map((place) => place.length)));
-  // 4 borders and 2 spaces of padding per column.
-  const textWidth = Math.max(20, width - indent - 10 - timeWidth - placeWidth);
+  // 4 borders and 2 spaces of padding per column; file:line takes at most 40% of the rest.
+  const free = width - indent - 10 - timeWidth;
+  const placeWidth = Math.min(32, Math.floor(free * 0.4), Math.max(9, ...places.map((place) => place.length)));
+  const textWidth = Math.max(12, free - placeWidth);
   const rows = lines.map((line, index) => [
     wrap(times[index] ?? '', timeWidth).join('\n'),
     wrap(places[index] ?? '', placeWidth).join('\n'),
@@ -110,10 +126,15 @@ function linesTable(title: string, lines: EvidenceLine[], indent: number, width:
 
 function findingBlock(finding: Finding, width: number, options: RenderOptions): string[] {
   const tone: Tone = finding.severity;
-  const rule = escapeTerminal(finding.rule);
-  const out = [
-    `  ${paint(`${ICON[finding.severity]} ${rule}`, `1;${SGR[tone]}`, options)} · ${paint(finding.severity, SGR[tone], options)} · ${escapeTerminal(finding.confidence)} confidence · ${escapeTerminal(displayTime(finding.time))}`,
-  ];
+  const title = `${ICON[finding.severity]} ${escapeTerminal(finding.rule)}`;
+  const facts = `${escapeTerminal(finding.confidence)} confidence · ${escapeTerminal(displayTime(finding.time))}`;
+  const plain = `  ${title} · ${finding.severity} · ${facts}`;
+  const colouredTitle = paint(title, `1;${SGR[tone]}`, options);
+  const severity = paint(finding.severity, SGR[tone], options);
+  const out =
+    plain.length <= width
+      ? [`  ${colouredTitle} · ${severity} · ${facts}`]
+      : [`  ${colouredTitle}`, `    ${severity} · ${facts}`];
   const where: string[] = [];
   if (finding.package !== null) where.push(`Package: ${escapeTerminal(finding.package)}`);
   if (finding.actionNumber !== null) where.push(`action ${finding.actionNumber}`);
@@ -136,9 +157,15 @@ function device(report: DeviceReport, options: RenderOptions): string {
   const confidence = verdictConfidence(report);
   const detail = report.verdict === 'no-failure' ? '' : ` (${tone}${confidence ? `, ${confidence} confidence` : ''})`;
   const plain = `━━ ${name} ━━ ${verdict}${detail}`;
-  const out = [
-    rule(`━━ ${paint(name, '1', options)} ━━ ${paint(verdict + detail, `1;${SGR[tone]}`, options)}`, plain.length, width),
-  ];
+  const coloured = paint(verdict + detail, `1;${SGR[tone]}`, options);
+  const out: string[] = [];
+  if (plain.length + 4 <= width) {
+    out.push(rule(`━━ ${paint(name, '1', options)} ━━ ${coloured}`, plain.length, width));
+  } else {
+    // A long device name (or a narrow terminal): name and verdict on lines of their own.
+    wrap(name, width - 3).forEach((line, index) => out.push(`${index === 0 ? '━━ ' : '   '}${paint(line, '1', options)}`));
+    out.push(`   ${coloured}`);
+  }
   const head = headline(report);
   if (head !== null) out.push(...indented(escapeTerminal(head), 0, width));
   out.push(...indented(escapeTerminal(explainVerdict(report)), 0, width));
@@ -151,6 +178,7 @@ function device(report: DeviceReport, options: RenderOptions): string {
   }
 
   const notes: string[] = [];
+  for (const note of report.notes) notes.push(...indented(`Note: ${escapeTerminal(note)}`, 2, width));
   const unparsed = unparsedSentence(report);
   if (unparsed !== null) notes.push(...indented(unparsed, 2, width));
   for (const file of report.files.filter((candidate) => candidate.gaveUp === true)) {
@@ -164,7 +192,8 @@ function device(report: DeviceReport, options: RenderOptions): string {
     for (const error of report.errors) notes.push(...indented(escapeTerminal(error), 4, width, '- '));
   }
   if (notes.length > 0) out.push('', ...notes);
-  return `${out.join('\n')}\n`;
+  // A blank line after each device, so streamed devices read like render()'s.
+  return `${out.join('\n')}\n\n`;
 }
 
 function end(summary: Summary, options: RenderOptions): string {
@@ -173,9 +202,9 @@ function end(summary: Summary, options: RenderOptions): string {
   const out = [rule(`━━ ${paint(title, '1', options)}`, `━━ ${title}`.length, width)];
   const verdicts = verdictsByCount(summary).map(([verdict, count]) => [escapeTerminal(verdict), String(count)]);
   out.push(table(['Verdict', 'Devices'], verdicts, options, [1]).toString());
-  const packages = racePackagesByCount(summary).map(([name, count]) => [wrap(escapeTerminal(name), 60).join('\n'), String(count)]);
+  const packages = racePackagesByCount(summary).map(([name, count]) => [wrap(escapeTerminal(name), Math.min(60, width - 14)).join('\n'), String(count)]);
   if (packages.length > 0) {
-    out.push(`Packages hit by the scan/sync race (${RACE_VERDICTS.join(', ')}):`);
+    out.push(...indented(`Packages hit by the scan/sync race (${RACE_VERDICTS.join(', ')}):`, 0, width));
     out.push(table(['Package', 'Times'], packages, options, [1]).toString());
   }
   if (summary.unparsedLines > 0) out.push(`${plural(summary.unparsedLines, 'unparsed line')} in all.`);
@@ -183,7 +212,7 @@ function end(summary: Summary, options: RenderOptions): string {
 }
 
 function render(report: Report, options: RenderOptions): string {
-  return [...report.devices.map((each) => device(each, options)), end(report.summary, options)].join('\n');
+  return report.devices.map((each) => device(each, options)).join('') + end(report.summary, options);
 }
 
 export const text = { render, device, end } satisfies Renderer;

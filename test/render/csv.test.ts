@@ -1,0 +1,95 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { CSV_COLUMNS, csv } from '../../src/render/csv.js';
+import { clean, HOSTILE, injection, race, report, single } from '../fixtures/report.js';
+
+const raceFinding = race.findings[0];
+if (!raceFinding) throw new Error('fixture: the race device has a finding');
+
+function rows(text: string): string[][] {
+  const parsed: unknown = parse(text, { relax_column_count: false });
+  if (!Array.isArray(parsed)) throw new Error('csv-parse returned no rows');
+  return parsed.map((row: unknown) => (Array.isArray(row) ? row.map(String) : []));
+}
+
+describe('csv', () => {
+  const text = csv.render(report);
+  const table = rows(text);
+
+  it('has the header, then one row per device', () => {
+    expect(table[0]).toEqual([...CSV_COLUMNS]);
+    expect(table).toHaveLength(report.devices.length + 1);
+  });
+
+  it('ends every record with CRLF (RFC 4180)', () => {
+    expect(text.endsWith('\r\n')).toBe(true);
+    // Outside quoted cells there is no bare LF.
+    const unquoted = text.replace(/"(?:[^"]|"")*"/g, '');
+    expect(unquoted.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+
+  it('writes the race device cell by cell', () => {
+    expect(table[1]).toEqual([
+      'LAB-PC-017',
+      'vulscan-blocked-sdclient',
+      'high',
+      'Adobe Reader DC',
+      '7',
+      '2026-03-09T10:02:13',
+      'vulscan-blocked-sdclient',
+      '5',
+      '3',
+    ]);
+  });
+
+  it('leaves unknowns empty for the clean device', () => {
+    expect(table[2]).toEqual(['LAB-PC-018', 'no-failure', '', '', '', '', 'provisioning-agent-active', '4', '0']);
+  });
+
+  it('writes the unexplained device', () => {
+    expect(table[3]).toEqual([
+      'LAB-PC-023',
+      'unexplained-failure',
+      'low',
+      'Java 8 Update 351',
+      '9',
+      '2026-03-11T11:20:41',
+      'unexplained-failure',
+      '4',
+      '26',
+    ]);
+  });
+
+  it('guards formulas in text cells with a leading quote, keeping the text', () => {
+    expect(table[4]).toEqual([
+      `'${HOSTILE.hyperlink}`,
+      'policysync-blocked-sdclient',
+      'medium',
+      `'${HOSTILE.dde}`,
+      '3',
+      '2026-03-10T14:20:07',
+      'policysync-blocked-sdclient',
+      '2',
+      '1',
+    ]);
+  });
+
+  it('guards @, -, TAB and CR starts, and makes ESC visible', () => {
+    const hostile = single({
+      ...injection,
+      device: HOSTILE.sum,
+      verdict: '-2+3',
+      failedPackage: '\tcmd',
+      failureTime: '\r=1',
+      findings: [{ ...raceFinding, rule: `${HOSTILE.sgr}x` }],
+    });
+    const [, row] = rows(csv.render(hostile));
+    // No finding has the verdict's id, so the confidence is unknown: an empty cell.
+    expect(row).toEqual([`'${HOSTILE.sum}`, "'-2+3", '', "'\tcmd", '3', "'\r=1", '\\x1b[31mx', '2', '1']);
+  });
+
+  it('joins several finding rule ids with ";"', () => {
+    const two = single({ ...clean, findings: [...clean.findings, { ...raceFinding, rule: 'scan-during-provisioning', severity: 'warning' }] });
+    expect(rows(csv.render(two))[1]?.[6]).toBe('provisioning-agent-active;scan-during-provisioning');
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { text, wrap } from '../../src/render/text.js';
+import { clean, injection, race, report, unreadable } from '../fixtures/report.js';
+
+/** Anything a terminal could act on, except the LF that ends our own lines. */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+/** Our own colour codes: SGR only. */
+const SGR = /\u001b\[[0-9;]*m/g;
+
+describe('text', () => {
+  it('matches the reviewed snapshot', async () => {
+    await expect(text.render(report, { color: false })).toMatchFileSnapshot('./__snapshots__/report.txt');
+  });
+
+  it('passes no control character from the logs to the terminal (injection device)', () => {
+    const output = text.device(injection, { color: false });
+    expect(output).not.toMatch(CONTROL);
+    expect(output).toContain('\\x1b[31mred\\x1b[0m');
+    expect(output).toContain('\\x1b]0;pwned\\x07');
+    expect(output).toContain('first line⏎second line⏎third line');
+    expect(output).toContain('\\u202eevil\\u202c');
+  });
+
+  it('passes none in the whole report either', () => {
+    expect(text.render(report, { color: false })).not.toMatch(CONTROL);
+  });
+
+  it('with colour, writes only its own SGR codes', () => {
+    const output = text.render(report, { color: true });
+    expect(output).toMatch(SGR);
+    expect(output.replace(SGR, '')).not.toMatch(CONTROL);
+    expect(output.replace(SGR, '')).toBe(text.render(report, { color: false }));
+  });
+
+  it('colours the verdict by its severity', () => {
+    expect(text.device(race, { color: true })).toContain('\u001b[1;31mvulscan-blocked-sdclient (error, high confidence)\u001b[0m');
+    expect(text.device(clean, { color: true })).toContain('\u001b[1;32mno-failure\u001b[0m');
+  });
+
+  it('streams: device() texts and end() are render()', () => {
+    const options = { color: false };
+    // The CLI writes device() as each device is done, then end(): no separators of its own.
+    const streamed = report.devices.map((device) => text.device(device, options)).join('') + text.end(report.summary, options);
+    expect(streamed).toBe(text.render(report, options));
+  });
+
+  it('keeps lines within the width it is given', () => {
+    for (const width of [60, 80, 120]) {
+      const lines = text.render(report, { color: false, width }).split('\n');
+      const longest = Math.max(...lines.map((line) => [...line].length));
+      expect(longest).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('shows why a device could not be read', () => {
+    expect(text.device(unreadable, { color: false })).toBe(
+      [
+        `━━ LAB-PC-031 ━━ unreadable (error) ${'━'.repeat(64)}`, // 100 columns
+        'No log in this bundle could be read, so nothing could be diagnosed; see the errors.',
+        '',
+        '  Skipped LAB-PC-031/logs.7z: not a folder or a .zip',
+        '  1 analysis error:',
+        '    - could not analyse this bundle: LAB-PC-031.zip: end of central directory not found (truncated',
+        '      download?)',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says how many lines it could not parse, in one line', () => {
+    expect(text.device(race, { color: false })).toContain('  3 unparsed lines in 2 files\n');
+    expect(text.device(clean, { color: false })).not.toContain('unparsed');
+  });
+});
+
+describe('wrap', () => {
+  it.each([
+    ['short text stays', 'abc def', 10, ['abc def']],
+    ['wraps at spaces', 'aaa bbb ccc', 7, ['aaa bbb', 'ccc']],
+    ['cuts a long path after a separator', 'C:\\Program\\LANDesk\\LDClient\\x.exe', 20, ['C:\\Program\\LANDesk\\', 'LDClient\\x.exe']],
+    ['cuts a long word anywhere when it must', 'abcdefghij', 4, ['abcd', 'efgh', 'ij']],
+    ['empty text is one empty line', '', 10, ['']],
+  ])('%s', (_name, input, width, expected) => {
+    expect(wrap(input, width)).toEqual(expected);
+  });
+
+  it('never cuts through a visible escape such as \\x1b', () => {
+    const word = '\\x1b]8;;http://evil.example\\x1b\\link\\x1b]8;;\\x1b\\';
+    for (const width of [12, 20, 28, 36, 44]) {
+      const lines = wrap(word, width);
+      expect(lines.join('')).toBe(word);
+      lines.forEach((line, index) => {
+        const next = lines[index + 1] ?? '';
+        expect({ line, next, cut: /\\(x[0-9a-f]?)?$/.test(line) && /^(x|[0-9a-f])/.test(next) }).toEqual({ line, next, cut: false });
+      });
+    }
+  });
+});
