@@ -7,6 +7,78 @@ import type { ParseContext, ParseResult, Parser } from './parser.js';
 import type { PatternSet } from './patterns.js';
 import { parseLeadingTimestamp } from './timestamp.js';
 
+/**
+ * Memory must not grow with file size. Up to this many ordinary ('message') entries a file
+ * keeps them all; past it, a run of messages close together in time keeps only its first
+ * and last entry, which is all the activity windows need (where a run starts and ends).
+ * Every line is still read and counted; the file's report says how many were not kept.
+ */
+export const KEEP_ALL_MESSAGES = 100_000;
+/** Messages this close in time belong to one stretch of activity (far below any run gap). */
+export const THIN_GAP_MS = 60_000;
+/**
+ * The most entries one file keeps. A gathered log ends with the provisioning that failed, so
+ * past this the oldest entries give way: read and counted, named in the report, not kept.
+ */
+export const KEEP_MAX_EVENTS = 200_000;
+
+export interface CollectorLimits {
+  keepAllMessages: number;
+  thinGapMs: number;
+  keepMaxEvents: number;
+}
+
+const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs: THIN_GAP_MS, keepMaxEvents: KEEP_MAX_EVENTS };
+
+/** Collects a file's events, thinning ordinary messages once a file is very large. */
+export class EventCollector {
+  readonly events: Event[] = [];
+  private readonly limits: CollectorLimits;
+  private messages = 0;
+  private held: Event | null = null;
+  dropped = 0;
+  /** The oldest entries given way to newer ones: how many, and the last such line. */
+  evicted = 0;
+  evictedUpToLine = 0;
+
+  constructor(limits: CollectorLimits = LIMITS) {
+    this.limits = limits;
+  }
+
+  private push(event: Event): void {
+    this.events.push(event);
+    if (this.events.length > this.limits.keepMaxEvents) {
+      // Drop a tenth at once: one splice per 20,000 entries keeps the cost flat.
+      const gone = this.events.splice(0, Math.ceil(this.limits.keepMaxEvents / 10));
+      this.evicted += gone.length;
+      this.evictedUpToLine = gone[gone.length - 1]?.line ?? this.evictedUpToLine;
+    }
+  }
+
+  add(event: Event): void {
+    if (event.kind === 'message') this.messages += 1;
+    if (event.kind !== 'message' || this.messages <= this.limits.keepAllMessages) {
+      this.flush();
+      this.push(event);
+      return;
+    }
+    const last = this.held ?? this.events[this.events.length - 1];
+    if (last && last.kind === 'message' && event.time >= last.time && event.time - last.time <= this.limits.thinGapMs) {
+      // Same stretch: this message may be its last one; the one held before it is not.
+      if (this.held) this.dropped += 1;
+      this.held = event;
+      return;
+    }
+    this.flush();
+    this.push(event);
+  }
+
+  flush(): void {
+    if (this.held) this.push(this.held);
+    this.held = null;
+  }
+}
+
 /** The process whose runs a log kind records: its start and exit events are that process's. */
 const PROCESS_OF_LOG: Partial<Record<LogKind, ProcessName>> = { sdclient: 'sdclient', vulscan: 'vulscan', policysync: 'policysync' };
 
@@ -31,7 +103,7 @@ export function timestampedLogParser(options: {
     },
     async parse(lines, context): Promise<ParseResult> {
       const stats = newStats();
-      const events: Event[] = [];
+      const collector = new EventCollector();
       for await (const entry of readEntries(lines, context.file, label, stats)) {
         // Patterns look at the entry's first line; continuation lines only wrap its message.
         const firstLine = entry.text.split('\n', 1)[0] ?? '';
@@ -51,9 +123,16 @@ export function timestampedLogParser(options: {
           event.process = process;
         }
         decorate?.(event, context);
-        events.push(event);
+        collector.add(event);
       }
-      return { events, stats };
+      collector.flush();
+      if (collector.dropped > 0) {
+        stats.warnings.push(`${context.file}: a large file: ${collector.dropped} ordinary entries (no known wording, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
+      }
+      if (collector.evicted > 0) {
+        stats.warnings.push(`${context.file}: a large file: only its last ${collector.events.length} entries are kept; lines 1 to ${collector.evictedUpToLine} were read and counted, not kept`);
+      }
+      return { events: collector.events, stats };
     },
   };
 }
