@@ -5,11 +5,10 @@ import type { RuleFinding } from './rules/engine.js';
 import { evidenceLine } from './rules/engine.js';
 import { isDistribution, runFailed } from './timeline/actions.js';
 import { isoTime } from './timeline/iso.js';
-import { UNREADABLE, type Verdict } from './rules/verdict.js';
+import { rules } from './rules/index.js';
+import { RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, type Verdict } from './rules/verdict.js';
 import type { ActivityItem, ActivityLane, DeviceReport, EvidenceLine, Report, Summary, Timeline, Window } from './types.js';
 
-/** The race verdicts, whose packages the summary counts. */
-export const RACE_VERDICTS = new Set(['vulscan-blocked-sdclient', 'policysync-blocked-sdclient']);
 /** Lines shown before and after an unexplained failure. */
 const CONTEXT_BEFORE = 10;
 const CONTEXT_AFTER = 4;
@@ -90,13 +89,21 @@ function contextLines(timeline: Timeline, verdict: Verdict, zone?: string): Evid
   return timeline.events.slice(Math.max(0, index - CONTEXT_BEFORE), index + CONTEXT_AFTER + 1).map((e) => evidenceLine(e, zone));
 }
 
+/** The verdict's plain-language sentence: the rule's own, or the one for a verdict no rule stands for. */
+export function explanationOf(verdict: string): string {
+  const rule = Object.values(rules).find((r) => r.meta.id === verdict);
+  return rule?.meta.explanation ?? VERDICT_EXPLANATIONS[verdict] ?? verdict;
+}
+
 export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFinding[], verdict: Verdict, zone?: string): DeviceReport {
   const { timeline } = loaded;
   const failure = verdict.failure;
   const unreadable = loaded.files.length === 0 && (loaded.errors.length > 0 || loaded.skipped.length > 0);
+  const verdictId = unreadable ? UNREADABLE : verdict.verdict;
   return {
     device: loaded.device,
-    verdict: unreadable ? UNREADABLE : verdict.verdict,
+    verdict: verdictId,
+    explanation: explanationOf(verdictId),
     findings: findings.map((f) => f.finding),
     files: loaded.files,
     skipped: loaded.skipped,
@@ -115,6 +122,7 @@ export function failedDeviceReport(device: string, error: unknown): DeviceReport
   return {
     device,
     verdict: UNREADABLE,
+    explanation: explanationOf(UNREADABLE),
     findings: [],
     files: [],
     skipped: [],
@@ -134,7 +142,7 @@ export function summarize(devices: readonly DeviceReport[]): Summary {
   let unparsedLines = 0;
   for (const device of devices) {
     verdicts[device.verdict] = (verdicts[device.verdict] ?? 0) + 1;
-    if (RACE_VERDICTS.has(device.verdict)) {
+    if (RACE_VERDICTS.includes(device.verdict)) {
       const name = device.failedPackage ?? '(unknown package)';
       racePackages[name] = (racePackages[name] ?? 0) + 1;
     }

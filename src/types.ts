@@ -246,6 +246,8 @@ export interface ActivityItem {
 export interface DeviceReport {
   device: string;
   verdict: string;
+  /** The verdict in one plain-language sentence. */
+  explanation: string;
   findings: Finding[];
   files: FileReport[];
   skipped: SkippedFile[];
@@ -283,6 +285,8 @@ export interface RuleMeta {
   id: string;
   title: string;
   description: string;
+  /** One plain-language sentence for the admin reading a ticket, shown when this rule is the verdict. */
+  explanation: string;
   severity: Severity;
   /** What the admin should change, in the admin's terms. */
   fix: string;

@@ -1,36 +1,13 @@
 // What several renderers derive from a DeviceReport the same way: the verdict's finding,
 // its tone (colour), its plain-language explanation, the headline, unparsed counts, times.
+import { NO_FAILURE } from '../rules/verdict.js';
 import type { Confidence, DeviceReport, Finding, Summary } from '../types.js';
+
+export { NO_FAILURE, RACE_VERDICTS } from '../rules/verdict.js';
 
 /** The colour family of a verdict: a failure's severity, or ok for no failure. */
 export type Tone = 'ok' | 'info' | 'warning' | 'error';
 
-/** The verdicts of the scan/sync race, whose packages the summary counts. */
-export const RACE_VERDICTS = ['vulscan-blocked-sdclient', 'policysync-blocked-sdclient'] as const;
-
-export const NO_FAILURE = 'no-failure';
-
-/**
- * One plain-language sentence per verdict id, for the admin who reads a ticket.
- * (Ideally each rule's meta would carry this and the report would pass it on; until then
- * an unknown verdict falls back to its finding's message.)
- */
-const EXPLANATIONS: Record<string, string> = {
-  'vulscan-blocked-sdclient':
-    'The security scan (vulscan) started while a software distribution was running, waited for it to finish, then began scanning; the next distribution found vulscan running and refused to start.',
-  'policysync-blocked-sdclient':
-    'The policy sync (PolicySync.exe) started while a software distribution was running and was still running when it finished; the next distribution found the policy sync running and refused to start.',
-  'sdclient-overlap':
-    'Two software distributions ran at the same time: the second found the first still running and refused to start.',
-  'download-failed':
-    'The package could not be downloaded (or its hash did not match), so the distribution action failed before anything was installed.',
-  'package-install-failed':
-    "The package's own installer ran and reported a failure (for example Windows Installer error 1603); nothing else was in the way.",
-  'unexplained-failure':
-    'A provisioning action failed, but no rule recognised the cause; the log lines around the failure are shown for a person to read.',
-  'no-failure': 'No provisioning action failed in these logs.',
-  unreadable: 'No log in this bundle could be read, so nothing could be diagnosed; see the errors.',
-};
 
 /** The finding that decided the verdict (its rule id is the verdict), if any. */
 export function verdictFinding(device: DeviceReport): Finding | undefined {
@@ -49,11 +26,7 @@ export function verdictConfidence(device: DeviceReport): Confidence | null {
 }
 
 export function explainVerdict(device: DeviceReport): string {
-  return (
-    EXPLANATIONS[device.verdict] ??
-    verdictFinding(device)?.message ??
-    'No explanation is recorded for this verdict; see the findings below.'
-  );
+  return device.explanation;
 }
 
 /** "Action 7 (Adobe Reader DC) failed at 2026-03-09 10:02:13.", or null when nothing failed. */

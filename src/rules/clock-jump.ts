@@ -16,6 +16,7 @@ const rule: Rule = {
     id: 'clock-jump',
     title: 'The device clock jumped',
     description: 'A file\'s clock jumped (domain join, time sync); its times around the jump are not comparable with other files\'.',
+    explanation: 'The device clock jumped during provisioning (domain join or time sync); times on either side of the jump do not compare across files.',
     severity: 'info',
     fix: 'Nothing to change for the diagnosis; when comparing times across files, trust the order within each file. To avoid it, join the domain and sync time before the agent is installed.',
     references: ['FORMATS.md "Clocks": provisioning changes the clock; order within a file is the truth'],

@@ -10,6 +10,7 @@ const rule: Rule = {
     id: 'download-failed',
     title: 'The package could not be downloaded',
     description: 'The package could not be downloaded or hashed, so the distribution action failed.',
+    explanation: 'The package could not be downloaded (or its hash did not match), so the distribution action failed before anything was installed.',
     severity: 'error',
     fix: 'Check that the package\'s files are reachable from the device at provisioning time (the package share or web URL, its permissions, the preferred server and peer download settings), and re-hash the package in the console if its files changed. Then re-run the action.',
     references: ['Ivanti: sdclient "Download Error" and sdmcache hash failures in sdclient.log'],

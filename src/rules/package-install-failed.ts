@@ -10,6 +10,7 @@ const rule: Rule = {
     id: 'package-install-failed',
     title: 'The package\'s own installer failed',
     description: 'A package\'s own installer returned a failure (e.g. 1603) with nothing else in the way.',
+    explanation: 'The package\'s own installer ran and reported a failure (for example Windows Installer error 1603); nothing else was in the way.',
     severity: 'error',
     fix: 'Fix the package, not the template: run its installer by hand on a freshly imaged device with the same command line (for an MSI, add /l*v to get its log), check its prerequisites and the account it runs as, then update the package. The scheduler and the agent are not the cause.',
     references: ['Microsoft: Windows Installer error codes (1603: fatal error during installation)'],

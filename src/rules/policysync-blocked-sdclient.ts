@@ -7,6 +7,7 @@ export default blockedByBackgroundTask('policysync', {
   id: 'policysync-blocked-sdclient',
   title: 'The policy sync blocked a distribution',
   description: 'A policy sync run began while an sdclient run was open, was still running when that sdclient closed, and the next sdclient refused to run because the policy sync was running, so that distribution action failed.',
+  explanation: 'The policy sync (PolicySync.exe) started while a software distribution was running and was still running when it finished; the next distribution found the policy sync running and refused to start.',
   severity: 'error',
   fix: RACE_FIX,
   references: [

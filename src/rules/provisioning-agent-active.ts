@@ -16,6 +16,7 @@ const rule: Rule = {
     id: 'provisioning-agent-active',
     title: 'The provisioning-only agent is in place',
     description: 'The scheduler\'s scan and sync tasks start far in the future (year 2100 or later): the fix is in place.',
+    explanation: 'The provisioning-only agent is in place: the scheduler\'s scan and policy sync will not fire during provisioning.',
     severity: 'info',
     fix: 'Nothing to change. Keep the production agent as the template\'s last action, so the device gets its real scan and sync schedule once provisioning is done.',
     references: ['Ivanti: a provisioning-only agent configuration whose security scan and policy sync start in the year 3000'],

@@ -27,6 +27,7 @@ const rule: Rule = {
     id: 'scan-during-provisioning',
     title: 'A scan or policy sync ran during provisioning',
     description: 'vulscan or the policy sync ran while distribution actions were still to come, but nothing failed this time: the device is at risk.',
+    explanation: 'The security scan or the policy sync ran while distributions were still to come; nothing failed this time, but the timing can fail the next build.',
     severity: 'warning',
     fix: `Nothing failed this time, but the next build can. ${RACE_FIX.replace(' Stop-gap: retry the failed action.', '')}`,
     references: ['Ivanti: the agent install registers the security scan and policy sync to run at once, with up to 3600 s random delay'],

@@ -12,6 +12,7 @@ const rule: Rule = {
     id: 'sdclient-overlap',
     title: 'Two distributions ran at once',
     description: 'An sdclient refused to run because another sdclient was already running.',
+    explanation: 'Two software distributions ran at the same time: the second found the first still running and refused to start.',
     severity: 'error',
     fix: 'Make the template run its "Distribute software" actions one after another (not in parallel), and keep policy-based or scheduled distributions from targeting devices while they provision (e.g. exclude the provisioning query or container). Stop-gap: retry the failed action.',
     references: ['Ivanti: sdclient returns "a task is already in progress" when another sdclient.exe or vulscan.exe runs'],

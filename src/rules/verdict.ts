@@ -10,6 +10,16 @@ export const UNEXPLAINED_FAILURE = 'unexplained-failure';
 /** A bundle of which nothing could be read. */
 export const UNREADABLE = 'unreadable';
 
+/** The verdicts of the scan/sync race, whose packages the fleet summary counts. */
+export const RACE_VERDICTS: readonly string[] = ['vulscan-blocked-sdclient', 'policysync-blocked-sdclient'];
+
+/** The plain-language sentence of the verdicts no rule stands for (rules carry their own in meta.explanation). */
+export const VERDICT_EXPLANATIONS: Record<string, string> = {
+  [NO_FAILURE]: 'No provisioning action failed in these logs.',
+  [UNEXPLAINED_FAILURE]: 'A provisioning action failed, but no rule recognised the cause; the log lines around the failure are shown for a person to read.',
+  [UNREADABLE]: 'No log in this bundle could be read, so nothing could be diagnosed; see the errors.',
+};
+
 export interface Verdict {
   verdict: string;
   failure: Failure | undefined;

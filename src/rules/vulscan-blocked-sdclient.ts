@@ -9,6 +9,7 @@ export default blockedByBackgroundTask('vulscan', {
   id: 'vulscan-blocked-sdclient',
   title: 'The security scan blocked a distribution',
   description: 'A vulscan run began while an sdclient run was open (waiting), began scanning when that sdclient closed, and the next sdclient refused to run because vulscan was running, so that distribution action failed.',
+  explanation: 'The security scan (vulscan) started while a software distribution was running, waited for it to finish, then began scanning; the next distribution found vulscan running and refused to start.',
   severity: 'error',
   fix: RACE_FIX,
   references: [

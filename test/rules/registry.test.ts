@@ -58,8 +58,8 @@ describe('rule registry', () => {
       expect(existsSync(path.join(RULES_DIR, `${meta.id}.ts`))).toBe(true);
     });
 
-    it('has a title, a description, a severity and a fix', () => {
-      for (const text of [meta.title, meta.description, meta.fix]) expect(text.trim().length).toBeGreaterThan(10);
+    it('has a title, a description, a plain-language explanation, a severity and a fix', () => {
+      for (const text of [meta.title, meta.description, meta.explanation, meta.fix]) expect(text.trim().length).toBeGreaterThan(10);
       expect(['error', 'warning', 'info']).toContain(meta.severity);
     });
 
