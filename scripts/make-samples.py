@@ -1369,7 +1369,7 @@ def lab_0111() -> Device:
     ps = d.log("ProgramData/LANDesk/Log/PolicySync.exe.log")
     ls = d.log("ProgramData/LANDesk/Log/localsch.log")
     pv = d.log("ldprovisioning/ldprovisioning.log")
-    p = Prov(pv, 'Win10 "><img src=x onerror=alert(1)> build', 12)
+    p = Prov(pv, 'Win10 "><img src=x onerror=alert(1)> \x1b[31mbuild\x1b[0m\x1b]0;pwned\x07', 12)
     t = p.header(d.at(11, 0, 12), V, core, 66)
     t = winpe_phase(d, p, t + sec(2), "Win10 22H2", core)
     steps(pv, t, [(0, "Provisioning agent version %s starting" % V), (1, "Resuming template at action 5 \x1b]0;pwned\x07")])
