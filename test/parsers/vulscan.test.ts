@@ -86,9 +86,10 @@ describe('vulscan parser on samples/', () => {
     expect(events.some((e) => e.kind === 'process-exit')).toBe(false);
   });
 
-  it('LAB-0108 vulscan.log: wording no pattern knows is kept as messages', async () => {
+  it('LAB-0108 vulscan.log: wording no pattern knows is kept as messages (only "Resuming scan" reads as the wait ending)', async () => {
     const { events, stats } = await parseSample('LAB-0108/ProgramData/LANDesk/Log/vulscan.log');
     expect(stats).toMatchObject({ lines: 37, parsed: 37, unparsed: 0 });
-    expect(countByKind(events)).toEqual({ message: 37 });
+    expect(countByKind(events)).toEqual({ message: 36, 'wait-finished': 1 });
+    expect(events.find((e) => e.kind === 'wait-finished')?.text).toBe('Resuming scan');
   });
 });
