@@ -10,7 +10,7 @@
 import type { Confidence, Event, ProcessName, Rule, RuleMeta, Timeline, Window } from '../types.js';
 import {
   BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, downloadFailed, failures, firstOfKind,
-  installerFailed, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure,
+  installerFailed, installerLikeCode, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure,
 } from './facts.js';
 
 type BackgroundProcess = Exclude<ProcessName, 'sdclient'>;
@@ -77,7 +77,9 @@ function shapeOf(timeline: Timeline, failure: Failure, process: BackgroundProces
     }
     // No line names the conflict: the windows must show it, and the failed run must look refused.
     if (!task || !isShort(run)) return null;
-    const looksRefused = run.refusedBy === 'unknown' || BUSY_CODES.has(failure.code ?? 0) || failure.code === undefined || !firstOfKind(run, 'package-result');
+    // An installer's own exit code (1603 …) means the installer ran: then sdclient did not refuse.
+    const looksRefused = run.refusedBy === 'unknown' || BUSY_CODES.has(failure.code ?? 0) || failure.code === undefined
+      || (!firstOfKind(run, 'package-result') && !installerLikeCode(failure.code));
     if (!looksRefused) return null;
     if (previous && outlasted) return { confidence: 'medium', messageId: 'windows', task, waitedOn: previous };
     return { confidence: 'low', messageId: 'windows', task };

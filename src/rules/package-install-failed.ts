@@ -18,6 +18,7 @@ const rule: Rule = {
     messages: {
       failed: 'At {failedAt} the installer of {action} returned {code} ({hex}){codeName}. Nothing else was in the way{waiting}.',
       actionOnly: 'The template\'s action {action} failed with {code} ({hex}), an installer\'s exit code; this bundle has no sdclient log of the run.',
+      codeOnly: '{action} failed with {code} ({hex}), an installer\'s exit code; sdclient\'s log of the run names no other cause (no refusal, no download error) in words ldforensics knows.',
     },
   },
   create(context) {
@@ -27,10 +28,8 @@ const rule: Rule = {
         for (const failure of failures(timeline)) {
           const run = failure.run;
           const code = failure.code;
-          if (run) {
-            if (!installerFailed(run) || downloadFailed(run)) continue;
-            const result = run.keyEvents.find((e) => e.kind === 'package-result');
-            if (!result || result.code === undefined) continue;
+          const result = run?.keyEvents.find((e) => e.kind === 'package-result');
+          if (run && result?.code !== undefined && installerFailed(run) && !downloadFailed(run)) {
             const bystanders = [...runsOf(timeline, 'vulscan'), ...runsOf(timeline, 'policysync')]
               .filter((w) => w.start <= run.end + TOLERANCE_MS && w.end + TOLERANCE_MS >= run.start);
             context.report({
@@ -57,14 +56,17 @@ const rule: Rule = {
             ...(failure.run ? { run: failure.run } : {}),
               ...(failure.packageName ? { packageName: failure.packageName } : {}),
             });
-          } else if (failure.action && code !== undefined && hasFailureCode(code) && installerLikeCode(code) && !BUSY_CODES.has(code)) {
+          } else if (code !== undefined && hasFailureCode(code) && installerLikeCode(code) && !BUSY_CODES.has(code)
+            && (!run || (run.refusedBy === undefined && !downloadFailed(run) && !run.keyEvents.some((e) => e.kind === 'package-result')))) {
+            // The action's code is an installer's own, and sdclient's lines (if any) say nothing against it.
             context.report({
-              messageId: 'actionOnly',
+              messageId: run ? 'codeOnly' : 'actionOnly',
               data: { action: describeAction(failure), code, hex: hexCode(code) },
-              evidence: provisioningLines(timeline, failure),
+              evidence: chain(run?.firstEvent, run?.lastEvent, failure.event, provisioningLines(timeline, failure)),
               confidence: 'medium',
               time: failure.time,
-              action: failure.action,
+              ...(failure.action ? { action: failure.action } : {}),
+              ...(run ? { run } : {}),
               ...(failure.packageName ? { packageName: failure.packageName } : {}),
             });
           }

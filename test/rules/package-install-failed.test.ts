@@ -9,6 +9,13 @@ const RULE = 'package-install-failed';
 const FAILED_ACTION = 'Action 8 of 13 "Java Runtime 8u401" (Distribute software) failed, return code 1603';
 
 const withScan = installStory({ scanWaiting: true });
+
+/**
+ * The race story in words no pattern knows, except that action 7 failed with the installer's
+ * own 1603: an installer that ran and failed, not a refusal, though vulscan was running.
+ */
+const unknownWordingInstaller1603 = Object.fromEntries(Object.entries(raceStory({ wording: 'unknown' }).files)
+  .map(([path, text]) => [path, text.replace(/-1916/g, '1603')]));
 const text = (p: string): string => withScan[p] ?? '';
 
 ruleTester.run(RULE, {
@@ -24,6 +31,18 @@ ruleTester.run(RULE, {
     },
   ],
   invalid: [
+    {
+      name: 'unknown wording: the template says action 7 returned 1603 while vulscan ran: the installer, with medium confidence',
+      files: unknownWordingInstaller1603,
+      expect: {
+        confidence: 'medium',
+        package: 'Adobe Reader DC',
+        actionNumber: 7,
+        verdict: RULE,
+        messageIncludes: ['1603', 'an installer\'s exit code'],
+        evidenceIncludes: ['Action 7 of 12 "Adobe Reader DC" (Distribute software) failed, return code 1603'],
+      },
+    },
     {
       name: 'a package failure (1603) with vulscan waiting on that very run: the installer, not the race',
       files: withScan,

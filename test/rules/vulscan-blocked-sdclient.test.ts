@@ -98,6 +98,12 @@ function refusedLongAfterScan(): BundleFiles {
 
 ruleTester.run(RULE, {
   valid: [
+    {
+      // Regression: the windows-only shape took any short failed run for a refusal; an installer's own code says the installer ran.
+      name: 'unknown wording, vulscan running, but the failed action returned the installer\'s own 1603: not the race',
+      files: Object.fromEntries(Object.entries(raceStory({ wording: 'unknown' }).files).map(([path, text]) => [path, text.replace(/-1916/g, '1603')])),
+      expect: { verdict: 'package-install-failed' },
+    },
     { name: 'a clean build with no scan', files: cleanStory(), expect: { verdict: 'no-failure' } },
     { name: 'vulscan waited on a distribution and finished its scan before the next one: nothing failed', files: cleanStory({ scan: 'between' }), expect: { verdict: 'no-failure' } },
     {
