@@ -137,9 +137,44 @@ export function windowsOfFile(input: WindowInput, boundaries: RunBoundaries): Wi
   return windows;
 }
 
+/** Lines of the same run written to two files start and end within this of each other. */
+const SAME_RUN_MS = 5_000;
+
+function sameRun(a: Window, b: Window): boolean {
+  if (a.process !== b.process || a.file === b.file) return false;
+  const overlap = a.start <= b.end + SAME_RUN_MS && b.start <= a.end + SAME_RUN_MS;
+  if (a.taskId !== undefined && b.taskId !== undefined) return a.taskId === b.taskId && overlap;
+  return Math.abs(a.start - b.start) <= SAME_RUN_MS && Math.abs(a.end - b.end) <= SAME_RUN_MS;
+}
+
+/**
+ * One run, one window: an agent may write the same sdclient run to sdclient.log and to its
+ * sdclient_task<ID>.log. Two windows of it would read as two sdclients at once. The run keeps
+ * the window that says more (its evidence cites one file) and takes what only the other knew.
+ */
+function mergeSameRuns(windows: Window[]): Window[] {
+  const kept: Window[] = [];
+  for (const window of windows) {
+    const twin = kept.find((k) => sameRun(k, window));
+    if (!twin) {
+      kept.push(window);
+      continue;
+    }
+    const [rich, poor] = twin.keyEvents.length >= window.keyEvents.length ? [twin, window] : [window, twin];
+    if (rich !== twin) kept[kept.indexOf(twin)] = rich;
+    rich.taskId ??= poor.taskId;
+    rich.packageName ??= poor.packageName;
+    rich.resultCode ??= poor.resultCode;
+    rich.exitCode ??= poor.exitCode;
+    rich.refusedBy ??= poor.refusedBy;
+    if (poor.downloadError) rich.downloadError = true;
+  }
+  return kept;
+}
+
 /** All windows of a device, ordered by start, with ids such as "vulscan#2". */
 export function buildWindows(inputs: readonly WindowInput[], boundaries: RunBoundaries): Window[] {
-  const windows = inputs.flatMap((input) => windowsOfFile(input, boundaries));
+  const windows = mergeSameRuns(inputs.flatMap((input) => windowsOfFile(input, boundaries)));
   windows.sort((a, b) => a.start - b.start || a.end - b.end);
   const counters: Record<ProcessName, number> = { sdclient: 0, vulscan: 0, policysync: 0 };
   for (const window of windows) {

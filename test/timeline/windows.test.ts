@@ -285,3 +285,29 @@ describe('run boundaries across a clock jump', () => {
     expect(timeline.windows.map((w) => `${w.startLine}-${w.endLine}`)).toEqual(['1-1', '2-2']);
   });
 });
+
+describe('buildWindows: one run written to two files', () => {
+  const run = (extra: [string, string][] = []): string => logText([
+    ['10:02:11', START],
+    ['10:02:11', 'Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1055.RunNow.xml" /taskid=1055'],
+    ['10:02:11', 'Package: "Adobe Reader DC"'],
+    ...extra,
+    ['10:02:12', 'processing of package is complete, result -1916 (0x8DB50084)'],
+    ['10:02:12', 'SDClient exiting, return code -1916'],
+  ]);
+
+  it('keeps one window when sdclient.log and sdclient_task<ID>.log hold the same run, with what only one of them said', async () => {
+    const windows = buildWindows([
+      await input('sdclient.log', run()),
+      await input('sdclient_task1055.log', run([['10:02:12', 'Another task is already in progress: vulscan.exe (pid 4412) is running']])),
+    ], NONE);
+    expect(windows).toHaveLength(1);
+    expect(windows[0]).toMatchObject({ id: 'sdclient#1', file: 'sdclient_task1055.log', taskId: '1055', refusedBy: 'vulscan', resultCode: -1916 });
+  });
+
+  it('keeps two windows for two runs that overlap in time but are different tasks', async () => {
+    const other = run().replace(/1055/g, '2210').replace('Adobe Reader DC', 'Zoom');
+    const windows = buildWindows([await input('sdclient_task1055.log', run()), await input('sdclient_task2210.log', other)], NONE);
+    expect(windows.map((w) => w.taskId)).toEqual(['1055', '2210']);
+  });
+});
