@@ -9,9 +9,8 @@
 // it, and is open when the next, short, failed sdclient window begins.
 import type { Confidence, Event, ProcessName, Rule, RuleMeta, Timeline, Window } from '../types.js';
 import {
-  BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, downloadFailed, failures, firstOfKind,
-  installerFailed, installerLikeCode, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure,
-} from './facts.js';
+  BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, downloadFailed, firstOfKind,
+  installerFailed, installerLikeCode, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure, aboutFailure, nameOfRun, onEachFailure } from './facts.js';
 
 type BackgroundProcess = Exclude<ProcessName, 'sdclient'>;
 
@@ -123,38 +122,32 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
   return {
     meta,
     create(context) {
-      return {
-        end() {
-          const timeline = context.timeline;
-          for (const failure of failures(timeline)) {
-            const shape = shapeOf(timeline, failure, process);
-            if (!shape) continue;
-            const work = process === 'vulscan' ? (shape.task?.scanStart ?? shape.task?.waitEnd) : shape.task?.waitEnd;
-            context.report({
-              messageId: shape.messageId,
-              data: {
-                task: process === 'vulscan' ? 'vulscan' : 'the policy sync',
-                exe: EXE[process],
-                taskStart: shape.task ? clock(shape.task.start) : '?',
-                waitedOn: shape.waitedOn?.packageName ? `"${shape.waitedOn.packageName}"` : 'the previous distribution',
-                workStart: work !== undefined ? clock(work) : shape.waitedOn ? clock(shape.waitedOn.end) : '?',
-                confirm: shape.launch
-                  ? `; the scheduler's log shows it launched ${process === 'vulscan' ? 'vulscan' : 'the policy sync'} at ${clock(shape.launch.time)}`
-                  : ' to confirm when it started',
-                action: describeAction(failure),
-                failedAt: clock(failure.run?.start ?? failure.time),
-              },
-              evidence: evidence(timeline, failure, process, shape),
-              confidence: shape.confidence,
-              time: failure.run ? decisiveEvent(failure.run).time : failure.time,
-              ...(failure.action ? { action: failure.action } : {}),
-            ...(failure.run ? { run: failure.run } : {}),
-              ...(failure.packageName ? { packageName: failure.packageName } : {}),
-              fix: raceFix(process, failure),
-            });
-          }
-        },
-      };
+      return onEachFailure(context, (failure, timeline) => {
+        const shape = shapeOf(timeline, failure, process);
+        if (!shape) return;
+        const work = process === 'vulscan' ? (shape.task?.scanStart ?? shape.task?.waitEnd) : shape.task?.waitEnd;
+        const waitedOnName = shape.waitedOn ? nameOfRun(timeline, shape.waitedOn) : undefined;
+        context.report({
+          messageId: shape.messageId,
+          data: {
+            task: process === 'vulscan' ? 'vulscan' : 'the policy sync',
+            exe: EXE[process],
+            taskStart: shape.task ? clock(shape.task.start) : '?',
+            waitedOn: waitedOnName ? `"${waitedOnName}"` : 'the previous distribution',
+            workStart: work !== undefined ? clock(work) : shape.waitedOn ? clock(shape.waitedOn.end) : '?',
+            confirm: shape.launch
+              ? `; the scheduler's log shows it launched ${process === 'vulscan' ? 'vulscan' : 'the policy sync'} at ${clock(shape.launch.time)}`
+              : ' to confirm when it started',
+            action: describeAction(failure),
+            failedAt: clock(failure.run?.start ?? failure.time),
+          },
+          evidence: evidence(timeline, failure, process, shape),
+          confidence: shape.confidence,
+          time: failure.run ? decisiveEvent(failure.run).time : failure.time,
+          ...aboutFailure(failure),
+          fix: raceFix(process, failure),
+        });
+      });
     },
   };
 }

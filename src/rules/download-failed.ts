@@ -3,7 +3,7 @@
 // scheduler: admins should look at the package share, preferred servers and the hash.
 import { hexCode } from '../parsers/codes.js';
 import type { Rule } from '../types.js';
-import { chain, clock, decisiveEvent, describeAction, downloadFailed, failures, provisioningLines } from './facts.js';
+import { chain, clock, decisiveEvent, describeAction, downloadFailed, provisioningLines, aboutFailure, onEachFailure } from './facts.js';
 
 const rule: Rule = {
   meta: {
@@ -20,41 +20,34 @@ const rule: Rule = {
     },
   },
   create(context) {
-    return {
-      end() {
-        const timeline = context.timeline;
-        for (const failure of failures(timeline)) {
-          const run = failure.run;
-          if (!run || !downloadFailed(run) || run.refusedBy !== undefined) continue;
-          const errors = run.keyEvents.filter((e) => e.kind === 'download-error');
-          const first = errors[0];
-          if (!first) continue;
-          const code = failure.code;
-          context.report({
-            messageId: 'failed',
-            data: {
-              failedAt: clock(first.time),
-              action: describeAction(failure),
-              detail: (first.text.split('\n')[0] ?? '').slice(0, 160),
-            },
-            evidence: chain(
-              run.keyEvents.find((e) => e.kind === 'process-start'),
-              run.keyEvents.find((e) => e.kind === 'package-name'),
-              errors.slice(0, 4),
-              run.keyEvents.find((e) => e.kind === 'package-result'),
-              decisiveEvent(run),
-              provisioningLines(timeline, failure),
-            ),
-            confidence: 'high',
-            time: first.time,
-            ...(failure.action ? { action: failure.action } : {}),
-            ...(failure.run ? { run: failure.run } : {}),
-            ...(failure.packageName ? { packageName: failure.packageName } : {}),
-            fix: `${rule.meta.fix}${code !== undefined ? ` (return code ${code}, ${hexCode(code)})` : ''}`,
-          });
-        }
-      },
-    };
+    return onEachFailure(context, (failure, timeline) => {
+      const run = failure.run;
+      if (!run || !downloadFailed(run) || run.refusedBy !== undefined) return;
+      const errors = run.keyEvents.filter((e) => e.kind === 'download-error');
+      const first = errors[0];
+      if (!first) return;
+      const code = failure.code;
+      context.report({
+        messageId: 'failed',
+        data: {
+          failedAt: clock(first.time),
+          action: describeAction(failure),
+          detail: (first.text.split('\n')[0] ?? '').slice(0, 160),
+        },
+        evidence: chain(
+          run.keyEvents.find((e) => e.kind === 'process-start'),
+          run.keyEvents.find((e) => e.kind === 'package-name'),
+          errors.slice(0, 4),
+          run.keyEvents.find((e) => e.kind === 'package-result'),
+          decisiveEvent(run),
+          provisioningLines(timeline, failure),
+        ),
+        confidence: 'high',
+        time: first.time,
+        ...aboutFailure(failure),
+        fix: `${rule.meta.fix}${code !== undefined ? ` (return code ${code}, ${hexCode(code)})` : ''}`,
+      });
+    });
   },
 };
 

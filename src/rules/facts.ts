@@ -2,7 +2,7 @@
 // was, which other runs were open at a moment. Rules stay short and agree on the answers.
 import { isSuccessCode } from '../parsers/codes.js';
 import { isDistribution, runCode, runFailed } from '../timeline/actions.js';
-import type { ActionResult, Event, ProcessName, Timeline, Window, WallTime } from '../types.js';
+import type { ActionResult, Event, ProcessName, RuleContext, RuleHandlers, RuleReport, Timeline, Window, WallTime } from '../types.js';
 
 /** Logs write whole seconds and two files flush at slightly different moments. */
 export const TOLERANCE_MS = 5_000;
@@ -52,6 +52,11 @@ export function runOfAction(timeline: Timeline, action: ActionResult): Window | 
     ?? runs.find((w) => sameName(w.packageName, action.name) && Math.abs(w.end - at) <= ACTION_LAG_MS);
 }
 
+/** A run's package: its own "Package:" line, or the name of the template action it carried out. */
+export function nameOfRun(timeline: Timeline, run: Window): string | undefined {
+  return run.packageName ?? timeline.actions.find((a) => runOfAction(timeline, a) === run)?.name;
+}
+
 const cache = new WeakMap<Timeline, Failure[]>();
 
 /** Every failed distribution of the device, in time order, each joined with its action and run. */
@@ -85,6 +90,24 @@ export function failures(timeline: Timeline): Failure[] {
   list.sort((a, b) => a.time - b.time);
   cache.set(timeline, list);
   return list;
+}
+
+/** The handlers of a rule that judges each failed distribution in turn, after the last event. */
+export function onEachFailure(context: RuleContext, judge: (failure: Failure, timeline: Timeline) => void): RuleHandlers {
+  return {
+    end() {
+      for (const failure of failures(context.timeline)) judge(failure, context.timeline);
+    },
+  };
+}
+
+/** What a finding says about the failure it explains: the action, the run, the package. */
+export function aboutFailure(failure: Failure): Pick<RuleReport, 'action' | 'run' | 'packageName'> {
+  const about: Pick<RuleReport, 'action' | 'run' | 'packageName'> = {};
+  if (failure.action) about.action = failure.action;
+  if (failure.run) about.run = failure.run;
+  if (failure.packageName) about.packageName = failure.packageName;
+  return about;
 }
 
 /** The event that shows how a run ended: its refusal, result, status or exit line. */

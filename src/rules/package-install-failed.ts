@@ -3,7 +3,7 @@
 // way round: a vulscan that happened to be waiting on this very run did not cause it.
 import { hexCode } from '../parsers/codes.js';
 import type { Rule } from '../types.js';
-import { BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, installerLikeCode, clock, describeAction, failures, hasFailureCode, provisioningLines, runsOf } from './facts.js';
+import { BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, installerLikeCode, clock, describeAction, hasFailureCode, provisioningLines, runsOf, aboutFailure, onEachFailure } from './facts.js';
 
 const rule: Rule = {
   meta: {
@@ -22,57 +22,48 @@ const rule: Rule = {
     },
   },
   create(context) {
-    return {
-      end() {
-        const timeline = context.timeline;
-        for (const failure of failures(timeline)) {
-          const run = failure.run;
-          const code = failure.code;
-          const result = run?.keyEvents.find((e) => e.kind === 'package-result');
-          if (run && result?.code !== undefined && installerFailed(run) && !downloadFailed(run)) {
-            const bystanders = [...runsOf(timeline, 'vulscan'), ...runsOf(timeline, 'policysync')]
-              .filter((w) => w.start <= run.end + TOLERANCE_MS && w.end + TOLERANCE_MS >= run.start);
-            context.report({
-              messageId: 'failed',
-              data: {
-                failedAt: clock(result.time),
-                action: describeAction(failure),
-                code: result.code,
-                hex: hexCode(result.code),
-                codeName: result.code === 1603 ? ', "fatal error during installation"' : '',
-                waiting: bystanders.length > 0 ? ` (${bystanders.map((w) => w.process).join(' and ')} ran alongside but sdclient did not refuse: the installer itself failed)` : '',
-              },
-              evidence: chain(
-                run.keyEvents.find((e) => e.kind === 'process-start'),
-                run.keyEvents.find((e) => e.kind === 'package-name'),
-                result,
-                run.keyEvents.find((e) => e.kind === 'task-status-sent'),
-                run.keyEvents.find((e) => e.kind === 'process-exit'),
-                provisioningLines(timeline, failure),
-              ),
-              confidence: 'high',
-              time: result.time,
-              ...(failure.action ? { action: failure.action } : {}),
-            ...(failure.run ? { run: failure.run } : {}),
-              ...(failure.packageName ? { packageName: failure.packageName } : {}),
-            });
-          } else if (code !== undefined && hasFailureCode(code) && installerLikeCode(code) && !BUSY_CODES.has(code)
-            && (!run || (run.refusedBy === undefined && !downloadFailed(run) && !run.keyEvents.some((e) => e.kind === 'package-result')))) {
-            // The action's code is an installer's own, and sdclient's lines (if any) say nothing against it.
-            context.report({
-              messageId: run ? 'codeOnly' : 'actionOnly',
-              data: { action: describeAction(failure), code, hex: hexCode(code) },
-              evidence: chain(run?.firstEvent, run?.lastEvent, failure.event, provisioningLines(timeline, failure)),
-              confidence: 'medium',
-              time: failure.time,
-              ...(failure.action ? { action: failure.action } : {}),
-              ...(run ? { run } : {}),
-              ...(failure.packageName ? { packageName: failure.packageName } : {}),
-            });
-          }
-        }
-      },
-    };
+    return onEachFailure(context, (failure, timeline) => {
+      const run = failure.run;
+      const code = failure.code;
+      const result = run?.keyEvents.find((e) => e.kind === 'package-result');
+      if (run && result?.code !== undefined && installerFailed(run) && !downloadFailed(run)) {
+        const bystanders = [...runsOf(timeline, 'vulscan'), ...runsOf(timeline, 'policysync')]
+          .filter((w) => w.start <= run.end + TOLERANCE_MS && w.end + TOLERANCE_MS >= run.start);
+        context.report({
+          messageId: 'failed',
+          data: {
+            failedAt: clock(result.time),
+            action: describeAction(failure),
+            code: result.code,
+            hex: hexCode(result.code),
+            codeName: result.code === 1603 ? ', "fatal error during installation"' : '',
+            waiting: bystanders.length > 0 ? ` (${bystanders.map((w) => w.process).join(' and ')} ran alongside but sdclient did not refuse: the installer itself failed)` : '',
+          },
+          evidence: chain(
+            run.keyEvents.find((e) => e.kind === 'process-start'),
+            run.keyEvents.find((e) => e.kind === 'package-name'),
+            result,
+            run.keyEvents.find((e) => e.kind === 'task-status-sent'),
+            run.keyEvents.find((e) => e.kind === 'process-exit'),
+            provisioningLines(timeline, failure),
+          ),
+          confidence: 'high',
+          time: result.time,
+          ...aboutFailure(failure),
+        });
+      } else if (code !== undefined && hasFailureCode(code) && installerLikeCode(code) && !BUSY_CODES.has(code)
+        && (!run || (run.refusedBy === undefined && !downloadFailed(run) && !run.keyEvents.some((e) => e.kind === 'package-result')))) {
+        // The action's code is an installer's own, and sdclient's lines (if any) say nothing against it.
+        context.report({
+          messageId: run ? 'codeOnly' : 'actionOnly',
+          data: { action: describeAction(failure), code, hex: hexCode(code) },
+          evidence: chain(run?.firstEvent, run?.lastEvent, failure.event, provisioningLines(timeline, failure)),
+          confidence: 'medium',
+          time: failure.time,
+          ...aboutFailure(failure),
+        });
+      }
+    });
   },
 };
 

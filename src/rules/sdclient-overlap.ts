@@ -4,8 +4,7 @@
 import { hexCode } from '../parsers/codes.js';
 import type { Rule, Window } from '../types.js';
 import {
-  BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, clock, decisiveEvent, describeAction, failures, isShort, provisioningLines, runsOf, sdclientRuns,
-} from './facts.js';
+  BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, clock, decisiveEvent, describeAction, isShort, provisioningLines, runsOf, sdclientRuns, aboutFailure, onEachFailure } from './facts.js';
 
 const rule: Rule = {
   meta: {
@@ -23,55 +22,48 @@ const rule: Rule = {
     },
   },
   create(context) {
-    return {
-      end() {
-        const timeline = context.timeline;
-        for (const failure of failures(timeline)) {
-          const run = failure.run;
-          if (!run || downloadFailed(run) || installerFailed(run)) continue;
-          if (run.refusedBy !== undefined && run.refusedBy !== 'sdclient' && run.refusedBy !== 'unknown') continue;
-          // The run still open when this one began: of those that started before it, the one that ran longest.
-          const other: Window | undefined = sdclientRuns(timeline)
-            // A run that wrote its exit line before this one began was not in the way.
-            .filter((w) => w !== run && w.start <= run.start && w.end + (w.closedBy === 'exit-line' ? 0 : TOLERANCE_MS) >= run.start)
-            .sort((a, b) => b.end - a.end)[0];
-          const named = run.refusedBy === 'sdclient';
-          if (!named) {
-            // Windows alone: another sdclient open at the start, and no background task that explains it better.
-            const background = [...runsOf(timeline, 'vulscan'), ...runsOf(timeline, 'policysync')]
-              .some((w) => w.start <= run.start + TOLERANCE_MS && w.end + TOLERANCE_MS >= run.start);
-            if (!other || background || !isShort(run) || other.end <= run.start + TOLERANCE_MS) continue;
-            if (failure.code !== undefined && !BUSY_CODES.has(failure.code) && run.refusedBy !== 'unknown') continue;
-          }
-          const refusal = decisiveEvent(run);
-          context.report({
-            messageId: named ? 'named' : 'windows',
-            data: {
-              failedAt: clock(run.start),
-              action: describeAction(failure),
-              other: other ? ` (${other.packageName ? `"${other.packageName}", ` : ''}${other.file.split('/').pop() ?? other.file} from ${clock(other.start)})` : '',
-            },
-            // Two runs interleave here: read their lines in time order.
-            evidence: chain(
-              other?.keyEvents[0],
-              other?.keyEvents.find((e) => e.kind === 'package-name'),
-              run.keyEvents.find((e) => e.kind === 'process-start'),
-              run.keyEvents.find((e) => e.kind === 'package-name'),
-              refusal,
-              run.keyEvents.find((e) => e.kind === 'package-result'),
-              other?.keyEvents.find((e) => e.kind === 'process-exit' || e.kind === 'package-result'),
-              provisioningLines(timeline, failure),
-            ).sort((a, b) => a.time - b.time),
-            confidence: named ? (other ? 'high' : 'medium') : 'low',
-            time: refusal.time,
-            ...(failure.action ? { action: failure.action } : {}),
-            ...(failure.run ? { run: failure.run } : {}),
-            ...(failure.packageName ? { packageName: failure.packageName } : {}),
-            fix: `${rule.meta.fix.replace('retry the failed action.', `retry ${describeAction(failure)}.`)}${failure.code !== undefined ? ` (return code ${failure.code}, ${hexCode(failure.code)})` : ''}`,
-          });
-        }
-      },
-    };
+    return onEachFailure(context, (failure, timeline) => {
+      const run = failure.run;
+      if (!run || downloadFailed(run) || installerFailed(run)) return;
+      if (run.refusedBy !== undefined && run.refusedBy !== 'sdclient' && run.refusedBy !== 'unknown') return;
+      // The run still open when this one began: of those that started before it, the one that ran longest.
+      const other: Window | undefined = sdclientRuns(timeline)
+        // A run that wrote its exit line before this one began was not in the way.
+        .filter((w) => w !== run && w.start <= run.start && w.end + (w.closedBy === 'exit-line' ? 0 : TOLERANCE_MS) >= run.start)
+        .sort((a, b) => b.end - a.end)[0];
+      const named = run.refusedBy === 'sdclient';
+      if (!named) {
+        // Windows alone: another sdclient open at the start, and no background task that explains it better.
+        const background = [...runsOf(timeline, 'vulscan'), ...runsOf(timeline, 'policysync')]
+          .some((w) => w.start <= run.start + TOLERANCE_MS && w.end + TOLERANCE_MS >= run.start);
+        if (!other || background || !isShort(run) || other.end <= run.start + TOLERANCE_MS) return;
+        if (failure.code !== undefined && !BUSY_CODES.has(failure.code) && run.refusedBy !== 'unknown') return;
+      }
+      const refusal = decisiveEvent(run);
+      context.report({
+        messageId: named ? 'named' : 'windows',
+        data: {
+          failedAt: clock(run.start),
+          action: describeAction(failure),
+          other: other ? ` (${other.packageName ? `"${other.packageName}", ` : ''}${other.file.split('/').pop() ?? other.file} from ${clock(other.start)})` : '',
+        },
+        // Two runs interleave here: read their lines in time order.
+        evidence: chain(
+          other?.keyEvents[0],
+          other?.keyEvents.find((e) => e.kind === 'package-name'),
+          run.keyEvents.find((e) => e.kind === 'process-start'),
+          run.keyEvents.find((e) => e.kind === 'package-name'),
+          refusal,
+          run.keyEvents.find((e) => e.kind === 'package-result'),
+          other?.keyEvents.find((e) => e.kind === 'process-exit' || e.kind === 'package-result'),
+          provisioningLines(timeline, failure),
+        ).sort((a, b) => a.time - b.time),
+        confidence: named ? (other ? 'high' : 'medium') : 'low',
+        time: refusal.time,
+        ...aboutFailure(failure),
+        fix: `${rule.meta.fix.replace('retry the failed action.', `retry ${describeAction(failure)}.`)}${failure.code !== undefined ? ` (return code ${failure.code}, ${hexCode(failure.code)})` : ''}`,
+      });
+    });
   },
 };
 

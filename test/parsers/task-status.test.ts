@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsers } from '../../src/parsers/index.js';
 import { STATUS_NAMES } from '../../src/parsers/task-status.js';
 import { splitLines, streamOf } from '../helpers/lines.js';
-import { builtInPatterns, countByKind, outline, parseSample, parseText } from '../helpers/parse.js';
+import { builtInPatterns, outline, parseSample, parseText } from '../helpers/parse.js';
 
 // 2026-03-09T14:02:12Z: 10:02:12 on a New York wall clock (EDT), when the refused run ended.
 const EPOCH = Date.UTC(2026, 2, 9, 14, 2, 12) / 1000;
