@@ -5,6 +5,7 @@
 // A run starts at a start banner, after an exit line, after a long silence, or where another
 // file says a new run began: the scheduler launched the program (vulscan, policy sync), or
 // the provisioning template moved on to its next action (sdclient's shared sdclient.log).
+import { rotationIndex } from '../ingest/names.js';
 import type { Event, ProcessName, Window } from '../types.js';
 
 /** Silence after which a process log's next line is a new run. Waiting vulscans are quiet for long. */
@@ -172,9 +173,49 @@ function mergeSameRuns(windows: Window[]): Window[] {
   return kept;
 }
 
+function folderOf(file: string): string {
+  return file.slice(0, file.lastIndexOf('/') + 1);
+}
+
+/**
+ * vulscan.log rotates into vulscan.1.log, vulscan.2.log … (higher numbers hold older lines),
+ * often in the middle of a scan. A run cut by the rotation is one run: the older file's last
+ * window (no exit line) continues into the newer file's first (no start banner).
+ */
+function joinRotations(inputs: readonly WindowInput[], perInput: Window[][]): void {
+  const chains = new Map<string, { rotation: number; windows: Window[] }[]>();
+  inputs.forEach((input, index) => {
+    const name = input.file.slice(input.file.lastIndexOf('/') + 1);
+    const windows = perInput[index];
+    if (!windows || !/^vulscan(\.\d+)?\.log$/i.test(name)) return;
+    const key = folderOf(input.file);
+    const list = chains.get(key) ?? [];
+    list.push({ rotation: rotationIndex(name), windows });
+    chains.set(key, list);
+  });
+  for (const list of chains.values()) {
+    list.sort((a, b) => b.rotation - a.rotation);
+    for (let i = 0; i + 1 < list.length; i += 1) {
+      const older = list[i]?.windows;
+      const newer = list[i + 1]?.windows;
+      const tail = older?.[older.length - 1];
+      const head = newer?.[0];
+      if (!older || !newer || !tail || !head || tail.closedBy !== 'end-of-file' || head.firstEvent.kind === 'process-start') continue;
+      if (head.start < tail.end - 2_000 || head.start - tail.end > RUN_GAP_MS.vulscan) continue;
+      // The joined run starts in the older file and ends in the newer one: endLine is lastEvent.file's.
+      for (const event of [head.firstEvent, ...head.keyEvents, head.lastEvent]) absorb(tail, event);
+      tail.keyEvents = [...new Set(tail.keyEvents)];
+      tail.closedBy = head.closedBy;
+      newer.shift();
+    }
+  }
+}
+
 /** All windows of a device, ordered by start, with ids such as "vulscan#2". */
 export function buildWindows(inputs: readonly WindowInput[], boundaries: RunBoundaries): Window[] {
-  const windows = mergeSameRuns(inputs.flatMap((input) => windowsOfFile(input, boundaries)));
+  const perInput = inputs.map((input) => windowsOfFile(input, boundaries));
+  joinRotations(inputs, perInput);
+  const windows = mergeSameRuns(perInput.flat());
   windows.sort((a, b) => a.start - b.start || a.end - b.end);
   const counters: Record<ProcessName, number> = { sdclient: 0, vulscan: 0, policysync: 0 };
   for (const window of windows) {

@@ -311,3 +311,32 @@ describe('buildWindows: one run written to two files', () => {
     expect(windows.map((w) => w.taskId)).toEqual(['1055', '2210']);
   });
 });
+
+describe('buildWindows: a run cut by vulscan.log\'s rotation', () => {
+  const older = logText([
+    ['09:58:40', 'Vulscan.exe version 11.0.5.361 starting'],
+    ['09:58:41', 'Another task is running (sdclient.exe, pid 3312); waiting for it to finish'],
+    ['10:02:05', 'Wait finished; no other task is running'],
+    ['10:02:06', 'Scanning for vulnerabilities'],
+    ['10:05:00', 'Scanned 410 of 1642 definitions'],
+  ]);
+  const newer = logText([
+    ['10:05:01', 'Scanned 820 of 1642 definitions'],
+    ['10:14:37', 'Vulscan finished, return code 0'],
+  ]);
+
+  it('joins the older file\'s last run and the newer file\'s first into one', async () => {
+    const windows = buildWindows([await input('vulScan/vulscan.1.log', older), await input('vulScan/vulscan.log', newer)], NONE);
+    expect(windows).toHaveLength(1);
+    expect(windows[0]).toMatchObject({ file: 'vulScan/vulscan.1.log', startLine: 1, exitCode: 0, closedBy: 'exit-line' });
+    expect(formatWallTime(windows[0]!.end)).toBe('2026-03-09T10:14:37');
+    expect(windows[0]?.waitStart).toBe(at('09:58:41'));
+    expect(windows[0]?.lastEvent.file).toBe('vulScan/vulscan.log');
+  });
+
+  it('keeps them apart when the newer file starts with its own banner', async () => {
+    const withBanner = logText([['10:20:00', 'Vulscan.exe version 11.0.5.361 starting'], ['10:25:00', 'Vulscan finished, return code 0']]);
+    const windows = buildWindows([await input('vulScan/vulscan.1.log', older), await input('vulScan/vulscan.log', withBanner)], NONE);
+    expect(windows).toHaveLength(2);
+  });
+});
