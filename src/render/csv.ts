@@ -37,8 +37,11 @@ function device(report: DeviceReport): string {
   ]);
 }
 
+/** UTF-8's byte order mark: without it Excel reads a CSV in the machine's ANSI code page and garbles "é". */
+export const UTF8_BOM = '\uFEFF';
+
 function render(report: Report): string {
-  return row([...CSV_COLUMNS]) + report.devices.map(device).join('');
+  return UTF8_BOM + row([...CSV_COLUMNS]) + report.devices.map(device).join('');
 }
 
 export const csv = { render } satisfies Renderer;

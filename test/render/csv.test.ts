@@ -7,7 +7,7 @@ const raceFinding = race.findings[0];
 if (!raceFinding) throw new Error('fixture: the race device has a finding');
 
 function rows(text: string): string[][] {
-  const parsed: unknown = parse(text, { relax_column_count: false });
+  const parsed: unknown = parse(text, { bom: true, relax_column_count: false });
   if (!Array.isArray(parsed)) throw new Error('csv-parse returned no rows');
   return parsed.map((row: unknown) => (Array.isArray(row) ? row.map(String) : []));
 }
@@ -91,5 +91,13 @@ describe('csv', () => {
   it('joins several finding rule ids with ";"', () => {
     const two = single({ ...clean, findings: [...clean.findings, { ...raceFinding, rule: 'scan-during-provisioning', severity: 'warning' }] });
     expect(rows(csv.render(two))[1]?.[6]).toBe('provisioning-agent-active;scan-during-provisioning');
+  });
+});
+
+describe('csv for Excel', () => {
+  it('starts with the UTF-8 byte order mark, once, so Excel does not read it as ANSI', () => {
+    const text = csv.render(report);
+    expect(text.startsWith('\uFEFFdevice,verdict,')).toBe(true);
+    expect(text.indexOf('\uFEFF', 1)).toBe(-1);
   });
 });
