@@ -29,13 +29,13 @@ function deviceSection(device: DeviceTimeline): string {
   const out: string[] = [`== ${escapeTerminal(device.device)} ==`];
   for (const error of device.errors) out.push(`error: ${escapeTerminal(error)}`);
   for (const note of device.notes) out.push(`note: ${escapeTerminal(note)}`);
-  const table = new Table({ head: ['time', 'file:line', 'event', 'text'], style: { head: [], border: [] }, wordWrap: false });
+  const table = new Table({ head: ['time', 'file:line', 'event', 'text'], style: { head: [], border: [], compact: true }, wordWrap: false });
   for (const entry of device.entries) {
     const jump = entry.clockJumpSeconds !== undefined ? ` (clock ${entry.clockJumpSeconds > 0 ? '+' : ''}${entry.clockJumpSeconds}s)` : '';
     table.push([`${entry.time.replace('T', ' ')}${jump}`, escapeTerminal(`${entry.file.split('/').pop() ?? entry.file}:${entry.line}`), eventLabel(entry), cut(entry.text, TEXT_COLUMNS)]);
   }
   out.push(device.entries.length > 0 ? table.toString() : '(no entries)');
-  const files = new Table({ head: ['file', 'kind', 'encoding', 'lines', 'parsed', 'unparsed'], style: { head: [], border: [] } });
+  const files = new Table({ head: ['file', 'kind', 'encoding', 'lines', 'parsed', 'unparsed'], style: { head: [], border: [], compact: true } });
   for (const f of device.files) files.push([escapeTerminal(f.path), f.kind, f.encoding, f.lines, f.parsed, f.unparsed]);
   out.push(files.toString());
   for (const f of device.files) {
