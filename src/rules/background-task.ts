@@ -45,7 +45,7 @@ function waitedOn(timeline: Timeline, task: Window, failed: Window | undefined):
 
 interface Shape {
   confidence: Confidence;
-  messageId: 'chain' | 'between' | 'oneSide' | 'windows';
+  messageId: 'chain' | 'overlapped' | 'between' | 'oneSide' | 'windows';
   task?: Window;
   waitedOn?: Window;
   /** Without the task's own log: the scheduler's line that launched it. */
@@ -71,7 +71,8 @@ function shapeOf(timeline: Timeline, failure: Failure, process: BackgroundProces
         return { confidence: 'medium', messageId: 'oneSide', ...(launch ? { launch } : {}) };
       }
       return previous && outlasted
-        ? { confidence: 'high', messageId: 'chain', task, waitedOn: previous }
+        // Its own log says it waited (vulscan does); or it just ran on through (the policy sync skips its scrub and goes on).
+        ? { confidence: 'high', messageId: task.waitStart !== undefined ? 'chain' : 'overlapped', task, waitedOn: previous }
         : { confidence: 'high', messageId: 'between', task };
     }
     // No line names the conflict: the windows must show it, and the failed run must look refused.
@@ -135,6 +136,7 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
             taskStart: shape.task ? clock(shape.task.start) : '?',
             waitedOn: waitedOnName ? `"${waitedOnName}"` : 'the previous distribution',
             workStart: work !== undefined ? clock(work) : shape.waitedOn ? clock(shape.waitedOn.end) : '?',
+            waitedOnEnd: shape.waitedOn ? clock(shape.waitedOn.end) : '?',
             confirm: shape.launch
               ? `; the scheduler's log shows it launched ${process === 'vulscan' ? 'vulscan' : 'the policy sync'} at ${clock(shape.launch.time)}`
               : ' to confirm when it started',
@@ -155,6 +157,8 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
 export function raceMessages(): Record<Shape['messageId'], string> {
   return {
     chain: '{task} started at {taskStart} while sdclient was installing {waitedOn}, waited for it, and began its work at {workStart} when that sdclient exited; '
+      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
+    overlapped: '{task} started at {taskStart} while sdclient was installing {waitedOn} and was still running when that sdclient exited at {waitedOnEnd}; '
       + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
     between: '{task} started at {taskStart}, between two distributions; at {failedAt} the next one, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
     oneSide: 'At {failedAt} sdclient refused to run {action} because {exe} was running ("a task is already in progress"). '

@@ -12,6 +12,10 @@ const REFUSAL = 'Another task is already in progress: PolicySync.exe (pid 7784) 
 const FAILED_ACTION = 'Action 7 of 12 "Adobe Reader DC" (Distribute software) failed, return code -1916';
 
 const race = raceStory({ blocker: 'policysync' });
+
+/** FORMATS.md models no wait lines for the policy sync: only Run, the skipped scrub, and Exit. */
+const withoutWaitLines = Object.fromEntries(Object.entries(race.files).map(([path, text]) => [path,
+  /PolicySync\.exe\.log$/i.test(path) ? text.split('\r\n').filter((l) => !/waiting for it to finish|Wait finished/.test(l)).join('\r\n') : text]));
 const text = (p: string): string => race.files[p] ?? '';
 
 /** The failed sdclient's words are unknown; the policy sync's seen wording shows it waited and ran on. */
@@ -51,6 +55,17 @@ ruleTester.run(RULE, {
     },
   ],
   invalid: [
+    {
+      name: 'the policy sync logs no wait, only Run, the skipped scrub and Exit: still high, and not said to have waited',
+      files: withoutWaitLines,
+      expect: {
+        confidence: 'high',
+        verdict: RULE,
+        messageIncludes: ['was still running when that sdclient exited'],
+        messageExcludes: ['waited'],
+        evidenceIncludes: ['Run PolicySync', 'skipping policy scrub', 'Another task is already in progress: PolicySync.exe'],
+      },
+    },
     {
       name: 'the policy sync race with every message known: high confidence, the chain',
       files: race.files,
