@@ -3,7 +3,7 @@
 // contract (0 nothing failed, 1 a device failed, 2 usage error or nothing readable),
 // and the timeline's line accounting adds up.
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import tmp from 'tmp';
@@ -95,6 +95,19 @@ describe('ldforensics diagnose samples/', () => {
     const result = await cli('diagnose', join(dir.name, 'EMPTY-01'), '--format', 'json');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/nothing readable/);
+    dir.removeCallback();
+  });
+
+  it('goes on past a broken bundle: it is reported unreadable with the reason, the others are diagnosed', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    cpSync(join(ROOT, 'samples', 'LAB-0102'), join(dir.name, 'LAB-0102'), { recursive: true });
+    writeFileSync(join(dir.name, 'LAB-0999.zip'), 'PK\u0003\u0004 this zip was cut short');
+    const result = await cli('diagnose', dir.name, '--format', 'json');
+    const report = JSON.parse(result.stdout) as JsonReport & { devices: { errors: string[] }[] };
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([['LAB-0102', 'no-failure'], ['LAB-0999', 'unreadable']]);
+    expect(report.devices[1]?.errors.join(' ')).toMatch(/LAB-0999\.zip/);
+    // An unreadable device needs a person's attention: not a clean exit.
+    expect(result.code).toBe(1);
     dir.removeCallback();
   });
 
