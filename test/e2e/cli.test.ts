@@ -124,6 +124,36 @@ describe('ldforensics diagnose samples/', () => {
     expect(finding?.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-0[45]:00$/);
   });
 
+  it('reads an agent version\'s own wording from a --patterns pack (the README\'s example), raising the confidence', async () => {
+    const before = JSON.parse((await cli('diagnose', 'samples/LAB-0108', '--format', 'json')).stdout) as JsonReport;
+    expect(before.devices[0]?.findings[0]?.confidence).toBe('medium');
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    const pack = join(dir.name, 'agent-2024.3.json');
+    writeFileSync(pack, JSON.stringify({
+      name: 'agent-2024.3',
+      patterns: [
+        { id: 'sdclient-busy-2024', logs: ['sdclient'], event: 'busy-refusal', regex: 'cannot continue: another agent task \\((?<blocker>\\w+)\\) holds the lock', samples: ['Mon, 09 Mar 2026 10:02:12 Cannot continue: another agent task (vulscan) holds the lock'] },
+        { id: 'vulscan-deferring-2024', logs: ['vulscan'], event: 'waiting', regex: 'detected running process (?<blocker>\\S+) - deferring scan', samples: ['Mon, 09 Mar 2026 10:02:12 Detected running process sdclient.exe - deferring scan'] },
+      ],
+    }));
+    const after = JSON.parse((await cli('diagnose', 'samples/LAB-0108', '--format', 'json', '--patterns', pack)).stdout) as JsonReport;
+    const finding = after.devices[0]?.findings[0];
+    expect(finding).toMatchObject({ rule: 'vulscan-blocked-sdclient', confidence: 'high' });
+    expect(finding?.evidence.map((e) => e.text)).toEqual(expect.arrayContaining(['Cannot continue: another agent task (vulscan) holds the lock', 'Detected running process sdclient.exe - deferring scan']));
+    dir.removeCallback();
+  });
+
+  it('refuses a broken --patterns pack with exit code 2, naming the file and the pattern', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    const pack = join(dir.name, 'broken.json');
+    writeFileSync(pack, JSON.stringify({ name: 'broken', patterns: [{ id: 'no-samples', logs: ['sdclient'], event: 'busy-refusal', regex: 'x', samples: [] }] }));
+    const result = await cli('diagnose', 'samples/LAB-0101', '--patterns', pack);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(pack);
+    expect(result.stderr).toMatch(/no-samples/);
+    dir.removeCallback();
+  });
+
   it('lists the rules', async () => {
     const result = await cli('rules', '--format', 'json');
     expect(result.code).toBe(0);
