@@ -2,6 +2,7 @@
 // 0 nothing failed, 1 a device failed or has an error finding, 2 usage error or nothing
 // readable. The report goes to stdout (or --output), errors to stderr.
 import { writeFileSync, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { InputError, UsageError } from './errors.js';
 import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
@@ -31,22 +32,37 @@ async function writeOut(text: string, output: string | undefined): Promise<void>
   else await new Promise<void>((resolve) => { process.stdout.write(text, () => resolve()); });
 }
 
+/** Fails early, before a fleet is read, where the report could not be written. */
+function checkWritable(output: string): void {
+  try {
+    writeFileSync(output, '');
+  } catch (error) {
+    throw new UsageError(`--output: cannot write ${output}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Writes and waits when the reader is slower than we are, so a fleet's output is never all buffered. */
+async function writeChunk(sink: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!sink.write(text)) await once(sink, 'drain');
+}
+
 async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<number> {
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const renderer: Renderer = renderers[flags.format];
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined), width: process.stdout.columns ?? 100 };
   const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}) };
   const devices: DeviceReport[] = [];
+  if (flags.output) checkWritable(flags.output);
   if (renderer.device && renderer.end) {
     // Streaming formats write each device as it is finished: a fleet run shows progress and holds little.
     const sink = flags.output ? createWriteStream(flags.output) : process.stdout;
     for await (const device of diagnoseDevices(common)) {
       // The summary needs verdicts and counts, not the swimlanes: keep the fleet's memory small.
       devices.push({ ...device, activity: [] });
-      sink.write(renderer.device(device, options));
+      await writeChunk(sink, renderer.device(device, options));
     }
     const report = buildReport(devices);
-    sink.write(renderer.end(report.summary, options));
+    await writeChunk(sink, renderer.end(report.summary, options));
     if (sink !== process.stdout) await new Promise<void>((resolve) => { sink.end(() => resolve()); });
   } else {
     for await (const device of diagnoseDevices(common)) devices.push(device);

@@ -154,6 +154,21 @@ describe('ldforensics diagnose samples/', () => {
     dir.removeCallback();
   });
 
+  it('writes the HTML report to --output, nothing to stdout, and exits 2 where the file cannot be written', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    const file = join(dir.name, 'report.html');
+    const result = await cli('diagnose', 'samples/', '--format', 'html', '-o', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const page = readFileSync(file, 'utf8');
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    for (const name of Object.keys(expected)) expect(page).toContain(name);
+    const bad = await cli('diagnose', 'samples/LAB-0101', '-o', join(dir.name, 'no-such-folder', 'x.html'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--output: cannot write/);
+    dir.removeCallback();
+  });
+
   it('lists the rules', async () => {
     const result = await cli('rules', '--format', 'json');
     expect(result.code).toBe(0);
