@@ -4,7 +4,7 @@
 import { writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
-import { InputError, UsageError } from './errors.js';
+import { KnownError, UsageError } from './errors.js';
 import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
 import { renderRules } from './render/rules-list.js';
 import { renderTimelineJson, renderTimelineText } from './render/timeline-text.js';
@@ -133,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     await cli.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InputError) {
+    if (error instanceof KnownError) {
       process.stderr.write(`ldforensics: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);
       return EXIT_USAGE;
     }
