@@ -5,7 +5,7 @@ import { taskIdFromFileName } from '../ingest/names.js';
 import type { Event, LogKind, ProcessName, Timeline } from '../types.js';
 import { buildActions, isDistributionType } from './actions.js';
 import { anchorUtcEvents } from './anchor.js';
-import { markClockJumps } from './clock.js';
+import { markClockJumps, type SilenceWitness } from './clock.js';
 import { mergeEventStreams } from './merge.js';
 import { buildWindows, type RunBoundaries, type WindowInput } from './windows.js';
 
@@ -40,8 +40,26 @@ function runBoundaries(files: readonly FileEvents[]): RunBoundaries {
   return boundaries;
 }
 
+/** Asks the device's other timestamped files whether a silence in one file was time that passed. */
+function silenceWitness(files: readonly FileEvents[], self: FileEvents): SilenceWitness {
+  const others = files.filter((f) => f !== self && TIMESTAMPED.has(f.kind) && f.events.length > 0);
+  return (from, to) => {
+    let spanned = false;
+    for (const other of others) {
+      const times = other.events.map((e) => e.time);
+      if (times.some((t) => t > from + TOLERANCE_MS && t < to - TOLERANCE_MS)) return 'written';
+      if (times.some((t) => t <= from) && times.some((t) => t >= to)) spanned = true;
+    }
+    return spanned ? 'skipped' : 'unknown';
+  };
+}
+
+const TIMESTAMPED = new Set<LogKind>(['sdclient', 'vulscan', 'policysync', 'localsch', 'provisioning']);
+/** Two files' lines about one moment differ by a few seconds. */
+const TOLERANCE_MS = 5_000;
+
 export function buildTimeline(device: string, files: readonly FileEvents[], options: TimelineOptions = {}): Timeline {
-  const clockJumps = files.flatMap((f) => markClockJumps(f.events));
+  const clockJumps = files.flatMap((f) => markClockJumps(f.events, silenceWitness(files, f)));
   const inputs: WindowInput[] = [];
   for (const file of files) {
     const process = PROCESS_LOGS[file.kind];

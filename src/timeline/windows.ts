@@ -49,9 +49,10 @@ function open(process: ProcessName, file: string, event: Event): Window {
 
 /** Folds one event into its run's window: what it says about the run. */
 function absorb(window: Window, event: Event): void {
-  if (event.clockJump && event !== window.firstEvent) {
-    // The clock jumped inside this run: restate what came before on the new clock, so the
+  if (event.clockJump && event.clockJump.deltaMs < 0 && event !== window.firstEvent) {
+    // The clock went back inside this run: restate what came before on the new clock, so the
     // window stays one span that compares with other files' lines written after the jump.
+    // (A step forward may be a silent wait as much as a jump: the span is left as written.)
     const delta = event.clockJump.deltaMs;
     window.start += delta;
     if (window.waitStart !== undefined) window.waitStart += delta;

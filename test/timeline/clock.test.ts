@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BACKWARD_JUMP_MS, FORWARD_JUMP_MS, markClockJumps } from '../../src/timeline/clock.js';
 import { logText } from '../helpers/lines.js';
-import { parseText } from '../helpers/parse.js';
+import { buildTimeline } from '../../src/timeline/index.js';
+import { fileEventsOf, parseText } from '../helpers/parse.js';
 import { at } from '../helpers/events.js';
 
 async function jumpsIn(fileName: string, text: string) {
@@ -111,5 +112,27 @@ describe('markClockJumps', () => {
       'Tue, 10 Mar 2026 09:20:00 VULSCAN 2024.3 started',
     ]));
     expect(jumps).toEqual([]);
+  });
+});
+
+describe('a forward step, asked of the other files (through buildTimeline)', () => {
+  // vulscan in words the pack does not know: a silent 70-minute wait looks like a leap forward.
+  const vulscan = logText([
+    ['09:00:00', 'VULSCAN 2024.3 started'],
+    ['09:00:01', 'Detected running process sdclient.exe - deferring scan'],
+    ['10:10:01', 'Checking rules'],
+    ['10:10:02', 'Checked 410/1642 rules'],
+  ]);
+
+  it('is no jump where another file wrote lines inside the silence: the time passed', async () => {
+    const sdclient = logText([['08:59:00', 'Downloading file x.msi'], ['09:30:00', 'Setup still running (pid 9120)'], ['10:10:00', 'Setup exited with 0']]);
+    const timeline = buildTimeline('DEV', [await fileEventsOf('vulscan.log', vulscan), await fileEventsOf('sdclient.log', sdclient)]);
+    expect(timeline.clockJumps).toEqual([]);
+  });
+
+  it('is a jump where the other files wrote on both sides of it and none inside: the clock leapt', async () => {
+    const sdclient = logText([['08:59:00', 'Downloading file x.msi'], ['09:00:00', 'Setup still running (pid 9120)'], ['10:10:01', 'Setup exited with 0']]);
+    const timeline = buildTimeline('DEV', [await fileEventsOf('vulscan.log', vulscan), await fileEventsOf('sdclient.log', sdclient)]);
+    expect(timeline.clockJumps.map((e) => `${e.file}:${e.line}`)).toEqual(['vulscan.log:3', 'sdclient.log:3']);
   });
 });
