@@ -27,7 +27,10 @@ export interface Verdict {
 
 export function verdictOf(timeline: Timeline, findings: readonly RuleFinding[]): Verdict {
   const errors = findings.filter((f) => f.finding.severity === 'error');
-  const first = failures(timeline)[0];
+  // What stopped the template is its earliest failed action; a failed sdclient run that was no
+  // template action (a task pushed from the core) only decides where the template left no word.
+  const all = failures(timeline);
+  const first = all.find((f) => f.action !== undefined) ?? all[0];
   if (first) {
     const explaining = errors.find((f) => (first.action !== undefined && f.action === first.action)
       || (first.action === undefined && first.run !== undefined && f.run === first.run));

@@ -109,6 +109,18 @@ describe('verdict', () => {
     ]));
   });
 
+  it('a failed run that was no template action (a task pushed from the core) does not take the verdict from the template\'s failed action', async () => {
+    const pushed = sdclientRun({ start: '09:30:00', taskId: 2210, package: 'Zoom (push)', installSeconds: 90, result: 1603 });
+    const files: BundleFiles = {
+      ...raceStory().files,
+      'Program Files (x86)/LANDesk/LDClient/Data/sdclient_task2210.log': logText([pushed]),
+    };
+    const device = await diagnoseBundle(files);
+    expect(device.verdict, describeDevice(device)).toBe('vulscan-blocked-sdclient');
+    // The pushed task's failure is still reported, as a finding of its own.
+    expect(device.findings.map((f) => [f.rule, f.package])).toContainEqual(['package-install-failed', 'Zoom (push)']);
+  });
+
   it('no-failure: nothing failed and no error finding', async () => {
     const device = await diagnoseBundle(cleanStory());
     expect(device.verdict, describeDevice(device)).toBe('no-failure');
