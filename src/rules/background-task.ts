@@ -160,7 +160,8 @@ export function raceMessages(): Record<Shape['messageId'], string> {
       + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
     overlapped: '{task} started at {taskStart} while sdclient was installing {waitedOn} and was still running when that sdclient exited at {waitedOnEnd}; '
       + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
-    between: '{task} started at {taskStart}, between two distributions; at {failedAt} the next one, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
+    between: '{task} started at {taskStart}, while no distribution was running, and was still running at {failedAt} when the next one, {action}, '
+      + 'found {exe} running, refused ("a task is already in progress"), and the template failed.',
     oneSide: 'At {failedAt} sdclient refused to run {action} because {exe} was running ("a task is already in progress"). '
       + 'This bundle has no log of {task}{confirm}.',
     windows: 'No line names the conflict, but the activity windows show the race: {task} started at {taskStart} during {waitedOn}, outlasted it, '
