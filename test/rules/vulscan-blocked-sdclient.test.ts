@@ -2,7 +2,7 @@
 // the next distribution was refused. Read from messages where the pack knows them, from
 // activity windows where it does not; never claimed where the package's own installer failed.
 import {
-  PATHS, lines, logText, plus, provisioningLog, ref, sdclientRun, vulscanRun, type BundleFiles,
+  PATHS, lines, logText, plus, provisioningLog, ref, sdclientRun, vulscanRun, type BundleFiles, type Script,
 } from '../helpers/bundle.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 import { AGENT_ACTION, cleanStory, installStory, raceAfterClockJumpStory, raceStory } from './scenarios.js';
@@ -61,6 +61,11 @@ function unknownWordingScanBetween(): BundleFiles {
   const first = sdclientRun({ start: '09:41:07', taskId: 1053, package: '7-Zip 23.01', installSeconds: 300, wording: 'unknown' });
   const scan = vulscanRun({ start: plus(first.end, 10), wording: 'unknown' });
   const failed = sdclientRun({ start: plus(first.end, 20), taskId: 1054, package: 'Adobe Reader DC', busy: 'vulscan.exe', wording: 'unknown' });
+  return twoPerTaskRunsAndAScan(first, failed, scan);
+}
+
+/** Actions 6 and 7 in per-task logs (7 refused, -1916), and a vulscan run, in unknown wording. */
+function twoPerTaskRunsAndAScan(first: Script, failed: Script, scan: Script): BundleFiles {
   return {
     [PATHS.sdclientTask(1053)]: logText([first]),
     [PATHS.sdclientTask(1054)]: logText([failed]),
@@ -81,19 +86,7 @@ function refusedLongAfterScan(): BundleFiles {
   const scan = vulscanRun({ start: '08:10:00', scanSeconds: 600, wording: 'unknown' });
   const first = sdclientRun({ start: '09:41:07', taskId: 1053, package: '7-Zip 23.01', installSeconds: 300, wording: 'unknown' });
   const failed = sdclientRun({ start: plus(first.end, 7), taskId: 1054, package: 'Adobe Reader DC', busy: 'sdclient.exe', wording: 'unknown' });
-  return {
-    [PATHS.sdclientTask(1053)]: logText([first]),
-    [PATHS.sdclientTask(1054)]: logText([failed]),
-    [PATHS.vulscan]: logText([scan]),
-    [PATHS.provisioning]: logText([provisioningLog({
-      total: 12,
-      actions: [
-        AGENT_ACTION,
-        { n: 6, name: '7-Zip 23.01', start: '09:41:05', end: plus(first.end, 2), taskId: 1053 },
-        { n: 7, name: 'Adobe Reader DC', start: plus(first.end, 3), end: plus(failed.end, 1), code: -1916, taskId: 1054 },
-      ],
-    })]),
-  };
+  return twoPerTaskRunsAndAScan(first, failed, scan);
 }
 
 ruleTester.run(RULE, {
