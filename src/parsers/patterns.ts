@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { EventFields, EventKind, LogKind, ProcessName } from '../types.js';
 import { parseCode } from './codes.js';
-import { parseTimestampValue } from './timestamp.js';
+import { parseLeadingTimestamp, parseTimestampValue } from './timestamp.js';
 import defaultPackJson from './patterns/default.json' with { type: 'json' };
 
 export interface PatternSpec {
@@ -103,7 +103,35 @@ export function validatePack(value: unknown, source: string): PatternPack {
     compile(spec, source);
     patterns.push(spec);
   });
+  checkSamples(patterns, source);
   return { name, description: 'description' in value && typeof value.description === 'string' ? value.description : undefined, patterns };
+}
+
+/** A sample as the pattern sees it: the message after the line's timestamp. */
+export function sampleMessage(sample: string): string {
+  const stamp = parseLeadingTimestamp(sample);
+  return stamp?.ok ? stamp.rest : sample;
+}
+
+/**
+ * lnav's two checks, at load time: every pattern matches each of its own samples, and no
+ * sample is matched by a second pattern of the same pack for the same log kind (first match
+ * wins, so that pattern could never be reached with such a line).
+ */
+function checkSamples(patterns: readonly PatternSpec[], source: string): void {
+  const compiled = patterns.map((spec) => compile(spec, source));
+  for (const pattern of compiled) {
+    for (const sample of pattern.spec.samples) {
+      const message = sampleMessage(sample);
+      if (!pattern.regex.test(message)) {
+        throw new UsageError(`${source}: pattern "${pattern.spec.id}" does not match its own sample "${sample}"`, 'Fix the regex or the sample: every sample must be a real line the pattern recognises.');
+      }
+      const other = compiled.find((o) => o !== pattern && o.spec.logs.some((l) => pattern.spec.logs.includes(l)) && o.regex.test(message));
+      if (other) {
+        throw new UsageError(`${source}: sample "${sample}" of pattern "${pattern.spec.id}" is matched by pattern "${other.spec.id}" too`, 'Two patterns for one log kind must not recognise the same line.');
+      }
+    }
+  }
 }
 
 function compile(spec: PatternSpec, pack: string): CompiledPattern {

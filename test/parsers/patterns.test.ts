@@ -281,7 +281,21 @@ describe('validatePack', () => {
   });
 
   it('accepts numbered groups that share a field (blocker2)', () => {
-    expect(() => validatePack({ patterns: [spec({ regex: '(?<blocker>a)|(?<blocker2>b)' })] }, 'p.json')).not.toThrow();
+    expect(() => validatePack({ patterns: [spec({ regex: '(?<blocker>\\w+) holds the lock|(?<blocker2>\\w+) owns the lock' })] }, 'p.json')).not.toThrow();
+  });
+
+  it('refuses a pattern that does not match its own sample (lnav\'s check, at load time)', () => {
+    expect(refusal([spec({ samples: ['Mon, 09 Mar 2026 10:02:12 the lock is free'] })]))
+      .toBe('my-pack.json: pattern "my-busy" does not match its own sample "Mon, 09 Mar 2026 10:02:12 the lock is free"');
+  });
+
+  it('refuses a sample that a second pattern of the pack recognises too', () => {
+    expect(refusal([spec(), spec({ id: 'my-other', regex: 'the lock' })]))
+      .toBe('my-pack.json: sample "x holds the lock" of pattern "my-busy" is matched by pattern "my-other" too');
+  });
+
+  it('lets two patterns for different log kinds recognise the same line', () => {
+    expect(() => validatePack({ patterns: [spec(), spec({ id: 'my-other', logs: ['vulscan'] })] }, 'p.json')).not.toThrow();
   });
 
   it('refuses what is not a pack at all', () => {
