@@ -7,10 +7,10 @@ import { Command, Option } from 'commander';
 import { KnownError, UsageError } from './errors.js';
 import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
 import { renderRules } from './render/rules-list.js';
-import { renderTimelineJson, renderTimelineText } from './render/timeline-text.js';
+import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport } from './report.js';
-import { diagnoseDevices, hasFailures, nothingReadable, timelines } from './run.js';
-import type { DeviceReport } from './types.js';
+import { diagnoseDevices, hasFailures, nothingReadable, timelineDevices, timelineTotals } from './run.js';
+import type { DeviceReport, DeviceTimeline } from './types.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURES = 1;
@@ -77,12 +77,21 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
 
 async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format: the timeline is shown as text or json, not "${flags.format}"`);
-  const report = await timelines({
+  const devices = timelineDevices({
     paths, patternFiles: flags.patterns, devices: flags.device,
     ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.since ? { since: flags.since } : {}), ...(flags.until ? { until: flags.until } : {}),
   });
-  await writeOut(flags.format === 'json' ? renderTimelineJson(report) : renderTimelineText(report), undefined);
-  return nothingReadable(report.devices) ? EXIT_USAGE : EXIT_OK;
+  // Each device is written as soon as it is read; only its line counts are kept for the totals.
+  const counted: Pick<DeviceTimeline, 'files'>[] = [];
+  const json = flags.format === 'json';
+  for await (const device of devices) {
+    if (json && counted.length === 0) await writeChunk(process.stdout, timelineJson.start());
+    await writeChunk(process.stdout, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device));
+    counted.push({ files: device.files });
+  }
+  const totals = timelineTotals(counted);
+  await writeChunk(process.stdout, json ? timelineJson.end(totals) : timelineTotalsText(totals));
+  return nothingReadable(counted) ? EXIT_USAGE : EXIT_OK;
 }
 
 function program(setExit: (code: number) => void): Command {

@@ -138,18 +138,18 @@ function windowSummary(window: Window, zone: string | undefined): WindowSummary 
 }
 
 /** Each device's merged timeline, as the `timeline` command shows it. */
-export async function timelines(options: TimelineOptions): Promise<TimelineReport> {
+/** Each device's merged timeline as it is read: a fleet's timelines are never all held at once. */
+export async function* timelineDevices(options: TimelineOptions): AsyncGenerator<DeviceTimeline> {
   const prepared = prepare(options);
   const since = bound(options.since, '--since');
   const until = bound(options.until, '--until');
-  const devices: DeviceTimeline[] = [];
   for await (const loaded of loadDevices(options, prepared)) {
     if ('error' in loaded) {
-      devices.push({ device: loaded.device, entries: [], windows: [], files: [], skipped: [], notes: [], errors: [`could not read this bundle: ${loaded.error instanceof Error ? loaded.error.message : String(loaded.error)}`] });
+      yield { device: loaded.device, entries: [], windows: [], files: [], skipped: [], notes: [], errors: [`could not read this bundle: ${loaded.error instanceof Error ? loaded.error.message : String(loaded.error)}`] };
       continue;
     }
     const events = loaded.timeline.events.filter((e) => (since === undefined || e.time >= since) && (until === undefined || e.time <= until));
-    devices.push({
+    yield {
       device: loaded.device,
       entries: events.map((e) => entryOf(e, prepared.zone)),
       windows: loaded.timeline.windows.map((w) => windowSummary(w, prepared.zone)),
@@ -157,18 +157,25 @@ export async function timelines(options: TimelineOptions): Promise<TimelineRepor
       skipped: loaded.skipped,
       notes: loaded.timeline.notes,
       errors: loaded.errors,
-    });
+    };
   }
+}
+
+/** The line accounting of the devices shown: parsed plus unparsed equals lines, always. */
+export function timelineTotals(devices: readonly Pick<DeviceTimeline, 'files'>[]): TimelineReport['totals'] {
   const files = devices.flatMap((d) => d.files);
   return {
-    schema: 'ldforensics.timeline/1',
-    devices,
-    totals: {
-      devices: devices.length,
-      files: files.length,
-      lines: files.reduce((s, f) => s + f.lines, 0),
-      parsed: files.reduce((s, f) => s + f.parsed, 0),
-      unparsed: files.reduce((s, f) => s + f.unparsed, 0),
-    },
+    devices: devices.length,
+    files: files.length,
+    lines: files.reduce((s, f) => s + f.lines, 0),
+    parsed: files.reduce((s, f) => s + f.parsed, 0),
+    unparsed: files.reduce((s, f) => s + f.unparsed, 0),
   };
+}
+
+/** Every device's merged timeline, as the `timeline` command shows it. */
+export async function timelines(options: TimelineOptions): Promise<TimelineReport> {
+  const devices: DeviceTimeline[] = [];
+  for await (const device of timelineDevices(options)) devices.push(device);
+  return { schema: 'ldforensics.timeline/1', devices, totals: timelineTotals(devices) };
 }

@@ -47,11 +47,32 @@ function deviceSection(device: DeviceTimeline): string {
   return out.join('\n');
 }
 
+/** One device's section, as the command streams it. */
+export function timelineDeviceText(device: DeviceTimeline): string {
+  return `${deviceSection(device)}\n\n`;
+}
+
+/** The closing line: the fleet's line accounting. */
+export function timelineTotalsText(t: TimelineReport['totals']): string {
+  return `${t.devices} device(s), ${t.files} file(s): ${t.lines} lines = ${t.parsed} parsed + ${t.unparsed} unparsed\n`;
+}
+
 export function renderTimelineText(report: TimelineReport): string {
-  const t = report.totals;
-  return `${report.devices.map(deviceSection).join('\n\n')}\n\n${t.devices} device(s), ${t.files} file(s): ${t.lines} lines = ${t.parsed} parsed + ${t.unparsed} unparsed\n`;
+  return report.devices.map(timelineDeviceText).join('') + timelineTotalsText(report.totals);
+}
+
+/** The JSON document in three parts, so a fleet's timelines can be written one device at a time. */
+export const timelineJson = {
+  start: (): string => '{\n  "schema": "ldforensics.timeline/1",\n  "devices": [\n',
+  device: (device: DeviceTimeline, first: boolean): string => `${first ? '' : ',\n'}${indent(JSON.stringify(device, null, 2), '    ')}`,
+  end: (totals: TimelineReport['totals']): string => `\n  ],\n  "totals": ${indent(JSON.stringify(totals, null, 2), '  ').trimStart()}\n}\n`,
+};
+
+function indent(text: string, by: string): string {
+  return text.split('\n').map((line) => by + line).join('\n');
 }
 
 export function renderTimelineJson(report: TimelineReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  const devices = report.devices.map((d, i) => timelineJson.device(d, i === 0)).join('');
+  return timelineJson.start() + devices + timelineJson.end(report.totals);
 }

@@ -27,6 +27,10 @@ describe('renderTimelineText', () => {
   it('as JSON keeps every entry with its file and line', async () => {
     const report = await timelines({ paths: ['samples/LAB-0101'] });
     const parsed = JSON.parse(renderTimelineJson(report)) as typeof report;
+    // Written a device at a time, it is still exactly the report as one JSON document.
+    expect(parsed).toEqual(JSON.parse(JSON.stringify(report)));
+    const two = await timelines({ paths: ['samples/LAB-0101', 'samples/LAB-0102'] });
+    expect(JSON.parse(renderTimelineJson(two))).toEqual(JSON.parse(JSON.stringify(two)));
     expect(parsed.devices[0]?.entries.length).toBe(report.devices[0]?.entries.length);
     expect(parsed.devices[0]?.entries.every((e) => e.file.startsWith('LAB-0101/') && e.line > 0)).toBe(true);
   });
