@@ -9,10 +9,12 @@ import type { Event } from '../types.js';
 import { countUnparsed, looksBinary, newStats, type SourceLine } from './entries.js';
 import type { ParseContext, ParseResult, Parser } from './parser.js';
 import { processFromText, schedulerArguments } from './patterns.js';
-import { parseTimestampValue } from './timestamp.js';
+import { parseLeadingTimestamp, parseTimestampValue } from './timestamp.js';
 
 const TASK_ID = /^\s*task\s*(?:id)?\s*[:=#]?\s*(\d+)\s*$/i;
 const KEY_VALUE = /^\s*([A-Za-z][A-Za-z ]*?)\s*[:=]\s*(.*?)\s*$/;
+/** A task on one line: an optional "Task" and id, then the command with its scheduler arguments. */
+const ONE_LINE_TASK = /^\s*(?:task\s*(?:id)?\s*#?\s*)?(\d+)?\s*[:=-]?\s*(".*|\S.*)$/i;
 
 interface Block {
   line: number;
@@ -70,7 +72,10 @@ const parser: Parser = {
   label: 'scheduler task list',
   sniff(firstLines) {
     const ids = firstLines.filter((l) => TASK_ID.test(l)).length;
-    return firstLines.some((l) => /^\s*command\s*:/i.test(l)) ? ids : 0;
+    const blocks = firstLines.some((l) => /^\s*command\s*:/i.test(l)) ? ids : 0;
+    // One task per line, in the scheduler's syntax, and no timestamp (that would be localsch.log).
+    const oneLiners = firstLines.filter((l) => /\/start\s*=\s*"/i.test(l) && parseLeadingTimestamp(l) === null).length;
+    return blocks + oneLiners;
   },
   async parse(lines: AsyncIterable<SourceLine>, context): Promise<ParseResult> {
     const stats = newStats();
@@ -104,6 +109,17 @@ const parser: Parser = {
         const current: Block = block;
         current.values.set(kv[1].toLowerCase(), kv[2] ?? '');
         current.lines.push(line.text);
+        stats.parsed += 1;
+        continue;
+      }
+      // Other agent versions list a task on one line, in the scheduler's own syntax:
+      //   3  "C:\Program Files (x86)\LANDesk\LDClient\vulscan.exe" /Scan /start="09 Mar 2026 09:41:02" /freq=86400
+      const oneLine = ONE_LINE_TASK.exec(line.text);
+      if (oneLine && /\/start\s*=/i.test(line.text)) {
+        close();
+        const taskId = oneLine[1] ?? /\/taskid\s*=\s*"?(\d+)/i.exec(line.text)?.[1] ?? '?';
+        const event = toEvent({ line: line.number, taskId, lines: [line.text], values: new Map([['command', oneLine[2] ?? '']]) }, context, stats.warnings);
+        if (event) events.push(event);
         stats.parsed += 1;
         continue;
       }

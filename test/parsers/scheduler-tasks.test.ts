@@ -99,3 +99,28 @@ describe('scheduler task list parser on samples/', () => {
     expect(countByKind(events)).toEqual({ 'task-listed': 2 });
   });
 });
+
+describe('scheduler task list parser: one task per line', () => {
+  it('reads a task written on one line in the scheduler\'s own syntax', async () => {
+    const text = [
+      'LocalSch.exe /tasks',
+      '3  "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /AgentBehavior=ERSC_Default /Scan /start="01 Jan 3000 00:00:00" /freq=86400 /autodelay="0|60"',
+      'Task 4: "C:\\Program Files (x86)\\LANDesk\\LDClient\\PolicySync.exe" /start="09 Mar 2026 09:41:02" /freq=86400',
+    ].join('\r\n');
+    const { events, stats } = await parseText('LocalSchedulerTasks.log', text);
+    expect(stats).toMatchObject({ lines: 3, parsed: 2, unparsed: 1 });
+    expect(events.map((e) => [e.line, e.taskId, e.process, formatWallTime(e.start ?? 0), e.frequencySeconds, e.delayMaxSeconds])).toEqual([
+      [3, '4', 'policysync', '2026-03-09T09:41:02', 86400, undefined],
+      [2, '3', 'vulscan', '3000-01-01T00:00:00', 86400, 3600],
+    ]);
+  });
+});
+
+describe('scheduler task list sniffing', () => {
+  it('knows a task listing under another name, in blocks or one task per line, but not localsch.log', () => {
+    const sniff = parsers['scheduler-tasks'].sniff;
+    expect(sniff(LISTING.split('\r\n'), builtInPatterns)).toBeGreaterThan(0);
+    expect(sniff(['3  "C:\\LDClient\\vulscan.exe" /Scan /start="01 Jan 3000 00:00:00" /freq=86400'], builtInPatterns)).toBe(1);
+    expect(sniff(['Mon, 09 Mar 2026 09:41:02 Added task 3: "C:\\LDClient\\vulscan.exe" /Scan /start="09 Mar 2026 09:41:02"'], builtInPatterns)).toBe(0);
+  });
+});
