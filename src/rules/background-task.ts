@@ -142,6 +142,7 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
               : ' to confirm when it started',
             action: describeAction(failure),
             failedAt: clock(failure.run?.start ?? failure.time),
+            scheduled: schedulingNote(timeline, process),
           },
           evidence: evidence(timeline, failure, process, shape),
           confidence: shape.confidence,
@@ -154,17 +155,29 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
   };
 }
 
+/**
+ * How the scheduler had set the task up, from its "Added task" line: what makes the race
+ * possible (due at once, with a random delay that can land inside any distribution).
+ */
+export function schedulingNote(timeline: Timeline, process: BackgroundProcess): string {
+  const added = timeline.events.find((e) => (e.kind === 'task-added' || e.kind === 'task-listed') && e.process === process && e.start !== undefined);
+  if (added?.start === undefined) return '';
+  const what = process === 'vulscan' ? 'security scan' : 'policy sync';
+  const delay = added.delayMaxSeconds ? ` with up to ${Math.round(added.delayMaxSeconds / 60)} minutes' random delay` : '';
+  return ` The agent install had scheduled the ${what} to start at ${added.startText ?? clock(added.start)}${delay}, so it was due in the middle of the template.`;
+}
+
 export function raceMessages(): Record<Shape['messageId'], string> {
   return {
     chain: '{task} started at {taskStart} while sdclient was installing {waitedOn}, waited for it, and began its work at {workStart} when that sdclient exited; '
-      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
+      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}',
     overlapped: '{task} started at {taskStart} while sdclient was installing {waitedOn} and was still running when that sdclient exited at {waitedOnEnd}; '
-      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.',
+      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}',
     between: '{task} started at {taskStart}, while no distribution was running, and was still running at {failedAt} when the next one, {action}, '
-      + 'found {exe} running, refused ("a task is already in progress"), and the template failed.',
+      + 'found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}',
     oneSide: 'At {failedAt} sdclient refused to run {action} because {exe} was running ("a task is already in progress"). '
-      + 'This bundle has no log of {task}{confirm}.',
+      + 'This bundle has no log of {task}{confirm}.{scheduled}',
     windows: 'No line names the conflict, but the activity windows show the race: {task} started at {taskStart} during {waitedOn}, outlasted it, '
-      + 'and was still running when {action} started at {failedAt} and failed within moments.',
+      + 'and was still running when {action} started at {failedAt} and failed within moments.{scheduled}',
   };
 }

@@ -117,6 +117,8 @@ ruleTester.run(RULE, {
       files: race.files,
       expect: {
         confidence: 'high',
+        // The message says why the scan was due mid-template: the install scheduled it at once, with a random delay.
+        messageIncludes: ['had scheduled the security scan to start at 09 Mar 2026 09:41:02 with up to 60 minutes\' random delay'],
         package: 'Adobe Reader DC',
         actionNumber: 7,
         verdict: RULE,
