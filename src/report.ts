@@ -98,7 +98,8 @@ export function explanationOf(verdict: string): string {
 export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFinding[], verdict: Verdict, zone?: string): DeviceReport {
   const { timeline } = loaded;
   const failure = verdict.failure;
-  const unreadable = loaded.files.length === 0 && (loaded.errors.length > 0 || loaded.skipped.length > 0);
+  // No file read means nothing to judge: never "no-failure" on the strength of an empty folder.
+  const unreadable = loaded.files.length === 0;
   const verdictId = unreadable ? UNREADABLE : verdict.verdict;
   return {
     device: loaded.device,
@@ -112,7 +113,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     failureTime: failure ? isoTime(failure.time, zone) : null,
     context: verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [],
     activity: activityLanes(timeline, zone),
-    errors: loaded.errors,
+    errors: unreadable && loaded.errors.length === 0 && loaded.skipped.length === 0 ? ['no EPM log file found in this bundle'] : loaded.errors,
     notes: timeline.notes,
   };
 }

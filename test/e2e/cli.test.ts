@@ -95,6 +95,14 @@ describe('ldforensics diagnose samples/', () => {
     const result = await cli('diagnose', join(dir.name, 'EMPTY-01'), '--format', 'json');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/nothing readable/);
+    // Nothing read is never "no-failure": the device says it could not be read, and why.
+    const device = (JSON.parse(result.stdout) as JsonReport & { devices: { errors: string[] }[] }).devices[0];
+    expect(device?.verdict).toBe('unreadable');
+    mkdirSync(join(dir.name, 'EMPTY-02'));
+    const empty = await cli('diagnose', join(dir.name, 'EMPTY-02'), '--format', 'json');
+    expect(empty.code).toBe(2);
+    const emptyDevice = (JSON.parse(empty.stdout) as JsonReport & { devices: { errors: string[] }[] }).devices[0];
+    expect(emptyDevice).toMatchObject({ verdict: 'unreadable', errors: ['no EPM log file found in this bundle'] });
     dir.removeCallback();
   });
 

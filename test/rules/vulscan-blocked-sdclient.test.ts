@@ -117,8 +117,6 @@ ruleTester.run(RULE, {
       files: race.files,
       expect: {
         confidence: 'high',
-        // The message says why the scan was due mid-template: the install scheduled it at once, with a random delay.
-        messageIncludes: ['had scheduled the security scan to start at 09 Mar 2026 09:41:02 with up to 60 minutes\' random delay'],
         package: 'Adobe Reader DC',
         actionNumber: 7,
         verdict: RULE,
@@ -143,7 +141,11 @@ ruleTester.run(RULE, {
           ref(PATHS.sdclient, raceText(PATHS.sdclient), REFUSAL),
           ref(PATHS.provisioning, raceText(PATHS.provisioning), FAILED_ACTION),
         ],
-        messageIncludes: ['"7-Zip 23.01"', '"Adobe Reader DC" (action 7)', 'vulscan.exe', 'waited for it'],
+        messageIncludes: [
+          '"7-Zip 23.01"', '"Adobe Reader DC" (action 7)', 'vulscan.exe', 'waited for it',
+          // Why the scan was due mid-template: the install scheduled it at once, with a random delay.
+          'had scheduled the security scan to start at 09 Mar 2026 09:41:02 with up to 60 minutes\' random delay',
+        ],
       },
     },
     {
