@@ -48,8 +48,11 @@ export function runOfAction(timeline: Timeline, action: ActionResult): Window | 
   const previous = index > 0 ? timeline.actions[index - 1] : undefined;
   const after = previous ? previous.event.time - TOLERANCE_MS : -Infinity;
   const candidates = runs.filter((w) => w.end <= at + TOLERANCE_MS && w.end >= at - ACTION_LAG_MS && w.start >= after);
-  return candidates.find((w) => sameName(w.packageName, action.name)) ?? candidates[candidates.length - 1]
-    ?? runs.find((w) => sameName(w.packageName, action.name) && Math.abs(w.end - at) <= ACTION_LAG_MS);
+  // By name first: within the action's own stretch of the template (after the previous action's
+  // result, up to its own), however long the template took to log the result (a reboot in between).
+  return candidates.find((w) => sameName(w.packageName, action.name))
+    ?? runs.find((w) => sameName(w.packageName, action.name) && w.start >= after && w.end <= at + TOLERANCE_MS)
+    ?? candidates[candidates.length - 1];
 }
 
 /** A run's package: its own "Package:" line, or the name of the template action it carried out. */

@@ -121,6 +121,22 @@ describe('verdict', () => {
     expect(device.findings.map((f) => [f.rule, f.package])).toContainEqual(['package-install-failed', 'Zoom (push)']);
   });
 
+  it('links a failed action to its sdclient run by name even when the template logged the result minutes later', async () => {
+    const java = sdclientRun({ start: '09:41:07', taskId: 1053, package: 'Java Runtime 8u401', installSeconds: 180, result: 1603 });
+    const files: BundleFiles = {
+      [PATHS.sdclient]: logText([java]),
+      [PATHS.provisioning]: logText([provisioningLog({
+        total: 12,
+        // A reboot between the installer's end and the template's word on it: ten minutes.
+        actions: [AGENT_ACTION, { n: 6, name: 'Java Runtime 8u401', start: '09:41:05', end: plus(java.end, 600), code: 1603, taskId: 1053 }],
+      })]),
+    };
+    const device = await diagnoseBundle(files);
+    expect(device.verdict, describeDevice(device)).toBe('package-install-failed');
+    // Linked to the run: the installer's own result line is the evidence, with high confidence.
+    expect(device.findings[0]).toMatchObject({ rule: 'package-install-failed', confidence: 'high', actionNumber: 6, package: 'Java Runtime 8u401' });
+  });
+
   it('no-failure: nothing failed and no error finding', async () => {
     const device = await diagnoseBundle(cleanStory());
     expect(device.verdict, describeDevice(device)).toBe('no-failure');
