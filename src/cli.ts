@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { KnownError, UsageError } from './errors.js';
 import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
-import { renderRules } from './render/rules-list.js';
+import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport } from './report.js';
 import { diagnoseDevices, hasFailures, nothingReadable, timelineDevices, timelineTotals } from './run.js';
@@ -129,8 +129,8 @@ function program(setExit: (code: number) => void): Command {
     .action(async (paths: string[], flags: TimelineFlags) => { setExit(await timelineCommand(paths, flags)); });
   cli.command('rules')
     .description('list the detection rules with their descriptions and fixes')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (flags: { format: 'text' | 'json' }) => { await writeOut(renderRules(flags.format), undefined); });
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'md']).default('text'))
+    .action(async (flags: { format: RulesFormat }) => { await writeOut(renderRules(flags.format), undefined); });
   return cli;
 }
 
