@@ -137,7 +137,6 @@ function windowSummary(window: Window, zone: string | undefined): WindowSummary 
   return summary;
 }
 
-/** Each device's merged timeline, as the `timeline` command shows it. */
 /** Each device's merged timeline as it is read: a fleet's timelines are never all held at once. */
 export async function* timelineDevices(options: TimelineOptions): AsyncGenerator<DeviceTimeline> {
   const prepared = prepare(options);
