@@ -32,23 +32,12 @@ import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
-import { isOsMetadata, isZipName, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
+import { isOsMetadata, isZipName, LAYOUT_FOLDERS, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
 import { openZipBundle, type ZipLimits } from './zip.js';
 
 export type { Bundle, SourceFile } from './source.js';
 
-/** Folder names of the EPM client's on-disk layout (lower case); a folder holding one is a device's copy. */
-export const LAYOUT_FOLDERS: ReadonlySet<string> = new Set([
-  'programdata',
-  'landesk',
-  'ldclient',
-  'log',
-  'data',
-  'vulscan',
-  'policies',
-  'ldprovisioning',
-  'program files (x86)',
-]);
+export { LAYOUT_FOLDERS } from './source.js';
 
 /** A device's files are not searched deeper than this many folders: real layouts are 5 deep. */
 export const MAX_FOLDER_DEPTH = 32;

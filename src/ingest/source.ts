@@ -46,6 +46,19 @@ export function isOsMetadata(segment: string): boolean {
 }
 
 /** True for a file name ending in .zip (any case). */
+/** Folder names of the EPM client's on-disk layout (lower case); a folder holding one is a device's copy. */
+export const LAYOUT_FOLDERS: ReadonlySet<string> = new Set([
+  'programdata',
+  'landesk',
+  'ldclient',
+  'log',
+  'data',
+  'vulscan',
+  'policies',
+  'ldprovisioning',
+  'program files (x86)',
+]);
+
 export function isZipName(name: string): boolean {
   return name.toLowerCase().endsWith('.zip');
 }

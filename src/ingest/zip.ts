@@ -14,7 +14,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { SkippedFile } from '../types.js';
-import { isOsMetadata, isZipName, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
+import { logKindFromFileName } from './names.js';
+import { isOsMetadata, isZipName, LAYOUT_FOLDERS, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
 
 /** An entry declaring more than this uncompressed is refused: no device log is half a gigabyte. */
 export const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
@@ -164,6 +165,11 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
   }
 
   files.sort((a, b) => compareText(a.path, b.path));
+  const devices = deviceFolders(files.map((f) => f.path.slice(displayPath.length + 1)));
+  if (devices.length > 1) {
+    errors.push(`${displayPath}: holds the logs of ${devices.length} devices (${devices.slice(0, 3).join(', ')}${devices.length > 3 ? ', …' : ''}), read here as one; `
+      + 'extract it and give the folder, or give one .zip per device');
+  }
   return {
     name,
     files,
@@ -174,6 +180,21 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
       zip.close();
     },
   };
+}
+
+/**
+ * The top folders of a zip that each hold EPM logs, other than the client's own layout folders:
+ * more than one means a fleet zipped together, whose logs must not be read as one device's.
+ */
+export function deviceFolders(entryPaths: readonly string[]): string[] {
+  const folders = new Set<string>();
+  for (const entryPath of entryPaths) {
+    const parts = entryPath.split('/');
+    const top = parts[0];
+    if (parts.length < 2 || top === undefined || LAYOUT_FOLDERS.has(top.toLowerCase())) continue;
+    if (logKindFromFileName(parts[parts.length - 1] ?? '') !== null) folders.add(top);
+  }
+  return [...folders].sort(compareText);
 }
 
 function openZip(zipPath: string): Promise<ZipFile> {

@@ -7,6 +7,7 @@ import type { Bundle, SourceFile } from '../../src/ingest/source.js';
 import {
   checkEntryName,
   checkEntrySize,
+  deviceFolders,
   MAX_COMPRESSION_RATIO,
   MAX_ENTRY_BYTES,
   openZipBundle,
@@ -258,5 +259,24 @@ describe('checkEntryName / checkEntrySize', () => {
     expect(checkEntrySize(big, 0)).toMatch(/unbounded/);
     expect(checkEntrySize(MAX_ENTRY_BYTES, MAX_ENTRY_BYTES)).toBeNull();
     expect(checkEntrySize(MAX_ENTRY_BYTES + 1, MAX_ENTRY_BYTES)).toMatch(/limit/);
+  });
+});
+
+describe('a zip that holds several devices', () => {
+  it('says so on the bundle: a fleet zipped together must not pass for one device', async () => {
+    const bundle = await open([
+      { name: 'LAB-01/ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT },
+      { name: 'LAB-02/ProgramData/LANDesk/Log/vulscan.log', data: VULSCAN },
+    ], 'fleet');
+    expect(bundle.errors).toEqual(['fleet.zip: holds the logs of 2 devices (LAB-01, LAB-02), read here as one; extract it and give the folder, or give one .zip per device']);
+    await bundle.close();
+  });
+
+  it('says nothing for one device, with or without a top folder', async () => {
+    const wrapped = await open([{ name: 'LAB-01/ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT }, { name: 'LAB-01/ldprovisioning/ldprovisioning.log', data: SDCLIENT }]);
+    expect(wrapped.errors).toEqual([]);
+    await wrapped.close();
+    expect(deviceFolders(['ProgramData/LANDesk/Log/sdclient.log', 'ldprovisioning/ldprovisioning.log', 'Program Files (x86)/LANDesk/LDClient/sdclient.log'])).toEqual([]);
+    expect(deviceFolders(['PC-1/sdclient.log', 'PC-2/notes.txt'])).toEqual(['PC-1']);
   });
 });
