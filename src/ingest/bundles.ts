@@ -33,7 +33,7 @@ import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
 import { isOsMetadata, isZipName, LAYOUT_FOLDERS, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
-import { openZipBundle, type ZipLimits } from './zip.js';
+import { openZipBundles, type ZipLimits } from './zip.js';
 
 export type { Bundle, SourceFile } from './source.js';
 
@@ -52,7 +52,8 @@ interface Plan {
   name: string;
   /** Display path of what the bundle comes from; orders same-named bundles and drops duplicates. */
   key: string;
-  open(): Promise<Bundle>;
+  /** A fleet zip opens as several devices. */
+  open(): Promise<Bundle | Bundle[]>;
 }
 
 const byName = new Intl.Collator('en', { numeric: true });
@@ -66,7 +67,11 @@ const byName = new Intl.Collator('en', { numeric: true });
  */
 export async function* findBundles(paths: string[], options: FindBundlesOptions = {}): AsyncGenerator<Bundle> {
   const plans = await planBundles(paths, options);
-  for (const plan of plans) yield await plan.open();
+  for (const plan of plans) {
+    const opened = await plan.open();
+    if (Array.isArray(opened)) yield* opened;
+    else yield opened;
+  }
 }
 
 async function planBundles(paths: string[], options: FindBundlesOptions): Promise<Plan[]> {
@@ -170,7 +175,7 @@ function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Pl
   return {
     name,
     key: `zip:${displayPath}`,
-    open: () => openZipBundle(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}) }),
+    open: () => openZipBundles(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}) }),
   };
 }
 

@@ -165,11 +165,6 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
   }
 
   files.sort((a, b) => compareText(a.path, b.path));
-  const devices = deviceFolders(files.map((f) => f.path.slice(displayPath.length + 1)));
-  if (devices.length > 1) {
-    errors.push(`${displayPath}: holds the logs of ${devices.length} devices (${devices.slice(0, 3).join(', ')}${devices.length > 3 ? ', …' : ''}), read here as one; `
-      + 'extract it and give the folder, or give one .zip per device');
-  }
   return {
     name,
     files,
@@ -180,6 +175,38 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
       zip.close();
     },
   };
+}
+
+/**
+ * A zip of one device, or of a fleet: where the zip's top folders each hold a device's logs
+ * (fleet.zip/LAB-0101/…, fleet.zip/LAB-0102/…), each folder is a device of its own, so
+ * a fleet zipped together is never read as one device. The devices share the open zip,
+ * which is closed when the last of them is.
+ */
+export async function openZipBundles(zipPath: string, options: ZipBundleOptions): Promise<Bundle[]> {
+  const whole = await openZipBundle(zipPath, options);
+  const prefix = `${options.displayPath}/`;
+  const devices = deviceFolders(whole.files.map((f) => f.path.slice(prefix.length)));
+  if (devices.length < 2) return [whole];
+  let open = devices.length;
+  const closeOne = async (): Promise<void> => {
+    open -= 1;
+    if (open === 0) await whole.close();
+  };
+  const bundles = devices.map((device): Bundle => {
+    const inside = `${prefix}${device}/`;
+    const files = whole.files.filter((f) => f.path.startsWith(inside)).map((f) => ({ ...f, bundle: device }));
+    return { name: device, files, skipped: whole.skipped.filter((s) => s.path.startsWith(inside)), errors: [], close: closeOne };
+  });
+  // What lies outside every device folder belongs to no device: say so on the first one.
+  const first = bundles[0];
+  if (first) {
+    first.errors.push(...whole.errors);
+    for (const file of whole.files) {
+      if (!devices.some((d) => file.path.startsWith(`${prefix}${d}/`))) first.skipped.push({ path: file.path, reason: `in ${options.displayPath} but outside its device folders` });
+    }
+  }
+  return bundles;
 }
 
 /**

@@ -3,11 +3,12 @@
 // contract (0 nothing failed, 1 a device failed, 2 usage error or nothing readable),
 // and the timeline's line accounting adds up.
 import { execFile } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import tmp from 'tmp';
 import { describe, expect, it } from 'vitest';
+import { writeZip } from '../helpers/zip.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -183,6 +184,28 @@ describe('ldforensics diagnose samples/', () => {
     const ids = (JSON.parse(result.stdout) as { id: string }[]).map((r) => r.id);
     expect(ids).toEqual(expect.arrayContaining(['vulscan-blocked-sdclient', 'policysync-blocked-sdclient', 'sdclient-overlap', 'package-install-failed', 'download-failed', 'scan-during-provisioning', 'provisioning-agent-active', 'clock-jump']));
     expect((await cli('--rules')).stdout).toMatch(/vulscan-blocked-sdclient/);
+  });
+});
+
+describe('ldforensics diagnose fleet.zip', () => {
+  it('reads a fleet zipped together as one device per top folder, each with its verdict', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    const entries: { name: string; data: Buffer }[] = [];
+    const folders = readdirSync(join(ROOT, 'samples'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    for (const device of folders) {
+      for (const file of readdirSync(join(ROOT, 'samples', device), { recursive: true, withFileTypes: true })) {
+        if (!file.isFile()) continue;
+        const full = join(file.parentPath, file.name);
+        entries.push({ name: `${device}/${relative(join(ROOT, 'samples', device), full).split(sep).join('/')}`, data: readFileSync(full) });
+      }
+    }
+    const zip = join(dir.name, 'fleet.zip');
+    writeZip(zip, entries);
+    const result = await cli('diagnose', zip, '--format', 'json');
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual(folders.sort().map((name) => [name, expected[name]?.verdict]));
+    expect(report.devices[0]?.files[0]?.path.startsWith(`fleet.zip/${folders[0]}/`)).toBe(true);
+    dir.removeCallback();
   });
 });
 

@@ -11,6 +11,7 @@ import {
   MAX_COMPRESSION_RATIO,
   MAX_ENTRY_BYTES,
   openZipBundle,
+  openZipBundles,
   RATIO_CHECK_ABOVE_BYTES,
   type ZipBundleOptions,
 } from '../../src/ingest/zip.js';
@@ -263,19 +264,31 @@ describe('checkEntryName / checkEntrySize', () => {
 });
 
 describe('a zip that holds several devices', () => {
-  it('says so on the bundle: a fleet zipped together must not pass for one device', async () => {
-    const bundle = await open([
+  it('opens as one device per top folder, sharing the zip until the last is closed', async () => {
+    const zipPath = path.join(dir.name, 'fleet.zip');
+    writeZip(zipPath, [
       { name: 'LAB-01/ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT },
       { name: 'LAB-02/ProgramData/LANDesk/Log/vulscan.log', data: VULSCAN },
-    ], 'fleet');
-    expect(bundle.errors).toEqual(['fleet.zip: holds the logs of 2 devices (LAB-01, LAB-02), read here as one; extract it and give the folder, or give one .zip per device']);
-    await bundle.close();
+      { name: 'README.txt', data: 'gathered on Monday' },
+    ]);
+    const bundles = await openZipBundles(zipPath, { name: 'fleet', displayPath: 'fleet.zip' });
+    expect(bundles.map((b) => [b.name, b.files.map((f) => f.path)])).toEqual([
+      ['LAB-01', ['fleet.zip/LAB-01/ProgramData/LANDesk/Log/sdclient.log']],
+      ['LAB-02', ['fleet.zip/LAB-02/ProgramData/LANDesk/Log/vulscan.log']],
+    ]);
+    expect(bundles[0]?.skipped).toEqual([{ path: 'fleet.zip/README.txt', reason: 'in fleet.zip but outside its device folders' }]);
+    // The first device's close leaves the zip open for the second one's files.
+    await bundles[0]?.close();
+    expect(await textOf(bundles[1]!.files[0]!)).toEqual([VULSCAN.trim()]);
+    await bundles[1]?.close();
   });
 
-  it('says nothing for one device, with or without a top folder', async () => {
-    const wrapped = await open([{ name: 'LAB-01/ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT }, { name: 'LAB-01/ldprovisioning/ldprovisioning.log', data: SDCLIENT }]);
-    expect(wrapped.errors).toEqual([]);
-    await wrapped.close();
+  it('stays one device for one device, with or without a top folder', async () => {
+    const zipPath = path.join(dir.name, 'LAB-01.zip');
+    writeZip(zipPath, [{ name: 'LAB-01/ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT }, { name: 'LAB-01/ldprovisioning/ldprovisioning.log', data: SDCLIENT }]);
+    const bundles = await openZipBundles(zipPath, { name: 'LAB-01', displayPath: 'LAB-01.zip' });
+    expect(bundles.map((b) => [b.name, b.files.length])).toEqual([['LAB-01', 2]]);
+    await bundles[0]?.close();
     expect(deviceFolders(['ProgramData/LANDesk/Log/sdclient.log', 'ldprovisioning/ldprovisioning.log', 'Program Files (x86)/LANDesk/LDClient/sdclient.log'])).toEqual([]);
     expect(deviceFolders(['PC-1/sdclient.log', 'PC-2/notes.txt'])).toEqual(['PC-1']);
   });
