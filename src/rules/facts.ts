@@ -124,16 +124,6 @@ export function decisiveEvent(run: Window): Event {
   return run.lastEvent;
 }
 
-/** The run of a process that was open at a moment (began before it, had not ended). */
-export function openAt(runs: readonly Window[], time: WallTime): Window | undefined {
-  return runs.find((w) => w.start <= time + TOLERANCE_MS && w.end + TOLERANCE_MS >= time);
-}
-
-/** The sdclient run that was open when another run began, other than `except`. */
-export function sdclientOpenAt(timeline: Timeline, time: WallTime, except?: Window): Window | undefined {
-  return sdclientRuns(timeline).find((w) => w !== except && w.start <= time + TOLERANCE_MS && w.end >= time - TOLERANCE_MS);
-}
-
 export function isShort(run: Window): boolean {
   return run.end - run.start <= SHORT_RUN_MS;
 }
@@ -202,12 +192,6 @@ export function chain(...groups: (Event | undefined | readonly (Event | undefine
   }
   return out;
 }
-
-export const PROCESS_LABEL: Record<ProcessName, string> = {
-  sdclient: 'sdclient',
-  vulscan: 'vulscan (the security scan)',
-  policysync: 'the policy sync',
-};
 
 export function clock(time: WallTime): string {
   return new Date(time).toISOString().slice(11, 19);

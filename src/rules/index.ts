@@ -20,5 +20,3 @@ export const rules = {
   'provisioning-agent-active': provisioningAgentActive,
   'clock-jump': clockJump,
 } satisfies Record<string, Rule>;
-
-export type RuleId = keyof typeof rules;

@@ -29,7 +29,7 @@ export function runFailed(window: Window): boolean {
 
 function fromSdclientRun(window: Window): ActionResult {
   // The event that closes the run: its result line if it has one (else the status it sent, else
-  // its exit line: the same order runCode reads the code in), else its last key event.
+  // its exit line: the same order runCode reads the code in), else its last line whatever its wording.
   const last = (kind: Event['kind']): Event | undefined => window.keyEvents.findLast((e) => e.kind === kind);
   const decisive = last('package-result') ?? last('task-status-sent') ?? last('process-exit')
     ?? window.lastEvent;
