@@ -3,7 +3,7 @@
 // be read becomes a warning on that file, never an error that stops the device or the fleet.
 import type { Bundle, SourceFile } from './ingest/source.js';
 import { readLines, type Line } from './ingest/lines.js';
-import { logKindFromFileName } from './ingest/names.js';
+import { logKindFromFileName, skipReasonFromPath } from './ingest/names.js';
 import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
 import type { PatternSet } from './parsers/patterns.js';
 import { buildTimeline, type FileEvents } from './timeline/index.js';
@@ -63,6 +63,9 @@ interface ParsedSource {
 }
 
 async function parseSource(source: SourceFile, options: LoadOptions): Promise<ParsedSource | SkippedFile> {
+  const named = logKindFromFileName(source.name);
+  const notEpm = named === null ? skipReasonFromPath(source.path) : null;
+  if (notEpm !== null) return { path: source.path, reason: notEpm };
   let stream;
   try {
     stream = await source.open();
@@ -72,7 +75,7 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   const reader = readLines(stream);
   const failures: string[] = [];
   const lines = untilReadError(reader.lines, failures);
-  let kind: LogKind | null = logKindFromFileName(source.name);
+  let kind: LogKind | null = named;
   let input: AsyncIterable<Line> = lines;
   if (kind === null) {
     const peeked = await peek(lines, SNIFF_LINES);
@@ -88,7 +91,7 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   const { events, stats } = await parser.parse(input, { file: source.path, fileName: source.name, patterns: options.patterns });
   const warnings = [...stats.warnings];
   for (const failure of failures) warnings.push(`${source.path}: reading stopped after line ${stats.lines}: ${failure}`);
-  if (logKindFromFileName(source.name) === null) warnings.unshift(`${source.path}: name not known; read as a ${parser.label} log from its first lines`);
+  if (named === null) warnings.unshift(`${source.path}: name not known; read as a ${parser.label} log from its first lines`);
   const report: FileReport = {
     path: source.path,
     kind,

@@ -19,7 +19,10 @@ export type LogKind =
   | 'localsch'
   | 'scheduler-tasks'
   | 'task-status'
-  | 'provisioning';
+  /** ldprovisioning.log: the modeled template log (Action N of M "name" (type) failed …). */
+  | 'provisioning'
+  /** C:\ldprovisioning\ProvisionGUI.exe.log: the provisioning agent's own log (seen), XML-fragment action lines. */
+  | 'provision-gui';
 
 /** The processes whose runs become activity windows. */
 export type ProcessName = 'sdclient' | 'vulscan' | 'policysync';
@@ -49,6 +52,8 @@ export type EventKind =
   | 'task-status-sent'
   /** The package could not be downloaded or hashed. */
   | 'download-error'
+  /** sdclient got as far as downloading the package or running its installer ("Executing: …", "Downloading file …"). */
+  | 'installer-activity'
   /** The local scheduler registered a task (with start, frequency, random delay). */
   | 'task-added'
   /** The local scheduler launched a task. */
@@ -57,6 +62,8 @@ export type EventKind =
   | 'task-listed'
   /** A CP.<id>.RunNow.stat file: the task's last status, at its UTC LastRunTime. */
   | 'task-status'
+  /** A provisioning template action began (ProvisionGUI's "set print" lines name it). */
+  | 'action-started'
   /** A provisioning template action's result. */
   | 'action-result'
   /** The provisioning template stopped. */
@@ -173,6 +180,8 @@ export interface Window {
   /** sdclient: the package result code. */
   resultCode?: number;
   downloadError?: boolean;
+  /** sdclient: a line shows it downloaded the package or ran its installer, so it did not refuse. */
+  installerRan?: boolean;
   /** The events that shaped the window (banner, wait, scan, refusal, result, exit), in file order. */
   keyEvents: Event[];
   /** The run's first and last lines, whatever their wording: the evidence where no pattern knew it. */
@@ -189,6 +198,10 @@ export interface ActionResult {
   type?: string;
   failed: boolean;
   code?: number;
+  /** The action's name carries NoCheck: the template ignores its failure and goes on. */
+  noCheck?: boolean;
+  /** The same result as written by a second provisioning log (ldprovisioning.log beside ProvisionGUI.exe.log). */
+  alsoLoggedAt?: Event;
 }
 
 export interface Timeline {

@@ -16,6 +16,8 @@ function baseName(fileName: string): string {
 
 // sdclient_task<ID>.log and its rotated sdclient_task<ID>.<n>.log: one log per distribution task.
 const SDCLIENT_TASK = /^sdclient_task(\d+)(?:\.(\d+))?\.log$/i;
+// SDClientTask.<CoreName>.<task>.log: older agents' per-task log (the core's name may hold dots).
+const SDCLIENT_TASK_OLD = /^sdclienttask\.[^\\/]{1,255}\.(\d+)\.log$/i;
 // vulscan.log and its rotated copies vulscan.<n>.log (higher n = older content).
 const VULSCAN = /^vulscan(?:\.(\d+))?\.log$/i;
 // CP.<id>.RunNow.stat: one task's status as XML.
@@ -31,6 +33,9 @@ const EXACT: Readonly<Record<string, LogKind>> = {
   'policy.sync.log': 'policysync',
   'policysync.log': 'policysync',
   'ldprovisioning.log': 'provisioning',
+  // C:\ldprovisioning\ProvisionGUI.exe.log: the provisioning agent's own log (seen).
+  'provisiongui.exe.log': 'provision-gui',
+  'provisiongui.log': 'provision-gui',
 };
 
 /** The log kind a file name says it is, or null when the name is not one we know. */
@@ -38,7 +43,7 @@ export function logKindFromFileName(fileName: string): LogKind | null {
   const name = baseName(fileName);
   const exact = EXACT[name.toLowerCase()];
   if (exact !== undefined) return exact;
-  if (SDCLIENT_TASK.test(name)) return 'sdclient';
+  if (SDCLIENT_TASK.test(name) || SDCLIENT_TASK_OLD.test(name)) return 'sdclient';
   if (VULSCAN.test(name)) return 'vulscan';
   if (TASK_STATUS.test(name)) return 'task-status';
   return null;
@@ -51,7 +56,7 @@ export function logKindFromFileName(fileName: string): LogKind | null {
  */
 export function taskIdFromFileName(fileName: string): string | null {
   const name = baseName(fileName);
-  return SDCLIENT_TASK.exec(name)?.[1] ?? TASK_STATUS.exec(name)?.[1] ?? null;
+  return SDCLIENT_TASK.exec(name)?.[1] ?? SDCLIENT_TASK_OLD.exec(name)?.[1] ?? TASK_STATUS.exec(name)?.[1] ?? null;
 }
 
 /**
@@ -64,4 +69,40 @@ export function rotationIndex(fileName: string): number {
   const name = baseName(fileName);
   const rotated = VULSCAN.exec(name)?.[1] ?? SDCLIENT_TASK.exec(name)?.[2];
   return rotated === undefined ? 0 : Number.parseInt(rotated, 10);
+}
+
+// EPM files that hold no facts the rules use yet: listed as skipped, with the reason.
+const EPM_NOT_READ: Readonly<Record<string, string>> = {
+  'taskhistory.xml': 'the agent\'s task history (XML): its results are read from the sdclient logs and CP.<id>.RunNow.stat files instead',
+  'currentdownloads.log': 'the agent\'s download list (comma-separated, no times): adds nothing the sdclient log does not say',
+};
+
+// What a gathering script takes besides the EPM logs (FORMATS.md: Windows\Temp, Panther, NetSetup.txt,
+// event logs, registry exports). Such a file is never sniffed: a stray timestamp in setupact.log must
+// not make it an sdclient log.
+const WINDOWS_FILES = new Set([
+  'setupact.log', 'setuperr.log', 'netsetup.txt', 'netsetup.log', 'cbs.log', 'dism.log', 'windowsupdate.log',
+  'unattend.xml', 'unattendgc.log', 'diagerr.xml', 'diagwrn.xml', 'pfirewall.log', 'setupapi.dev.log', 'setupapi.app.log',
+]);
+const WINDOWS_FOLDERS = new Set(['panther', 'unattendgc', 'winevt', 'minidump', 'logfiles']);
+const NOT_LOG_EXTENSIONS = new Set([
+  'evtx', 'evt', 'etl', 'reg', 'hiv', 'dmp', 'cab', 'exe', 'dll', 'msi', 'msp', 'sys', 'png', 'jpg', 'jpeg', 'gif',
+  'bmp', 'pdf', 'xml', 'json', 'csv', 'ini', 'inf', 'cat', 'wim', 'iso', 'dat', 'db', 'sdb', 'mum', 'ps1', 'bat', 'cmd', 'vbs',
+]);
+
+/**
+ * Why a file that is no EPM log we read is skipped without a look at its content, or null when
+ * its name says nothing (then its first lines are sniffed). `displayPath` may hold folders.
+ */
+export function skipReasonFromPath(displayPath: string): string | null {
+  const segments = displayPath.split(/[\\/]/);
+  const name = (segments[segments.length - 1] ?? '').toLowerCase();
+  const epm = EPM_NOT_READ[name];
+  if (epm !== undefined) return `EPM file not read: ${epm}`;
+  if (WINDOWS_FILES.has(name)) return 'a Windows file the gathering script takes, not an EPM log';
+  if (segments.slice(0, -1).some((s) => WINDOWS_FOLDERS.has(s.toLowerCase()))) return 'in a Windows setup or event-log folder the gathering script takes, not an EPM log';
+  const dot = name.lastIndexOf('.');
+  const extension = dot >= 0 ? name.slice(dot + 1) : '';
+  if (NOT_LOG_EXTENSIONS.has(extension)) return `a .${extension} file, not an EPM text log`;
+  return null;
 }

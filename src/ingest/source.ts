@@ -56,7 +56,13 @@ export const LAYOUT_FOLDERS: ReadonlySet<string> = new Set([
   'vulscan',
   'policies',
   'ldprovisioning',
+  // Older templates (Configure Target OS) put their files in C:\ldprovision\.
+  'ldprovision',
   'program files (x86)',
+  'program files',
+  // Newer agents install under C:\Program Files (x86)\Ivanti\EPM Agent\.
+  'ivanti',
+  'epm agent',
 ]);
 
 export function isZipName(name: string): boolean {

@@ -5,6 +5,7 @@ import localsch from './localsch.js';
 import type { Parser } from './parser.js';
 import type { PatternSet } from './patterns.js';
 import policysync from './policysync.js';
+import provisionGui from './provision-gui.js';
 import provisioning from './provisioning.js';
 import schedulerTasks from './scheduler-tasks.js';
 import sdclient from './sdclient.js';
@@ -19,6 +20,7 @@ export const parsers = {
   'scheduler-tasks': schedulerTasks,
   'task-status': taskStatus,
   provisioning,
+  'provision-gui': provisionGui,
 } satisfies Record<LogKind, Parser>;
 
 /** How many first lines a sniff looks at. */

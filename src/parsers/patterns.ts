@@ -41,11 +41,11 @@ export interface PatternMatch {
   fields: EventFields;
 }
 
-const LOG_KINDS: readonly LogKind[] = ['sdclient', 'vulscan', 'policysync', 'localsch', 'scheduler-tasks', 'task-status', 'provisioning'];
+const LOG_KINDS: readonly LogKind[] = ['sdclient', 'vulscan', 'policysync', 'localsch', 'scheduler-tasks', 'task-status', 'provisioning', 'provision-gui'];
 const EVENT_KINDS: readonly EventKind[] = [
   'process-start', 'process-exit', 'command-line', 'package-name', 'waiting', 'wait-finished', 'scanning',
-  'busy-refusal', 'scrub-skipped', 'package-result', 'task-status-sent', 'download-error', 'task-added',
-  'task-launched', 'task-listed', 'task-status', 'action-result', 'template-stopped', 'message',
+  'busy-refusal', 'scrub-skipped', 'package-result', 'task-status-sent', 'download-error', 'installer-activity', 'task-added',
+  'task-launched', 'task-listed', 'task-status', 'action-started', 'action-result', 'template-stopped', 'message',
 ];
 const PROCESSES: readonly ProcessName[] = ['sdclient', 'vulscan', 'policysync'];
 
@@ -199,6 +199,16 @@ export function processFromText(text: string | undefined): ProcessName | undefin
   return vul ? 'vulscan' : sync ? 'policysync' : 'sdclient';
 }
 
+/**
+ * The program a scheduler task runs, in either form FORMATS.md gives: inline
+ * ("C:\…\vulscan.exe" /Scan …) or with the scheduler's switches (/exe="C:\…\PolicySync.exe" /cmd="/enforce").
+ */
+export function programOf(command: string): ProcessName | undefined {
+  const exe = /\/exe\s*=\s*(?:"([^"]*)"|(\S+))/i.exec(command);
+  if (exe) return processFromText(exe[1] ?? exe[2]);
+  return processFromText(command.split(/\s\//)[0]);
+}
+
 function groupValues(groups: Record<string, string | undefined>): Map<string, string> {
   const values = new Map<string, string>();
   for (const [name, value] of Object.entries(groups)) {
@@ -237,7 +247,8 @@ function fieldsFrom(spec: PatternSpec, groups: Record<string, string | undefined
   const g = groupValues(groups);
   const fields: EventFields = {};
   if (spec.process) fields.process = spec.process;
-  const code = parseCode(g.get('code')) ?? parseCode(g.get('hex'));
+  // Where both forms are written the hex is read: an older "-1916 (0x8DB50084)" did not agree with itself.
+  const code = parseCode(g.get('hex')) ?? parseCode(g.get('code'));
   if (code !== null) fields.code = code;
   const pid = positiveInt(g.get('pid')) ?? positiveInt(/\bpid\s*[:=]?\s*(\d+)/i.exec(message)?.[1]);
   if (pid !== undefined) fields.pid = pid;
@@ -254,7 +265,7 @@ function fieldsFrom(spec: PatternSpec, groups: Record<string, string | undefined
     fields.command = command.trim();
     Object.assign(fields, schedulerArguments(command));
     // A scheduled or launched task's command names the program it runs.
-    const program = processFromText(command.split(/\s\//)[0]);
+    const program = programOf(command);
     if (program && !fields.process) fields.process = program;
   }
   const start = g.get('start');

@@ -8,7 +8,7 @@
 import type { Event } from '../types.js';
 import { countUnparsed, looksBinary, newStats, type SourceLine } from './entries.js';
 import type { ParseContext, ParseResult, Parser } from './parser.js';
-import { processFromText, schedulerArguments } from './patterns.js';
+import { programOf, schedulerArguments } from './patterns.js';
 import { parseLeadingTimestamp, parseTimestampValue } from './timestamp.js';
 
 const TASK_ID = /^\s*task\s*(?:id)?\s*[:=#]?\s*(\d+)\s*$/i;
@@ -56,7 +56,7 @@ function toEvent(block: Block, context: ParseContext, warnings: string[]): Event
     start: time,
     startText: startText ?? args.startText ?? '',
   };
-  const process = processFromText(command.split(/\s\//)[0]);
+  const process = programOf(command);
   if (process) event.process = process;
   const freq = frequency ? Number(/^\d+/.exec(frequency)?.[0]) : args.frequencySeconds;
   if (freq !== undefined && Number.isFinite(freq)) event.frequencySeconds = freq;

@@ -3,6 +3,7 @@
 //   09 Mar 2026 09:41:02 Added task 3: …                        (the scheduler)
 //   2026-03-09 10:02:11.250 Action 7 of 12 …                     (ISO-like, optional fraction)
 //   03/09/2026 10:02:11 Run PolicySync                           (US month-first)
+//   2011-06-29 00:23:15(1956-1960) ldProvision:Process exit code:0  (provisioning agent: pid-tid glued to the seconds, then component:)
 // Times are the device's wall clock: we keep them as WallTime and never guess a zone here.
 import type { WallTime } from '../types.js';
 
@@ -12,7 +13,12 @@ const MONTHS: Record<string, number> = {
 
 // Weekday is optional and ignored: real files carry weekdays that disagree with the date.
 const DAY_MONTH_YEAR = /^(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})[ -]([A-Za-z]{3})[a-z]*[ -](\d{4})[ T]+(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,3})\d*)?/;
-const YEAR_MONTH_DAY = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,3})\d*)?/;
+const YEAR_MONTH_DAY = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,3})\d{0,6})?(\(\d{1,10}-\d{1,10}\))?/;
+/**
+ * After the (pid-tid) shape, the writing component glued to its message: "ldProvision:Using …".
+ * Only a word glued to a capitalised message: "return:0" is a message, not a component.
+ */
+const COMPONENT = /^(?![Rr][Ee][Tt][Uu][Rr][Nn]:)[A-Za-z][\w.]{0,40}:(?=[A-Z])/;
 const MONTH_DAY_YEAR = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ ,]+(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,3})\d*)?(?:\s*([AaPp][Mm])\b)?/;
 
 export type TimestampResult =
@@ -39,11 +45,13 @@ function fraction(text: string | undefined): number {
 
 function build(
   year: number, month: number, day: number, h: number, m: number, s: number, ms: number, line: string, matched: number,
+  component = false,
 ): TimestampResult {
   const time = wallTime(year, month, day, h, m, s, ms);
   if (time === null) return { ok: false, reason: `impossible date or time "${line.slice(0, matched)}"` };
   // The message follows after blanks, sometimes after a separator such as " - " or ": ".
-  const rest = line.slice(matched).replace(/^\s*(?:[-:|]\s+)?/, '');
+  let rest = line.slice(matched).replace(/^\s*(?:[-:|]\s+)?/, '');
+  if (component) rest = rest.replace(COMPONENT, '');
   return { ok: true, time, rest };
 }
 
@@ -61,7 +69,7 @@ export function parseLeadingTimestamp(line: string): TimestampResult | null {
   }
   m = YEAR_MONTH_DAY.exec(line);
   if (m) {
-    return build(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fraction(m[7]), line, m[0].length);
+    return build(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), fraction(m[7]), line, m[0].length, m[8] !== undefined);
   }
   m = MONTH_DAY_YEAR.exec(line);
   if (m) {

@@ -7,10 +7,11 @@
 // It is read from messages where the pattern pack knows them and from activity windows
 // where it does not: a window of the task that opens inside an sdclient window, outlasts
 // it, and is open when the next, short, failed sdclient window begins.
+import { isDistribution } from '../timeline/actions.js';
 import type { Confidence, Event, ProcessName, Rule, RuleMeta, Timeline, Window } from '../types.js';
 import {
   BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, downloadFailed, firstOfKind,
-  installerFailed, installerLikeCode, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure, aboutFailure, nameOfRun, onEachFailure } from './facts.js';
+  installerFailed, installerLikeCode, installerRan, isAgentCode, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure, aboutFailure, nameOfRun, onEachFailure } from './facts.js';
 
 type BackgroundProcess = Exclude<ProcessName, 'sdclient'>;
 
@@ -21,8 +22,32 @@ export const RACE_FIX = 'Build a provisioning-only agent configuration whose sec
   + 'and install the production agent configuration as the template\'s last action, so no scan or sync can fire between distributions. '
   + 'Stop-gap: retry the failed action.';
 
-export function raceFix(process: BackgroundProcess, failure: Failure): string {
+/** The Windows scheduled task that launches vulscan besides the local scheduler (seen), daily at 9 PM by default. */
+export const HEALTH_TASK = 'LANDESK Agent Health Bootstrap Task';
+const HEALTH_TASK_HOUR = 21;
+/** How long after 9 PM a scan launched by that task is taken to have started (its trigger may carry a delay). */
+const HEALTH_TASK_WINDOW_MS = 20 * 60 * 1000;
+
+/**
+ * True where vulscan's run looks launched by the Agent Health task, not by the agent's local
+ * scheduler: it began shortly after 9 PM and no scheduler line launched vulscan just before it.
+ */
+export function launchedByHealthTask(timeline: Timeline, task: Window | undefined): boolean {
+  if (!task || task.process !== 'vulscan') return false;
+  const sinceNine = task.start - (Math.floor(task.start / 86_400_000) * 86_400_000 + HEALTH_TASK_HOUR * 3_600_000);
+  if (sinceNine < 0 || sinceNine > HEALTH_TASK_WINDOW_MS) return false;
+  return !timeline.events.some((e) => e.kind === 'task-launched' && e.process === 'vulscan'
+    && e.time <= task.start + TOLERANCE_MS && e.time >= task.start - 10 * 60 * 1000);
+}
+
+const HEALTH_TASK_FIX = `The scan was launched by the Windows scheduled task "${HEALTH_TASK}" (daily at 9 PM by default), not by the agent's local scheduler, `
+  + 'so a provisioning-only agent whose scan starts in the year 3000 does not stop it alone. Keep provisioning away from 9 PM, or disable that task '
+  + `while the template runs (an "Execute file" action after the agent install running schtasks /Change /TN "${HEALTH_TASK}" /Disable, `
+  + 'and /Enable as the template\'s last action), as well as using a provisioning-only agent configuration whose scan and sync start in the year 3000. ';
+
+export function raceFix(process: BackgroundProcess, failure: Failure, healthTask = false): string {
   const what = describeAction(failure);
+  if (healthTask) return `${HEALTH_TASK_FIX}Stop-gap: re-run ${what} once the security scan has finished, or re-run the template.`;
   const task = process === 'vulscan' ? 'security scan' : 'policy sync';
   return `The ${task} was due at once after the agent install and ran during the distributions. ${RACE_FIX.replace('retry the failed action.', `re-run ${what} once the ${task} has finished, or re-run the template.`)}`;
 }
@@ -52,9 +77,21 @@ interface Shape {
   launch?: Event;
 }
 
+/** One step less sure: where the failed action's type is not written. */
+const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
+
 function shapeOf(timeline: Timeline, failure: Failure, process: BackgroundProcess): Shape | null {
+  const shape = shapeOfRefusal(timeline, failure, process);
+  if (!shape || failure.action === undefined || failure.action.type !== undefined) return shape;
+  // The race is a refused distribution; the provisioning log did not say this action was one.
+  return { ...shape, confidence: LOWER[shape.confidence] };
+}
+
+function shapeOfRefusal(timeline: Timeline, failure: Failure, process: BackgroundProcess): Shape | null {
   const run = failure.run;
   const tasks = runsOf(timeline, process);
+  // Only a distribution runs sdclient: an "Execute file" or "Reboot" that failed was not refused by it.
+  if (failure.action?.type !== undefined && !isDistribution(failure.action)) return null;
   if (run) {
     if (downloadFailed(run) || installerFailed(run)) return null;
     const named = run.refusedBy === process;
@@ -78,8 +115,9 @@ function shapeOf(timeline: Timeline, failure: Failure, process: BackgroundProces
     // No line names the conflict: the windows must show it, and the failed run must look refused.
     if (!task || !isShort(run)) return null;
     // An installer's own exit code (1603 …) means the installer ran: then sdclient did not refuse.
-    const looksRefused = run.refusedBy === 'unknown' || BUSY_CODES.has(failure.code ?? 0) || failure.code === undefined
-      || (!firstOfKind(run, 'package-result') && !installerLikeCode(failure.code));
+    // The agent's own code (0x8DB5xxxx) on a run that shows no installer at work is a refusal too.
+    const looksRefused = !installerRan(run) && (run.refusedBy === 'unknown' || BUSY_CODES.has(failure.code ?? 0) || failure.code === undefined
+      || isAgentCode(failure.code) || (!firstOfKind(run, 'package-result') && !installerLikeCode(failure.code)));
     if (!looksRefused) return null;
     if (previous && outlasted) return { confidence: 'medium', messageId: 'windows', task, waitedOn: previous };
     return { confidence: 'low', messageId: 'windows', task };
@@ -126,6 +164,7 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
       return onEachFailure(context, (failure, timeline) => {
         const shape = shapeOf(timeline, failure, process);
         if (!shape) return;
+        const healthTask = launchedByHealthTask(timeline, shape.task);
         const work = process === 'vulscan' ? (shape.task?.scanStart ?? shape.task?.waitEnd) : shape.task?.waitEnd;
         const waitedOnName = shape.waitedOn ? nameOfRun(timeline, shape.waitedOn) : undefined;
         context.report({
@@ -142,13 +181,18 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
               : ' to confirm when it started',
             action: describeAction(failure),
             failedAt: clock(failure.run?.start ?? failure.time),
-            scheduled: schedulingNote(timeline, process),
+            scheduled: healthTask
+              ? ` Vulscan started at ${clock(shape.task?.start ?? failure.time)} with no launch by the agent's local scheduler: that is the hour of the Windows scheduled task "${HEALTH_TASK}" (daily, 9 PM by default), which launches vulscan too.`
+              : schedulingNote(timeline, process),
+            typeNote: failure.action !== undefined && failure.action.type === undefined
+              ? ' The provisioning log does not say which type of action this was; it is taken for a distribution (only those run sdclient), one step less sure.'
+              : '',
           },
           evidence: evidence(timeline, failure, process, shape),
           confidence: shape.confidence,
           time: failure.run ? decisiveEvent(failure.run).time : failure.time,
           ...aboutFailure(failure),
-          fix: raceFix(process, failure),
+          fix: raceFix(process, failure, healthTask),
         });
       });
     },
@@ -170,14 +214,14 @@ export function schedulingNote(timeline: Timeline, process: BackgroundProcess): 
 export function raceMessages(): Record<Shape['messageId'], string> {
   return {
     chain: '{task} started at {taskStart} while sdclient was installing {waitedOn}, waited for it, and began its work at {workStart} when that sdclient exited; '
-      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}',
+      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}',
     overlapped: '{task} started at {taskStart} while sdclient was installing {waitedOn} and was still running when that sdclient exited at {waitedOnEnd}; '
-      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}',
+      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}',
     between: '{task} started at {taskStart}, while no distribution was running, and was still running at {failedAt} when the next one, {action}, '
-      + 'found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}',
+      + 'found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}',
     oneSide: 'At {failedAt} sdclient refused to run {action} because {exe} was running ("a task is already in progress"). '
-      + 'This bundle has no log of {task}{confirm}.{scheduled}',
+      + 'This bundle has no log of {task}{confirm}.{scheduled}{typeNote}',
     windows: 'No line names the conflict, but the activity windows show the race: {task} started at {taskStart} during {waitedOn}, outlasted it, '
-      + 'and was still running when {action} started at {failedAt} and failed within moments.{scheduled}',
+      + 'and was still running when {action} started at {failedAt} and failed within moments.{scheduled}{typeNote}',
   };
 }

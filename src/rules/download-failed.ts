@@ -3,7 +3,13 @@
 // scheduler: admins should look at the package share, preferred servers and the hash.
 import { hexCode } from '../parsers/codes.js';
 import type { Rule } from '../types.js';
-import { chain, clock, decisiveEvent, describeAction, downloadFailed, provisioningLines, aboutFailure, onEachFailure } from './facts.js';
+import { DOWNLOAD_CODES, chain, clock, decisiveEvent, describeAction, downloadFailed, provisioningLines, aboutFailure, onEachFailure } from './facts.js';
+
+/** The download failures' return codes as the console names them (seen). */
+const DOWNLOAD_CODE_NAMES: Record<number, string> = {
+  105: 'return code 105, "General download failure"',
+  16442: 'return code 16442, "Failed to download and hash all additional files"',
+};
 
 const rule: Rule = {
   meta: {
@@ -22,27 +28,28 @@ const rule: Rule = {
   create(context) {
     return onEachFailure(context, (failure, timeline) => {
       const run = failure.run;
-      if (!run || !downloadFailed(run) || run.refusedBy !== undefined) return;
-      const errors = run.keyEvents.filter((e) => e.kind === 'download-error');
-      const first = errors[0];
-      if (!first) return;
       const code = failure.code;
+      const codeSays = code !== undefined && DOWNLOAD_CODES.has(code);
+      if (run ? !downloadFailed(run) || run.refusedBy !== undefined : !codeSays) return;
+      const errors = run?.keyEvents.filter((e) => e.kind === 'download-error') ?? [];
+      // The download error's own line where sdclient wrote one; else the code (105, 16442) says it.
+      const first = errors[0] ?? (run ? decisiveEvent(run) : failure.event);
       context.report({
         messageId: 'failed',
         data: {
           failedAt: clock(first.time),
           action: describeAction(failure),
-          detail: (first.text.split('\n')[0] ?? '').slice(0, 160),
+          detail: errors[0] ? (errors[0].text.split('\n')[0] ?? '').slice(0, 160) : DOWNLOAD_CODE_NAMES[code ?? 0] ?? `return code ${code ?? '?'}`,
         },
         evidence: chain(
-          run.keyEvents.find((e) => e.kind === 'process-start'),
-          run.keyEvents.find((e) => e.kind === 'package-name'),
+          run?.keyEvents.find((e) => e.kind === 'process-start'),
+          run?.keyEvents.find((e) => e.kind === 'package-name'),
           errors.slice(0, 4),
-          run.keyEvents.find((e) => e.kind === 'package-result'),
-          decisiveEvent(run),
+          run?.keyEvents.find((e) => e.kind === 'package-result'),
+          run ? decisiveEvent(run) : undefined,
           provisioningLines(timeline, failure),
         ),
-        confidence: 'high',
+        confidence: errors[0] ? 'high' : 'medium',
         time: first.time,
         ...aboutFailure(failure),
         fix: `${rule.meta.fix}${code !== undefined ? ` (return code ${code}, ${hexCode(code)})` : ''}`,

@@ -10,6 +10,8 @@ export interface RuleFinding {
   action?: ActionResult;
   run?: Window;
   order: number;
+  /** An error rule's claim to explain a failure (also where a NoCheck action made it a warning). */
+  explains: boolean;
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
@@ -29,14 +31,17 @@ function toFinding(rule: Rule, report: RuleReport, zone: string | undefined): Fi
   const template = rule.meta.messages[report.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId "${report.messageId}"`);
   if (report.evidence.length === 0) throw new Error(`rule ${rule.meta.id} reported a finding without evidence`);
+  // The template ignores a NoCheck action's failure and goes on: what failed there is worth
+  // knowing (the package is missing), but it is not what stopped the template.
+  const ignored = report.action?.noCheck === true && rule.meta.severity === 'error';
   return {
     rule: rule.meta.id,
-    severity: rule.meta.severity,
+    severity: ignored ? 'warning' : rule.meta.severity,
     confidence: report.confidence,
     time: isoTime(report.time, zone),
     package: report.packageName ?? report.action?.name ?? null,
     actionNumber: report.action?.number ?? null,
-    message: fillMessage(template, report.data),
+    message: fillMessage(template, report.data) + (ignored ? ' The action\'s name carries NoCheck, so the template ignored this failure and went on; the package is not installed.' : ''),
     fix: report.fix ?? rule.meta.fix,
     evidence: report.evidence.map((e) => evidenceLine(e, zone)),
   };
@@ -55,7 +60,7 @@ export function runRules(timeline: Timeline, rules: readonly Rule[], zone?: stri
     if (handlers.event) for (const event of timeline.events) handlers.event(event);
     handlers.end?.();
     for (const report of reports) {
-      const entry: RuleFinding = { finding: toFinding(rule, report, zone), order: ruleIndex };
+      const entry: RuleFinding = { finding: toFinding(rule, report, zone), order: ruleIndex, explains: rule.meta.severity === 'error' };
       if (report.action) entry.action = report.action;
       if (report.run) entry.run = report.run;
       found.push(entry);
@@ -64,7 +69,7 @@ export function runRules(timeline: Timeline, rules: readonly Rule[], zone?: stri
   // One cause per failure: keep the most confident error claim (registry order breaks ties).
   const best = new Map<unknown, RuleFinding>();
   for (const entry of found) {
-    if (entry.finding.severity !== 'error') continue;
+    if (!entry.explains) continue;
     const key = failureKey(entry);
     const current = best.get(key);
     const better = !current
@@ -72,7 +77,7 @@ export function runRules(timeline: Timeline, rules: readonly Rule[], zone?: stri
       || (CONFIDENCE_RANK[entry.finding.confidence] === CONFIDENCE_RANK[current.finding.confidence] && entry.order < current.order);
     if (better) best.set(key, entry);
   }
-  const kept = found.filter((entry) => entry.finding.severity !== 'error' || best.get(failureKey(entry)) === entry);
+  const kept = found.filter((entry) => !entry.explains || best.get(failureKey(entry)) === entry);
   // Errors first, then by time: the report reads from the cause down to the context.
   return kept.sort((a, b) => SEVERITY_RANK[b.finding.severity] - SEVERITY_RANK[a.finding.severity]
     || a.finding.time.localeCompare(b.finding.time) || a.order - b.order);

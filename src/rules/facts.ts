@@ -10,8 +10,15 @@ export const TOLERANCE_MS = 5_000;
 export const SHORT_RUN_MS = 120_000;
 /** How long after an action's last sdclient line the template logs the action's result. */
 const ACTION_LAG_MS = 120_000;
-/** sdclient's "a task is already in progress" result, as the modeled logs write it. */
+/** sdclient's "a task is already in progress" result, as the modeled logs write it (the hex is the truth; -1916 is an older file's decimal). */
 export const BUSY_CODES = new Set([-1916, 0x8db50084 | 0]);
+/** Download failures (seen): 105 "General download failure", 16442 "Failed to download and hash all additional files". */
+export const DOWNLOAD_CODES = new Set([105, 16442]);
+
+/** Codes 0x8DB5xxxx are the agent's own (seen), never an installer's. */
+export function isAgentCode(code: number | undefined): boolean {
+  return code !== undefined && (code >>> 16) === 0x8db5;
+}
 
 /** A failed distribution: the action (from the provisioning log) and/or the sdclient run that failed. */
 export interface Failure {
@@ -139,12 +146,22 @@ export function firstOfKind(run: Window | undefined, kind: Event['kind']): Event
 /** True where the run's own lines show the package installer ran and failed: then nothing else is the cause. */
 export function installerFailed(run: Window): boolean {
   const result = firstOfKind(run, 'package-result');
-  return result !== undefined && hasFailureCode(result.code) && !BUSY_CODES.has(result.code ?? 0) && run.refusedBy === undefined;
+  if (result === undefined || !hasFailureCode(result.code) || BUSY_CODES.has(result.code ?? 0) || run.refusedBy !== undefined) return false;
+  if (DOWNLOAD_CODES.has(result.code ?? 0)) return false;
+  // The agent's own code on a short run that shows no download or installer line: sdclient
+  // stopped before any installer ran (FORMATS.md: a short failed run is a refusal unless
+  // something shows an installer ran).
+  return !isAgentCode(result.code) || installerRan(run);
+}
+
+/** Something shows an installer ran: a download or installer line, or a run long enough to install. */
+export function installerRan(run: Window): boolean {
+  return run.installerRan === true || !isShort(run);
 }
 
 /** Windows Installer's own codes (1601–1660) and the small exit codes setup programs return; HRESULTs are sdclient's or the OS's. */
 export function installerLikeCode(code: number): boolean {
-  return code > 0 && code < 0x10000;
+  return code > 0 && code < 0x10000 && !DOWNLOAD_CODES.has(code);
 }
 
 /**
@@ -153,7 +170,7 @@ export function installerLikeCode(code: number): boolean {
  * succeeded or returned an installer's own code, was no download failure).
  */
 export function downloadFailed(run: Window): boolean {
-  if (!run.downloadError) return false;
+  if (!run.downloadError) return DOWNLOAD_CODES.has(runCode(run) ?? 0);
   const errors = run.keyEvents.filter((e) => e.kind === 'download-error');
   const lastError = errors[errors.length - 1];
   const index = lastError ? run.keyEvents.indexOf(lastError) : -1;
@@ -174,7 +191,7 @@ export function provisioningLines(timeline: Timeline, failure: Failure): Event[]
   if (!failure.action) return [];
   const at = failure.action.event;
   const stopped = timeline.events.find((e) => e.kind === 'template-stopped' && e.time >= at.time - TOLERANCE_MS && e.file === at.file && e.line >= at.line);
-  return [at, stopped].filter((e): e is Event => e !== undefined);
+  return [at, failure.action.alsoLoggedAt, stopped].filter((e): e is Event => e !== undefined);
 }
 
 /** Events in reading order, each once. */

@@ -29,7 +29,8 @@ export function verdictOf(timeline: Timeline, findings: readonly RuleFinding[]):
   const errors = findings.filter((f) => f.finding.severity === 'error');
   // What stopped the template is its earliest failed action; a failed sdclient run that was no
   // template action (a task pushed from the core) only decides where the template left no word.
-  const all = failures(timeline);
+  // A NoCheck action's failure is ignored by the template: it did not stop it.
+  const all = failures(timeline).filter((f) => f.action?.noCheck !== true);
   const first = all.find((f) => f.action !== undefined) ?? all[0];
   if (first) {
     const explaining = errors.find((f) => (first.action !== undefined && f.action === first.action)

@@ -7,6 +7,8 @@ import type { ActionResult, Event, Window } from '../types.js';
 function fromProvisioningLog(event: Event): ActionResult {
   const failed = event.outcome ? event.outcome === 'failed' : event.code !== undefined && !isSuccessCode(event.code);
   const action: ActionResult = { event, failed };
+  // Seen: an action whose name carries NoCheck is one whose failure the template ignores.
+  if (event.actionName !== undefined && /nocheck/i.test(event.actionName)) action.noCheck = true;
   if (event.actionNumber !== undefined) action.number = event.actionNumber;
   if (event.actionTotal !== undefined) action.total = event.actionTotal;
   if (event.actionName !== undefined) action.name = event.actionName;
@@ -43,9 +45,39 @@ function fromSdclientRun(window: Window): ActionResult {
 /** .stat statuses that mean the task failed: 5 Failed, 8 Failed_Exception. */
 const FAILED_STATUSES = new Set([5, 8]);
 
-/** The device's actions in time order, from the provisioning log or, lacking one, from sdclient runs. */
+/** Two provisioning logs' lines about one action's result lie this close in time. */
+const SAME_RESULT_MS = 10 * 60 * 1000;
+
+/**
+ * The provisioning logs' action results, each action once: a bundle with both ldprovisioning.log
+ * and ProvisionGUI.exe.log reports one action in both; the two are one result, each filling in
+ * what the other did not write (the type, the name, the code).
+ */
+function loggedActions(events: readonly Event[]): ActionResult[] {
+  const actions: ActionResult[] = [];
+  const lastByNumber = new Map<number, ActionResult>();
+  for (const event of events) {
+    if (event.kind !== 'action-result') continue;
+    const action = fromProvisioningLog(event);
+    const earlier = action.number !== undefined ? lastByNumber.get(action.number) : undefined;
+    if (earlier && earlier.event.file !== event.file && earlier.failed === action.failed
+      && Math.abs(event.time - earlier.event.time) <= SAME_RESULT_MS) {
+      earlier.type ??= action.type;
+      earlier.name ??= action.name;
+      earlier.code ??= action.code;
+      if (action.noCheck) earlier.noCheck = true;
+      earlier.alsoLoggedAt = event;
+      continue;
+    }
+    if (action.number !== undefined) lastByNumber.set(action.number, action);
+    actions.push(action);
+  }
+  return actions;
+}
+
+/** The device's actions in time order, from the provisioning logs or, lacking one, from sdclient runs. */
 export function buildActions(events: readonly Event[], windows: readonly Window[]): ActionResult[] {
-  const logged = events.filter((e) => e.kind === 'action-result').map(fromProvisioningLog);
+  const logged = loggedActions(events);
   if (logged.length > 0) return logged;
   // A task's .stat says whether it failed even where sdclient's own wording is unknown.
   const statusByTask = new Map(events.filter((e) => e.kind === 'task-status' && e.taskId).map((e) => [e.taskId, e]));
@@ -69,5 +101,5 @@ export function isDistribution(action: ActionResult): boolean {
 
 /** The same test on an action type as logged; an action whose type is not written counts as one. */
 export function isDistributionType(type: string | undefined): boolean {
-  return type === undefined ? true : /distribut|software|package/i.test(type);
+  return type === undefined ? true : /distribut|software|package|patch/i.test(type);
 }

@@ -16,7 +16,7 @@ export const NEXT_DAILY_RUN_MS = 20 * 60 * 60 * 1000;
 /** Kinds after which a long silence is expected, not a jump. */
 const QUIET_AFTER = new Set<Event['kind']>(['process-exit', 'waiting', 'scanning', 'template-stopped']);
 const RUN_LOGS: Partial<Record<Event['source'], ProcessName>> = { sdclient: 'sdclient', vulscan: 'vulscan', policysync: 'policysync' };
-const LINE_LOGS = new Set<Event['source']>(['sdclient', 'vulscan', 'policysync', 'localsch', 'provisioning']);
+const LINE_LOGS = new Set<Event['source']>(['sdclient', 'vulscan', 'policysync', 'localsch', 'provisioning', 'provision-gui']);
 
 /**
  * What the other files of the device say about a silence from `from` to `to` in one file:

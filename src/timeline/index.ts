@@ -54,7 +54,7 @@ function silenceWitness(files: readonly FileEvents[], self: FileEvents): Silence
   };
 }
 
-const TIMESTAMPED = new Set<LogKind>(['sdclient', 'vulscan', 'policysync', 'localsch', 'provisioning']);
+const TIMESTAMPED = new Set<LogKind>(['sdclient', 'vulscan', 'policysync', 'localsch', 'provisioning', 'provision-gui']);
 /** Two files' lines about one moment differ by a few seconds. */
 const TOLERANCE_MS = 5_000;
 

@@ -87,6 +87,11 @@ function absorb(window: Window, event: Event): void {
     case 'download-error':
       window.downloadError = true;
       break;
+    case 'installer-activity':
+      // One such line is the evidence; a long download's progress lines need not all be kept.
+      if (window.installerRan) return;
+      window.installerRan = true;
+      break;
     case 'process-exit':
       if (event.code !== undefined) window.exitCode = event.code;
       break;

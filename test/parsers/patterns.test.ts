@@ -119,14 +119,15 @@ describe('sniffKind', () => {
 });
 
 describe('field extraction', () => {
-  it('reads a result code written in decimal, and ignores the hex beside it', () => {
+  it('reads the hex where both forms are written, even where the decimal beside it disagrees', () => {
     const m = match('sdclient', 'processing of package is complete, result -1916 (0x8DB50084)');
     expect(m?.kind).toBe('package-result');
-    expect(m?.fields).toEqual({ code: -1916 });
-    // FORMATS.md's modeled line is not self-consistent: -1916 is 0xFFFFF884, and 0x8DB50084
-    // is -1917517692. The decimal group comes first, so the decimal is what the code is.
+    // An earlier FORMATS.md wrote "-1916 (0x8DB50084)", which is not self-consistent: -1916 is
+    // 0xFFFFF884. The revised reference says to read the hex: 0x8DB50084 is -1917517692.
+    expect(m?.fields).toEqual({ code: -1917517692 });
     expect(hexCode(-1916)).toBe('0xFFFFF884');
     expect(parseCode('0x8DB50084')).toBe(-1917517692);
+    expect(match('sdclient', 'processing of package is complete, result -1917517692 (0x8DB50084)')?.fields).toEqual({ code: -1917517692 });
   });
 
   it('reads a result code written in hex, and an unsigned decimal', () => {

@@ -67,7 +67,8 @@ describe('sdclient parser', () => {
     expect(byLine.get(10)).toMatchObject({ taskId: '1054' });
     expect(byLine.get(11)).toMatchObject({ packageName: 'Office 2016 ProPlus' });
     expect(byLine.get(12)).toMatchObject({ blocker: 'vulscan', pid: 4412, pattern: 'sdclient-busy' });
-    expect(byLine.get(13)).toMatchObject({ code: -1916 });
+    // "-1916 (0x8DB50084)": the hex is read where both forms are written (FORMATS.md).
+    expect(byLine.get(13)).toMatchObject({ code: -1917517692 });
     expect(byLine.get(14)).toMatchObject({ code: -1916, taskId: '1054' });
     expect(byLine.get(15)).toMatchObject({ process: 'sdclient', code: -1916 });
     // The shared log's lines carry a task id only where the line names one.
@@ -149,13 +150,13 @@ describe('sdclient parser on samples/', () => {
     expect(encoding).toBe('utf-8');
     expect(stats).toMatchObject({ lines: 31, parsed: 31, unparsed: 0, warnings: [], gaveUp: false });
     expect(countByKind(events)).toEqual({
-      'process-start': 2, 'command-line': 2, 'package-name': 2, message: 17, 'package-result': 2, 'task-status-sent': 2, 'process-exit': 2, 'busy-refusal': 1,
+      'process-start': 2, 'command-line': 2, 'package-name': 2, message: 11, 'installer-activity': 6, 'package-result': 2, 'task-status-sent': 2, 'process-exit': 2, 'busy-refusal': 1,
     });
     const at = (line: number) => events.find((e) => e.line === line);
     expect(at(23)).toMatchObject({ kind: 'process-exit', code: 0 });
     expect(formatWallTime(at(23)?.time ?? 0)).toBe('2026-02-17T09:42:18');
     expect(at(28)).toMatchObject({ kind: 'busy-refusal', blocker: 'vulscan', pid: 4412 });
-    expect(at(29)).toMatchObject({ kind: 'package-result', code: -1916 });
+    expect(at(29)).toMatchObject({ kind: 'package-result', code: -1917517692 });
     expect(events.filter((e) => e.kind === 'package-name').map((e) => e.packageName)).toContain('Adobe Reader DC');
   });
 

@@ -18,7 +18,7 @@ const SDCLIENT = logText([
   ['10:02:11', 'Command line: /taskid=1054'],
   ['10:02:11', 'Package: "Office 2016 ProPlus"'],
   ['10:02:12', 'Another task is already in progress: vulscan.exe (pid 4412) is running'],
-  ['10:02:12', 'processing of package is complete, result -1916 (0x8DB50084)'],
+  ['10:02:12', 'processing of package is complete, result -1917517692 (0x8DB50084)'],
   ['10:02:12', 'SDClient exiting, return code -1916'],
 ]);
 
@@ -59,7 +59,7 @@ describe('buildActions', () => {
     const timeline = buildTimeline('LAB', [await fileEventsOf('sdclient.log', SDCLIENT)]);
     expect(timeline.actions.map(brief)).toEqual([
       { type: 'Distribute software', name: '7-Zip 23.01', failed: false, code: 229965824, at: 'sdclient.log:4' },
-      { type: 'Distribute software', name: 'Office 2016 ProPlus', failed: true, code: -1916, at: 'sdclient.log:10' },
+      { type: 'Distribute software', name: 'Office 2016 ProPlus', failed: true, code: -1917517692, at: 'sdclient.log:10' },
     ]);
   });
 

@@ -118,7 +118,7 @@ describe('buildTimeline', () => {
     const [first, vulscan, refused] = timeline.windows;
     expect(first).toMatchObject({ taskId: '1053', packageName: '7-Zip 23.01', resultCode: 0, exitCode: 0 });
     expect(vulscan).toMatchObject({ waitingFor: 'sdclient', scanStart: Date.UTC(2026, 2, 9, 10, 1, 32) });
-    expect(refused).toMatchObject({ taskId: '1054', packageName: 'Office 2016 ProPlus', refusedBy: 'vulscan', resultCode: -1916 });
+    expect(refused).toMatchObject({ taskId: '1054', packageName: 'Office 2016 ProPlus', refusedBy: 'vulscan', resultCode: -1917517692 });
     // The race's shape, from windows alone.
     expect(vulscan && first && vulscan.start < first.end && vulscan.end > first.end).toBe(true);
     expect(vulscan && refused && vulscan.start < refused.start && vulscan.end > refused.end).toBe(true);

@@ -134,13 +134,13 @@ describe('windowsOfFile: what a run says', () => {
       ['10:02:11', 'Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1054.RunNow.xml" /taskid=1054'],
       ['10:02:11', 'Package: "Office 2016 ProPlus"'],
       ['10:02:12', 'Another task is already in progress: vulscan.exe (pid 4412) is running'],
-      ['10:02:12', 'processing of package is complete, result -1916 (0x8DB50084)'],
+      ['10:02:12', 'processing of package is complete, result -1917517692 (0x8DB50084)'],
       ['10:02:12', 'Sending task status, cmd line: -taskid=1054 -retcode=-1916 -complete'],
       ['10:02:12', 'SDClient exiting, return code -1916'],
     ]));
     expect(w).toMatchObject({
       process: 'sdclient', startLine: 1, endLine: 7, closedBy: 'exit-line',
-      taskId: '1054', packageName: 'Office 2016 ProPlus', refusedBy: 'vulscan', resultCode: -1916, exitCode: -1916,
+      taskId: '1054', packageName: 'Office 2016 ProPlus', refusedBy: 'vulscan', resultCode: -1917517692, exitCode: -1916,
     });
     expect(w?.downloadError).toBeUndefined();
   });
@@ -292,7 +292,7 @@ describe('buildWindows: one run written to two files', () => {
     ['10:02:11', 'Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1055.RunNow.xml" /taskid=1055'],
     ['10:02:11', 'Package: "Adobe Reader DC"'],
     ...extra,
-    ['10:02:12', 'processing of package is complete, result -1916 (0x8DB50084)'],
+    ['10:02:12', 'processing of package is complete, result -1917517692 (0x8DB50084)'],
     ['10:02:12', 'SDClient exiting, return code -1916'],
   ]);
 
@@ -302,7 +302,7 @@ describe('buildWindows: one run written to two files', () => {
       await input('sdclient_task1055.log', run([['10:02:12', 'Another task is already in progress: vulscan.exe (pid 4412) is running']])),
     ], NONE);
     expect(windows).toHaveLength(1);
-    expect(windows[0]).toMatchObject({ id: 'sdclient#1', file: 'sdclient_task1055.log', taskId: '1055', refusedBy: 'vulscan', resultCode: -1916 });
+    expect(windows[0]).toMatchObject({ id: 'sdclient#1', file: 'sdclient_task1055.log', taskId: '1055', refusedBy: 'vulscan', resultCode: -1917517692 });
   });
 
   it('keeps two windows for two runs that overlap in time but are different tasks', async () => {
