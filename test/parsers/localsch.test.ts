@@ -7,6 +7,21 @@ const VULSCAN = '"C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /Agen
 const POLICYSYNC = '"C:\\Program Files (x86)\\LANDesk\\LDClient\\PolicySync.exe"';
 
 describe('local scheduler parser', () => {
+  it('reads the scheduler\'s /exe= /cmd= form of a task, added and launched, as the inline one', async () => {
+    const exe = '/exe="C:\\Program Files (x86)\\Ivanti\\EPM Agent\\SWD\\PolicySync.exe" /cmd="/enforce"';
+    const scan = '/exe="C:\\Program Files (x86)\\Ivanti\\EPM Agent\\Patch Management\\vulscan.exe" /cmd="/AgentBehavior=ERSC_Default /Scan"';
+    const { events } = await parseText('localsch.log', logText([
+      ['09:41:02', `Added task 4: ${exe} /start="09 Mar 2026 09:41:02" /freq=86400 /autodelay="0|60" /taskid=4`],
+      ['09:41:02', `Added task 3: ${scan} /start="09 Mar 2026 09:41:02" /freq=86400 /autodelay="0|60"`],
+      ['09:58:39', `Launching task 3: ${scan}`],
+    ]));
+    expect(events.map((e) => [e.kind, e.taskId, e.process, e.startText, e.delayMaxSeconds])).toEqual([
+      ['task-added', '4', 'policysync', '09 Mar 2026 09:41:02', 3600],
+      ['task-added', '3', 'vulscan', '09 Mar 2026 09:41:02', 3600],
+      ['task-launched', '3', 'vulscan', undefined, undefined],
+    ]);
+  });
+
   it('reads tasks registered at install and launched within the hour', async () => {
     const { events, stats } = await parseText('localsch.log', logText([
       ['09:41:02', `Added task 3: ${VULSCAN} /start="09 Mar 2026 09:41:02" /freq=86400 /autodelay="0|60"`],

@@ -25,6 +25,12 @@ describe('parseLeadingTimestamp', () => {
     ['03/09/2026 12:02:11 PM noon', '2026-03-09T12:02:11', 'noon'],
     ['03/09/2026 12:02:11 AM midnight', '2026-03-09T00:02:11', 'midnight'],
     ['03/09/2026 09:02:11 am lower case', '2026-03-09T09:02:11', 'lower case'],
+    // The provisioning agent's shape (seen): (pid-tid) glued to the seconds, then component:message.
+    ['2011-06-29 00:23:15(1956-1960) ldProvision:Using [CORE_NAME9] for Core', '2011-06-29T00:23:15', 'Using [CORE_NAME9] for Core'],
+    ['2011-06-29 00:23:15(1956-1960) ldProvision:Process exit code:0', '2011-06-29T00:23:15', 'Process exit code:0'],
+    ['2026-03-09 10:02:11(2212-2240) Recieved command to set print: Action', '2026-03-09T10:02:11', 'Recieved command to set print: Action'],
+    ['2026-03-09 10:02:13(2212-2240) return:-1917517692', '2026-03-09T10:02:13', 'return:-1917517692'],
+    ['2026-03-09 10:02:13.250(2212-2240) Action 7 FAILED', '2026-03-09T10:02:13.250', 'Action 7 FAILED'],
   ])('reads %j', (line, time, rest) => {
     expect(parsed(line)).toEqual([time, rest]);
   });

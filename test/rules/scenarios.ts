@@ -245,3 +245,51 @@ export function installStory(options: InstallStoryOptions = {}): BundleFiles {
   }
   return files;
 }
+
+/** ProvisionGUI.exe.log (seen name; FORMATS.md's modeled lines) for the race story's actions; `type: null` leaves <Type> out. */
+export function provisionGuiText(actions: readonly { n: number; name: string; type?: string | null; start: TimeSpec; end: TimeSpec; code: number }[]): string {
+  const at = (t: TimeSpec): string => new Date(typeof t === 'number' ? t : plus(t, 0)).toISOString().replace('T', ' ').slice(0, 19);
+  const out: string[] = [];
+  for (const a of actions) {
+    const type = a.type === null ? '' : `<Type>${a.type ?? 'Distribute software'}</Type>`;
+    out.push(`${at(a.start)}(2212-2240) Recieved command to set print: Action`, `${at(a.start)}(2212-2240) ${a.name}`);
+    out.push(`${at(a.start)}(2212-2240) Recieved command to set print: <Action><ActionId>${a.n}</ActionId><ActionName>${a.name}</ActionName>${type}</Action>`);
+    out.push(`${at(a.end)}(2212-2240) Action ${a.n} ${a.code === 0 || a.code === 3010 ? 'SUCCESS' : 'FAILED'}, return:${a.code}`);
+  }
+  const last = actions[actions.length - 1];
+  if (last && last.code !== 0 && last.code !== 3010) out.push(`${at(last.end)}(2212-2240) Template "Win10 Lab build" stopped: action ${last.n} failed`);
+  return out.join('\r\n') + '\r\n';
+}
+
+/**
+ * The race story with ProvisionGUI.exe.log in place of ldprovisioning.log; action 7's type as
+ * given (null: not written), and `refusal: 'agent-code'` for a refused run whose only word is the
+ * agent's own result code (no busy line, no installer line).
+ */
+export function raceWithProvisionGui(options: { type?: string | null; refusal?: 'busy' | 'agent-code' } = {}): BundleFiles {
+  const story = raceStory({ withoutProvisioning: true });
+  const files: Record<string, string> = { ...story.files };
+  const sd = files[PATHS.sdclient] ?? '';
+  const refusedAt = /^.* Another task is already in progress.*$/m.exec(sd)?.[0] ?? '';
+  const endOf = (needle: string, after = 0): number => {
+    const line = sd.split('\r\n').slice(after).find((l) => l.includes(needle)) ?? '';
+    return Date.parse(`${line.slice(5, 25)} UTC`);
+  };
+  const firstEnd = endOf('SDClient exiting, return code 0');
+  const failedEnd = endOf('SDClient exiting, return code -1916');
+  if (options.refusal === 'agent-code') {
+    files[PATHS.sdclient] = sd.replace(`${refusedAt}\r\n`, '').replace(/-1916 \(0x8DB50084\)/g, '-1917507825 (0x8DB5270F)').replace(/-1916/g, '-1917507825');
+  }
+  if (options.type && !/distribut|patch/i.test(options.type)) {
+    // An "Execute file" or "Reboot" action runs no sdclient: the log ends with action 6's run.
+    const end = sd.indexOf('SDClient exiting, return code 0');
+    files[PATHS.sdclient] = sd.slice(0, sd.indexOf('\r\n', end) + 2);
+  }
+  const code = options.refusal === 'agent-code' ? -1917507825 : -1917517692;
+  files['ldprovisioning/ProvisionGUI.exe.log'] = provisionGuiText([
+    { n: 5, name: 'Install LANDesk agent', type: 'Configure agent', start: '09:27:00', end: '09:40:55', code: 0 },
+    { n: 6, name: '7-Zip 23.01', start: '09:41:05', end: firstEnd + 2000, code: 0 },
+    { n: 7, name: 'Adobe Reader DC', type: options.type, start: firstEnd + 3000, end: failedEnd + 1000, code },
+  ]);
+  return files;
+}

@@ -1,11 +1,12 @@
 // vulscan-blocked-sdclient: the scan fired during a distribution, waited for it, scanned, and
 // the next distribution was refused. Read from messages where the pack knows them, from
 // activity windows where it does not; never claimed where the package's own installer failed.
+import { describe, expect, it } from 'vitest';
 import {
-  PATHS, lines, logText, plus, provisioningLog, ref, sdclientRun, vulscanRun, type BundleFiles, type Script,
+  PATHS, lines, logText, plus, provisioningLog, ref, schedulerDate, sdclientRun, stamp, vulscanRun, type BundleFiles, type Script,
 } from '../helpers/bundle.js';
-import { ruleTester } from '../helpers/rule-tester.js';
-import { AGENT_ACTION, cleanStory, installStory, raceAfterClockJumpStory, raceStory } from './scenarios.js';
+import { diagnoseBundle, ruleTester } from '../helpers/rule-tester.js';
+import { AGENT_ACTION, cleanStory, installStory, raceAfterClockJumpStory, raceStory, raceWithProvisionGui } from './scenarios.js';
 
 const RULE = 'vulscan-blocked-sdclient';
 const REFUSAL = 'Another task is already in progress: vulscan.exe (pid 4412) is running';
@@ -258,4 +259,71 @@ ruleTester.run(RULE, {
       expect: { confidence: 'high', package: 'Adobe Reader DC', actionNumber: 7, verdict: RULE, evidenceIncludes: ['Wait finished', REFUSAL] },
     },
   ],
+});
+
+/** Every timestamp of a bundle moved by `seconds` (sdclient-style stamps and the scheduler's /start values). */
+function shiftBundle(files: BundleFiles, seconds: number): BundleFiles {
+  const shift = (text: string): string => text
+    .replace(/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2})/g, (_all, at: string) => stamp(Date.parse(`${at} UTC`) + seconds * 1000))
+    .replace(/\/start="(\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2})"/g, (_all, at: string) => `/start="${schedulerDate(Date.parse(`${at} UTC`) + seconds * 1000)}"`);
+  return Object.fromEntries(Object.entries(files).map(([p, text]) => [p, shift(text)]));
+}
+
+// The seen shapes of FORMATS.md: ProvisionGUI.exe.log, action types, the agent's own codes, the Agent Health task.
+ruleTester.run(RULE, {
+  valid: [
+    {
+      name: 'an "Execute file" action that failed while vulscan scanned is not a refused distribution',
+      files: raceWithProvisionGui({ type: 'Execute file' }),
+      expect: { verdict: 'unexplained-failure' },
+    },
+    {
+      name: 'a "Reboot/Shutdown" action that failed while vulscan scanned is not the race either',
+      files: raceWithProvisionGui({ type: 'Reboot/Shutdown' }),
+      expect: { verdict: 'unexplained-failure' },
+    },
+  ],
+  invalid: [
+    {
+      name: 'the race read from ProvisionGUI.exe.log alone (no ldprovisioning.log): high',
+      files: raceWithProvisionGui(),
+      expect: { confidence: 'high', package: 'Adobe Reader DC', actionNumber: 7, verdict: RULE, evidenceIncludes: [REFUSAL, 'Action 7 FAILED, return:-1917517692'] },
+    },
+    {
+      name: 'a "Patch system" action runs sdclient too: the race',
+      files: raceWithProvisionGui({ type: 'Patch system' }),
+      expect: { confidence: 'high', verdict: RULE },
+    },
+    {
+      name: 'the action\'s type is not written: still the race, one step less sure, and the finding says why',
+      files: raceWithProvisionGui({ type: null }),
+      expect: { confidence: 'medium', verdict: RULE, messageIncludes: ['does not say which type of action this was'] },
+    },
+    {
+      name: 'a 1-second run whose only word is the agent\'s own code (0x8DB5270F), with the race\'s windows: the race (medium), not an installer failure',
+      files: raceWithProvisionGui({ refusal: 'agent-code' }),
+      expect: { confidence: 'medium', package: 'Adobe Reader DC', actionNumber: 7, verdict: RULE, evidenceIncludes: ['result -1917507825 (0x8DB5270F)', 'waiting for it to finish'] },
+    },
+    {
+      name: 'vulscan started just after 9 PM with no local-scheduler launch: the Agent Health task, said in the finding',
+      files: shiftBundle(raceStory({ withoutScheduler: true }).files, 11 * 3600 + 5 * 60),
+      expect: { confidence: 'high', verdict: RULE, messageIncludes: ['LANDESK Agent Health Bootstrap Task', 'no launch by the agent\'s local scheduler'] },
+    },
+  ],
+});
+
+describe('the race\'s fix where the Agent Health task launched vulscan', () => {
+  it('says to keep provisioning away from 9 PM or disable that task, not only the year-3000 agent', async () => {
+    const device = await diagnoseBundle(shiftBundle(raceStory({ withoutScheduler: true }).files, 11 * 3600 + 5 * 60));
+    const race = device.findings.find((f) => f.rule === RULE);
+    expect(race?.fix).toContain('"LANDESK Agent Health Bootstrap Task" (daily at 9 PM by default)');
+    expect(race?.fix).toContain('schtasks /Change /TN "LANDESK Agent Health Bootstrap Task" /Disable');
+  });
+
+  it('keeps the ordinary fix where the local scheduler launched vulscan at that hour', async () => {
+    const device = await diagnoseBundle(shiftBundle(raceStory().files, 11 * 3600 + 5 * 60));
+    const race = device.findings.find((f) => f.rule === RULE);
+    expect(race?.fix).not.toContain('Agent Health');
+    expect(race?.message).toContain('had scheduled the security scan to start at');
+  });
 });
