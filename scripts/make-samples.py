@@ -35,7 +35,9 @@ SDCLIENT_EXE = LDCLIENT + r"\sdclient.exe"
 POLICIES = r"C:\ProgramData\LANDesk\Policies"
 
 SUCCESS = 229965824  # 0x0DB50000
-BUSY = -1916  # FORMATS.md: "result -1916 (0x8DB50084)"
+BUSY = -1916  # an earlier FORMATS.md: "result -1916 (0x8DB50084)" (LAB-0101 to LAB-0111)
+BUSY_HEX = -1917517692  # the revised FORMATS.md: "result -1917517692 (0x8DB50084)", the two forms agreeing
+IVANTI = r"C:\Program Files (x86)\Ivanti\EPM Agent"
 
 
 def hexcode(code: int) -> str:
@@ -60,6 +62,9 @@ def ts(t: datetime, style: str, weekday: str | None = None) -> str:
         return "%02d/%02d/%04d %02d:%02d:%02d" % (t.month, t.day, t.year, t.hour, t.minute, t.second)
     if style == "sch":
         return "%02d %s %04d %02d:%02d:%02d" % (t.day, MONTHS[t.month - 1], t.year, t.hour, t.minute, t.second)
+    if style == "gui":
+        # ProvisionGUI.exe.log (FORMATS.md): ISO date, (pid-tid) glued to the seconds
+        return "%04d-%02d-%02d %02d:%02d:%02d(2212-2240)" % (t.year, t.month, t.day, t.hour, t.minute, t.second)
     raise ValueError(style)
 
 
@@ -278,13 +283,13 @@ def sd_finish(task: int, result: int, reboot: str = "no reboot required (RebootB
     return out
 
 
-def sd_busy(task: int, blocker: str, pid: int):
+def sd_busy(task: int, blocker: str, pid: int, code: int = BUSY):
     return [
         (0, "Self update: files are up to date."),
         (1, "Another task is already in progress: %s (pid %d) is running" % (blocker, pid), "busy"),
-        (0, "processing of package is complete, result %d (%s)" % (BUSY, hexcode(BUSY)), "result"),
-        (0, "Sending task status, cmd line: -taskid=%d -retcode=%d -complete" % (task, BUSY), "status"),
-        (0, "SDClient exiting, return code %d" % BUSY, "exit"),
+        (0, "processing of package is complete, result %d (%s)" % (code, hexcode(code)), "result"),
+        (0, "Sending task status, cmd line: -taskid=%d -retcode=%d -complete" % (task, code), "status"),
+        (0, "SDClient exiting, return code %d" % code, "exit"),
     ]
 
 
@@ -409,6 +414,33 @@ class Prov:
         self.f.add(t, 'Template "%s" completed: %d of %d actions succeeded' % (self.template, self.total, self.total),
                    "completed")
         self.f.add(t + sec(1), "Uploading provisioning log to core")
+
+
+class ProvGui:
+    """ProvisionGUI.exe.log (the provisioning agent's own log, seen): "set print" lines name each action,
+    the result follows as SUCCESS / FAILED with return:<code> (FORMATS.md's modeled lines)."""
+
+    def __init__(self, f: LogFile, template: str):
+        self.f = f
+        self.template = template
+
+    def action(self, t0: datetime, t1: datetime, n: int, name: str, typ: str, code: int = 0,
+               body: list | None = None, mark: str | None = None) -> datetime:
+        self.f.add(t0, "Recieved command to set print: Action")
+        self.f.add(t0, name)
+        self.f.add(t0, "Recieved command to set print: <Action><ActionId>%d</ActionId><ActionName>%s</ActionName><Type>%s</Type></Action>"
+                   % (n, name, typ), "announce%d" % n)
+        for it in body or []:
+            self.f.add(it[0], it[1], it[2] if len(it) > 2 else None)
+        word = "SUCCESS" if code in (0, 3010) else "FAILED"
+        self.f.add(t1, "Action %d %s, return:%d" % (n, word, code), mark or "action%d" % n)
+        return t1
+
+    def stopped(self, t: datetime, n: int) -> None:
+        self.f.add(t, 'Template "%s" stopped: action %d failed' % (self.template, n), "stopped")
+
+    def completed(self, t: datetime) -> None:
+        self.f.add(t, 'Template "%s" completed' % self.template, "completed")
 
 
 def winpe_phase(d: Device, p: Prov, t: datetime, image: str, core: str) -> datetime:
@@ -1435,6 +1467,191 @@ def lab_0111() -> Device:
     return d
 
 
+def lab_0112() -> Device:
+    """THE RACE as real devices log it: ProvisionGUI.exe.log only (no ldprovisioning.log), Ivanti EPM Agent paths."""
+    d = Device("LAB-0112", datetime(2026, 4, 14), 2, "UTC+2 (Central European, summer time)")
+    V, core = "2024.3.0.183", "epm2024.branch.example"
+    vul_exe = IVANTI + r"\Patch Management\vulscan.exe"
+    sync_exe = IVANTI + r"\SWD\PolicySync.exe"
+    sd = d.log("ProgramData/LANDesk/Log/sdclient.log")
+    vs = d.log("ProgramData/LANDesk/Log/vulscan.log")
+    ls = d.log("ProgramData/LANDesk/Log/localsch.log")
+    pg = d.log("ldprovisioning/ProvisionGUI.exe.log", style="gui")
+    p = ProvGui(pg, "Win11 Branch build")
+    G = "ldprovisioning/ProvisionGUI.exe.log"
+
+    pg.add(d.at(10, 2, 11), "ProvisionGUI starting, version %s" % V)
+    p.action(d.at(10, 2, 15), d.at(10, 31, 40), 1, "Deploy Win11 23H2 image", "Deploy image")
+    p.action(d.at(10, 31, 41), d.at(10, 33, 2), 2, "Join domain", "Join domain")
+    a3s, added, a3e = d.at(10, 33, 3), d.at(10, 44, 51), d.at(10, 45, 10)
+    p.action(a3s, a3e, 3, "Install EPM agent", "Configure agent", body=[
+        (a3s + sec(20), 'Running agent installer (configuration "Branch standard")'),
+    ])
+    steps(ls, added - sec(12), [(0, "Local scheduler service starting (version %s)" % V), (0, "Loaded 0 tasks")])
+    localsch_added(ls, added, 3, vul_exe, "/AgentBehavior=ERSC_Default /Scan", sch_time(added), "add-vulscan")
+    localsch_added(ls, added, 4, sync_exe, "/enforce", sch_time(added), "add-policysync")
+    ls.add(added + sec(1), "Task 3: next run 14 Apr 2026 11:12:37 (random delay 1666 s)")
+
+    # action 4: Notepad++ (task 3101), a long install; vulscan fires during it
+    a4s, x4 = a3e + sec(1), a3e + sec(3)
+    t = steps(sd, x4, sd_banner(V, 3101, "Notepad++ 8.6.4") + sd_preamble(3101, core)
+              + sd_download(core, "NotepadPP", "npp.8.6.4.Installer.x64.exe", 5023744, 18)
+              + sd_install('"C:\\ProgramData\\LANDesk\\sdmcache\\packages\\NotepadPP\\npp.8.6.4.Installer.x64.exe" /S', 1720, 0, 6611)
+              + sd_finish(3101, 0))
+    sd.marks["exit4"] = sd.marks.pop("exit")
+    end4 = t
+    p.action(a4s, end4 + sec(1), 4, "Notepad++ 8.6.4", "Distribute software")
+
+    launch = d.at(11, 12, 37)
+    localsch_launch(ls, launch, 3, vul_exe, "/AgentBehavior=ERSC_Default /Scan", 9120, "launch-vulscan")
+    steps(vs, launch, vs_banner(V) + [
+        (1, "Another task is running (sdclient.exe, pid 6608); waiting for it to finish", "waiting")])
+    wait_end = end4 + sec(1)
+    vs.add(wait_end, "Wait finished; no other task is running", "wait-finished")
+    t = steps(vs, wait_end, vs_scan(core, 1311, 112))
+    ls.add(t, "Task 3 finished, exit code 0")
+
+    # action 5: Zoom (task 3102) refused: vulscan.exe is scanning
+    a5s, x5 = end4 + sec(2), end4 + sec(3)
+    t = steps(sd, x5, sd_banner(V, 3102, "Zoom Workplace 6.0") + sd_busy(3102, "vulscan.exe", 9120, BUSY_HEX))
+    end5 = t
+    p.action(a5s, end5 + sec(1), 5, "Zoom Workplace 6.0", "Distribute software", BUSY_HEX)
+    p.stopped(end5 + sec(1), 5)
+    d.stat(3101, 4, 0, end4)
+    d.stat(3102, 5, BUSY_HEX, end5)
+
+    S, VS, L = "ProgramData/LANDesk/Log/sdclient.log", "ProgramData/LANDesk/Log/vulscan.log", "ProgramData/LANDesk/Log/localsch.log"
+    d.key(L, "add-vulscan", "the agent install registers the scan (Ivanti EPM Agent path), first start = install time")
+    d.key(L, "launch-vulscan", "the scheduler launches vulscan during action 4")
+    d.key(VS, "waiting", "vulscan waits for action 4's sdclient")
+    d.key(S, "exit4", "action 4's sdclient exits OK")
+    d.key(VS, "scanning", "vulscan scans")
+    d.key(S, "busy", "action 5's sdclient is refused: vulscan.exe is running")
+    d.key(S, "result", "result -1917517692 (0x8DB50084): both forms agree")
+    d.key(G, "announce5", "ProvisionGUI announces action 5 as an XML fragment")
+    d.key(G, "action5", "ProvisionGUI: action 5 FAILED, return:-1917517692")
+    d.key(G, "stopped", "template stopped")
+    return d
+
+
+def lab_0113() -> Device:
+    """HEALTHY, OLDER SHAPES: SDClientTask.<Core>.<task>.log, /exe= /cmd= scheduler lines, a UTF-16LE task list, year 3000."""
+    d = Device("LAB-0113", datetime(2026, 4, 20), -4, "UTC-4 (US Eastern, summer time)")
+    V, core = "11.0.3.2", "LDCORE02"
+    base = "Program Files (x86)/LANDesk/LDClient/"
+    ls = d.log(base + "localsch.log")
+    pg = d.log("ldprovisioning/ProvisionGUI.exe.log", style="gui")
+    p = ProvGui(pg, "Win10 Kiosk build")
+    G, L = "ldprovisioning/ProvisionGUI.exe.log", base + "localsch.log"
+
+    a1s, added, a1e = d.at(8, 10, 0), d.at(8, 21, 30), d.at(8, 21, 52)
+    pg.add(d.at(8, 9, 58), "ProvisionGUI starting, version %s" % V)
+    p.action(a1s, a1e, 1, "Install agent (provisioning)", "Configure agent", body=[
+        (a1s + sec(12), 'Running agent installer (configuration "Provisioning - scan and sync in year 3000")'),
+    ])
+    steps(ls, added - sec(10), [(0, "Local scheduler service starting (version %s)" % V), (0, "Loaded 0 tasks")])
+    ls.add(added, 'Added task 3: /exe="%s" /cmd="/AgentBehavior=ERSC_Default /Scan" /start="01 Jan 3000 00:00:00" /freq=86400 /autodelay="0|60" /taskid=3' % VULSCAN_EXE, "add-vulscan")
+    ls.add(added, 'Added task 4: /exe="%s" /cmd="/enforce" /start="01 Jan 3000 00:00:00" /freq=86400 /autodelay="0|60" /taskid=4' % POLICYSYNC_EXE, "add-policysync")
+
+    t = a1e
+    runs = [(2, "Google Chrome 124", 4401, "Chrome", "googlechromestandaloneenterprise64.msi", 112, 7101),
+            (3, "Kiosk shell config", 4402, "KioskCfg", "kiosk.cmd", 9, 7140)]
+    for n, name, task, pdir, fn, inst, pid in runs:
+        path = base + "SDClientTask.%s.%d.log" % (core, task)
+        f = d.log(path)
+        x = t + sec(3)
+        e = steps(f, x, sd_banner(V, task, name) + sd_preamble(task, core) + sd_download(core, pdir, fn, 4_000_000, 8)
+                  + sd_install('"%s"' % fn, inst, 0, pid) + sd_finish(task, SUCCESS))
+        p.action(t + sec(1), e + sec(1), n, name, "Distribute software")
+        t = e + sec(2)
+    p.action(t, t + sec(380), 4, "Install production agent", "Configure agent", mark="action4")
+    p.completed(t + sec(381))
+
+    # LocalSchedulerTasks.log as the gathering script writes it: LocalSch.exe /tasks | Out-File (UTF-16LE with BOM)
+    listing = tasks_listing([
+        (3, '/exe="%s" /cmd="/AgentBehavior=ERSC_Default /Scan"' % VULSCAN_EXE, "01 Jan 3000 00:00:00"),
+        (4, '/exe="%s" /cmd="/enforce"' % POLICYSYNC_EXE, "01 Jan 3000 00:00:00"),
+    ])
+    d.files["LocalSchedulerTasks.log"] = ("\ufeff" + listing).encode("utf-16-le")
+    # What else the gathering script takes: listed as skipped, never read as EPM logs.
+    d.files["Windows/Panther/setupact.log"] = (
+        "2026-04-20 08:02:11, Info                  [Setup.exe] Task 3 added to the setup queue\r\n"
+        "2026-04-20 08:02:12, Info                  [Setup.exe] Another task is already in progress: waiting\r\n").encode()
+    d.files["NetSetup.txt"] = b"04/20/2026 08:05:44:120 NetpDoDomainJoin\r\n04/20/2026 08:05:47:901 NetpDoDomainJoin: status: 0x0\r\n"
+    d.files[base + "Data/TaskHistory.xml"] = b'<?xml version="1.0"?>\r\n<TaskHistory><Task id="4401" result="0"/><Task id="4402" result="0"/></TaskHistory>\r\n'
+    d.files[base + "CurrentDownloads.log"] = b"4401,googlechromestandaloneenterprise64.msi,complete\r\n4402,kiosk.cmd,complete\r\n"
+
+    d.key(L, "add-vulscan", "the scan registered in the /exe= /cmd= form, first start 01 Jan 3000")
+    d.key(L, "add-policysync", "so is the policy sync")
+    d.key("LocalSchedulerTasks.log", "-", "UTF-16LE with BOM (PowerShell Out-File), Start: 01 Jan 3000 00:00:00 for tasks 3 and 4")
+    d.key(G, "action4", "the production agent installed as the last action")
+    d.key(G, "completed", "template completed")
+    return d
+
+
+def lab_0114() -> Device:
+    """THE RACE FROM THE AGENT HEALTH TASK: the year-3000 agent is in place, but the Windows scheduled task
+    "LANDESK Agent Health Bootstrap Task" (9 PM) launches vulscan during an evening build."""
+    d = Device("LAB-0114", datetime(2026, 5, 6), 0, "UTC+0 (UK, winter clock kept)")
+    V, core = "2022.3.4.12", "epm.lab.example"
+    sd = d.log("ProgramData/LANDesk/Log/sdclient.log")
+    vs = d.log("ProgramData/LANDesk/Log/vulscan.log")
+    ls = d.log("ProgramData/LANDesk/Log/localsch.log")
+    pv = d.log("ldprovisioning/ldprovisioning.log")
+    pg = d.log("ldprovisioning/ProvisionGUI.exe.log", style="gui")
+    p = Prov(pv, "Evening rebuild", 9)
+    q = ProvGui(pg, "Evening rebuild")
+
+    a5s, added, a5e = d.at(20, 31, 0), d.at(20, 40, 11), d.at(20, 40, 30)
+    p.action(a5s, a5e, 5, "Install agent (provisioning)", "Configure agent")
+    q.action(a5s, a5e, 5, "Install agent (provisioning)", "Configure agent")
+    steps(ls, added - sec(9), [(0, "Local scheduler service starting (version %s)" % V), (0, "Loaded 0 tasks")])
+    localsch_added(ls, added, 3, VULSCAN_EXE, "/AgentBehavior=ERSC_Default /Scan", "01 Jan 3000 00:00:00", "add-vulscan")
+    localsch_added(ls, added, 4, POLICYSYNC_EXE, "", "01 Jan 3000 00:00:00")
+
+    # action 6: Office (task 5201), long; at 21:00:19 the Agent Health task starts vulscan
+    a6s, x6 = a5e + sec(1), a5e + sec(3)
+    t = steps(sd, x6, sd_banner(V, 5201, "Microsoft 365 Apps") + sd_preamble(5201, core)
+              + sd_download(core, "M365", "setup.exe", 7_300_000, 30)
+              + sd_install('setup.exe /configure config.xml', 1680, 0, 7733) + sd_finish(5201, 0))
+    sd.marks["exit6"] = sd.marks.pop("exit")
+    end6 = t
+    p.distribute(a6s, x6, end6 + sec(1), 6, "Microsoft 365 Apps", 5201, 7730)
+    q.action(a6s, end6 + sec(1), 6, "Microsoft 365 Apps", "Distribute software")
+
+    h = d.at(21, 0, 19)
+    # The advisory's real lines (seen), then the modeled wait.
+    steps(vs, h, [
+        (0, "Vulscan.exe version %s starting" % V, "start"),
+        (0, "Command line: /AgentBehavior=ERSC_Default /Scan"),
+        (0, "Info: Core did not find file RebootBehavior_Apply.zip"),
+        (0, "Last status: File not found on core"),
+        (0, "Self update: files are up to date."),
+        (1, "Check last error after load library.  Error: 126"),
+        (1, "Another task is running (sdclient.exe, pid 7733); waiting for it to finish", "waiting"),
+    ])
+    vs.add(end6 + sec(1), "Wait finished; no other task is running", "wait-finished")
+    steps(vs, end6 + sec(1), vs_scan(core, 840, 114))
+
+    a7s, x7 = end6 + sec(2), end6 + sec(3)
+    t = steps(sd, x7, sd_banner(V, 5202, "Teams Machine-Wide 2.1") + sd_busy(5202, "vulscan.exe", 8121, BUSY_HEX))
+    end7 = t
+    p.distribute(a7s, x7, end7 + sec(1), 7, "Teams Machine-Wide 2.1", 5202, 8120, BUSY_HEX, failed=True)
+    p.stopped(end7 + sec(1), 7)
+    q.action(a7s, end7 + sec(1), 7, "Teams Machine-Wide 2.1", "Distribute software", BUSY_HEX)
+    q.stopped(end7 + sec(1), 7)
+
+    S, VS, L, P, G = "ProgramData/LANDesk/Log/sdclient.log", "ProgramData/LANDesk/Log/vulscan.log", "ProgramData/LANDesk/Log/localsch.log", "ldprovisioning/ldprovisioning.log", "ldprovisioning/ProvisionGUI.exe.log"
+    d.key(L, "add-vulscan", "the provisioning-only agent: the scan's first start is 01 Jan 3000; localsch.log never launches it")
+    d.key(VS, "start", "yet vulscan starts at 21:00:19: the Agent Health Bootstrap Task's hour")
+    d.key(VS, "waiting", "it waits for action 6's sdclient")
+    d.key(S, "exit6", "action 6's sdclient exits")
+    d.key(S, "busy", "action 7's sdclient is refused: vulscan.exe is running")
+    d.key(P, "action7", "ldprovisioning.log: action 7 failed")
+    d.key(G, "action7", "ProvisionGUI.exe.log: the same action's result (counted once)")
+    return d
+
+
 DEVICES = [
     (lab_0101, "vulscan-blocked-sdclient", "Adobe Reader DC", 7, "EPM 2016+ layout, UTF-8, CRLF", "the vulscan race (modeled wording)"),
     (lab_0102, "no-failure", None, None, "EPM 2016+ layout, UTF-8 (provisioning log with BOM), CRLF", "clean run with the provisioning-only agent (year 3000), production agent last"),
@@ -1447,6 +1664,9 @@ DEVICES = [
     (lab_0109, "vulscan-blocked-sdclient", "Cisco AnyConnect 4.10", 10, "EPM 2016+ layout, vulscan in ProgramData/vulScan, UTF-8, LF; other timestamp shapes", "a clock jump (-59 min 58 s), then the vulscan race"),
     (lab_0110, "unexplained-failure", "Microsoft Visual Studio Code 1.86", 8, "EPM 2016+ layout, UTF-8, CRLF", "the task handler crashes: nothing explains it"),
     (lab_0111, "package-install-failed", EVIL_PKG, 8, "EPM 2016+ layout, UTF-8 with ESC bytes, CRLF", "hostile text; the installer fails (1603)"),
+    (lab_0112, "vulscan-blocked-sdclient", "Zoom Workplace 6.0", 5, "EPM 2016+ layout, Ivanti EPM Agent paths, `ldprovisioning/ProvisionGUI.exe.log` only, UTF-8, CRLF", "the vulscan race, the provisioning agent's own log (seen shape)"),
+    (lab_0113, "no-failure", None, None, "older layout (LDClient, `SDClientTask.<Core>.<task>.log`), `/exe= /cmd=` scheduler lines, UTF-16LE task list, non-EPM files", "clean run, provisioning-only agent in place"),
+    (lab_0114, "vulscan-blocked-sdclient", "Teams Machine-Wide 2.1", 7, "EPM 2016+ layout, both provisioning logs, UTF-8, CRLF", "the year-3000 agent is in place, but the Agent Health task launches vulscan at 9 PM"),
 ]
 
 
@@ -1656,6 +1876,22 @@ README_TAIL = """
   action 6's package is `+cmd|' /C calc'!A0`; the template name contains `"><img src=x onerror=alert(1)>`;
   messages carry real ESC bytes (`\\x1b[31m`, `\\x1b[0m`, `\\x1b[2J`, `\\x1b[H`, `\\x1b]0;pwned\\x07`), pipes
   and backticks. The scan and the policy sync run after the template stopped.
+- **LAB-0112**: the provisioning agent's own log as real devices write it (`ldprovisioning/ProvisionGUI.exe.log`,
+  FORMATS.md's seen name and modeled lines): `Recieved command to set print: Action`, the name on the next
+  line, the `<Action><ActionId>…` XML fragment, then `Action N SUCCESS|FAILED, return:<code>`. There is no
+  `ldprovisioning.log`. The agent's paths are the newer `Ivanti\EPM Agent\` tree. The busy code is written
+  `-1917517692 (0x8DB50084)`, the two forms agreeing (the revised FORMATS.md).
+- **LAB-0113**: older per-task logs `SDClientTask.LDCORE02.<task>.log`; the scheduler's `/exe="…" /cmd="…"`
+  form in `localsch.log` and in `LocalSchedulerTasks.log`, which is UTF-16LE with a BOM as PowerShell's
+  `Out-File` writes it. The bundle also holds files the gathering script takes that are not EPM logs
+  (`Windows/Panther/setupact.log`, whose lines would match EPM patterns if sniffed; `NetSetup.txt`) and EPM
+  files the tool does not read (`TaskHistory.xml`, `CurrentDownloads.log`): all are listed as skipped, with
+  the reason.
+- **LAB-0114**: the fix is in place (the scheduler's scan and sync start in the year 3000 and localsch.log
+  never launches them), yet vulscan starts at 21:00:19, the hour of the Windows scheduled task
+  "LANDESK Agent Health Bootstrap Task" (daily, 9 PM by default), which launches vulscan too. Its first
+  lines are the 2025 advisory's real ones. Both `ldprovisioning.log` and `ProvisionGUI.exe.log` record the
+  actions: each action is counted once.
 """
 
 

@@ -22,7 +22,7 @@ const rule: Rule = {
     references: ['Ivanti: a provisioning-only agent configuration whose security scan and policy sync start in the year 3000'],
     falsePositives: ['A device that kept the provisioning-only agent after provisioning: it will never scan. Check that the production agent was installed at the end.'],
     messages: {
-      active: 'The scheduler\'s {tasks} first start on {start}: nothing will fire during provisioning.',
+      active: 'The scheduler\'s {tasks} first start on {start}: the agent\'s scheduler will not fire them during provisioning (the Windows scheduled task "LANDESK Agent Health Bootstrap Task" can still launch vulscan, daily at 9 PM by default).',
     },
   },
   create(context) {
