@@ -9,7 +9,7 @@ import { isFormatName, renderers, type RenderOptions, type Renderer } from './re
 import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport } from './report.js';
-import { diagnoseDevices, hasFailures, nothingReadable, timelineDevices, timelineTotals } from './run.js';
+import { diagnoseDevices, hasFailures, nothingReadable, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
 import type { DeviceReport, DeviceTimeline } from './types.js';
 
 const EXIT_OK = 0;
@@ -127,6 +127,26 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--tz <zone>', tz.description)).addOption(new Option('--patterns <file>', patterns.description).argParser(collect).default([]))
     .addOption(new Option('--device <name>', device.description).argParser(collect).default([]))
     .action(async (paths: string[], flags: TimelineFlags) => { setExit(await timelineCommand(paths, flags)); });
+  const patternsCommand = cli.command('patterns').description('work with pattern packs');
+  patternsCommand.command('suggest')
+    .description('draft a pattern pack from the lines no pattern recognised, for wording ldforensics does not know')
+    .argument('<path...>', 'folders of device bundles, bundle folders, .zip bundles or log files')
+    .option('-o, --output <file>', 'write the draft pack (JSON) to a file instead of stdout')
+    .option('--top <n>', 'at most this many patterns', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--top: want a whole number from 1 to 1000, not "${v}"`);
+      return n;
+    }, 40)
+    .addOption(new Option('--patterns <file>', 'packs already in use: lines they recognise are not drafted again; repeatable').argParser(collect).default([]))
+    .addOption(new Option('--device <name>', device.description).argParser(collect).default([]))
+    .action(async (paths: string[], flags: { output?: string; top: number; patterns: string[]; device: string[] }) => {
+      const result = await suggestPatterns({ paths, patternFiles: flags.patterns, devices: flags.device, top: flags.top });
+      await writeOut(`${JSON.stringify(result.pack, null, 2)}\n`, flags.output);
+      const guessed = result.pack.patterns.filter((p) => p.event !== 'message').length;
+      process.stderr.write(`ldforensics: ${result.lines} unrecognised lines in ${result.devices} device(s) gave ${result.templates} templates; `
+        + `the draft holds ${result.pack.patterns.length} patterns (${guessed} with a guessed event kind)${result.leftOut > 0 ? `, ${result.leftOut} left out` : ''}. `
+        + 'Review each pattern\'s "event", then use it with --patterns.\n');
+    });
   cli.command('rules')
     .description('list the detection rules with their descriptions and fixes')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'md']).default('text'))

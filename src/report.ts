@@ -115,7 +115,14 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     activity: activityLanes(timeline, zone),
     errors: unreadable && loaded.errors.length === 0 && loaded.skipped.length === 0 ? ['no EPM log file found in this bundle'] : loaded.errors,
     notes: timeline.notes,
+    ...unrecognisedRunsOf(timeline),
   };
+}
+
+/** Runs with not one line the patterns recognise: their wording is one the pack does not know. */
+function unrecognisedRunsOf(timeline: Timeline): Pick<DeviceReport, 'unrecognisedRuns'> {
+  const runs = timeline.windows.filter((w) => w.keyEvents.length === 0).length;
+  return runs > 0 ? { unrecognisedRuns: runs } : {};
 }
 
 /** A device whose analysis failed: it stands in the report with the error, and the fleet goes on. */
@@ -141,7 +148,12 @@ export function summarize(devices: readonly DeviceReport[]): Summary {
   const verdicts: Record<string, number> = {};
   const racePackages: Record<string, number> = {};
   let unparsedLines = 0;
+  const unrecognised = { devices: 0, runs: 0 };
   for (const device of devices) {
+    if (device.unrecognisedRuns) {
+      unrecognised.devices += 1;
+      unrecognised.runs += device.unrecognisedRuns;
+    }
     verdicts[device.verdict] = (verdicts[device.verdict] ?? 0) + 1;
     if (RACE_VERDICTS.includes(device.verdict)) {
       const name = device.failedPackage ?? '(unknown package)';
@@ -149,7 +161,7 @@ export function summarize(devices: readonly DeviceReport[]): Summary {
     }
     unparsedLines += device.files.reduce((sum, f) => sum + f.unparsed, 0);
   }
-  return { devices: devices.length, verdicts, racePackages, unparsedLines };
+  return { devices: devices.length, verdicts, racePackages, unparsedLines, ...(unrecognised.runs > 0 ? { unrecognised } : {}) };
 }
 
 export function buildReport(devices: DeviceReport[]): Report {

@@ -9,6 +9,7 @@ import { buildReport, deviceReport, failedDeviceReport } from './report.js';
 import { runRules } from './rules/engine.js';
 import { rules } from './rules/index.js';
 import { verdictOf } from './rules/verdict.js';
+import { mineTimeline, suggestFrom, TemplateMiner } from './suggest/index.js';
 import { checkZone, eventIso, isoTime } from './timeline/iso.js';
 import type { DeviceReport, DeviceTimeline, Event, Report, TimelineEntry, TimelineReport, Window, WindowSummary } from './types.js';
 
@@ -89,6 +90,25 @@ export async function diagnose(options: CommonOptions): Promise<Report> {
   const devices: DeviceReport[] = [];
   for await (const device of diagnoseDevices(options)) devices.push(device);
   return buildReport(devices);
+}
+
+export interface SuggestOptions extends CommonOptions {
+  /** How many patterns the draft holds at the most. */
+  top?: number;
+}
+
+/** `patterns suggest`: the lines no pattern recognised, across the devices, as a draft pattern pack. */
+export async function suggestPatterns(options: SuggestOptions): Promise<ReturnType<typeof suggestFrom> & { devices: number }> {
+  const prepared = prepare(options);
+  const miner = new TemplateMiner();
+  let devices = 0;
+  for await (const loaded of loadDevices(options, prepared)) {
+    if ('error' in loaded) continue;
+    devices += 1;
+    mineTimeline(miner, loaded.timeline);
+  }
+  const userPacks = prepared.patterns.packs.slice(0, -1);
+  return { ...suggestFrom(miner, { ...(options.top !== undefined ? { top: options.top } : {}), existing: userPacks }), devices };
 }
 
 /** True when nothing at all could be read: the CLI's exit code 2. */

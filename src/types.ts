@@ -275,6 +275,8 @@ export interface DeviceReport {
   errors: string[];
   /** How the timeline was put together where the reader should know (e.g. UTC anchoring). */
   notes: string[];
+  /** Runs (sdclient, vulscan, policy sync) with not one line in wording the patterns know: `patterns suggest` can help. */
+  unrecognisedRuns?: number;
 }
 
 export interface Summary {
@@ -283,6 +285,8 @@ export interface Summary {
   /** For the race rules: the packages hit and how often. */
   racePackages: Record<string, number>;
   unparsedLines: number;
+  /** Devices with runs in wording no pattern knows, and how many such runs in all. */
+  unrecognised?: { devices: number; runs: number };
 }
 
 export interface Report {

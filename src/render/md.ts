@@ -2,6 +2,7 @@
 // Jira/ServiceNow-style Markdown viewers). Prose from the report goes through
 // escapeMarkdown; log text and file names sit in table cells as code spans
 // (markdownCodeCell), so a table row always keeps its column count.
+import { unrecognisedHint } from './text.js';
 import type { DeviceReport, EvidenceLine, Finding, Report, Summary } from '../types.js';
 import { escapeMarkdown, markdownCodeCell } from './escape.js';
 import type { Renderer } from './index.js';
@@ -41,6 +42,7 @@ function summary(report: Report): string[] {
   out.push(...table(['Verdict', 'Devices', 'Which'], ['l', 'r', 'l'], rows));
   out.push(...racePackages(report.summary));
   if (report.summary.unparsedLines > 0) out.push('', `${report.summary.unparsedLines} unparsed lines in all.`);
+  if (report.summary.unrecognised) out.push('', unrecognisedHint(report.summary.unrecognised));
   return out;
 }
 

@@ -196,6 +196,12 @@ function device(report: DeviceReport, options: RenderOptions): string {
   return `${out.join('\n')}\n\n`;
 }
 
+/** The one line that points a user whose logs word things differently to `patterns suggest`. */
+export function unrecognisedHint(unrecognised: NonNullable<Summary['unrecognised']>): string {
+  return `${plural(unrecognised.runs, 'run')} on ${plural(unrecognised.devices, 'device')} had no line in wording ldforensics knows (the windows alone were read): `
+    + '`ldforensics patterns suggest <paths> -o my-pack.json` drafts a pattern pack from them, for --patterns.';
+}
+
 function end(summary: Summary, options: RenderOptions): string {
   const width = widthOf(options);
   const title = `Fleet summary: ${plural(summary.devices, 'device')}`;
@@ -208,6 +214,7 @@ function end(summary: Summary, options: RenderOptions): string {
     out.push(table(['Package', 'Times'], packages, options, [1]).toString());
   }
   if (summary.unparsedLines > 0) out.push(`${plural(summary.unparsedLines, 'unparsed line')} in all.`);
+  if (summary.unrecognised) out.push(unrecognisedHint(summary.unrecognised));
   return `${out.join('\n')}\n`;
 }
 

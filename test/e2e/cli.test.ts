@@ -240,3 +240,24 @@ describe('ldforensics timeline samples/', () => {
     expect(report.devices[0]?.entries).toEqual([]);
   });
 });
+
+describe('ldforensics patterns suggest', () => {
+  it('writes a draft pack for a bundle in unknown wording that diagnose takes with --patterns; diagnose points to the command', async () => {
+    const plain = await cli('diagnose', 'samples/LAB-0108');
+    expect(plain.stdout.trimEnd().split('\n').pop()).toBe('2 runs on 1 device had no line in wording ldforensics knows (the windows alone were read): `ldforensics patterns suggest <paths> -o my-pack.json` drafts a pattern pack from them, for --patterns.');
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const pack = join(dir.name, 'pack.json');
+      const suggested = await cli('patterns', 'suggest', 'samples/LAB-0108', '-o', pack);
+      expect(suggested.code).toBe(0);
+      expect(suggested.stderr).toMatch(/unrecognised lines in 1 device\(s\) gave \d+ templates; the draft holds \d+ patterns/);
+      const withPack = await cli('diagnose', 'samples/LAB-0108', '--patterns', pack, '-f', 'json');
+      const report = JSON.parse(withPack.stdout) as JsonReport;
+      expect(report.devices[0]?.findings[0]).toMatchObject({ rule: 'vulscan-blocked-sdclient', confidence: 'high' });
+      const text = await cli('diagnose', 'samples/LAB-0108', '--patterns', pack);
+      expect(text.stdout).not.toContain('patterns suggest');
+    } finally {
+      dir.removeCallback();
+    }
+  });
+});
