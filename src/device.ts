@@ -103,6 +103,10 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
     warnings,
   };
   if (stats.gaveUp) report.gaveUp = true;
+  if (reader.crLineEnds()) {
+    report.crLineEnds = true;
+    warnings.push(`${source.path}: lines end in CR alone (old Mac style); each CR was read as a line end`);
+  }
   return { events: { file: source.path, fileName: source.name, kind, events }, report };
 }
 

@@ -98,8 +98,10 @@ export function explanationOf(verdict: string): string {
 export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFinding[], verdict: Verdict, zone?: string): DeviceReport {
   const { timeline } = loaded;
   const failure = verdict.failure;
-  // No file read means nothing to judge: never "no-failure" on the strength of an empty folder.
-  const unreadable = loaded.files.length === 0;
+  // No file read, or no line of them read as a log entry, means nothing to judge: never
+  // "no-failure" on the strength of an empty folder, or of files that were all empty or binary.
+  const nothingUsable = loaded.files.length > 0 && timeline.events.length === 0;
+  const unreadable = loaded.files.length === 0 || nothingUsable;
   const verdictId = unreadable ? UNREADABLE : verdict.verdict;
   return {
     device: loaded.device,
@@ -113,10 +115,22 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     failureTime: failure ? isoTime(failure.time, zone) : null,
     context: verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [],
     activity: activityLanes(timeline, zone),
-    errors: unreadable && loaded.errors.length === 0 && loaded.skipped.length === 0 ? ['no EPM log file found in this bundle'] : loaded.errors,
+    errors: nothingUsable ? [...loaded.errors, noUsableEntry(loaded)]
+      : unreadable && loaded.errors.length === 0 && loaded.skipped.length === 0 ? ['no EPM log file found in this bundle'] : loaded.errors,
     notes: timeline.notes,
     ...unrecognisedRunsOf(timeline),
   };
+}
+
+/** Why a bundle whose files were all opened gave nothing to judge, file by file. */
+function noUsableEntry(loaded: LoadedDevice): string {
+  const files = loaded.files.map((f) => {
+    const name = f.path.split('/').pop() ?? f.path;
+    if (f.lines === 0) return `${name}: empty`;
+    const reason = f.unparsedLines[0]?.reason;
+    return `${name}: ${f.unparsed} of ${f.lines} lines unparsed${reason ? ` (${reason})` : ''}`;
+  });
+  return `no line of this bundle's ${loaded.files.length === 1 ? 'file' : `${loaded.files.length} files`} could be read as a log entry, so nothing can be judged: ${files.join('; ')}`;
 }
 
 /** Runs with not one line the patterns recognise: their wording is one the pack does not know. */

@@ -138,7 +138,9 @@ export interface FileReport {
   /** Display path, relative to the path given on the command line. */
   path: string;
   kind: LogKind;
-  encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'windows-1252';
+  encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  /** True where the file ends its lines with CR alone (old Mac style): each CR was read as a line end. */
+  crLineEnds?: boolean;
   lines: number;
   parsed: number;
   unparsed: number;

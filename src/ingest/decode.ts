@@ -21,23 +21,35 @@ export type FileEncoding = FileReport['encoding'];
 /** What the first bytes of a file say; 'windows-1252' is only ever decided line by line. */
 export type SniffedEncoding = Exclude<FileEncoding, 'windows-1252'>;
 
-// Enough for a BOM and for eight UTF-16 code units of the BOM-less check.
-const SNIFF_BYTES = 16;
+// Enough for a BOM and for the BOM-less UTF-16 check: a few hundred bytes, never a whole chunk,
+// so one non-ASCII character further on cannot change what the start of the file says.
+const SNIFF_BYTES = 512;
 
 /**
- * Does this look like UTF-16LE without a BOM? True when every pair of bytes
- * is an ASCII char then 0x00 (log lines start with ASCII timestamps), over at
- * least two pairs. A UTF-8 or 1252 text file never has a NUL every other byte.
+ * Does this look like UTF-16 without a BOM, in the byte order given? True when, over the first
+ * SNIFF_BYTES bytes (at least two pairs), nine pairs in ten are an ASCII char and a 0x00 (log
+ * lines are mostly ASCII: timestamps, words) and no pair is 0x00 0x00. A UTF-8 or 1252 text
+ * file never has a NUL every other byte.
  */
-export function looksLikeUtf16le(head: Uint8Array): boolean {
-  const pairs = Math.floor(head.length / 2);
+function looksLikeUtf16(head: Uint8Array, littleEndian: boolean): boolean {
+  const pairs = Math.floor(Math.min(head.length, SNIFF_BYTES) / 2);
   if (pairs < 2) return false;
+  let ascii = 0;
   for (let i = 0; i < pairs * 2; i += 2) {
-    const low = head[i] ?? 0;
-    const high = head[i + 1] ?? 1;
-    if (low === 0 || low > 0x7f || high !== 0) return false;
+    const low = head[littleEndian ? i : i + 1] ?? 0;
+    const high = head[littleEndian ? i + 1 : i] ?? 0;
+    if (low === 0 && high === 0) return false;
+    if (high === 0 && low > 0 && low < 0x80) ascii += 1;
   }
-  return true;
+  return ascii * 10 >= pairs * 9;
+}
+
+export function looksLikeUtf16le(head: Uint8Array): boolean {
+  return looksLikeUtf16(head, true);
+}
+
+export function looksLikeUtf16be(head: Uint8Array): boolean {
+  return looksLikeUtf16(head, false);
 }
 
 /**
@@ -49,11 +61,14 @@ export function looksLikeUtf16le(head: Uint8Array): boolean {
 export class ByteCharDecoder extends Transform {
   /** What the first bytes said; settled once the first SNIFF_BYTES bytes (or the whole, shorter file) went through. */
   encoding: SniffedEncoding = 'utf-8';
+  /** The file ends its lines with CR alone: decided from its first text, every CR then ends a line. */
+  crLineEnds = false;
 
   private head: Buffer[] = [];
   private headLength = 0;
   private sniffed = false;
   private utf16: TextDecoder | null = null;
+  private lineEndsKnown = false;
 
   constructor() {
     super({ readableObjectMode: true });
@@ -92,16 +107,21 @@ export class ByteCharDecoder extends Transform {
     } else if (bytes[0] === 0xff && bytes[1] === 0xfe) {
       this.encoding = 'utf-16le';
       bytes = bytes.subarray(2);
+    } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+      this.encoding = 'utf-16be';
+      bytes = bytes.subarray(2);
     } else if (looksLikeUtf16le(bytes)) {
       this.encoding = 'utf-16le';
+    } else if (looksLikeUtf16be(bytes)) {
+      this.encoding = 'utf-16be';
     }
-    if (this.encoding === 'utf-16le') this.utf16 = new TextDecoder('utf-16le');
+    if (this.encoding === 'utf-16le' || this.encoding === 'utf-16be') this.utf16 = new TextDecoder(this.encoding);
     this.emitBytes(bytes);
   }
 
   private emitBytes(bytes: Buffer): void {
     if (this.utf16 === null) {
-      if (bytes.length > 0) this.push(bytes.toString('latin1'));
+      if (bytes.length > 0) this.pushByteChars(bytes.toString('latin1'));
       return;
     }
     // stream: true keeps a code unit or surrogate pair split across chunks for the next call.
@@ -109,7 +129,16 @@ export class ByteCharDecoder extends Transform {
   }
 
   private pushText(text: string): void {
-    if (text.length > 0) this.push(Buffer.from(text, 'utf8').toString('latin1'));
+    if (text.length > 0) this.pushByteChars(Buffer.from(text, 'utf8').toString('latin1'));
+  }
+
+  private pushByteChars(text: string): void {
+    if (!this.lineEndsKnown) {
+      // A file whose first text has CRs and not one LF ends its lines with CR alone.
+      this.lineEndsKnown = true;
+      this.crLineEnds = text.includes('\r') && !text.includes('\n');
+    }
+    this.push(this.crLineEnds ? text.replaceAll('\r', '\n') : text);
   }
 }
 

@@ -55,6 +55,8 @@ export interface LineReader {
    * with a UTF-8 BOM: it tells the reader how the text was actually decoded.
    */
   encoding(): FileEncoding;
+  /** True where the file ended its lines with CR alone (each CR was taken for a line end). */
+  crLineEnds(): boolean;
 }
 
 /** Reads `input` (a file's bytes) as numbered lines. See LineReader. */
@@ -99,6 +101,7 @@ export function readLines(input: Readable, options: ReadLinesOptions = {}): Line
   return {
     lines: { [Symbol.asyncIterator]: iterate },
     encoding: () => (windows1252 ? 'windows-1252' : decoder.encoding),
+    crLineEnds: () => decoder.crLineEnds,
   };
 }
 

@@ -17,7 +17,7 @@ export const RACE_VERDICTS: readonly string[] = ['vulscan-blocked-sdclient', 'po
 export const VERDICT_EXPLANATIONS: Record<string, string> = {
   [NO_FAILURE]: 'No provisioning action failed in these logs.',
   [UNEXPLAINED_FAILURE]: 'A provisioning action failed, but no rule recognised the cause; the log lines around the failure are shown for a person to read.',
-  [UNREADABLE]: 'No log in this bundle could be read, so nothing could be diagnosed; see the errors.',
+  [UNREADABLE]: 'Nothing in this bundle could be read as a log entry (no log file, or files that are empty, binary or in a shape ldforensics cannot read), so nothing could be diagnosed; see the errors.',
 };
 
 export interface Verdict {

@@ -119,6 +119,6 @@ describe('html', () => {
     expect(one).not.toContain('<svg');
     expect(one).toContain('<p class="muted">No process activity to draw.</p>');
     expect(one).toContain('<li>could not analyse this bundle: LAB-PC-031.zip: end of central directory not found (truncated download?)</li>');
-    expect(one).toContain('No log in this bundle could be read, so nothing could be diagnosed; see the errors.');
+    expect(one).toContain('Nothing in this bundle could be read as a log entry (no log file, or files that are empty, binary or in a shape ldforensics cannot read), so nothing could be diagnosed; see the errors.');
   });
 });

@@ -56,7 +56,8 @@ describe('text', () => {
     expect(text.device(unreadable, { color: false })).toBe(
       [
         `━━ LAB-PC-031 ━━ unreadable (error) ${'━'.repeat(64)}`, // 100 columns
-        'No log in this bundle could be read, so nothing could be diagnosed; see the errors.',
+        'Nothing in this bundle could be read as a log entry (no log file, or files that are empty, binary or',
+        'in a shape ldforensics cannot read), so nothing could be diagnosed; see the errors.',
         '',
         '  Skipped LAB-PC-031/logs.7z: not a folder or a .zip',
         '  1 analysis error:',
