@@ -1,20 +1,27 @@
 // commander wiring only: options → run() → renderer → exit code. Exit codes (ESLint's):
 // 0 nothing failed, 1 a device failed or has an error finding, 2 usage error or nothing
 // readable. The report goes to stdout (or --output), errors to stderr.
-import { writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import path from 'node:path';
 import { Command, Option } from 'commander';
-import { KnownError, UsageError } from './errors.js';
+import { InternalError, KnownError, UsageError } from './errors.js';
+import { escapeTerminal } from './render/escape.js';
 import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
 import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
-import { buildReport } from './report.js';
+import { buildReport, failedDeviceReport } from './report.js';
 import { diagnoseDevices, hasFailures, nothingReadable, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
 import type { DeviceReport, DeviceTimeline } from './types.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURES = 1;
 const EXIT_USAGE = 2;
+/** A bug in ldforensics: not "failures found" (1), so a script never takes a crash for a verdict. */
+const EXIT_BUG = 3;
+
+/** The device being worked on, for the message of an error that escapes every guard. */
+let currentDevice: string | undefined;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -27,18 +34,46 @@ function colorWanted(toFile: boolean): boolean {
 interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[] }
 interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
-async function writeOut(text: string, output: string | undefined): Promise<void> {
-  if (output) writeFileSync(output, text);
-  else await new Promise<void>((resolve) => { process.stdout.write(text, () => resolve()); });
+/**
+ * A report file written whole or not at all: the text goes to a temporary file beside it, which
+ * replaces the old report only when the run completed. A failed run leaves the old file as it was.
+ */
+class OutputFile {
+  readonly temp: string;
+  constructor(readonly target: string) {
+    this.temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+    try {
+      // Fails early, before a fleet is read, where the report could not be written.
+      writeFileSync(this.temp, '');
+    } catch (error) {
+      throw new UsageError(`--output: cannot write ${target}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  commit(): void {
+    renameSync(this.temp, this.target);
+  }
+
+  discard(): void {
+    rmSync(this.temp, { force: true });
+  }
 }
 
-/** Fails early, before a fleet is read, where the report could not be written. */
-function checkWritable(output: string): void {
+/** Runs `work` with the output file, keeping the old report unless the work completes. */
+async function withOutput<T>(output: string | undefined, work: (file: OutputFile | undefined) => Promise<T>): Promise<T> {
+  const file = output ? new OutputFile(output) : undefined;
   try {
-    writeFileSync(output, '');
-  } catch (error) {
-    throw new UsageError(`--output: cannot write ${output}: ${error instanceof Error ? error.message : String(error)}`);
+    const result = await work(file);
+    file?.commit();
+    return result;
+  } finally {
+    file?.discard();
   }
+}
+
+async function writeOut(text: string, output: OutputFile | undefined): Promise<void> {
+  if (output) writeFileSync(output.temp, text);
+  else await new Promise<void>((resolve) => { process.stdout.write(text, () => resolve()); });
 }
 
 /** Writes and waits when the reader is slower than we are, so a fleet's output is never all buffered. */
@@ -52,27 +87,44 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined), width: process.stdout.columns ?? 100 };
   const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}) };
   const devices: DeviceReport[] = [];
-  if (flags.output) checkWritable(flags.output);
-  if (renderer.device && renderer.end) {
-    // Streaming formats write each device as it is finished: a fleet run shows progress and holds little.
-    const sink = flags.output ? createWriteStream(flags.output) : process.stdout;
-    for await (const device of diagnoseDevices(common)) {
-      // The summary needs verdicts and counts, not the swimlanes: keep the fleet's memory small.
-      devices.push({ ...device, activity: [] });
-      await writeChunk(sink, renderer.device(device, options));
+  await withOutput(flags.output, async (file) => {
+    const renderDevice = renderer.device;
+    if (renderDevice && renderer.end) {
+      // Streaming formats write each device as it is finished: a fleet run shows progress and holds little.
+      const sink = file ? createWriteStream(file.temp) : process.stdout;
+      for await (const device of diagnoseDevices(common)) {
+        currentDevice = device.device;
+        // The summary needs verdicts and counts, not the swimlanes: keep the fleet's memory small.
+        devices.push({ ...device, activity: [] });
+        await writeChunk(sink, guarded(device, (d) => renderDevice(d, options)));
+      }
+      currentDevice = undefined;
+      const report = buildReport(devices);
+      await writeChunk(sink, renderer.end(report.summary, options));
+      if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
+    } else {
+      for await (const device of diagnoseDevices(common)) {
+        currentDevice = device.device;
+        devices.push(device);
+      }
+      currentDevice = undefined;
+      await writeOut(renderer.render(buildReport(devices), options), file);
     }
-    const report = buildReport(devices);
-    await writeChunk(sink, renderer.end(report.summary, options));
-    if (sink !== process.stdout) await new Promise<void>((resolve) => { sink.end(() => resolve()); });
-  } else {
-    for await (const device of diagnoseDevices(common)) devices.push(device);
-    await writeOut(renderer.render(buildReport(devices), options), flags.output);
-  }
+  });
   if (nothingReadable(devices)) {
-    process.stderr.write(`ldforensics: nothing readable found in ${paths.join(', ')}\n`);
+    process.stderr.write(`ldforensics: nothing readable found in ${escapeTerminal(paths.join(', '))}\n`);
     return EXIT_USAGE;
   }
   return hasFailures(buildReport(devices)) ? EXIT_FAILURES : EXIT_OK;
+}
+
+/** A device rendered, or, where rendering it fails, the same device rendered as one that could not be analysed. */
+function guarded(device: DeviceReport, render: (device: DeviceReport) => string): string {
+  try {
+    return render(device);
+  } catch (error) {
+    return render(failedDeviceReport(device.device, error));
+  }
 }
 
 async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<number> {
@@ -141,7 +193,7 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--device <name>', device.description).argParser(collect).default([]))
     .action(async (paths: string[], flags: { output?: string; top: number; patterns: string[]; device: string[] }) => {
       const result = await suggestPatterns({ paths, patternFiles: flags.patterns, devices: flags.device, top: flags.top });
-      await writeOut(`${JSON.stringify(result.pack, null, 2)}\n`, flags.output);
+      await withOutput(flags.output, (file) => writeOut(`${JSON.stringify(result.pack, null, 2)}\n`, file));
       const guessed = result.pack.patterns.filter((p) => p.event !== 'message').length;
       process.stderr.write(`ldforensics: ${result.lines} unrecognised lines in ${result.devices} device(s) gave ${result.templates} templates; `
         + `the draft holds ${result.pack.patterns.length} patterns (${guessed} with a guessed event kind)${result.leftOut > 0 ? `, ${result.leftOut} left out` : ''}. `
@@ -163,13 +215,19 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof KnownError) {
-      process.stderr.write(`ldforensics: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);
+      // A message can quote a pattern pack's sample or a path: never send its control characters to the terminal.
+      process.stderr.write(`ldforensics: ${escapeTerminal(error.message)}\n${error.hint ? `  hint: ${escapeTerminal(error.hint)}\n` : ''}`);
       return EXIT_USAGE;
     }
     // commander's own exits (help, version, bad option) carry their exit code.
     if (typeof error === 'object' && error !== null && 'exitCode' in error && typeof error.exitCode === 'number' && 'code' in error && String(error.code).startsWith('commander.')) {
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    throw error;
+    // Anything else is a bug: said so, with the device it was on, and an exit code of its own.
+    const device = error instanceof InternalError ? error.device : currentDevice;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(escapeTerminal(`ldforensics: internal error (a bug in ldforensics, not in your logs)${device ? ` while on device ${device}` : ''}: ${message}`)
+      + `\n${error instanceof Error && error.stack ? `${error.stack.split('\n').map(escapeTerminal).join('\n')}\n` : ''}  Please report it with the command line you ran.\n`);
+    return EXIT_BUG;
   }
 }

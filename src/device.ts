@@ -1,7 +1,7 @@
 // One device bundle → its parsed files and timeline. Each file is streamed through its
 // parser; a file whose name says nothing is sniffed from its first lines; a file that cannot
 // be read becomes a warning on that file, never an error that stops the device or the fleet.
-import type { Bundle, SourceFile } from './ingest/source.js';
+import { SOURCE_WARNING, type Bundle, type SourceFile } from './ingest/source.js';
 import { readLines, type Line } from './ingest/lines.js';
 import { logKindFromFileName, skipReasonFromPath } from './ingest/names.js';
 import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
@@ -72,6 +72,8 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   } catch (error) {
     return { path: source.path, reason: `cannot be read: ${error instanceof Error ? error.message : String(error)}` };
   }
+  const sourceWarnings: string[] = [];
+  stream.on(SOURCE_WARNING, (message: string) => sourceWarnings.push(`${source.path}: ${message}`));
   const reader = readLines(stream);
   const failures: string[] = [];
   const lines = untilReadError(reader.lines, failures);
@@ -89,7 +91,7 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   }
   const parser = parsers[kind];
   const { events, stats } = await parser.parse(input, { file: source.path, fileName: source.name, patterns: options.patterns });
-  const warnings = [...stats.warnings];
+  const warnings = [...stats.warnings, ...sourceWarnings];
   for (const failure of failures) warnings.push(`${source.path}: reading stopped after line ${stats.lines}: ${failure}`);
   if (named === null) warnings.unshift(`${source.path}: name not known; read as a ${parser.label} log from its first lines`);
   const report: FileReport = {

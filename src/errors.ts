@@ -16,3 +16,14 @@ export class UsageError extends KnownError {}
 
 /** The input cannot be read at all (no such path, nothing readable found). */
 export class InputError extends KnownError {}
+
+/** An unexpected error (a bug), with the device being worked on when it happened. */
+export class InternalError extends Error {
+  readonly device: string | undefined;
+  constructor(cause: unknown, device?: string) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'InternalError';
+    this.device = device;
+    if (cause instanceof Error && cause.stack) this.stack = cause.stack;
+  }
+}

@@ -80,8 +80,15 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
       yield failedDeviceReport(loaded.device, loaded.error);
       continue;
     }
-    const findings = runRules(loaded.timeline, ruleList, prepared.zone);
-    yield deviceReport(loaded, findings, verdictOf(loaded.timeline, findings), prepared.zone);
+    // Rules and the report run inside the device's guard too: one odd value costs that device, not the fleet.
+    let report: DeviceReport;
+    try {
+      const findings = runRules(loaded.timeline, ruleList, prepared.zone);
+      report = deviceReport(loaded, findings, verdictOf(loaded.timeline, findings), prepared.zone);
+    } catch (error) {
+      report = failedDeviceReport(loaded.device, error);
+    }
+    yield report;
   }
 }
 
@@ -167,16 +174,23 @@ export async function* timelineDevices(options: TimelineOptions): AsyncGenerator
       yield { device: loaded.device, entries: [], windows: [], files: [], skipped: [], notes: [], errors: [`could not read this bundle: ${loaded.error instanceof Error ? loaded.error.message : String(loaded.error)}`] };
       continue;
     }
-    const events = loaded.timeline.events.filter((e) => (since === undefined || e.time >= since) && (until === undefined || e.time <= until));
-    yield {
-      device: loaded.device,
-      entries: events.map((e) => entryOf(e, prepared.zone)),
-      windows: loaded.timeline.windows.map((w) => windowSummary(w, prepared.zone)),
-      files: loaded.files,
-      skipped: loaded.skipped,
-      notes: loaded.timeline.notes,
-      errors: loaded.errors,
-    };
+    let shown: DeviceTimeline;
+    try {
+      const events = loaded.timeline.events.filter((e) => (since === undefined || e.time >= since) && (until === undefined || e.time <= until));
+      shown = {
+        device: loaded.device,
+        entries: events.map((e) => entryOf(e, prepared.zone)),
+        windows: loaded.timeline.windows.map((w) => windowSummary(w, prepared.zone)),
+        files: loaded.files,
+        skipped: loaded.skipped,
+        notes: loaded.timeline.notes,
+        errors: loaded.errors,
+      };
+    } catch (error) {
+      // The device's guard covers what is made of its timeline too.
+      shown = { device: loaded.device, entries: [], windows: [], files: loaded.files, skipped: loaded.skipped, notes: [], errors: [`could not show this bundle's timeline: ${error instanceof Error ? error.message : String(error)}`] };
+    }
+    yield shown;
   }
 }
 

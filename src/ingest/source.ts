@@ -19,7 +19,10 @@ export interface SourceFile {
   name: string;
   /** Bytes, as stored on disk or declared by the zip (uncompressed). */
   size: number;
-  /** A fresh stream of the file's bytes; I/O errors reject here or fail the stream. */
+  /**
+   * A fresh stream of the file's bytes; I/O errors reject here or fail the stream. A problem
+   * that does not stop the reading (a zip entry's CRC mismatch) is emitted as SOURCE_WARNING.
+   */
   open(): Promise<Readable>;
 }
 
@@ -71,3 +74,6 @@ export function isZipName(name: string): boolean {
 
 /** Why a .zip found inside a bundle is listed as skipped rather than read. */
 export const NESTED_ZIP_REASON = 'a .zip inside a device bundle is not opened; give it on the command line to read it';
+
+/** The event a source stream emits, with a message, for a problem that does not stop the reading. */
+export const SOURCE_WARNING = 'ldforensics-warning';

@@ -11,29 +11,38 @@
 // damaged bundle never stops a fleet run.
 
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import zlib from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
-import { isOsMetadata, isZipName, LAYOUT_FOLDERS, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
+import { isOsMetadata, isZipName, LAYOUT_FOLDERS, NESTED_ZIP_REASON, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
 
 /** An entry declaring more than this uncompressed is refused: no device log is half a gigabyte. */
 export const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
 /** Text logs deflate around 10:1, rarely past 50:1; past 200:1 an entry is padding or a bomb. */
 export const MAX_COMPRESSION_RATIO = 200;
-/** The ratio is only held against entries bigger than this: small, highly repetitive logs are common and harmless. */
-export const RATIO_CHECK_ABOVE_BYTES = 10 * 1024 * 1024;
+/**
+ * The ratio is held against every entry bigger than this: below it, no entry can inflate to
+ * anything that matters alone, and small, highly repetitive logs are common and harmless.
+ * (Many such entries together are bounded by the bundle's total below.)
+ */
+export const RATIO_CHECK_ABOVE_BYTES = 1024 * 1024;
+/** What one zip bundle may inflate to in all: a device's logs are tens of MB, a re-provisioned one's a few hundred. */
+export const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 
 export interface ZipLimits {
   maxEntryBytes: number;
   maxCompressionRatio: number;
   ratioCheckAboveBytes: number;
+  maxTotalBytes: number;
 }
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   maxEntryBytes: MAX_ENTRY_BYTES,
   maxCompressionRatio: MAX_COMPRESSION_RATIO,
   ratioCheckAboveBytes: RATIO_CHECK_ABOVE_BYTES,
+  maxTotalBytes: MAX_TOTAL_BYTES,
 };
 
 export interface ZipBundleOptions {
@@ -114,6 +123,9 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
     errors.push(`${displayPath}: the zip's directory is damaged after ${entries.length} entries (${error.message}); the rest of it was not read`);
   }
 
+  const overlapping = overlappingEntries(entries);
+  const seenPaths = new Map<string, number>();
+  let totalBytes = 0;
   for (const entry of entries) {
     // yauzl decodes per the spec: UTF-8 when general-purpose bit 11 is set
     // (or from an Info-ZIP Unicode path field), else CP437. strict = true
@@ -149,18 +161,32 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
       refuse(tooBig, entryPath);
       continue;
     }
+    if (overlapping.has(entry)) {
+      // Two directory entries over the same bytes: a way to inflate one small payload many times.
+      refuse('its data overlaps another entry\'s (a crafted zip?)', entryPath);
+      continue;
+    }
+    if (totalBytes + entry.uncompressedSize > limits.maxTotalBytes) {
+      refuse(`the bundle's entries would inflate past ${limits.maxTotalBytes} bytes in all; this one and the rest are not read`, entryPath);
+      continue;
+    }
+    totalBytes += entry.uncompressedSize;
     if (isZipName(baseName)) {
       skipped.push({ path: `${displayPath}/${entryPath}`, reason: NESTED_ZIP_REASON });
       continue;
     }
+    // The same name twice (zippers allow it): each copy is read, shown under a name of its own.
+    const copies = (seenPaths.get(entryPath) ?? 0) + 1;
+    seenPaths.set(entryPath, copies);
     files.push({
       bundle: name,
-      path: `${displayPath}/${entryPath}`,
+      path: copies === 1 ? `${displayPath}/${entryPath}` : `${displayPath}/${entryPath} (copy ${copies})`,
       name: baseName,
       size: entry.uncompressedSize,
       // validateEntrySizes (on by default) fails this stream if the data
       // inflates past the declared size, so the size checks above hold.
-      open: () => openEntry(zip, entry),
+      // pipeline, not pipe: a failing entry stream (a size that lied) must fail the reader too.
+      open: async () => pipeline(await openEntry(zip, entry), new Crc32Check(entry.crc32), () => {}),
     });
   }
 
@@ -210,18 +236,94 @@ export async function openZipBundles(zipPath: string, options: ZipBundleOptions)
 }
 
 /**
- * The top folders of a zip that each hold EPM logs, other than the client's own layout folders:
- * more than one means a fleet zipped together, whose logs must not be read as one device's.
+ * The top folders of a zip that are device bundles themselves: more than one means a fleet zipped
+ * together, whose logs must not be read as one device's. A top folder is a device bundle where it
+ * holds a folder of the client's layout (PC-1/ProgramData/…), or logs of two kinds or more directly
+ * (a flat gathered device). A zip with logs at its root, or with a layout folder at its root, is one
+ * device whatever else it holds: stray copies in old/ or backup/ do not make it a fleet.
  */
 export function deviceFolders(entryPaths: readonly string[]): string[] {
-  const folders = new Set<string>();
+  const layouts = new Set<string>();
+  const kinds = new Map<string, Set<string>>();
   for (const entryPath of entryPaths) {
     const parts = entryPath.split('/');
     const top = parts[0];
-    if (parts.length < 2 || top === undefined || LAYOUT_FOLDERS.has(top.toLowerCase())) continue;
-    if (logKindFromFileName(parts[parts.length - 1] ?? '') !== null) folders.add(top);
+    if (top === undefined) continue;
+    const kind = logKindFromFileName(parts[parts.length - 1] ?? '');
+    if (parts.length < 2 ? kind !== null : LAYOUT_FOLDERS.has(top.toLowerCase())) return [];
+    if (kind === null) continue;
+    const second = parts[1];
+    if (parts.length > 2 && second !== undefined && LAYOUT_FOLDERS.has(second.toLowerCase())) layouts.add(top);
+    if (parts.length === 2) {
+      const set = kinds.get(top) ?? new Set<string>();
+      set.add(kind);
+      kinds.set(top, set);
+    }
   }
-  return [...folders].sort(compareText);
+  const devices = new Set(layouts);
+  for (const [top, set] of kinds) if (set.size >= 2) devices.add(top);
+  return [...devices].sort(compareText);
+}
+
+/**
+ * Entries whose data lies inside another entry's (same local header, or starting before the
+ * previous entry's compressed data ends). Sizes are the central directory's; a local header's
+ * own length is at least 30 bytes plus the name.
+ */
+export function overlappingEntries(entries: readonly Entry[]): Set<Entry> {
+  const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+  const overlapping = new Set<Entry>();
+  let end = -1;
+  for (const entry of byOffset) {
+    const start = entry.relativeOffsetOfLocalHeader;
+    if (start < end) overlapping.add(entry);
+    else end = start + 30 + entry.fileNameLength + entry.compressedSize;
+  }
+  return overlapping;
+}
+
+/** Checks an entry's CRC-32 as its bytes go by; a mismatch is said on the file, its lines still read. */
+class Crc32Check extends Transform {
+  private crc = 0;
+  constructor(private readonly expected: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.crc = crc32(chunk, this.crc);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if ((this.crc >>> 0) !== (this.expected >>> 0)) {
+      this.emit(SOURCE_WARNING, `its CRC-32 is ${hex(this.crc)}, not the ${hex(this.expected)} the zip declares: the entry is damaged; its lines were read as they are`);
+    }
+    callback();
+  }
+}
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** zlib.crc32 where Node has it (20.15+); a table otherwise. */
+const crc32: (data: Uint8Array, value: number) => number = typeof zlib.crc32 === 'function'
+  ? (data, value) => zlib.crc32(data, value)
+  : tableCrc32;
+
+let TABLE: Uint32Array | undefined;
+function tableCrc32(data: Uint8Array, value: number): number {
+  if (!TABLE) {
+    TABLE = new Uint32Array(256);
+    for (let n = 0; n < 256; n += 1) {
+      let c = n;
+      for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      TABLE[n] = c >>> 0;
+    }
+  }
+  let crc = ~value >>> 0;
+  for (const byte of data) crc = (TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
+  return ~crc >>> 0;
 }
 
 function openZip(zipPath: string): Promise<ZipFile> {

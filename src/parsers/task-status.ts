@@ -15,14 +15,30 @@ export const STATUS_NAMES: Record<number, string> = {
 /** A .stat is a few hundred bytes; anything far larger is not one. */
 const MAX_XML_CHARS = 256 * 1024;
 
+// One pattern per tag, compiled once. [^<]* then a trim: a lazy group between two \s* backtracks
+// quadratically on a tag padded with thousands of blanks.
+const TAGS = new Map<string, RegExp>();
+
 function tag(xml: string, name: string): string | undefined {
-  return new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`, 'i').exec(xml)?.[1];
+  let regex = TAGS.get(name);
+  if (!regex) {
+    regex = new RegExp(`<${name}>([^<]*)</${name}>`, 'i');
+    TAGS.set(name, regex);
+  }
+  return regex.exec(xml)?.[1]?.trim();
 }
 
-function toEvent(xml: string, firstLine: number, context: ParseContext): Event | null {
+/** The latest LastRunTime that is a time at all: the end of the year 9999 (epoch seconds). */
+const LAST_EPOCH_SECONDS = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
+
+function toEvent(xml: string, firstLine: number, context: ParseContext, warnings: string[]): Event | null {
   const taskId = tag(xml, 'TaskIdn') ?? /CP\.(\d+)\./i.exec(context.fileName)?.[1];
   const epoch = Number(tag(xml, 'LastRunTime'));
   if (!taskId || !Number.isFinite(epoch) || epoch <= 0) return null;
+  if (epoch > LAST_EPOCH_SECONDS) {
+    warnings.push(`${context.file}: <LastRunTime>${tag(xml, 'LastRunTime') ?? ''}</LastRunTime> is not a time (past the year 9999); the file's status is not placed on the timeline`);
+    return null;
+  }
   const status = Number(tag(xml, 'Status'));
   const code = parseCode(tag(xml, 'ReturnCode'));
   const statusName = STATUS_NAMES[status];
@@ -61,10 +77,16 @@ const parser: Parser = {
       xml += `${line.text}\n`;
       kept.push(line);
     }
-    const event = toEvent(xml, kept[0]?.number ?? 1, context);
+    const outOfRange: string[] = [];
+    const event = toEvent(xml, kept[0]?.number ?? 1, context, outOfRange);
     if (event) {
       stats.parsed += kept.length;
       return { events: [event], stats };
+    }
+    if (outOfRange.length > 0) {
+      for (const line of kept) countUnparsed(stats, context.file, line, 'LastRunTime out of range');
+      stats.warnings.push(...outOfRange);
+      return { events: [], stats };
     }
     for (const line of kept) countUnparsed(stats, context.file, line, 'no <TaskIdn> and <LastRunTime> in this .stat file');
     stats.warnings.push(`${context.file}: not a task status file (no <TaskIdn> and <LastRunTime>)`);

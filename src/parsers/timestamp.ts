@@ -90,6 +90,8 @@ export function parseTimestampValue(text: string): WallTime | null {
 
 /** ISO 8601 wall-clock text of a WallTime, without offset: 2026-03-09T10:02:12. */
 export function formatWallTime(time: WallTime): string {
+  // Never throws: a time past what Date can hold is shown as what it is, not a crash of the report.
+  if (!Number.isFinite(time) || Math.abs(time) > 8.64e15) return `(invalid time ${String(time)})`;
   const iso = new Date(time).toISOString();
   return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
 }

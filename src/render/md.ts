@@ -2,6 +2,7 @@
 // Jira/ServiceNow-style Markdown viewers). Prose from the report goes through
 // escapeMarkdown; log text and file names sit in table cells as code spans
 // (markdownCodeCell), so a table row always keeps its column count.
+import { appendAll } from '../arrays.js';
 import { unrecognisedHint } from './text.js';
 import type { DeviceReport, EvidenceLine, Finding, Report, Summary } from '../types.js';
 import { escapeMarkdown, markdownCodeCell } from './escape.js';
@@ -39,8 +40,8 @@ function summary(report: Report): string[] {
     const more = names.length > NAMES_PER_VERDICT ? `, and ${names.length - NAMES_PER_VERDICT} more` : '';
     return [escapeMarkdown(verdict), String(count), shown + more];
   });
-  out.push(...table(['Verdict', 'Devices', 'Which'], ['l', 'r', 'l'], rows));
-  out.push(...racePackages(report.summary));
+  appendAll(out, table(['Verdict', 'Devices', 'Which'], ['l', 'r', 'l'], rows));
+  appendAll(out, racePackages(report.summary));
   if (report.summary.unparsedLines > 0) out.push('', `${report.summary.unparsedLines} unparsed lines in all.`);
   if (report.summary.unrecognised) out.push('', unrecognisedHint(report.summary.unrecognised));
   return out;
@@ -94,8 +95,8 @@ function device(report: DeviceReport): string[] {
 
 function render(report: Report): string {
   const out = ['# ldforensics diagnosis', ''];
-  if (report.devices.length > 1) out.push(...summary(report), '');
-  for (const each of report.devices) out.push(...device(each), '');
+  if (report.devices.length > 1) appendAll(out, summary(report)).push('');
+  for (const each of report.devices) appendAll(out, device(each)).push('');
   return `${out.join('\n').trimEnd()}\n`;
 }
 

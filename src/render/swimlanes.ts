@@ -12,6 +12,7 @@
 // Times: ISO wall-clock strings. Without an offset they are read as UTC, i.e. as the
 // wall clock itself; with an offset (under --tz) as instants, labelled in the first
 // time's offset. Everything drawn from the report is escaped with escapeHtml.
+import { minMax } from '../arrays.js';
 import { DateTime, FixedOffsetZone } from 'luxon';
 import type { ActivityItem, ActivityLane, DeviceReport } from '../types.js';
 import { escapeHtml, escapeTerminal } from './escape.js';
@@ -128,8 +129,9 @@ function rangeOf(device: DeviceReport): Range | null {
   if (failure) instants.push(failure);
   const first = instants[0];
   if (!first) return null;
-  const lo = Math.min(...instants.map((instant) => instant.ms));
-  const hi = Math.max(...instants.map((instant) => instant.ms));
+  const range = minMax(instants.map((instant) => instant.ms));
+  const lo = range?.min ?? first.ms;
+  const hi = range?.max ?? first.ms;
   const offset = (failure ?? first).offset;
   if (failure) {
     const focus = focusOf(spans, failure.ms);

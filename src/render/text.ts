@@ -1,6 +1,7 @@
 // The default format: a report for a person at a terminal. Every string from the report
 // goes through escapeTerminal (log text must not drive the terminal); colour, when asked,
 // is our own SGR codes on the verdict and severities only.
+import { appendAll } from '../arrays.js';
 import Table from 'cli-table3';
 import type { DeviceReport, EvidenceLine, Finding, Report, Severity, Summary } from '../types.js';
 import { escapeTerminal } from './escape.js';
@@ -138,10 +139,10 @@ function findingBlock(finding: Finding, width: number, options: RenderOptions): 
   const where: string[] = [];
   if (finding.package !== null) where.push(`Package: ${escapeTerminal(finding.package)}`);
   if (finding.actionNumber !== null) where.push(`action ${finding.actionNumber}`);
-  if (where.length > 0) out.push(...indented(where.join(' · '), 4, width));
-  out.push(...indented(escapeTerminal(finding.message), 4, width));
-  if (finding.evidence.length > 0) out.push(...linesTable('Evidence', finding.evidence, 4, width, options));
-  if (finding.fix !== '') out.push(...indented(escapeTerminal(finding.fix), 4, width, 'Fix: '));
+  if (where.length > 0) appendAll(out, indented(where.join(' · '), 4, width));
+  appendAll(out, indented(escapeTerminal(finding.message), 4, width));
+  if (finding.evidence.length > 0) appendAll(out, linesTable('Evidence', finding.evidence, 4, width, options));
+  if (finding.fix !== '') appendAll(out, indented(escapeTerminal(finding.fix), 4, width, 'Fix: '));
   return out;
 }
 
@@ -167,8 +168,8 @@ function device(report: DeviceReport, options: RenderOptions): string {
     out.push(`   ${coloured}`);
   }
   const head = headline(report);
-  if (head !== null) out.push(...indented(escapeTerminal(head), 0, width));
-  out.push(...indented(escapeTerminal(explainVerdict(report)), 0, width));
+  if (head !== null) appendAll(out, indented(escapeTerminal(head), 0, width));
+  appendAll(out, indented(escapeTerminal(explainVerdict(report)), 0, width));
 
   for (const finding of report.findings) {
     out.push('', ...findingBlock(finding, width, options));
@@ -178,18 +179,18 @@ function device(report: DeviceReport, options: RenderOptions): string {
   }
 
   const notes: string[] = [];
-  for (const note of report.notes) notes.push(...indented(`Note: ${escapeTerminal(note)}`, 2, width));
+  for (const note of report.notes) appendAll(notes, indented(`Note: ${escapeTerminal(note)}`, 2, width));
   const unparsed = unparsedSentence(report);
-  if (unparsed !== null) notes.push(...indented(unparsed, 2, width));
+  if (unparsed !== null) appendAll(notes, indented(unparsed, 2, width));
   for (const file of report.files.filter((candidate) => candidate.gaveUp === true)) {
-    notes.push(...indented(`Gave up on ${escapeTerminal(file.path)}: not a ${file.kind} log?`, 2, width));
+    appendAll(notes, indented(`Gave up on ${escapeTerminal(file.path)}: not a ${file.kind} log?`, 2, width));
   }
   for (const skipped of report.skipped) {
-    notes.push(...indented(`Skipped ${escapeTerminal(skipped.path)}: ${escapeTerminal(skipped.reason)}`, 2, width));
+    appendAll(notes, indented(`Skipped ${escapeTerminal(skipped.path)}: ${escapeTerminal(skipped.reason)}`, 2, width));
   }
   if (report.errors.length > 0) {
     notes.push(`  ${paint(`${plural(report.errors.length, 'analysis error')}:`, `1;${SGR.error}`, options)}`);
-    for (const error of report.errors) notes.push(...indented(escapeTerminal(error), 4, width, '- '));
+    for (const error of report.errors) appendAll(notes, indented(escapeTerminal(error), 4, width, '- '));
   }
   if (notes.length > 0) out.push('', ...notes);
   // A blank line after each device, so streamed devices read like render()'s.
@@ -210,7 +211,7 @@ function end(summary: Summary, options: RenderOptions): string {
   out.push(table(['Verdict', 'Devices'], verdicts, options, [1]).toString());
   const packages = racePackagesByCount(summary).map(([name, count]) => [wrap(escapeTerminal(name), Math.min(60, width - 14)).join('\n'), String(count)]);
   if (packages.length > 0) {
-    out.push(...indented(`Packages hit by the scan/sync race (${RACE_VERDICTS.join(', ')}):`, 0, width));
+    appendAll(out, indented(`Packages hit by the scan/sync race (${RACE_VERDICTS.join(', ')}):`, 0, width));
     out.push(table(['Package', 'Times'], packages, options, [1]).toString());
   }
   if (summary.unparsedLines > 0) out.push(`${plural(summary.unparsedLines, 'unparsed line')} in all.`);

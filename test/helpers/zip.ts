@@ -24,6 +24,8 @@ export interface ZipEntrySpec {
   declaredCrc?: number;
   /** A Unix mode (e.g. 0o120777 for a symbolic link): marks the entry as made on Unix. */
   unixMode?: number;
+  /** Write no data of its own: its directory entry points at entry N's local header and data (an overlap bomb). */
+  sharesDataOf?: number;
 }
 
 const DOS_TIME = (10 << 11) | (2 << 5); // 10:02:00
@@ -34,6 +36,7 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
+  const written: { offset: number; crc: number; compressedSize: number; uncompressedSize: number }[] = [];
   for (const spec of entries) {
     const name = typeof spec.name === 'string' ? Buffer.from(spec.name, 'utf8') : spec.name;
     const data = typeof spec.data === 'string' ? Buffer.from(spec.data, 'utf8') : (spec.data ?? Buffer.alloc(0));
@@ -41,8 +44,10 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
     const stored = method === 0 ? data : deflateRawSync(data);
     const flags = (spec.utf8 ? 0x800 : 0) | (spec.encrypted ? 0x1 : 0);
     const crc = spec.declaredCrc ?? crc32(data);
-    const compressedSize = spec.declaredCompressedSize ?? stored.length;
-    const uncompressedSize = spec.declaredUncompressedSize ?? data.length;
+    const shared = spec.sharesDataOf === undefined ? undefined : written[spec.sharesDataOf];
+    const compressedSize = shared?.compressedSize ?? spec.declaredCompressedSize ?? stored.length;
+    const uncompressedSize = shared?.uncompressedSize ?? spec.declaredUncompressedSize ?? data.length;
+    written.push({ offset: shared?.offset ?? offset, crc: shared?.crc ?? crc, compressedSize, uncompressedSize });
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -56,7 +61,7 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
     local.writeUInt32LE(uncompressedSize, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(0, 28); // extra length
-    parts.push(local, name, stored);
+    if (!shared) parts.push(local, name, stored);
 
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
@@ -66,7 +71,7 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
     header.writeUInt16LE(method, 10);
     header.writeUInt16LE(DOS_TIME, 12);
     header.writeUInt16LE(DOS_DATE, 14);
-    header.writeUInt32LE(crc >>> 0, 16);
+    header.writeUInt32LE((shared?.crc ?? crc) >>> 0, 16);
     header.writeUInt32LE(compressedSize, 20);
     header.writeUInt32LE(uncompressedSize, 24);
     header.writeUInt16LE(name.length, 28);
@@ -75,10 +80,10 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
     header.writeUInt16LE(0, 34); // disk number
     header.writeUInt16LE(0, 36); // internal attributes
     header.writeUInt32LE(spec.unixMode === undefined ? 0 : (spec.unixMode << 16) >>> 0, 38);
-    header.writeUInt32LE(offset, 42);
+    header.writeUInt32LE(shared?.offset ?? offset, 42);
     central.push(header, name);
 
-    offset += local.length + name.length + stored.length;
+    if (!shared) offset += local.length + name.length + stored.length;
   }
   const directory = Buffer.concat(central);
   const end = Buffer.alloc(22);

@@ -257,7 +257,7 @@ describe('findBundles: errors and the tree boundary', () => {
 
   it('passes zip limits through to the zip reader', async () => {
     writeZip(at('LAB-0111.zip'), [{ name: 'sdclient.log', data: LINE.repeat(10) }]);
-    const [bundle] = await collect([at('LAB-0111.zip')], { zipLimits: { maxEntryBytes: 100, maxCompressionRatio: 200, ratioCheckAboveBytes: 1000 } });
+    const [bundle] = await collect([at('LAB-0111.zip')], { zipLimits: { maxEntryBytes: 100, maxCompressionRatio: 200, ratioCheckAboveBytes: 1000, maxTotalBytes: 1_000_000 } });
     expect(bundle?.files).toEqual([]);
     expect(bundle?.skipped[0]?.reason).toContain('over the 100-byte limit');
   });

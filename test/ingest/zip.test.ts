@@ -7,6 +7,7 @@ import type { Bundle, SourceFile } from '../../src/ingest/source.js';
 import {
   checkEntryName,
   checkEntrySize,
+  DEFAULT_ZIP_LIMITS,
   deviceFolders,
   MAX_COMPRESSION_RATIO,
   MAX_ENTRY_BYTES,
@@ -15,6 +16,7 @@ import {
   RATIO_CHECK_ABOVE_BYTES,
   type ZipBundleOptions,
 } from '../../src/ingest/zip.js';
+import { diagnose } from '../../src/run.js';
 import { makeZip, writeZip } from '../helpers/zip.js';
 
 const SDCLIENT = 'Mon, 09 Mar 2026 10:02:11 ---------- SDClient starting (version 11.0.5.361) ----------\r\nMon, 09 Mar 2026 10:02:12 SDClient exiting, return code -1916\r\n';
@@ -290,6 +292,78 @@ describe('a zip that holds several devices', () => {
     expect(bundles.map((b) => [b.name, b.files.length])).toEqual([['LAB-01', 2]]);
     await bundles[0]?.close();
     expect(deviceFolders(['ProgramData/LANDesk/Log/sdclient.log', 'ldprovisioning/ldprovisioning.log', 'Program Files (x86)/LANDesk/LDClient/sdclient.log'])).toEqual([]);
-    expect(deviceFolders(['PC-1/sdclient.log', 'PC-2/notes.txt'])).toEqual(['PC-1']);
+    expect(deviceFolders(['PC-1/sdclient.log', 'PC-1/vulscan.log', 'PC-2/notes.txt'])).toEqual(['PC-1']);
+    // A top folder holding one stray log is no device of its own.
+    expect(deviceFolders(['PC-1/sdclient.log', 'PC-2/vulscan.log'])).toEqual([]);
+  });
+
+  it('stays one device where logs sit at the root or in a layout folder, whatever stray copies lie in other folders', async () => {
+    // Regression: old/sdclient.log and backup/vulscan.log made "a fleet of two devices", both no-failure, and the real logs were skipped.
+    const entries = [
+      { name: 'ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT },
+      { name: 'ProgramData/LANDesk/Log/vulscan.log', data: VULSCAN },
+      { name: 'old/sdclient.log', data: SDCLIENT },
+      { name: 'backup/vulscan.log', data: VULSCAN },
+    ];
+    expect(deviceFolders(entries.map((e) => e.name))).toEqual([]);
+    expect(deviceFolders(['sdclient.log', 'PC-1/ProgramData/LANDesk/Log/sdclient.log', 'PC-2/ProgramData/LANDesk/Log/sdclient.log'])).toEqual([]);
+    const zipPath = path.join(dir.name, 'LAB-07.zip');
+    writeZip(zipPath, entries);
+    const bundles = await openZipBundles(zipPath, { name: 'LAB-07', displayPath: 'LAB-07.zip' });
+    expect(bundles.map((b) => [b.name, b.files.length])).toEqual([['LAB-07', 4]]);
+    await bundles[0]?.close();
+  });
+});
+
+describe('zip limits that cannot be walked around', () => {
+  it('refuses, past a total for the bundle, entries that are each under every per-entry limit', async () => {
+    const block = 'x'.repeat(64 * 1024);
+    const zipPath = path.join(dir.name, 'LAB-08.zip');
+    writeZip(zipPath, Array.from({ length: 5 }, (_, i) => ({ name: `ProgramData/LANDesk/Log/vulscan.${i + 1}.log`, data: block })));
+    const bundle = await openZipBundle(zipPath, {
+      name: 'LAB-08', displayPath: 'LAB-08.zip',
+      limits: { maxEntryBytes: MAX_ENTRY_BYTES, maxCompressionRatio: 10_000, ratioCheckAboveBytes: RATIO_CHECK_ABOVE_BYTES, maxTotalBytes: 3 * block.length },
+    });
+    expect(bundle.files.length).toBe(3);
+    expect(bundle.skipped.map((s) => s.reason)).toEqual([0, 1].map(() => expect.stringContaining(`would inflate past ${3 * block.length} bytes in all`)));
+    await bundle.close();
+  });
+
+  it('holds the ratio against entries from 1 MiB up (a 10 MiB entry of one byte repeated is a bomb)', () => {
+    expect(checkEntrySize(10 * 1024 * 1024, 10 * 1024, DEFAULT_ZIP_LIMITS)).toMatch(/1024:1 ratio, over 200:1/);
+    expect(checkEntrySize(2 * 1024 * 1024, 5 * 1024, DEFAULT_ZIP_LIMITS)).toMatch(/410:1 ratio/);
+    expect(checkEntrySize(512 * 1024, 1024, DEFAULT_ZIP_LIMITS)).toBeNull();
+  });
+
+  it('refuses entries whose data overlaps another\'s (one payload inflated many times)', async () => {
+    const bundle = await open([
+      { name: 'ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT },
+      { name: 'ProgramData/LANDesk/Log/sdclient_task1.log', sharesDataOf: 0 },
+      { name: 'ProgramData/LANDesk/Log/sdclient_task2.log', sharesDataOf: 0 },
+    ]);
+    expect(bundle.files.map((f) => f.name)).toEqual(['sdclient.log']);
+    expect(bundle.skipped.map((s) => s.reason)).toEqual([0, 1].map(() => expect.stringContaining('its data overlaps another entry\'s')));
+    await bundle.close();
+  });
+
+  it('checks each entry\'s CRC-32 as it is read: a mismatch is a warning on that file, its lines still read', async () => {
+    const zipPath = path.join(dir.name, 'LAB-09.zip');
+    writeZip(zipPath, [{ name: 'ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT, declaredCrc: 0x12345678 }]);
+    const report = await diagnose({ paths: [zipPath] });
+    const file = report.devices[0]?.files[0];
+    expect(file).toMatchObject({ lines: 2, parsed: 2 });
+    expect(file?.warnings).toEqual([expect.stringMatching(/LAB-09\.zip\/ProgramData\/LANDesk\/Log\/sdclient\.log: its CRC-32 is 0x[0-9a-f]{8}, not the 0x12345678 the zip declares/)]);
+  });
+
+  it('gives entries of the same name distinct display paths, and reads each', async () => {
+    const bundle = await open([
+      { name: 'ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT },
+      { name: 'ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT },
+    ]);
+    expect(bundle.files.map((f) => [f.path, f.name])).toEqual([
+      ['LAB-0104.zip/ProgramData/LANDesk/Log/sdclient.log', 'sdclient.log'],
+      ['LAB-0104.zip/ProgramData/LANDesk/Log/sdclient.log (copy 2)', 'sdclient.log'],
+    ]);
+    await bundle.close();
   });
 });
