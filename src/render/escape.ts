@@ -89,7 +89,7 @@ export function escapeHtml(text: string): string {
 
 /**
  * One RFC 4180 CSV cell. Numbers stay numbers; null is an empty cell.
- * Text: controls other than TAB/CR/LF made visible; a cell starting with `=`, `+`, `-`,
+ * Text: controls other than TAB/CR/LF made visible; a cell starting (after any blanks) with `=`, `+`, `-`,
  * `@`, TAB or CR gets a leading `'` so spreadsheets read it as text, not a formula
  * (OWASP CSV injection); quoted when it holds `,` `"` CR or LF, with `"` doubled.
  */
@@ -97,7 +97,8 @@ export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
   let text = value.replace(UNSAFE_KEEP_LAYOUT, visible);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // Spreadsheets skip leading blanks before reading a formula: " =1+1" is one too.
+  if (/^[ \u00a0]*[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -3,7 +3,7 @@
 // through escapeTerminal: it must never drive the terminal.
 import Table from 'cli-table3';
 import type { DeviceTimeline, TimelineEntry, TimelineReport } from '../types.js';
-import { escapeTerminal } from './escape.js';
+import { escapeJson, escapeTerminal } from './escape.js';
 
 /** Message text is cut here in the table; --format json has it whole. */
 const TEXT_COLUMNS = 90;
@@ -64,7 +64,8 @@ export function renderTimelineText(report: TimelineReport): string {
 /** The JSON document in three parts, so a fleet's timelines can be written one device at a time. */
 export const timelineJson = {
   start: (): string => '{\n  "schema": "ldforensics.timeline/1",\n  "devices": [\n',
-  device: (device: DeviceTimeline, first: boolean): string => `${first ? '' : ',\n'}${indent(JSON.stringify(device, null, 2), '    ')}`,
+  // escapeJson as diagnose's JSON does: DEL, C1, U+2028/2029 and bidi controls as \u escapes.
+  device: (device: DeviceTimeline, first: boolean): string => `${first ? '' : ',\n'}${indent(escapeJson(JSON.stringify(device, null, 2)), '    ')}`,
   end: (totals: TimelineReport['totals']): string => `\n  ],\n  "totals": ${indent(JSON.stringify(totals, null, 2), '  ').trimStart()}\n}\n`,
 };
 

@@ -109,6 +109,10 @@ describe('csvCell', () => {
     ['TAB first', '\t=1', "'\t=1"],
     ['CR first', '\r=1', '"\'\r=1"'],
     ['= later is harmless', 'a=b', 'a=b'],
+    // Spreadsheets skip leading blanks before a formula.
+    ['blanks then =', '  =1+1', "'  =1+1"],
+    ['blanks then @', ' @SUM(1)', "' @SUM(1)"],
+    ['NBSP then -', '\u00a0-2+3', "'\u00a0-2+3"],
     ['ESC made visible, TAB inside kept', 'a\u001b[31m\tb', 'a\\x1b[31m\tb'],
   ])('%s', (_name, input, expected) => {
     expect(csvCell(input)).toBe(expected);
