@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { EventFields, EventKind, LogKind, ProcessName } from '../types.js';
+import { backtrackingReason } from './backtracking.js';
 import { parseCode } from './codes.js';
 import { parseLeadingTimestamp, parseTimestampValue } from './timestamp.js';
 import defaultPackJson from './patterns/default.json' with { type: 'json' };
@@ -59,8 +60,20 @@ function includes<T extends string>(list: readonly T[], value: unknown): value i
   return typeof value === 'string' && (list as readonly string[]).includes(value);
 }
 
+/**
+ * A pattern sees at most this much of a line (the rest is still read and counted): with every
+ * pattern linear this bounds a line's cost, and it bounds what a pattern that slipped through
+ * the check below could cost.
+ */
+export const MAX_PATTERN_CHARS = 4096;
+
+export interface ValidateOptions {
+  /** The built-in pack: its patterns are proven linear by its own test, not probed at every start. */
+  trusted?: boolean;
+}
+
 /** Checks a pack's shape; every problem names the pack and the pattern. */
-export function validatePack(value: unknown, source: string): PatternPack {
+export function validatePack(value: unknown, source: string, options: ValidateOptions = {}): PatternPack {
   const fail = (what: string): never => {
     throw new UsageError(`${source}: ${what}`, 'A pattern pack is JSON: { "name": …, "patterns": [{ "id", "logs", "event", "regex", "samples" }] }; see src/parsers/patterns/default.json.');
   };
@@ -100,7 +113,14 @@ export function validatePack(value: unknown, source: string): PatternPack {
     if (typeof p.description === 'string') spec.description = p.description;
     // The regex and its groups are checked here too, so a user's pack is refused when it is
     // loaded, with the file's name, not later under the pack's own "name".
-    compile(spec, source);
+    const compiled = compile(spec, source);
+    if (!options.trusted) {
+      // No pattern may take more than linear time on a line: a log holds whatever a device wrote.
+      const reason = backtrackingReason(compiled.regex, spec.samples.map(sampleMessage));
+      if (reason !== null) {
+        fail(`pattern "${id}" of pack "${typeof (value as { name?: unknown }).name === 'string' ? String((value as { name?: unknown }).name) : source}" is refused: ${reason}`);
+      }
+    }
     patterns.push(spec);
   });
   checkSamples(patterns, source);
@@ -175,16 +195,18 @@ export class PatternSet {
 
   /** Recognises one entry's message (timestamp removed) of a log kind. */
   match(log: LogKind, message: string): PatternMatch | null {
+    const text = message.length > MAX_PATTERN_CHARS ? message.slice(0, MAX_PATTERN_CHARS) : message;
     for (const pattern of this.patternsFor(log)) {
-      const m = pattern.regex.exec(message);
-      if (m) return { pattern, kind: pattern.spec.event, fields: fieldsFrom(pattern.spec, m.groups ?? {}, message) };
+      const m = pattern.regex.exec(text);
+      if (m) return { pattern, kind: pattern.spec.event, fields: fieldsFrom(pattern.spec, m.groups ?? {}, text) };
     }
     return null;
   }
 
   /** Every pattern of a log kind that matches: for the pack's own "one sample, one pattern" check. */
   allMatches(log: LogKind, message: string): CompiledPattern[] {
-    return this.patternsFor(log).filter((p) => p.regex.test(message));
+    const text = message.length > MAX_PATTERN_CHARS ? message.slice(0, MAX_PATTERN_CHARS) : message;
+    return this.patternsFor(log).filter((p) => p.regex.test(text));
   }
 }
 
@@ -250,7 +272,7 @@ function fieldsFrom(spec: PatternSpec, groups: Record<string, string | undefined
   // Where both forms are written the hex is read: an older "-1916 (0x8DB50084)" did not agree with itself.
   const code = parseCode(g.get('hex')) ?? parseCode(g.get('code'));
   if (code !== null) fields.code = code;
-  const pid = positiveInt(g.get('pid')) ?? positiveInt(/\bpid\s*[:=]?\s*(\d+)/i.exec(message)?.[1]);
+  const pid = positiveInt(g.get('pid')) ?? positiveInt(/\bpid\s*(?:[:=]\s*)?(\d+)/i.exec(message)?.[1]);
   if (pid !== undefined) fields.pid = pid;
   const blocker = spec.blocker ?? processFromText(g.get('blocker'));
   if (blocker) fields.blocker = blocker;
@@ -297,7 +319,7 @@ function fieldsFrom(spec: PatternSpec, groups: Record<string, string | undefined
   return fields;
 }
 
-export const defaultPack: PatternPack = validatePack(defaultPackJson, 'built-in pattern pack');
+export const defaultPack: PatternPack = validatePack(defaultPackJson, 'built-in pattern pack', { trusted: true });
 
 /** Reads a user's pack from a JSON file; problems are UsageErrors naming the file. */
 export function loadPackFile(path: string): PatternPack {

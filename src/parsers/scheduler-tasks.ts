@@ -11,10 +11,13 @@ import type { ParseContext, ParseResult, Parser } from './parser.js';
 import { programOf, schedulerArguments } from './patterns.js';
 import { parseLeadingTimestamp, parseTimestampValue } from './timestamp.js';
 
-const TASK_ID = /^\s*task\s*(?:id)?\s*[:=#]?\s*(\d+)\s*$/i;
-const KEY_VALUE = /^\s*([A-Za-z][A-Za-z ]*?)\s*[:=]\s*(.*?)\s*$/;
+// Each is linear in the line's length: no two quantifiers that can take the same blanks stand
+// side by side (a "task" followed by thousands of blanks once hung the parser), keys are bounded,
+// and values are trimmed in code rather than by a lazy group before \s*$.
+const TASK_ID = /^\s*task(?:\s*id)?\s*(?:[:=#]\s*)?(\d+)\s*$/i;
+const KEY_VALUE = /^\s*([A-Za-z][A-Za-z ]{0,40}?)[ \t]*[:=](.*)$/;
 /** A task on one line: an optional "Task" and id, then the command with its scheduler arguments. */
-const ONE_LINE_TASK = /^\s*(?:task\s*(?:id)?\s*#?\s*)?(\d+)?\s*[:=-]?\s*(".*|\S.*)$/i;
+const ONE_LINE_TASK = /^\s*(?:(?:task(?:\s*id)?\s*(?:#\s*)?)?(\d+)\s*(?:[:=-]\s*)?)?(".*|\S.*)$/i;
 
 interface Block {
   line: number;
@@ -107,7 +110,7 @@ const parser: Parser = {
       const kv = KEY_VALUE.exec(line.text);
       if (block && kv?.[1] !== undefined) {
         const current: Block = block;
-        current.values.set(kv[1].toLowerCase(), kv[2] ?? '');
+        current.values.set(kv[1].trim().toLowerCase(), (kv[2] ?? '').trim());
         current.lines.push(line.text);
         stats.parsed += 1;
         continue;
