@@ -46,6 +46,8 @@ const BAR_H = 22;
 /** A lane's rows, where runs overlap in time. */
 const ROW_H = 28;
 const MAX_ROWS = 4;
+/** Items drawn per lane at the most: a lane of 20,000 runs is no picture, and the page must stay small. */
+const MAX_DRAWN_PER_LANE = 1000;
 /** Estimated width of one character of the 11-unit label font. */
 const CHAR_W = 6.2;
 /** Runs open this long before the failure are "around the failure". */
@@ -70,6 +72,13 @@ function parse(iso: string): Instant | null {
 
 function fmt(ms: number, offset: number, pattern: string): string {
   return DateTime.fromMillis(ms, { zone: FixedOffsetZone.instance(offset) }).toFormat(pattern);
+}
+
+/** 1, 2, 5, 10, 20, 50 … : the least such number of days at or above `days`. */
+function niceDays(days: number): number {
+  let nice = 1;
+  while (nice < days) nice *= nice.toString().startsWith('2') ? 2.5 : 2;
+  return Math.ceil(nice);
 }
 
 export function duration(ms: number): string {
@@ -163,6 +172,8 @@ interface LaneLayout {
   rows: number;
   /** Items of the lane outside the time shown. */
   outside: number;
+  /** Items inside the time shown but not drawn, past MAX_DRAWN_PER_LANE. */
+  hidden: number;
 }
 
 function layoutLane(device: DeviceReport, lane: LaneName, x: (ms: number) => number, lo: number, hi: number): LaneLayout {
@@ -187,6 +198,14 @@ function layoutLane(device: DeviceReport, lane: LaneName, x: (ms: number) => num
       row: 0,
     });
   }
+  let hidden = 0;
+  if (drawn.length > MAX_DRAWN_PER_LANE) {
+    // Failed runs first: they are what the picture is for.
+    const kept = [...drawn.filter((d) => d.item.failed), ...drawn.filter((d) => !d.item.failed)].slice(0, MAX_DRAWN_PER_LANE);
+    hidden = drawn.length - kept.length;
+    drawn.length = 0;
+    for (const each of kept) drawn.push(each);
+  }
   drawn.sort((a, b) => a.start.ms - b.start.ms || a.end.ms - b.end.ms);
   // First row free at the item's start; touching (one ends as the next starts) is not overlap.
   const rowEnds: number[] = [];
@@ -196,7 +215,7 @@ function layoutLane(device: DeviceReport, lane: LaneName, x: (ms: number) => num
     rowEnds[row] = Math.max(rowEnds[row] ?? 0, each.end.ms);
     each.row = row;
   }
-  return { drawn, rows: Math.max(1, rowEnds.length), outside };
+  return { drawn, rows: Math.max(1, rowEnds.length), outside, hidden };
 }
 
 /** Cut `text` to fit `width` units, with an ellipsis; '' when not even a few characters fit. */
@@ -256,7 +275,9 @@ export function swimlanes(device: DeviceReport, idPrefix: string): Swimlanes | n
   });
   out.push('</g>');
   // Time axis: grid lines through the lanes, labels below.
-  const stepS = TICK_STEPS_S.find((step) => (hi - lo) / (step * 1000) <= 10) ?? 86400;
+  // Past a day a step, a whole number of days that keeps the axis to about ten ticks, however
+  // wide the span (times that jump across centuries must not draw a tick a day).
+  const stepS = TICK_STEPS_S.find((step) => (hi - lo) / (step * 1000) <= 10) ?? 86400 * niceDays((hi - lo) / (10 * 86_400_000));
   const step = stepS * 1000;
   const offsetMs = offset * 60_000;
   const days = new Set([fmt(lo, offset, 'yyyy-MM-dd'), fmt(hi, offset, 'yyyy-MM-dd')]);
@@ -281,9 +302,24 @@ export function swimlanes(device: DeviceReport, idPrefix: string): Swimlanes | n
         lane.outside > 0 ? `nothing in the time shown (${lane.outside} ${lane.outside === 1 ? 'run' : 'runs'} outside it)` : 'no activity in these logs';
       out.push(`<text class="lane-empty" x="${X0 + 6}" y="${firstMid + 4}">${why}</text>`);
     }
-    lane.drawn.forEach((each, at) => {
+    if (lane.hidden > 0) out.push(`<text class="lane-sub" x="8" y="${firstMid + 24}">${lane.hidden} more not drawn</text>`);
+    // The next item on the same row, found in one pass from the end (not a search per item).
+    const nextOnRow = new Map<Drawn, Drawn>();
+    const following = new Map<number, Drawn[]>();
+    for (let at = lane.drawn.length - 1; at >= 0; at -= 1) {
+      const each = lane.drawn[at];
+      if (!each) continue;
+      const after = following.get(each.row) ?? [];
+      // Items after this one on its row, nearest last; those not right of it are passed over.
+      while (after.length > 0 && (after[after.length - 1]?.x ?? Infinity) <= each.x + 1) after.pop();
+      const next = after[after.length - 1];
+      if (next) nextOnRow.set(each, next);
+      after.push(each);
+      following.set(each.row, after);
+    }
+    lane.drawn.forEach((each) => {
       const barTop = lane.top + (LANE_H - BAR_H) / 2 + each.row * ROW_H;
-      const next = lane.drawn.slice(at + 1).find((other) => other.row === each.row && other.x > each.x + 1);
+      const next = nextOnRow.get(each);
       const geometry = { x, lo, hi, barTop, mid: barTop + BAR_H / 2, labelLimit: next ? next.x - 4 : VIEW_W - 4, offset, idPrefix };
       out.push(drawItem(each, style, geometry));
     });

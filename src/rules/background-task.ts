@@ -10,7 +10,7 @@
 import { isDistribution } from '../timeline/actions.js';
 import type { Confidence, Event, ProcessName, Rule, RuleMeta, Timeline, Window } from '../types.js';
 import {
-  BUSY_CODES, TOLERANCE_MS, chain, clock, decisiveEvent, describeAction, downloadFailed, firstOfKind,
+  BUSY_CODES, TOLERANCE_MS, chain, eventsOfKind, clock, decisiveEvent, describeAction, downloadFailed, firstOfKind,
   installerFailed, installerLikeCode, installerRan, isAgentCode, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure, aboutFailure, nameOfRun, onEachFailure } from './facts.js';
 
 type BackgroundProcess = Exclude<ProcessName, 'sdclient'>;
@@ -36,7 +36,7 @@ export function launchedByHealthTask(timeline: Timeline, task: Window | undefine
   if (!task || task.process !== 'vulscan') return false;
   const sinceNine = task.start - (Math.floor(task.start / 86_400_000) * 86_400_000 + HEALTH_TASK_HOUR * 3_600_000);
   if (sinceNine < 0 || sinceNine > HEALTH_TASK_WINDOW_MS) return false;
-  return !timeline.events.some((e) => e.kind === 'task-launched' && e.process === 'vulscan'
+  return !eventsOfKind(timeline, 'task-launched').some((e) => e.process === 'vulscan'
     && e.time <= task.start + TOLERANCE_MS && e.time >= task.start - 10 * 60 * 1000);
 }
 
@@ -104,7 +104,7 @@ function shapeOfRefusal(timeline: Timeline, failure: Failure, process: Backgroun
       // sdclient's word alone is one side of the story; the task's own log confirms it.
       if (!task) {
         // The scheduler may still say when it launched the task, which backs sdclient's word.
-        const launch = timeline.events.filter((e) => e.kind === 'task-launched' && e.process === process && e.time <= run.start + TOLERANCE_MS).pop();
+        const launch = eventsOfKind(timeline, 'task-launched').filter((e) => e.process === process && e.time <= run.start + TOLERANCE_MS).pop();
         return { confidence: 'medium', messageId: 'oneSide', ...(launch ? { launch } : {}) };
       }
       return previous && outlasted
@@ -204,7 +204,10 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
  * possible (due at once, with a random delay that can land inside any distribution).
  */
 export function schedulingNote(timeline: Timeline, process: BackgroundProcess): string {
-  const added = timeline.events.find((e) => (e.kind === 'task-added' || e.kind === 'task-listed') && e.process === process && e.start !== undefined);
+  // The earliest registration of the task, from the scheduler's log or its task list.
+  const added = [...eventsOfKind(timeline, 'task-added'), ...eventsOfKind(timeline, 'task-listed')]
+    .filter((e) => e.process === process && e.start !== undefined)
+    .reduce<Event | undefined>((first, e) => (first === undefined || e.time < first.time ? e : first), undefined);
   if (added?.start === undefined) return '';
   const what = process === 'vulscan' ? 'security scan' : 'policy sync';
   const delay = added.delayMaxSeconds ? ` with up to ${Math.round(added.delayMaxSeconds / 60)} minutes' random delay` : '';

@@ -32,12 +32,101 @@ export interface Failure {
   event: Event;
 }
 
-export function sdclientRuns(timeline: Timeline): Window[] {
-  return timeline.windows.filter((w) => w.process === 'sdclient');
+/**
+ * What the rules look up again and again, built once per timeline: runs per process, the run
+ * each event belongs to, events per kind, each action's place. Without it each failure's
+ * questions scanned every window and event again: quadratic on a file of many short runs.
+ */
+interface TimelineIndex {
+  runs: Record<ProcessName, readonly Window[]>;
+  runOfEvent: Map<Event, Window>;
+  eventsOfKind: Map<Event['kind'], readonly Event[]>;
+  actionIndex: Map<ActionResult, number>;
+  /** The run that carried out each action (runOfAction), once asked. */
+  runByAction: Map<ActionResult, Window | undefined>;
+  actionByRun?: Map<Window, ActionResult>;
+  /** sdclient runs sorted by end, each with its place in start order; and by package name. */
+  sdByEnd: readonly { end: number; order: number; run: Window }[];
+  sdByName: Map<string, Window[]>;
+  /** For each sdclient run in start order, the (up to) three latest-ending runs started at or before it. */
+  latestEnding?: readonly (readonly Window[])[];
 }
 
-export function runsOf(timeline: Timeline, process: ProcessName): Window[] {
-  return timeline.windows.filter((w) => w.process === process);
+const indexes = new WeakMap<Timeline, TimelineIndex>();
+
+function indexOf(timeline: Timeline): TimelineIndex {
+  const known = indexes.get(timeline);
+  if (known) return known;
+  const runs: Record<ProcessName, Window[]> = { sdclient: [], vulscan: [], policysync: [] };
+  const runOfEvent = new Map<Event, Window>();
+  for (const window of timeline.windows) {
+    runs[window.process].push(window);
+    if (window.process !== 'sdclient') continue;
+    for (const event of window.keyEvents) if (!runOfEvent.has(event)) runOfEvent.set(event, window);
+    if (!runOfEvent.has(window.lastEvent)) runOfEvent.set(window.lastEvent, window);
+  }
+  const eventsOfKind = new Map<Event['kind'], Event[]>();
+  for (const event of timeline.events) {
+    if (event.kind === 'message') continue;
+    const list = eventsOfKind.get(event.kind) ?? [];
+    list.push(event);
+    eventsOfKind.set(event.kind, list);
+  }
+  const sdByEnd = runs.sdclient.map((run, order) => ({ end: run.end, order, run })).sort((a, b) => a.end - b.end || a.order - b.order);
+  const sdByName = new Map<string, Window[]>();
+  for (const run of runs.sdclient) {
+    if (run.packageName === undefined) continue;
+    const key = run.packageName.trim().toLowerCase();
+    sdByName.set(key, [...(sdByName.get(key) ?? []), run]);
+  }
+  const index: TimelineIndex = {
+    runs, runOfEvent, eventsOfKind, actionIndex: new Map(timeline.actions.map((a, i) => [a, i])), runByAction: new Map(), sdByEnd, sdByName,
+  };
+  indexes.set(timeline, index);
+  return index;
+}
+
+/** The device's sdclient runs, in start order (a shared list: do not change it). */
+export function sdclientRuns(timeline: Timeline): readonly Window[] {
+  return indexOf(timeline).runs.sdclient;
+}
+
+/** The device's runs of one process, in start order (a shared list: do not change it). */
+export function runsOf(timeline: Timeline, process: ProcessName): readonly Window[] {
+  return indexOf(timeline).runs[process];
+}
+
+/** The timeline's events of one kind, in timeline order (a shared list: do not change it). */
+export function eventsOfKind(timeline: Timeline, kind: Event['kind']): readonly Event[] {
+  return indexOf(timeline).eventsOfKind.get(kind) ?? [];
+}
+
+/**
+ * Of the other sdclient runs that started at or before `run` and were still open when it began
+ * (a run whose exit line came before was not), the one that ran longest: a prefix of the runs
+ * in start order keeps its three latest-ending runs, so the question is a binary search.
+ */
+export function openSdclientRunAt(timeline: Timeline, run: Window): Window | undefined {
+  const index = indexOf(timeline);
+  const runs = index.runs.sdclient;
+  if (!index.latestEnding) {
+    const prefix: Window[][] = [];
+    let top: Window[] = [];
+    for (const each of runs) {
+      top = [...top, each].sort((a, b) => b.end - a.end).slice(0, 3);
+      prefix.push(top);
+    }
+    index.latestEnding = prefix;
+  }
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((runs[mid]?.start ?? Infinity) <= run.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const candidates = lo > 0 ? index.latestEnding[lo - 1] ?? [] : [];
+  return candidates.find((w) => w !== run && w.end + (w.closedBy === 'exit-line' ? 0 : TOLERANCE_MS) >= run.start);
 }
 
 function sameName(a: string | undefined, b: string | undefined): boolean {
@@ -46,25 +135,61 @@ function sameName(a: string | undefined, b: string | undefined): boolean {
 
 /** The sdclient run that carried out an action: named alike, or the last to end just before its result. */
 export function runOfAction(timeline: Timeline, action: ActionResult): Window | undefined {
-  const runs = sdclientRuns(timeline);
-  const own = runs.find((w) => w.keyEvents.includes(action.event) || w.lastEvent === action.event);
+  const index = indexOf(timeline);
+  if (index.runByAction.has(action)) return index.runByAction.get(action);
+  const run = findRunOfAction(timeline, action);
+  index.runByAction.set(action, run);
+  return run;
+}
+
+/** The sdclient runs that ended in [from, to], in start order (a binary search on the runs by end). */
+function runsEndingBetween(index: TimelineIndex, from: number, to: number): Window[] {
+  const list = index.sdByEnd;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid]?.end ?? Infinity) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const found: { order: number; run: Window }[] = [];
+  for (let i = lo; i < list.length && (list[i]?.end ?? Infinity) <= to; i += 1) {
+    const each = list[i];
+    if (each) found.push(each);
+  }
+  return found.sort((a, b) => a.order - b.order).map((each) => each.run);
+}
+
+function findRunOfAction(timeline: Timeline, action: ActionResult): Window | undefined {
+  const own = indexOf(timeline).runOfEvent.get(action.event);
   if (own) return own;
   if (!isDistribution(action)) return undefined;
   const at = action.event.time;
-  const index = timeline.actions.indexOf(action);
+  const index = indexOf(timeline).actionIndex.get(action) ?? -1;
   const previous = index > 0 ? timeline.actions[index - 1] : undefined;
   const after = previous ? previous.event.time - TOLERANCE_MS : -Infinity;
-  const candidates = runs.filter((w) => w.end <= at + TOLERANCE_MS && w.end >= at - ACTION_LAG_MS && w.start >= after);
+  const candidates = runsEndingBetween(indexOf(timeline), at - ACTION_LAG_MS, at + TOLERANCE_MS).filter((w) => w.start >= after);
   // By name first: within the action's own stretch of the template (after the previous action's
   // result, up to its own), however long the template took to log the result (a reboot in between).
+  const named = action.name !== undefined ? indexOf(timeline).sdByName.get(action.name.trim().toLowerCase()) ?? [] : [];
   return candidates.find((w) => sameName(w.packageName, action.name))
-    ?? runs.find((w) => sameName(w.packageName, action.name) && w.start >= after && w.end <= at + TOLERANCE_MS)
+    ?? named.find((w) => w.start >= after && w.end <= at + TOLERANCE_MS)
     ?? candidates[candidates.length - 1];
 }
 
 /** A run's package: its own "Package:" line, or the name of the template action it carried out. */
 export function nameOfRun(timeline: Timeline, run: Window): string | undefined {
-  return run.packageName ?? timeline.actions.find((a) => runOfAction(timeline, a) === run)?.name;
+  if (run.packageName) return run.packageName;
+  const index = indexOf(timeline);
+  if (!index.actionByRun) {
+    // Each run's first action, found once for all runs.
+    index.actionByRun = new Map();
+    for (const action of timeline.actions) {
+      const of = runOfAction(timeline, action);
+      if (of && !index.actionByRun.has(of)) index.actionByRun.set(of, action);
+    }
+  }
+  return index.actionByRun.get(run)?.name;
 }
 
 const cache = new WeakMap<Timeline, Failure[]>();
@@ -180,8 +305,8 @@ export function downloadFailed(run: Window): boolean {
 
 /** The scheduler lines that registered and launched a process's task (for the evidence chain). */
 export function schedulerLines(timeline: Timeline, process: ProcessName, before: WallTime): Event[] {
-  const added = timeline.events.find((e) => (e.kind === 'task-added') && e.process === process);
-  const launches = timeline.events.filter((e) => e.kind === 'task-launched' && e.process === process && e.time <= before + TOLERANCE_MS);
+  const added = eventsOfKind(timeline, 'task-added').find((e) => e.process === process);
+  const launches = eventsOfKind(timeline, 'task-launched').filter((e) => e.process === process && e.time <= before + TOLERANCE_MS);
   const launch = launches[launches.length - 1];
   return [added, launch].filter((e): e is Event => e !== undefined);
 }
@@ -190,7 +315,7 @@ export function schedulerLines(timeline: Timeline, process: ProcessName, before:
 export function provisioningLines(timeline: Timeline, failure: Failure): Event[] {
   if (!failure.action) return [];
   const at = failure.action.event;
-  const stopped = timeline.events.find((e) => e.kind === 'template-stopped' && e.time >= at.time - TOLERANCE_MS && e.file === at.file && e.line >= at.line);
+  const stopped = eventsOfKind(timeline, 'template-stopped').find((e) => e.time >= at.time - TOLERANCE_MS && e.file === at.file && e.line >= at.line);
   return [at, failure.action.alsoLoggedAt, stopped].filter((e): e is Event => e !== undefined);
 }
 

@@ -3,7 +3,7 @@
 // fails on the next build whenever the scheduler's random delay lands inside a distribution.
 import type { Rule, Timeline, Window } from '../types.js';
 import { RACE_FIX } from './background-task.js';
-import { TOLERANCE_MS, chain, clock, failures, firstOfKind, runsOf, schedulerLines, sdclientRuns } from './facts.js';
+import { TOLERANCE_MS, chain, clock, eventsOfKind, failures, firstOfKind, runsOf, schedulerLines, sdclientRuns } from './facts.js';
 
 /**
  * A run the scheduler started, or one that scanned or waited: the runs that can block a
@@ -12,7 +12,7 @@ import { TOLERANCE_MS, chain, clock, failures, firstOfKind, runsOf, schedulerLin
 function isScheduledWork(timeline: Timeline, task: Window): boolean {
   if (task.process === 'policysync' || task.waitStart !== undefined || task.scanStart !== undefined) return true;
   if (task.keyEvents.some((e) => e.kind === 'command-line' && /\/scan\b/i.test(e.text))) return true;
-  return timeline.events.some((e) => e.kind === 'task-launched' && e.process === task.process
+  return eventsOfKind(timeline, 'task-launched').some((e) => e.process === task.process
     && e.time <= task.start + TOLERANCE_MS && e.time >= task.start - LAUNCH_LAG_MS);
 }
 

@@ -4,7 +4,7 @@
 import { hexCode } from '../parsers/codes.js';
 import type { Rule, Window } from '../types.js';
 import {
-  BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, clock, decisiveEvent, describeAction, isShort, provisioningLines, runsOf, sdclientRuns, aboutFailure, onEachFailure } from './facts.js';
+  BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, clock, decisiveEvent, describeAction, isShort, openSdclientRunAt, provisioningLines, runsOf, aboutFailure, onEachFailure } from './facts.js';
 
 const rule: Rule = {
   meta: {
@@ -27,10 +27,8 @@ const rule: Rule = {
       if (!run || downloadFailed(run) || installerFailed(run)) return;
       if (run.refusedBy !== undefined && run.refusedBy !== 'sdclient' && run.refusedBy !== 'unknown') return;
       // The run still open when this one began: of those that started before it, the one that ran longest.
-      const other: Window | undefined = sdclientRuns(timeline)
-        // A run that wrote its exit line before this one began was not in the way.
-        .filter((w) => w !== run && w.start <= run.start && w.end + (w.closedBy === 'exit-line' ? 0 : TOLERANCE_MS) >= run.start)
-        .sort((a, b) => b.end - a.end)[0];
+      // A run that wrote its exit line before this one began was not in the way.
+      const other: Window | undefined = openSdclientRunAt(timeline, run);
       const named = run.refusedBy === 'sdclient';
       if (!named) {
         // Windows alone: another sdclient open at the start, and no background task that explains it better.

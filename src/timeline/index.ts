@@ -42,16 +42,30 @@ function runBoundaries(files: readonly FileEvents[]): RunBoundaries {
 
 /** Asks the device's other timestamped files whether a silence in one file was time that passed. */
 function silenceWitness(files: readonly FileEvents[], self: FileEvents): SilenceWitness {
-  const others = files.filter((f) => f !== self && TIMESTAMPED.has(f.kind) && f.events.length > 0);
+  // Each other file's times, sorted once: every question is then a binary search, not a scan.
+  const others = files.filter((f) => f !== self && TIMESTAMPED.has(f.kind) && f.events.length > 0)
+    .map((f) => f.events.map((e) => e.time).sort((a, b) => a - b));
   return (from, to) => {
     let spanned = false;
-    for (const other of others) {
-      const times = other.events.map((e) => e.time);
-      if (times.some((t) => t > from + TOLERANCE_MS && t < to - TOLERANCE_MS)) return 'written';
-      if (times.some((t) => t <= from) && times.some((t) => t >= to)) spanned = true;
+    for (const times of others) {
+      const after = firstAbove(times, from + TOLERANCE_MS);
+      if (after < times.length && (times[after] ?? Infinity) < to - TOLERANCE_MS) return 'written';
+      if ((times[0] ?? Infinity) <= from && (times[times.length - 1] ?? -Infinity) >= to) spanned = true;
     }
     return spanned ? 'skipped' : 'unknown';
   };
+}
+
+/** The index of the first value > t in a sorted list. */
+function firstAbove(sorted: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] ?? Infinity) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const TIMESTAMPED = new Set<LogKind>(['sdclient', 'vulscan', 'policysync', 'localsch', 'provisioning', 'provision-gui']);

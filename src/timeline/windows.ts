@@ -27,8 +27,17 @@ export interface WindowInput {
 /** Times at which another file says a new run of a process began. */
 export type RunBoundaries = Record<ProcessName, readonly number[]>;
 
+/** True where a boundary t has after < t <= upTo; `boundaries` sorted ascending (a binary search). */
 function boundaryBetween(boundaries: readonly number[], after: number, upTo: number): boolean {
-  return boundaries.some((t) => t > after && t <= upTo);
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((boundaries[mid] ?? Infinity) <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  const first = boundaries[lo];
+  return first !== undefined && first <= upTo;
 }
 
 function open(process: ProcessName, file: string, event: Event): Window {
@@ -160,16 +169,37 @@ function sameRun(a: Window, b: Window): boolean {
  * the window that says more (its evidence cites one file) and takes what only the other knew.
  */
 function mergeSameRuns(windows: Window[]): Window[] {
+  // In start order, a twin without a shared task id started within SAME_RUN_MS before: the
+  // search looks back only that far, and twins with task ids are found by id, so the merge is
+  // O(n log n), not a scan of every window kept for each window.
+  const ordered = [...windows].sort((a, b) => a.start - b.start);
   const kept: Window[] = [];
-  for (const window of windows) {
-    const twin = kept.find((k) => sameRun(k, window));
-    if (!twin) {
+  const byTask = new Map<string, number[]>();
+  const twinOf = (window: Window): number | undefined => {
+    for (const index of window.taskId !== undefined ? byTask.get(window.taskId) ?? [] : []) {
+      const k = kept[index];
+      if (k && sameRun(k, window)) return index;
+    }
+    for (let index = kept.length - 1; index >= 0; index -= 1) {
+      const k = kept[index];
+      if (!k) continue;
+      if (k.start < window.start - SAME_RUN_MS) break;
+      if (sameRun(k, window)) return index;
+    }
+    return undefined;
+  };
+  for (const window of ordered) {
+    const index = twinOf(window);
+    const twin = index === undefined ? undefined : kept[index];
+    if (index === undefined || !twin) {
       kept.push(window);
+      if (window.taskId !== undefined) byTask.set(window.taskId, [...(byTask.get(window.taskId) ?? []), kept.length - 1]);
       continue;
     }
     const [rich, poor] = twin.keyEvents.length >= window.keyEvents.length ? [twin, window] : [window, twin];
-    if (rich !== twin) kept[kept.indexOf(twin)] = rich;
+    if (rich !== twin) kept[index] = rich;
     rich.taskId ??= poor.taskId;
+    if (rich.taskId !== undefined && !(byTask.get(rich.taskId) ?? []).includes(index)) byTask.set(rich.taskId, [...(byTask.get(rich.taskId) ?? []), index]);
     rich.packageName ??= poor.packageName;
     rich.resultCode ??= poor.resultCode;
     rich.exitCode ??= poor.exitCode;
@@ -219,7 +249,12 @@ function joinRotations(inputs: readonly WindowInput[], perInput: Window[][]): vo
 
 /** All windows of a device, ordered by start, with ids such as "vulscan#2". */
 export function buildWindows(inputs: readonly WindowInput[], boundaries: RunBoundaries): Window[] {
-  const perInput = inputs.map((input) => windowsOfFile(input, boundaries));
+  const sorted: RunBoundaries = {
+    sdclient: [...boundaries.sdclient].sort((a, b) => a - b),
+    vulscan: [...boundaries.vulscan].sort((a, b) => a - b),
+    policysync: [...boundaries.policysync].sort((a, b) => a - b),
+  };
+  const perInput = inputs.map((input) => windowsOfFile(input, sorted));
   joinRotations(inputs, perInput);
   const windows = mergeSameRuns(perInput.flat());
   windows.sort((a, b) => a.start - b.start || a.end - b.end);
