@@ -17,6 +17,8 @@ export interface LoadOptions {
 
 export interface LoadedDevice {
   device: string;
+  /** The bundle's folder, zip or file on disk. */
+  source?: string;
   timeline: Timeline;
   files: FileReport[];
   skipped: SkippedFile[];
@@ -127,5 +129,5 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
     parsed.push(result.events);
   }
   const timeline = buildTimeline(bundle.name, parsed, options.zone ? { zone: options.zone } : {});
-  return { device: bundle.name, timeline, files, skipped, errors: [...bundle.errors] };
+  return { device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), timeline, files, skipped, errors: [...bundle.errors] };
 }

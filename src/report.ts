@@ -1,5 +1,6 @@
 // The report model every renderer reads: one DeviceReport per device (verdict, findings,
 // files, what the swimlanes draw), and a fleet summary.
+import path from 'node:path';
 import type { LoadedDevice } from './device.js';
 import type { RuleFinding } from './rules/engine.js';
 import { evidenceLine } from './rules/engine.js';
@@ -105,6 +106,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   const verdictId = unreadable ? UNREADABLE : verdict.verdict;
   return {
     device: loaded.device,
+    ...(loaded.source !== undefined ? { source: path.relative(process.cwd(), loaded.source) || '.' } : {}),
     verdict: verdictId,
     explanation: explanationOf(verdictId),
     findings: findings.map((f) => f.finding),

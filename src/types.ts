@@ -260,6 +260,8 @@ export interface ActivityItem {
 
 export interface DeviceReport {
   device: string;
+  /** The bundle's folder, zip or file, relative to where ldforensics ran. */
+  source?: string;
   verdict: string;
   /** The verdict in one plain-language sentence. */
   explanation: string;

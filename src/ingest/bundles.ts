@@ -29,6 +29,7 @@
 import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
@@ -52,6 +53,8 @@ interface Plan {
   name: string;
   /** Display path of what the bundle comes from; orders same-named bundles and drops duplicates. */
   key: string;
+  /** Where the bundle is on disk: tells same-named bundles apart. */
+  absolute: string;
   /** A fleet zip opens as several devices. */
   open(): Promise<Bundle | Bundle[]>;
 }
@@ -69,8 +72,32 @@ export async function* findBundles(paths: string[], options: FindBundlesOptions 
   const plans = await planBundles(paths, options);
   for (const plan of plans) {
     const opened = await plan.open();
-    if (Array.isArray(opened)) yield* opened;
-    else yield opened;
+    if (Array.isArray(opened)) {
+      for (const bundle of opened) yield { ...bundle, source: bundle.source ?? plan.absolute };
+    } else {
+      // A device renamed to tell it from another of its name keeps that name.
+      yield { ...opened, name: plan.name, source: plan.absolute };
+    }
+  }
+}
+
+/**
+ * The same device name under two paths (gathered again after re-provisioning) is two devices:
+ * each is named with the folder it came from ("site-a/LAB-0101"), so the report tells them apart.
+ */
+function nameApart(plans: Plan[]): void {
+  const byLowerName = new Map<string, Plan[]>();
+  for (const plan of plans) byLowerName.set(plan.name.toLowerCase(), [...(byLowerName.get(plan.name.toLowerCase()) ?? []), plan]);
+  for (const group of byLowerName.values()) {
+    if (group.length < 2) continue;
+    const taken = new Set<string>();
+    for (const plan of group) {
+      const parent = path.basename(path.dirname(plan.absolute));
+      let name = parent ? `${parent}/${plan.name}` : plan.name;
+      for (let n = 2; taken.has(name.toLowerCase()); n += 1) name = `${parent}/${plan.name} (${n})`;
+      taken.add(name.toLowerCase());
+      plan.name = name;
+    }
   }
 }
 
@@ -84,7 +111,7 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
     // Display paths start at the given path's parent, so they begin with its own name.
     const base = path.dirname(absolute);
     if (stats.isDirectory()) {
-      plans.push(...(await planFolder(absolute, base, options)));
+      appendAll(plans, await planFolder(absolute, base, options));
     } else if (stats.isFile() && isZipName(absolute)) {
       plans.push(zipPlan(absolute, base, options));
     } else if (stats.isFile()) {
@@ -96,13 +123,30 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
     }
   }
   for (const [folder, files] of looseByFolder) {
-    plans.push(filesPlan(path.basename(folder) || folder, folder, folder, files));
+    plans.push(filesPlan(looseDeviceName(folder, files), folder, folder, files));
   }
 
   // The same path given twice is read once.
   const unique = new Map<string, Plan>();
-  for (const plan of plans) if (!unique.has(plan.key)) unique.set(plan.key, plan);
+  for (const plan of plans) if (!unique.has(plan.absolute)) unique.set(plan.absolute, plan);
+  nameApart([...unique.values()]);
   return [...unique.values()].sort((a, b) => byName.compare(a.name, b.name) || compareText(a.name, b.name) || compareText(a.key, b.key));
+}
+
+/**
+ * The device that log files given alone belong to: their folder, or where it is one of the
+ * client's layout folders, the bundle folder above them (LAB-0101 for
+ * LAB-0101/ProgramData/LANDesk/Log/sdclient.log, never "Log"); the file itself where no
+ * folder above the layout folders is left to name it.
+ */
+function looseDeviceName(folder: string, files: readonly string[]): string {
+  let at = folder;
+  while (LAYOUT_FOLDERS.has(path.basename(at).toLowerCase())) {
+    const up = path.dirname(at);
+    if (up === at) return path.basename(files[0] ?? folder);
+    at = up;
+  }
+  return path.basename(at) || path.basename(files[0] ?? folder);
 }
 
 async function statGiven(given: string, absolute: string): Promise<Stats> {
@@ -128,20 +172,69 @@ async function planFolder(folder: string, base: string, options: FindBundlesOpti
     return [errorPlan(name, display, `cannot read folder ${display}: ${reasonOf(error)}`)];
   }
   if ((await classifyFolder(folder, children)) === 'device') return [folderPlan(name, folder, base)];
+  // Inside a folder of devices, paths are shown relative to it: "LAB-0101/sdclient.log", or
+  // "site-a/2026-03-01/LAB-0101/sdclient.log" in a nested share, as for a device given alone.
+  return planGrouping(folder, children, { devices: folder, loose: base }, options, 0);
+}
 
+/** Grouping folders are followed this deep below the given path (site/date/batch/device is 3). */
+export const MAX_GROUPING_DEPTH = 8;
+
+/**
+ * A folder of devices, at any depth: each child folder that is a bundle is a device; one that
+ * holds bundles further down (share/<site>/<date>/<device>/) is a grouping folder in turn; any
+ * other child folder is a device too, so that a bundle whose logs have unknown names is still
+ * read (and sniffed) and one with nothing in it is still reported. Loose recognised logs at this
+ * level form one more device, named after the folder.
+ */
+async function planGrouping(folder: string, children: Dirent[], bases: { devices: string; loose: string }, options: FindBundlesOptions, depth: number): Promise<Plan[]> {
+  const name = path.basename(folder) || folder;
+  const base = bases.devices;
   const plans: Plan[] = [];
   const looseLogs: string[] = [];
   for (const child of children) {
     // Dot folders (.git, .vscode) and OS metadata are never devices.
     if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
     const full = path.join(folder, child.name);
-    // Inside a folder of devices, paths are shown relative to it: "LAB-0101/sdclient.log", as for a device given alone.
-    if (child.isDirectory()) plans.push(folderPlan(child.name, full, folder));
-    else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, folder, options));
+    if (child.isDirectory()) {
+      const grandchildren = await readdirOrNull(full);
+      if (grandchildren !== null && depth < MAX_GROUPING_DEPTH && !isBundleFolder(grandchildren) && (await holdsBundles(full, grandchildren, 3))) {
+        appendAll(plans, await planGrouping(full, grandchildren, { devices: base, loose: base }, options, depth + 1));
+      } else {
+        plans.push(folderPlan(child.name, full, base));
+      }
+    } else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
     else if (child.isFile() && logKindFromFileName(child.name) !== null) looseLogs.push(full);
   }
-  if (looseLogs.length > 0) plans.push(filesPlan(name, folder, base, looseLogs));
+  if (looseLogs.length > 0) plans.push(filesPlan(name, folder, bases.loose, looseLogs));
   return plans;
+}
+
+async function readdirOrNull(folder: string): Promise<Dirent[] | null> {
+  try {
+    return await fs.readdir(folder, { withFileTypes: true });
+  } catch {
+    return null; // it will still be listed as a device, and its read error reported there
+  }
+}
+
+/** A device bundle: it holds a recognised log itself, or a folder of the client's layout. */
+function isBundleFolder(children: Dirent[]): boolean {
+  return children.some((c) => (c.isDirectory() ? LAYOUT_FOLDERS.has(c.name.toLowerCase()) : c.isFile() && logKindFromFileName(c.name) !== null));
+}
+
+/** True where some folder below (at most `levels` down) is a device bundle, or a .zip lies there. */
+async function holdsBundles(folder: string, children: Dirent[], levels: number): Promise<boolean> {
+  for (const child of children) {
+    if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
+    if (child.isFile() && isZipName(child.name)) return true;
+    if (!child.isDirectory() || LAYOUT_FOLDERS.has(child.name.toLowerCase())) continue;
+    const below = await readdirOrNull(path.join(folder, child.name));
+    if (below === null) continue;
+    if (isBundleFolder(below)) return true;
+    if (levels > 1 && (await holdsBundles(path.join(folder, child.name), below, levels - 1))) return true;
+  }
+  return false;
 }
 
 /** Applies the rules of the header to a folder's direct children. */
@@ -149,23 +242,9 @@ async function classifyFolder(folder: string, children: Dirent[]): Promise<'devi
   const subfolders = children.filter((c) => c.isDirectory() && !c.name.startsWith('.') && !isOsMetadata(c.name));
   if (subfolders.some((c) => LAYOUT_FOLDERS.has(c.name.toLowerCase()))) return 'device';
   if (children.some((c) => c.isFile() && isZipName(c.name))) return 'devices';
-  for (const sub of subfolders) {
-    if (await looksLikeDevice(path.join(folder, sub.name))) return 'devices';
-  }
+  if (await holdsBundles(folder, children, 3)) return 'devices';
   if (children.some((c) => c.isFile() && logKindFromFileName(c.name) !== null)) return 'device';
   return subfolders.length > 0 ? 'devices' : 'device';
-}
-
-/** A folder holding a recognised log or a layout folder directly; an unreadable one does not. */
-async function looksLikeDevice(folder: string): Promise<boolean> {
-  try {
-    const children = await fs.readdir(folder, { withFileTypes: true });
-    return children.some((c) =>
-      c.isDirectory() ? LAYOUT_FOLDERS.has(c.name.toLowerCase()) : c.isFile() && logKindFromFileName(c.name) !== null,
-    );
-  } catch {
-    return false; // it will still be listed as a device, and its read error reported there
-  }
 }
 
 function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Plan {
@@ -175,12 +254,13 @@ function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Pl
   return {
     name,
     key: `zip:${displayPath}`,
+    absolute: zipPath,
     open: () => openZipBundles(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}) }),
   };
 }
 
 function errorPlan(name: string, display: string, message: string): Plan {
-  return { name, key: `error:${display}`, open: async () => emptyBundle(name, [message]) };
+  return { name, key: `error:${display}`, absolute: `error:${display}`, open: async () => emptyBundle(name, [message]) };
 }
 
 function emptyBundle(name: string, errors: string[]): Bundle {
@@ -192,6 +272,7 @@ function filesPlan(name: string, folder: string, base: string, files: string[]):
   return {
     name,
     key: `files:${toDisplay(base, folder)}:${files.join('\0')}`,
+    absolute: files.length === 1 ? (files[0] ?? folder) : `${folder}${path.sep}`,
     open: async () => {
       const collector = new Collector(name);
       for (const file of files) await collector.addFile(file, toDisplay(base, file));
@@ -201,7 +282,7 @@ function filesPlan(name: string, folder: string, base: string, files: string[]):
 }
 
 function folderPlan(name: string, folder: string, base: string): Plan {
-  return { name, key: `folder:${toDisplay(base, folder)}`, open: () => walkFolder(name, folder, base) };
+  return { name, key: `folder:${toDisplay(base, folder)}`, absolute: folder, open: () => walkFolder(name, folder, base) };
 }
 
 /** Every file under `root`, at any depth, as one bundle. */

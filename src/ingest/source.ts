@@ -27,8 +27,10 @@ export interface SourceFile {
 }
 
 export interface Bundle {
-  /** The device: a folder's name, or a zip's name without ".zip". */
+  /** The device: a folder's name, or a zip's name without ".zip" (with its parent folder where two share a name). */
   name: string;
+  /** Where the bundle came from on disk (its folder, zip or file). */
+  source?: string;
   /** Every file of the bundle, at any depth, sorted by path. */
   files: SourceFile[];
   /** Files seen but refused, each with the reason (escaping zip entries, encrypted entries, zip bombs, links out of the tree). */

@@ -179,6 +179,8 @@ function device(report: DeviceReport, options: RenderOptions): string {
   }
 
   const notes: string[] = [];
+  // Where two bundles share a device name, the folder each came from is what tells them apart.
+  if (report.source !== undefined && report.device.includes('/')) appendAll(notes, indented(`From ${escapeTerminal(report.source)}`, 2, width));
   for (const note of report.notes) appendAll(notes, indented(`Note: ${escapeTerminal(note)}`, 2, width));
   const unparsed = unparsedSentence(report);
   if (unparsed !== null) appendAll(notes, indented(unparsed, 2, width));

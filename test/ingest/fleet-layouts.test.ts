@@ -1,0 +1,65 @@
+// The layouts real shares have: nested site/date/device folders, the same device gathered twice,
+// a log file given alone. Built from the samples in a temporary folder.
+import { cpSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import tmp from 'tmp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/run.js';
+import { SAMPLES } from '../helpers/parse.js';
+
+let root: tmp.DirResult;
+beforeEach(() => {
+  root = tmp.dirSync({ unsafeCleanup: true });
+});
+afterEach(() => {
+  root.removeCallback();
+});
+
+function place(sample: string, ...where: string[]): string {
+  const to = path.join(root.name, ...where);
+  mkdirSync(path.dirname(to), { recursive: true });
+  cpSync(path.join(SAMPLES, sample), to, { recursive: true });
+  return to;
+}
+
+describe('a nested share', () => {
+  it('gives one device per bundle folder at any depth, never one device per date folder', async () => {
+    // Regression: batches/2026-03-01/{LAB-0101,LAB-0102} came out as one device "2026-03-01" with both the race and the fix.
+    place('LAB-0101', 'share', 'site-a', '2026-03-01', 'LAB-0101');
+    place('LAB-0102', 'share', 'site-a', '2026-03-01', 'LAB-0102');
+    place('LAB-0112', 'share', 'site-b', '2026-04-14', 'batch-2', 'LAB-0112');
+    const report = await diagnose({ paths: [path.join(root.name, 'share')] });
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([
+      ['LAB-0101', 'vulscan-blocked-sdclient'],
+      ['LAB-0102', 'no-failure'],
+      ['LAB-0112', 'vulscan-blocked-sdclient'],
+    ]);
+    // Which folder each device came from, in its report and its files' paths.
+    expect(report.devices[2]?.source).toBe(path.relative(process.cwd(), path.join(root.name, 'share', 'site-b', '2026-04-14', 'batch-2', 'LAB-0112')));
+    expect(report.devices[0]?.files[0]?.path).toMatch(/^site-a\/2026-03-01\/LAB-0101\//);
+  });
+
+  it('two bundles of one device name are two devices, named with their parent folder', async () => {
+    place('LAB-0101', 'fleet', 'first-build', 'LAB-0101');
+    place('LAB-0102', 'fleet', 'rebuild', 'LAB-0101');
+    const report = await diagnose({ paths: [path.join(root.name, 'fleet')] });
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([
+      ['first-build/LAB-0101', 'vulscan-blocked-sdclient'],
+      ['rebuild/LAB-0101', 'no-failure'],
+    ]);
+  });
+
+  it('the same path given twice is one device', async () => {
+    const dir = place('LAB-0101', 'LAB-0101');
+    const report = await diagnose({ paths: [dir, `${dir}/`] });
+    expect(report.devices.map((d) => d.device)).toEqual(['LAB-0101']);
+  });
+});
+
+describe('a log file given alone', () => {
+  it('is named after its bundle folder above the layout folders, not "Log"', async () => {
+    const dir = place('LAB-0101', 'LAB-0101');
+    const report = await diagnose({ paths: [path.join(dir, 'ProgramData', 'LANDesk', 'Log', 'sdclient.log')] });
+    expect(report.devices.map((d) => d.device)).toEqual(['LAB-0101']);
+  });
+});
