@@ -31,7 +31,7 @@ function colorWanted(toFile: boolean): boolean {
   return !toFile && process.stdout.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
 }
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[] }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number }
 interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
 /**
@@ -85,7 +85,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const renderer: Renderer = renderers[flags.format];
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined), width: process.stdout.columns ?? 100 };
-  const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}) };
+  const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}) };
   const devices: DeviceReport[] = [];
   await withOutput(flags.output, async (file) => {
     const renderDevice = renderer.device;
@@ -169,6 +169,11 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(tz).addOption(patterns).addOption(device)
+    .option('--max-files <n>', 'files read per bundle at the most; the rest are counted and listed (default 5000)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-files: want a whole number from 1 up, not "${v}"`);
+      return n;
+    })
     .action(async (paths: string[], flags: DiagnoseFlags) => { setExit(await diagnoseCommand(paths, flags)); });
   cli.command('timeline')
     .description('show each device\'s merged timeline of every log')

@@ -22,6 +22,8 @@ export interface CommonOptions {
   zone?: string;
   /** Only these devices (names, case-insensitive). */
   devices?: string[];
+  /** Files read per bundle at the most (default 5,000); the rest are counted and said. */
+  maxFiles?: number;
 }
 
 export interface TimelineOptions extends CommonOptions {
@@ -48,7 +50,7 @@ function prepare(options: CommonOptions): Prepared {
 /** Each device's bundle read and parsed, in name order; a bundle that breaks is reported, never fatal. */
 async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGenerator<LoadedDevice | { device: string; error: unknown }> {
   let seen = 0;
-  for await (const bundle of findBundles(options.paths)) {
+  for await (const bundle of findBundles(options.paths, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
     if (prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) {
       await bundle.close();
       continue;

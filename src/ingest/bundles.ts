@@ -43,9 +43,14 @@ export { LAYOUT_FOLDERS } from './source.js';
 /** A device's files are not searched deeper than this many folders: real layouts are 5 deep. */
 export const MAX_FOLDER_DEPTH = 32;
 
+/** Files one bundle folder may hold before the rest are left out (a device's logs are a few dozen). */
+export const MAX_FILES_PER_BUNDLE = 5000;
+
 export interface FindBundlesOptions {
   /** Size limits for zip entries (default DEFAULT_ZIP_LIMITS). */
   zipLimits?: ZipLimits;
+  /** Files read per bundle at the most (default MAX_FILES_PER_BUNDLE; zips too). */
+  maxFiles?: number;
 }
 
 /** A bundle found but not yet read: planning all of them first lets them be yielded sorted. */
@@ -123,7 +128,7 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
     }
   }
   for (const [folder, files] of looseByFolder) {
-    plans.push(filesPlan(looseDeviceName(folder, files), folder, folder, files));
+    plans.push(filesPlan(looseDeviceName(folder, files), folder, folder, files, options));
   }
 
   // The same path given twice is read once.
@@ -171,7 +176,7 @@ async function planFolder(folder: string, base: string, options: FindBundlesOpti
   } catch (error) {
     return [errorPlan(name, display, `cannot read folder ${display}: ${reasonOf(error)}`)];
   }
-  if ((await classifyFolder(folder, children)) === 'device') return [folderPlan(name, folder, base)];
+  if ((await classifyFolder(folder, children)) === 'device') return [folderPlan(name, folder, base, options)];
   // Inside a folder of devices, paths are shown relative to it: "LAB-0101/sdclient.log", or
   // "site-a/2026-03-01/LAB-0101/sdclient.log" in a nested share, as for a device given alone.
   return planGrouping(folder, children, { devices: folder, loose: base }, options, 0);
@@ -201,12 +206,12 @@ async function planGrouping(folder: string, children: Dirent[], bases: { devices
       if (grandchildren !== null && depth < MAX_GROUPING_DEPTH && !isBundleFolder(grandchildren) && (await holdsBundles(full, grandchildren, 3))) {
         appendAll(plans, await planGrouping(full, grandchildren, { devices: base, loose: base }, options, depth + 1));
       } else {
-        plans.push(folderPlan(child.name, full, base));
+        plans.push(folderPlan(child.name, full, base, options));
       }
     } else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
     else if (child.isFile() && logKindFromFileName(child.name) !== null) looseLogs.push(full);
   }
-  if (looseLogs.length > 0) plans.push(filesPlan(name, folder, bases.loose, looseLogs));
+  if (looseLogs.length > 0) plans.push(filesPlan(name, folder, bases.loose, looseLogs, options));
   return plans;
 }
 
@@ -255,7 +260,7 @@ function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Pl
     name,
     key: `zip:${displayPath}`,
     absolute: zipPath,
-    open: () => openZipBundles(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}) }),
+    open: () => openZipBundles(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}) }),
   };
 }
 
@@ -268,26 +273,28 @@ function emptyBundle(name: string, errors: string[]): Bundle {
 }
 
 /** A device given as explicit files (or the loose logs of a folder of devices). */
-function filesPlan(name: string, folder: string, base: string, files: string[]): Plan {
+function filesPlan(name: string, folder: string, base: string, files: string[], options: FindBundlesOptions): Plan {
+  const maxFiles = options.maxFiles ?? MAX_FILES_PER_BUNDLE;
   return {
     name,
     key: `files:${toDisplay(base, folder)}:${files.join('\0')}`,
     absolute: files.length === 1 ? (files[0] ?? folder) : `${folder}${path.sep}`,
     open: async () => {
-      const collector = new Collector(name);
+      const collector = new Collector(name, maxFiles);
       for (const file of files) await collector.addFile(file, toDisplay(base, file));
       return collector.bundle();
     },
   };
 }
 
-function folderPlan(name: string, folder: string, base: string): Plan {
-  return { name, key: `folder:${toDisplay(base, folder)}`, absolute: folder, open: () => walkFolder(name, folder, base) };
+function folderPlan(name: string, folder: string, base: string, options: FindBundlesOptions): Plan {
+  const maxFiles = options.maxFiles ?? MAX_FILES_PER_BUNDLE;
+  return { name, key: `folder:${toDisplay(base, folder)}`, absolute: folder, open: () => walkFolder(name, folder, base, maxFiles) };
 }
 
 /** Every file under `root`, at any depth, as one bundle. */
-async function walkFolder(name: string, root: string, base: string): Promise<Bundle> {
-  const collector = new Collector(name);
+async function walkFolder(name: string, root: string, base: string, maxFiles: number): Promise<Bundle> {
+  const collector = new Collector(name, maxFiles);
   let rootReal: string;
   try {
     rootReal = await fs.realpath(root);
@@ -327,8 +334,10 @@ class Collector {
   readonly files: SourceFile[] = [];
   readonly skipped: SkippedFile[] = [];
   readonly errors: string[] = [];
+  /** Files past the limit: counted, not looked at (a stat each would be the cost the limit avoids). */
+  private leftOut = 0;
 
-  constructor(private readonly name: string) {}
+  constructor(private readonly name: string, private readonly maxFiles = MAX_FILES_PER_BUNDLE) {}
 
   skip(display: string, reason: string): void {
     this.skipped.push({ path: display, reason });
@@ -336,6 +345,10 @@ class Collector {
 
   /** Adds a regular file; `absolute` is what is opened, `display` what is shown. */
   async addFile(absolute: string, display: string): Promise<void> {
+    if (this.files.length >= this.maxFiles) {
+      this.leftOut += 1;
+      return;
+    }
     let size: number;
     try {
       size = (await fs.stat(absolute)).size;
@@ -380,6 +393,9 @@ class Collector {
   }
 
   bundle(): Bundle {
+    if (this.leftOut > 0) {
+      this.skipped.push({ path: this.name, reason: `${this.leftOut} more files not read: the bundle holds more than ${this.maxFiles} files (raise the limit with --max-files)` });
+    }
     this.files.sort((a, b) => compareText(a.path, b.path));
     return { name: this.name, files: this.files, skipped: this.skipped, errors: this.errors, close: async () => {} };
   }

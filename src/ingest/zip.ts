@@ -51,7 +51,12 @@ export interface ZipBundleOptions {
   /** The zip's display path; entries display as `<displayPath>/<entry path>`. */
   displayPath: string;
   limits?: ZipLimits;
+  /** Entries read at the most (default MAX_ZIP_FILES); the rest are counted and said. */
+  maxFiles?: number;
 }
+
+/** Entries one zip bundle may hold before the rest are left out. */
+export const MAX_ZIP_FILES = 5000;
 
 /**
  * Checks an entry name (already decoded, backslashes as in the archive) and
@@ -124,6 +129,8 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
   }
 
   const overlapping = overlappingEntries(entries);
+  const maxFiles = options.maxFiles ?? MAX_ZIP_FILES;
+  let leftOut = 0;
   const seenPaths = new Map<string, number>();
   let totalBytes = 0;
   for (const entry of entries) {
@@ -175,6 +182,10 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
       skipped.push({ path: `${displayPath}/${entryPath}`, reason: NESTED_ZIP_REASON });
       continue;
     }
+    if (files.length >= maxFiles) {
+      leftOut += 1;
+      continue;
+    }
     // The same name twice (zippers allow it): each copy is read, shown under a name of its own.
     const copies = (seenPaths.get(entryPath) ?? 0) + 1;
     seenPaths.set(entryPath, copies);
@@ -190,6 +201,7 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
     });
   }
 
+  if (leftOut > 0) skipped.push({ path: displayPath, reason: `${leftOut} more entries not read: the zip holds more than ${maxFiles} files (raise the limit with --max-files)` });
   files.sort((a, b) => compareText(a.path, b.path));
   return {
     name,

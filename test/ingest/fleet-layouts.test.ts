@@ -1,11 +1,12 @@
 // The layouts real shares have: nested site/date/device folders, the same device gathered twice,
 // a log file given alone. Built from the samples in a temporary folder.
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/run.js';
 import { SAMPLES } from '../helpers/parse.js';
+import { writeZip } from '../helpers/zip.js';
 
 let root: tmp.DirResult;
 beforeEach(() => {
@@ -61,5 +62,25 @@ describe('a log file given alone', () => {
     const dir = place('LAB-0101', 'LAB-0101');
     const report = await diagnose({ paths: [path.join(dir, 'ProgramData', 'LANDesk', 'Log', 'sdclient.log')] });
     expect(report.devices.map((d) => d.device)).toEqual(['LAB-0101']);
+  });
+});
+
+describe('what one bundle may hold', () => {
+  it('reads a folder bundle\'s first files up to --max-files and says how many were left out', async () => {
+    const dir = path.join(root.name, 'LAB-MANY');
+    mkdirSync(path.join(dir, 'Data'), { recursive: true });
+    for (let i = 0; i < 60; i += 1) writeFileSync(path.join(dir, 'Data', `sdclient_task${1000 + i}.log`), 'Mon, 09 Mar 2026 10:02:11 SDClient exiting, return code 0\r\n');
+    const report = await diagnose({ paths: [dir], maxFiles: 25 });
+    const device = report.devices[0];
+    expect(device?.files).toHaveLength(25);
+    expect(device?.skipped).toContainEqual({ path: 'LAB-MANY', reason: '35 more files not read: the bundle holds more than 25 files (raise the limit with --max-files)' });
+  });
+
+  it('reads a zip bundle\'s first entries up to --max-files and says how many were left out', async () => {
+    const zip = path.join(root.name, 'LAB-ZIPMANY.zip');
+    writeZip(zip, Array.from({ length: 40 }, (_, i) => ({ name: `Data/sdclient_task${1000 + i}.log`, data: 'Mon, 09 Mar 2026 10:02:11 SDClient exiting, return code 0\r\n' })));
+    const report = await diagnose({ paths: [zip], maxFiles: 10 });
+    expect(report.devices[0]?.files).toHaveLength(10);
+    expect(report.devices[0]?.skipped).toContainEqual({ path: 'LAB-ZIPMANY.zip', reason: '30 more entries not read: the zip holds more than 10 files (raise the limit with --max-files)' });
   });
 });
