@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
+import { defaultJobs } from './fleet/pool.js';
 import { escapeTerminal } from './render/escape.js';
 import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
 import { renderRules, type RulesFormat } from './render/rules-list.js';
@@ -31,7 +32,7 @@ function colorWanted(toFile: boolean): boolean {
   return !toFile && process.stdout.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
 }
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number }
 interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
 /**
@@ -85,7 +86,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const renderer: Renderer = renderers[flags.format];
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined), width: process.stdout.columns ?? 100 };
-  const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}) };
+  const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs() };
   const devices: DeviceReport[] = [];
   await withOutput(flags.output, async (file) => {
     const renderDevice = renderer.device;
@@ -169,6 +170,11 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(tz).addOption(patterns).addOption(device)
+    .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs: want a whole number from 1 to 256, not "${v}"`);
+      return n;
+    })
     .option('--max-files <n>', 'files read per bundle at the most; the rest are counted and listed (default 5000)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-files: want a whole number from 1 up, not "${v}"`);

@@ -2,7 +2,8 @@
 // any other caller) decides what to do with the result.
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
-import { findBundles } from './ingest/bundles.js';
+import { runOnWorkers } from './fleet/pool.js';
+import { findBundles, openPlanned, planDevices, type PlanSpec } from './ingest/bundles.js';
 import { patternSet, type PatternSet } from './parsers/patterns.js';
 import { parseTimestampValue } from './parsers/timestamp.js';
 import { buildReport, deviceReport, failedDeviceReport } from './report.js';
@@ -24,6 +25,11 @@ export interface CommonOptions {
   devices?: string[];
   /** Files read per bundle at the most (default 5,000); the rest are counted and said. */
   maxFiles?: number;
+  /** Worker threads diagnosing devices in parallel (default 1: this thread). */
+  jobs?: number;
+  /** Per device on a worker: heap in MB, and time in seconds, before it is stopped and reported. */
+  deviceMemoryMb?: number;
+  deviceSeconds?: number;
 }
 
 export interface TimelineOptions extends CommonOptions {
@@ -65,33 +71,65 @@ async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGe
       await bundle.close();
     }
   }
-  if (seen === 0) {
-    throw new InputError(
-      prepared.wanted ? `no device named ${[...prepared.wanted].join(', ')} in ${options.paths.join(', ')}` : `no device bundles found in ${options.paths.join(', ')}`,
-      'A device bundle is a folder or .zip holding EPM logs (sdclient.log, vulscan.log, localsch.log, ldprovisioning.log, …).',
-    );
+  if (seen === 0) throw noDevices(options, prepared);
+}
+
+/** One loaded device's report: rules and the report run inside the device's guard too, so one odd value costs that device, not the fleet. */
+function reportOf(loaded: LoadedDevice | { device: string; error: unknown }, prepared: Prepared): DeviceReport {
+  if ('error' in loaded) return failedDeviceReport(loaded.device, loaded.error);
+  try {
+    const findings = runRules(loaded.timeline, Object.values(rules), prepared.zone);
+    return deviceReport(loaded, findings, verdictOf(loaded.timeline, findings), prepared.zone);
+  } catch (error) {
+    return failedDeviceReport(loaded.device, error);
   }
 }
 
-/** Diagnoses each device as it is read: for streaming formats (ndjson). */
+/** A worker thread's job: the reports of one planned bundle (a fleet zip holds several devices). */
+export async function diagnosePlanned(spec: PlanSpec, options: CommonOptions): Promise<DeviceReport[]> {
+  const prepared = prepare(options);
+  const reports: DeviceReport[] = [];
+  for (const bundle of await openPlanned(spec, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
+    try {
+      if (prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) continue;
+      let loaded: LoadedDevice | { device: string; error: unknown };
+      try {
+        loaded = await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}) });
+      } catch (error) {
+        loaded = { device: bundle.name, error };
+      }
+      reports.push(reportOf(loaded, prepared));
+    } finally {
+      await bundle.close();
+    }
+  }
+  return reports;
+}
+
+/**
+ * Diagnoses each device as it is read, in name order: on worker threads where options.jobs > 1
+ * (a worker that dies costs its device, reported unreadable), in this thread otherwise.
+ */
 export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
   const prepared = prepare(options);
-  const ruleList = Object.values(rules);
-  for await (const loaded of loadDevices(options, prepared)) {
-    if ('error' in loaded) {
-      yield failedDeviceReport(loaded.device, loaded.error);
-      continue;
+  if ((options.jobs ?? 1) > 1) {
+    const specs = await planDevices(options.paths, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {});
+    let seen = 0;
+    for await (const report of runOnWorkers(specs, options)) {
+      seen += 1;
+      yield report;
     }
-    // Rules and the report run inside the device's guard too: one odd value costs that device, not the fleet.
-    let report: DeviceReport;
-    try {
-      const findings = runRules(loaded.timeline, ruleList, prepared.zone);
-      report = deviceReport(loaded, findings, verdictOf(loaded.timeline, findings), prepared.zone);
-    } catch (error) {
-      report = failedDeviceReport(loaded.device, error);
-    }
-    yield report;
+    if (seen === 0) throw noDevices(options, prepared);
+    return;
   }
+  for await (const loaded of loadDevices(options, prepared)) yield reportOf(loaded, prepared);
+}
+
+function noDevices(options: CommonOptions, prepared: Prepared): InputError {
+  return new InputError(
+    prepared.wanted ? `no device named ${[...prepared.wanted].join(', ')} in ${options.paths.join(', ')}` : `no device bundles found in ${options.paths.join(', ')}`,
+    'A device bundle is a folder or .zip holding EPM logs (sdclient.log, vulscan.log, localsch.log, ldprovisioning.log, …).',
+  );
 }
 
 /** Diagnoses every device and summarises the fleet. */

@@ -60,8 +60,44 @@ interface Plan {
   key: string;
   /** Where the bundle is on disk: tells same-named bundles apart. */
   absolute: string;
+  /** What the plan opens, as plain data: a worker thread can open it from this alone. */
+  spec: PlanSpec;
   /** A fleet zip opens as several devices. */
   open(): Promise<Bundle | Bundle[]>;
+}
+
+/** A planned bundle as plain data (structured-clone safe), for a worker thread to open. */
+export type PlanSpec =
+  | { type: 'zip'; name: string; absolute: string; zipPath: string; base: string }
+  | { type: 'error'; name: string; absolute: string; display: string; message: string }
+  | { type: 'files'; name: string; absolute: string; folder: string; base: string; files: string[] }
+  | { type: 'folder'; name: string; absolute: string; folder: string; base: string };
+
+/** The devices of `paths` as plain data, in the order findBundles yields them. */
+export async function planDevices(paths: string[], options: FindBundlesOptions = {}): Promise<PlanSpec[]> {
+  return (await planBundles(paths, options)).map((plan) => ({ ...plan.spec, name: plan.name }));
+}
+
+function planOfSpec(spec: PlanSpec, options: FindBundlesOptions): Plan {
+  switch (spec.type) {
+    case 'zip': return zipPlan(spec.zipPath, spec.base, options);
+    case 'error': return errorPlan(spec.name, spec.display, spec.message);
+    case 'files': return filesPlan(spec.name, spec.folder, spec.base, spec.files, options);
+    case 'folder': return folderPlan(spec.name, spec.folder, spec.base, options);
+  }
+}
+
+/** Opens one planned device (or, for a fleet zip, its devices), named as planned. */
+export async function openPlanned(spec: PlanSpec, options: FindBundlesOptions = {}): Promise<Bundle[]> {
+  const plan = { ...planOfSpec(spec, options), name: spec.name };
+  return openPlan(plan);
+}
+
+async function openPlan(plan: Plan): Promise<Bundle[]> {
+  const opened = await plan.open();
+  // A device renamed to tell it from another of its name keeps that name.
+  if (!Array.isArray(opened)) return [{ ...opened, name: plan.name, source: plan.absolute }];
+  return opened.map((bundle) => ({ ...bundle, source: bundle.source ?? plan.absolute }));
 }
 
 const byName = new Intl.Collator('en', { numeric: true });
@@ -75,15 +111,7 @@ const byName = new Intl.Collator('en', { numeric: true });
  */
 export async function* findBundles(paths: string[], options: FindBundlesOptions = {}): AsyncGenerator<Bundle> {
   const plans = await planBundles(paths, options);
-  for (const plan of plans) {
-    const opened = await plan.open();
-    if (Array.isArray(opened)) {
-      for (const bundle of opened) yield { ...bundle, source: bundle.source ?? plan.absolute };
-    } else {
-      // A device renamed to tell it from another of its name keeps that name.
-      yield { ...opened, name: plan.name, source: plan.absolute };
-    }
-  }
+  for (const plan of plans) yield* await openPlan(plan);
 }
 
 /**
@@ -260,12 +288,17 @@ function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Pl
     name,
     key: `zip:${displayPath}`,
     absolute: zipPath,
+    spec: { type: 'zip', name, absolute: zipPath, zipPath, base },
     open: () => openZipBundles(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}) }),
   };
 }
 
 function errorPlan(name: string, display: string, message: string): Plan {
-  return { name, key: `error:${display}`, absolute: `error:${display}`, open: async () => emptyBundle(name, [message]) };
+  return {
+    name, key: `error:${display}`, absolute: `error:${display}`,
+    spec: { type: 'error', name, absolute: `error:${display}`, display, message },
+    open: async () => emptyBundle(name, [message]),
+  };
 }
 
 function emptyBundle(name: string, errors: string[]): Bundle {
@@ -279,6 +312,7 @@ function filesPlan(name: string, folder: string, base: string, files: string[], 
     name,
     key: `files:${toDisplay(base, folder)}:${files.join('\0')}`,
     absolute: files.length === 1 ? (files[0] ?? folder) : `${folder}${path.sep}`,
+    spec: { type: 'files', name, absolute: files.length === 1 ? (files[0] ?? folder) : `${folder}${path.sep}`, folder, base, files },
     open: async () => {
       const collector = new Collector(name, maxFiles);
       for (const file of files) await collector.addFile(file, toDisplay(base, file));
@@ -289,7 +323,11 @@ function filesPlan(name: string, folder: string, base: string, files: string[], 
 
 function folderPlan(name: string, folder: string, base: string, options: FindBundlesOptions): Plan {
   const maxFiles = options.maxFiles ?? MAX_FILES_PER_BUNDLE;
-  return { name, key: `folder:${toDisplay(base, folder)}`, absolute: folder, open: () => walkFolder(name, folder, base, maxFiles) };
+  return {
+    name, key: `folder:${toDisplay(base, folder)}`, absolute: folder,
+    spec: { type: 'folder', name, absolute: folder, folder, base },
+    open: () => walkFolder(name, folder, base, maxFiles),
+  };
 }
 
 /** Every file under `root`, at any depth, as one bundle. */

@@ -1,0 +1,49 @@
+// Devices on worker threads: the same report whatever the number of workers, and a device whose
+// worker dies (out of memory, past its deadline) costs that device only.
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import tmp from 'tmp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderers } from '../../src/render/index.js';
+import { diagnose } from '../../src/run.js';
+import { SAMPLES } from '../helpers/parse.js';
+
+let root: tmp.DirResult;
+let fleet: string;
+beforeAll(() => {
+  root = tmp.dirSync({ unsafeCleanup: true });
+  fleet = path.join(root.name, 'fleet');
+  for (const sample of ['LAB-0101', 'LAB-0102', 'LAB-0103', 'LAB-0104.zip', 'LAB-0108', 'LAB-0112']) cpSync(path.join(SAMPLES, sample), path.join(fleet, sample), { recursive: true });
+  // A device far larger than the others: 400,000 lines.
+  const big = path.join(fleet, 'LAB-BIG', 'ProgramData', 'LANDesk', 'Log');
+  mkdirSync(big, { recursive: true });
+  const line = 'Mon, 09 Mar 2026 10:02:11 Downloading file http://core/packages/app/app-setup-with-a-long-name.msi chunk 12345\r\n';
+  writeFileSync(path.join(big, 'sdclient.log'), line.repeat(400_000));
+});
+afterAll(() => {
+  root.removeCallback();
+});
+
+describe('diagnose on worker threads', () => {
+  it('gives byte-identical JSON with one job and with three, devices in name order', async () => {
+    const one = renderers.json.render(await diagnose({ paths: [fleet], jobs: 1 }), { color: false });
+    const three = renderers.json.render(await diagnose({ paths: [fleet], jobs: 3 }), { color: false });
+    expect(three).toBe(one);
+    expect((JSON.parse(three) as { devices: { device: string }[] }).devices.map((d) => d.device)).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0103', 'LAB-0104', 'LAB-0108', 'LAB-0112', 'LAB-BIG']);
+  }, 60_000);
+
+  it('reports a device that outgrows its memory budget as unreadable, with the reason, and diagnoses the rest', async () => {
+    const report = await diagnose({ paths: [fleet], jobs: 2, deviceMemoryMb: 24 });
+    const verdicts = Object.fromEntries(report.devices.map((d) => [d.device, d.verdict]));
+    expect(verdicts).toMatchObject({ 'LAB-0101': 'vulscan-blocked-sdclient', 'LAB-0102': 'no-failure', 'LAB-0112': 'vulscan-blocked-sdclient', 'LAB-BIG': 'unreadable' });
+    expect(report.devices.find((d) => d.device === 'LAB-BIG')?.errors[0]).toMatch(/could not analyse this bundle: its worker (failed|stopped).*/);
+  }, 60_000);
+
+  it('stops a device past its deadline, reports it, and goes on with a new worker', async () => {
+    const report = await diagnose({ paths: [fleet], jobs: 2, deviceSeconds: 2 });
+    const big = report.devices.find((d) => d.device === 'LAB-BIG');
+    expect(big?.verdict).toBe('unreadable');
+    expect(big?.errors[0]).toBe('could not analyse this bundle: it took longer than the 2 s a device may take; stopped');
+    expect(report.devices.filter((d) => d.verdict !== 'unreadable').length).toBe(6);
+  }, 60_000);
+});
