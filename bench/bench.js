@@ -201,7 +201,14 @@ async function measure(mode, target) {
   let events = 0;
   let devices = 0;
 
-  if (mode === 'device') {
+  if (mode === 'diagnose') {
+    // The whole job, as the CLI does it: read, timeline, rules, report.
+    const { diagnose } = await dist('run.js');
+    const report = await diagnose({ paths: [target] });
+    for (const d of report.devices) for (const f of d.files) lines += f.lines;
+    devices = report.devices.length;
+    for (const file of filesUnder(target)) bytes += statSync(file).size;
+  } else if (mode === 'device') {
     for await (const bundle of findBundles([target])) {
       const loaded = await loadDevice(bundle, { patterns });
       await bundle.close();
@@ -235,6 +242,40 @@ async function measure(mode, target) {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   return { mode, seconds, lines, bytes, events, devices, peakRss, maxRss: process.resourceUsage().maxRSS * 1024 };
+}
+
+/**
+ * One device whose sdclient.log holds `runs` short runs (a result line each, every seventh a
+ * 1603), one vulscan run every ten, and the provisioning log's action per run: the shape that
+ * made the timeline and the rules quadratic. Doubling `runs` must about double the time.
+ */
+function writeManyRunsDevice(dir, runs) {
+  let t = Date.UTC(2026, 2, 9, 8);
+  const sd = []; const vs = []; const ls = []; const pv = [];
+  for (let i = 0; i < runs; i += 1) {
+    const failed = i % 7 === 0;
+    sd.push(`${stamp(t)} ---------- SDClient starting (version 11.0.5.361) ----------`, `${stamp(t)} Package: "P${i}"`,
+      `${stamp(t + 1000)} processing of package is complete, result ${failed ? 1603 : 0} (0x00000000)`, `${stamp(t + 2000)} SDClient exiting, return code 0`);
+    if (i % 10 === 0) {
+      vs.push(`${stamp(t + 500)} Vulscan.exe version 11.0.5.361 starting`, `${stamp(t + 2500)} Vulscan finished, return code 0`);
+      ls.push(`${stamp(t + 400)} Launching task 3: ${VULSCAN_EXE}`);
+    }
+    pv.push(`${stamp(t + 2100)} Action ${i} of ${runs} "P${i}" (Distribute software) ${failed ? 'failed' : 'completed'}, return code ${failed ? 1603 : 0}`);
+    t += 3000;
+  }
+  writeDevice(dir, {
+    'ProgramData/LANDesk/Log/sdclient.log': sd,
+    'ProgramData/LANDesk/Log/vulscan.log': vs,
+    'ProgramData/LANDesk/Log/localsch.log': ls,
+    'ldprovisioning/ldprovisioning.log': pv,
+  });
+}
+
+/** The peer: `wc -l` over the same files, timed as a whole process. */
+function wcSeconds(target) {
+  const started = performance.now();
+  spawnSync('sh', ['-c', `find "${target}" -type f -exec cat {} + | wc -l`], { encoding: 'utf8' });
+  return (performance.now() - started) / 1000;
 }
 
 // ---------------------------------------------------------------- the table (parent process)
@@ -302,6 +343,22 @@ async function main() {
     console.log('');
     console.log('stages: lines = readLines only; entries = + readEntries (nothing kept); parse = + the sdclient parser (keeps its events);');
     console.log('        device = loadDevice (all files parsed, timeline built). peak RSS sampled every 10 ms; maxRSS from process.resourceUsage().');
+    console.log('');
+
+    // Doubling: the timeline, windows and rules must be O(n log n): each doubling about doubles the time.
+    const doubling = [];
+    for (const runs of [2500, 5000, 10000, 20000]) {
+      const dir = path.join(root, `RUNS-${runs}`, 'DEV');
+      writeManyRunsDevice(dir, runs);
+      const r = runChild('diagnose', dir);
+      doubling.push({ runs, lines: r.lines, seconds: r.seconds, wc: wcSeconds(dir), peak: r.peakRss });
+    }
+    console.log('doubling (one device of many short runs, diagnosed whole; ratio = time / time of half the runs, ~2 is linear):');
+    console.log(['runs', 'lines', 's', 'ratio', 'wc -l s', 'ratio to wc -l', 'peak RSS MB'].join('  '));
+    doubling.forEach((d, i) => {
+      const previous = doubling[i - 1];
+      console.log([fmt(d.runs), fmt(d.lines), d.seconds.toFixed(2), previous ? (d.seconds / previous.seconds).toFixed(2) : '-', d.wc.toFixed(3), (d.seconds / d.wc).toFixed(0), mb(d.peak)].join('  '));
+    });
   } finally {
     if (!keep) rmSync(root, { recursive: true, force: true });
   }
