@@ -1,7 +1,7 @@
 // commander wiring only: options → run() → renderer → exit code. Exit codes (ESLint's):
 // 0 nothing failed, 1 a device failed or has an error finding, 2 usage error or nothing
 // readable. The report goes to stdout (or --output), errors to stderr.
-import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -24,15 +24,40 @@ const EXIT_BUG = 3;
 /** The device being worked on, for the message of an error that escapes every guard. */
 let currentDevice: string | undefined;
 
+/** A repeatable option that also takes comma-separated lists (--device A,B --device C). */
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
 }
 
-function colorWanted(toFile: boolean): boolean {
-  return !toFile && process.stdout.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
+/** --color / --no-color first, then FORCE_COLOR and NO_COLOR (no-color.org), then a TTY that is not dumb. */
+export function colorWanted(toFile: boolean, flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env, tty = process.stdout.isTTY === true): boolean {
+  if (flag !== undefined) return flag;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return !toFile && tty && env.TERM !== 'dumb';
 }
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number }
+/** The version in package.json: one place to change it. */
+function packageVersion(): string {
+  try {
+    const json: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    return typeof json === 'object' && json !== null && 'version' in json && typeof json.version === 'string' ? json.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+type FailOn = 'error' | 'warning' | 'never';
+
+/** The exit code a report earns under --fail-on. */
+function failureCode(devices: readonly DeviceReport[], failOn: FailOn): number {
+  if (failOn === 'never') return EXIT_OK;
+  if (hasFailures(buildReport([...devices]))) return EXIT_FAILURES;
+  if (failOn === 'warning' && devices.some((d) => d.findings.some((f) => f.severity === 'warning'))) return EXIT_FAILURES;
+  return EXIT_OK;
+}
+
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn }
 interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
 /**
@@ -74,18 +99,32 @@ async function withOutput<T>(output: string | undefined, work: (file: OutputFile
 
 async function writeOut(text: string, output: OutputFile | undefined): Promise<void> {
   if (output) writeFileSync(output.temp, text);
-  else await new Promise<void>((resolve) => { process.stdout.write(text, () => resolve()); });
+  else if (!stdoutClosed) await new Promise<void>((resolve) => { process.stdout.write(text, () => resolve()); });
 }
 
 /** Writes and waits when the reader is slower than we are, so a fleet's output is never all buffered. */
+/**
+ * Set when the reader of stdout went away (`| head`): the rest of the report is not written, but
+ * the run goes on to its end so that the exit code is the one the report earned.
+ */
+let stdoutClosed = false;
+
+/** Called by bin/ on EPIPE. */
+export function markStdoutClosed(): void {
+  stdoutClosed = true;
+}
+
 async function writeChunk(sink: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!sink.write(text)) await once(sink, 'drain');
+  if (sink === process.stdout && stdoutClosed) return;
+  if (sink.write(text)) return;
+  // A closed pipe never drains: its error or close ends the wait too.
+  await Promise.race([once(sink, 'drain'), once(sink, 'error').catch(() => undefined), once(sink, 'close')]).catch(() => undefined);
 }
 
 async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<number> {
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const renderer: Renderer = renderers[flags.format];
-  const options: RenderOptions = { color: colorWanted(flags.output !== undefined), width: process.stdout.columns ?? 100 };
+  const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: process.stdout.columns ?? 100 };
   const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs() };
   const devices: DeviceReport[] = [];
   await withOutput(flags.output, async (file) => {
@@ -116,7 +155,9 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     process.stderr.write(`ldforensics: nothing readable found in ${escapeTerminal(paths.join(', '))}\n`);
     return EXIT_USAGE;
   }
-  return hasFailures(buildReport(devices)) ? EXIT_FAILURES : EXIT_OK;
+  const missing = flags.device.filter((name) => !devices.some((d) => d.device.toLowerCase() === name.toLowerCase()));
+  if (missing.length > 0) process.stderr.write(`ldforensics: no device named ${escapeTerminal(missing.join(', '))} in ${escapeTerminal(paths.join(', '))}\n`);
+  return failureCode(devices, flags.failOn);
 }
 
 /** A device rendered, or, where rendering it fails, the same device rendered as one that could not be analysed. */
@@ -150,11 +191,18 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
 function program(setExit: (code: number) => void): Command {
   const cli = new Command('ldforensics')
     .description('Find why LANDesk / Ivanti EPM OS provisioning failed, from the devices\' gathered logs.')
-    .version('0.1.0')
+    .version(packageVersion())
     .option('--rules', 'list the detection rules and exit')
     .showHelpAfterError()
     .exitOverride();
-  cli.action(async (flags: { rules?: boolean }) => {
+  cli.argument('[command...]').action(async (words: string[], flags: { rules?: boolean }) => {
+    const command = words[0];
+    if (command !== undefined) {
+      // A mistyped command gets a suggestion, as git and npm give one.
+      const names = cli.commands.map((c) => c.name());
+      const near = names.filter((name) => editDistance(name, command) <= Math.max(2, Math.floor(name.length / 3)));
+      throw new UsageError(`unknown command "${command}"${near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''}`, `Commands: ${names.join(', ')}.`);
+    }
     if (flags.rules) {
       await writeOut(renderRules('text'), undefined);
       return;
@@ -170,6 +218,9 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(tz).addOption(patterns).addOption(device)
+    .addOption(new Option('--fail-on <level>', 'exit 1 on devices with findings of this severity or worse').choices(['error', 'warning', 'never']).default('error'))
+    .option('--color', 'colour the text report even when not on a terminal')
+    .option('--no-color', 'never colour the text report')
     .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs: want a whole number from 1 to 256, not "${v}"`);
@@ -215,6 +266,17 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'md']).default('text'))
     .action(async (flags: { format: RulesFormat }) => { await writeOut(renderRules(flags.format), undefined); });
   return cli;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j += 1) next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[b.length] ?? 0;
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit (bin/ does). */

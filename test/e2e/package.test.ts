@@ -1,0 +1,96 @@
+// The CLI as admins meet it: packed and installed from the tarball into a prefix of its own and
+// run from another folder; and the small things users trip on.
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import tmp from 'tmp';
+import { describe, expect, it } from 'vitest';
+import { colorWanted } from '../../src/cli.js';
+
+const run = promisify(execFile);
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'ldforensics.js');
+const SAMPLE = path.join(ROOT, 'samples', 'LAB-0101');
+const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+async function exec(file: string, args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(file, args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('the packed package', () => {
+  it('installs from its tarball into a prefix and runs from another folder, CLI and API', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const packed = await exec('npm', ['pack', '--pack-destination', dir.name, '--ignore-scripts', '--silent']);
+      expect(packed.code).toBe(0);
+      const tarball = path.join(dir.name, packed.stdout.trim().split('\n').pop() ?? '');
+      const prefix = path.join(dir.name, 'prefix');
+      const installed = await exec('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball], dir.name);
+      expect(installed.code, installed.stderr).toBe(0);
+      const cli = path.join(prefix, 'node_modules', '.bin', 'ldforensics');
+      expect((await exec(cli, ['--version'], dir.name)).stdout.trim()).toBe(VERSION);
+      const diagnosed = await exec(cli, ['diagnose', SAMPLE, '-f', 'json'], dir.name);
+      expect(diagnosed.code).toBe(1);
+      expect((JSON.parse(diagnosed.stdout) as { devices: { verdict: string }[] }).devices[0]?.verdict).toBe('vulscan-blocked-sdclient');
+      const script = path.join(prefix, 'api.mjs');
+      writeFileSync(script, `import { diagnose } from 'ldforensics';\nconst report = await diagnose({ paths: [${JSON.stringify(SAMPLE)}] });\nconsole.log(report.devices[0].verdict);\n`);
+      expect((await exec(process.execPath, [script], prefix)).stdout.trim()).toBe('vulscan-blocked-sdclient');
+      const files = (await exec('tar', ['-tzf', tarball])).stdout.split('\n');
+      expect(files).toContain('package/LICENSE');
+      expect(files).toContain('package/dist/run.d.ts');
+      expect(files.some((f) => f.endsWith('.js.map'))).toBe(false);
+    } finally {
+      dir.removeCallback();
+    }
+  }, 240_000);
+});
+
+describe('the small things users trip on', () => {
+  it('--version reads package.json', async () => {
+    expect((await exec(process.execPath, [BIN, '--version'])).stdout.trim()).toBe(VERSION);
+  });
+
+  it('a mistyped command gets "did you mean"', async () => {
+    const result = await exec(process.execPath, [BIN, 'diagnos', 'samples']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "diagnos" (did you mean diagnose?)');
+  });
+
+  it('--fail-on never exits 0 on a failed device; --fail-on error (the default) exits 1', async () => {
+    expect((await exec(process.execPath, [BIN, 'diagnose', SAMPLE, '--fail-on', 'never'])).code).toBe(0);
+    expect((await exec(process.execPath, [BIN, 'diagnose', SAMPLE])).code).toBe(1);
+  });
+
+  it('--device takes comma-separated names and says which matched nothing', async () => {
+    const result = await exec(process.execPath, [BIN, 'diagnose', path.join(ROOT, 'samples'), '--device', 'LAB-0101,LAB-9999', '-f', 'json']);
+    expect((JSON.parse(result.stdout) as { devices: { device: string }[] }).devices.map((d) => d.device)).toEqual(['LAB-0101']);
+    expect(result.stderr).toContain('no device named LAB-9999');
+  });
+
+  it('a closed pipe ends quietly and keeps the exit code the report earned', async () => {
+    const child = spawn(process.execPath, [BIN, 'diagnose', path.join(ROOT, 'samples')], { env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+  });
+
+  it('colour: --color and --no-color first, then FORCE_COLOR, then NO_COLOR, then a terminal', () => {
+    expect(colorWanted(false, true, {}, false)).toBe(true);
+    expect(colorWanted(false, false, { FORCE_COLOR: '1' }, true)).toBe(false);
+    expect(colorWanted(false, undefined, { FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(colorWanted(false, undefined, { FORCE_COLOR: '0' }, true)).toBe(false);
+    expect(colorWanted(false, undefined, { NO_COLOR: '1' }, true)).toBe(false);
+    expect(colorWanted(false, undefined, {}, true)).toBe(true);
+    expect(colorWanted(true, undefined, {}, true)).toBe(false);
+  });
+});
