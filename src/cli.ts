@@ -11,8 +11,8 @@ import { escapeTerminal } from './render/escape.js';
 import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
 import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
-import { buildReport, failedDeviceReport } from './report.js';
-import { diagnoseDevices, hasFailures, nothingReadable, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
+import { buildReport, failedDeviceReport, SummaryBuilder } from './report.js';
+import { diagnoseDevices, nothingReadable, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
 import type { DeviceReport, DeviceTimeline } from './types.js';
 
 const EXIT_OK = 0;
@@ -48,14 +48,6 @@ function packageVersion(): string {
 }
 
 type FailOn = 'error' | 'warning' | 'never';
-
-/** The exit code a report earns under --fail-on. */
-function failureCode(devices: readonly DeviceReport[], failOn: FailOn): number {
-  if (failOn === 'never') return EXIT_OK;
-  if (hasFailures(buildReport([...devices]))) return EXIT_FAILURES;
-  if (failOn === 'warning' && devices.some((d) => d.findings.some((f) => f.severity === 'warning'))) return EXIT_FAILURES;
-  return EXIT_OK;
-}
 
 interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn }
 interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
@@ -126,38 +118,47 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   const renderer: Renderer = renderers[flags.format];
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: process.stdout.columns ?? 100 };
   const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs() };
-  const devices: DeviceReport[] = [];
+  const fleet = new SummaryBuilder();
+  const missing = new Map(flags.device.map((name) => [name.toLowerCase(), name]));
+  const seen = (device: DeviceReport): void => {
+    currentDevice = device.device;
+    fleet.add(device);
+    missing.delete(device.device.toLowerCase());
+  };
   await withOutput(flags.output, async (file) => {
     const renderDevice = renderer.device;
     if (renderDevice && renderer.end) {
-      // Streaming formats write each device as it is finished: a fleet run shows progress and holds little.
+      // Streaming formats write each device as it is finished and keep only the fleet's counts:
+      // memory stays flat with fleet size.
       const sink = file ? createWriteStream(file.temp) : process.stdout;
+      if (renderer.start) await writeChunk(sink, renderer.start(options));
+      let first = true;
       for await (const device of diagnoseDevices(common)) {
-        currentDevice = device.device;
-        // The summary needs verdicts and counts, not the swimlanes: keep the fleet's memory small.
-        devices.push({ ...device, activity: [] });
-        await writeChunk(sink, guarded(device, (d) => renderDevice(d, options)));
+        seen(device);
+        await writeChunk(sink, guarded(device, (d) => renderDevice(d, options, first)));
+        first = false;
       }
       currentDevice = undefined;
-      const report = buildReport(devices);
-      await writeChunk(sink, renderer.end(report.summary, options));
+      await writeChunk(sink, renderer.end(fleet.summary(), options, first));
       if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
     } else {
+      // One self-contained page (html) needs every device at once.
+      const devices: DeviceReport[] = [];
       for await (const device of diagnoseDevices(common)) {
-        currentDevice = device.device;
+        seen(device);
         devices.push(device);
       }
       currentDevice = undefined;
       await writeOut(renderer.render(buildReport(devices), options), file);
     }
   });
-  if (nothingReadable(devices)) {
+  if (!fleet.anythingRead) {
     process.stderr.write(`ldforensics: nothing readable found in ${escapeTerminal(paths.join(', '))}\n`);
     return EXIT_USAGE;
   }
-  const missing = flags.device.filter((name) => !devices.some((d) => d.device.toLowerCase() === name.toLowerCase()));
-  if (missing.length > 0) process.stderr.write(`ldforensics: no device named ${escapeTerminal(missing.join(', '))} in ${escapeTerminal(paths.join(', '))}\n`);
-  return failureCode(devices, flags.failOn);
+  if (missing.size > 0) process.stderr.write(`ldforensics: no device named ${escapeTerminal([...missing.values()].join(', '))} in ${escapeTerminal(paths.join(', '))}\n`);
+  if (flags.failOn === 'never') return EXIT_OK;
+  return fleet.failed || (flags.failOn === 'warning' && fleet.warned) ? EXIT_FAILURES : EXIT_OK;
 }
 
 /** A device rendered, or, where rendering it fails, the same device rendered as one that could not be analysed. */

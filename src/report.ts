@@ -160,24 +160,50 @@ export function failedDeviceReport(device: string, error: unknown): DeviceReport
   };
 }
 
-export function summarize(devices: readonly DeviceReport[]): Summary {
-  const verdicts: Record<string, number> = {};
-  const racePackages: Record<string, number> = {};
-  let unparsedLines = 0;
-  const unrecognised = { devices: 0, runs: 0 };
-  for (const device of devices) {
-    if (device.unrecognisedRuns) {
-      unrecognised.devices += 1;
-      unrecognised.runs += device.unrecognisedRuns;
-    }
-    verdicts[device.verdict] = (verdicts[device.verdict] ?? 0) + 1;
+/**
+ * The fleet summary, built from each device's counts as devices finish: nothing holds all
+ * devices' reports, so memory stays flat with fleet size.
+ */
+export class SummaryBuilder {
+  private devices = 0;
+  private readonly verdicts: Record<string, number> = {};
+  private readonly racePackages: Record<string, number> = {};
+  private unparsedLines = 0;
+  private readonly unrecognised = { devices: 0, runs: 0 };
+  /** Whether any device failed or has an error finding, has a warning, had a file read at all. */
+  failed = false;
+  warned = false;
+  anythingRead = false;
+
+  add(device: DeviceReport): void {
+    this.devices += 1;
+    this.verdicts[device.verdict] = (this.verdicts[device.verdict] ?? 0) + 1;
     if (RACE_VERDICTS.includes(device.verdict)) {
       const name = device.failedPackage ?? '(unknown package)';
-      racePackages[name] = (racePackages[name] ?? 0) + 1;
+      this.racePackages[name] = (this.racePackages[name] ?? 0) + 1;
     }
-    unparsedLines += device.files.reduce((sum, f) => sum + f.unparsed, 0);
+    this.unparsedLines += device.files.reduce((sum, f) => sum + f.unparsed, 0);
+    if (device.unrecognisedRuns) {
+      this.unrecognised.devices += 1;
+      this.unrecognised.runs += device.unrecognisedRuns;
+    }
+    if (device.verdict !== 'no-failure' || device.findings.some((f) => f.severity === 'error')) this.failed = true;
+    if (device.findings.some((f) => f.severity === 'warning')) this.warned = true;
+    if (device.files.length > 0) this.anythingRead = true;
   }
-  return { devices: devices.length, verdicts, racePackages, unparsedLines, ...(unrecognised.runs > 0 ? { unrecognised } : {}) };
+
+  summary(): Summary {
+    return {
+      devices: this.devices, verdicts: this.verdicts, racePackages: this.racePackages, unparsedLines: this.unparsedLines,
+      ...(this.unrecognised.runs > 0 ? { unrecognised: { ...this.unrecognised } } : {}),
+    };
+  }
+}
+
+export function summarize(devices: readonly DeviceReport[]): Summary {
+  const builder = new SummaryBuilder();
+  for (const device of devices) builder.add(device);
+  return builder.summary();
 }
 
 export function buildReport(devices: DeviceReport[]): Report {

@@ -40,8 +40,17 @@ function device(report: DeviceReport): string {
 /** UTF-8's byte order mark: without it Excel reads a CSV in the machine's ANSI code page and garbles "é". */
 export const UTF8_BOM = '\uFEFF';
 
-function render(report: Report): string {
-  return UTF8_BOM + row([...CSV_COLUMNS]) + report.devices.map(device).join('');
+function start(): string {
+  return UTF8_BOM + row([...CSV_COLUMNS]);
 }
 
-export const csv = { render } satisfies Renderer;
+function end(): string {
+  return '';
+}
+
+function render(report: Report): string {
+  return start() + report.devices.map((each) => device(each)).join('');
+}
+
+// Streams a row per device as it is finished; render() is the same parts.
+export const csv = { render, start, device, end } satisfies Renderer;

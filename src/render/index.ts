@@ -18,9 +18,10 @@ export interface RenderOptions {
 
 export interface Renderer {
   render(report: Report, options: RenderOptions): string;
-  /** Streaming formats: the text for one finished device, and the closing text. */
-  device?(device: DeviceReport, options: RenderOptions): string;
-  end?(summary: Summary, options: RenderOptions): string;
+  /** Streaming formats: the opening text, the text for one finished device (`first` for the first), and the closing text (`none` where no device was written). */
+  start?(options: RenderOptions): string;
+  device?(device: DeviceReport, options: RenderOptions, first?: boolean): string;
+  end?(summary: Summary, options: RenderOptions, none?: boolean): string;
 }
 
 const registry = { text, json, ndjson, md, html, csv } satisfies Record<string, Renderer>;

@@ -1,11 +1,31 @@
 // `--format json`: exactly the Report (schema "ldforensics.diagnosis/1"), pretty-printed.
 // escapeJson only writes some characters as \uXXXX: parsing gives back the same report.
-import type { Report } from '../types.js';
+// It streams: the opening, each device as it is finished, then the summary, so a fleet's
+// report is never held whole; render() is the same three parts, so both give the same bytes.
+import type { DeviceReport, Report, Summary } from '../types.js';
 import { escapeJson } from './escape.js';
 import type { Renderer } from './index.js';
 
-function render(report: Report): string {
-  return `${escapeJson(JSON.stringify(report, null, 2))}\n`;
+const SCHEMA: Report['schema'] = 'ldforensics.diagnosis/1';
+
+function indent(text: string, by: string): string {
+  return text.split('\n').map((line) => by + line).join('\n');
 }
 
-export const json = { render } satisfies Renderer;
+function start(): string {
+  return `{\n  "schema": "${SCHEMA}",\n  "devices": [`;
+}
+
+function device(report: DeviceReport, _options?: unknown, first = false): string {
+  return `${first ? '\n' : ',\n'}${indent(escapeJson(JSON.stringify(report, null, 2)), '    ')}`;
+}
+
+function end(summary: Summary, _options?: unknown, none = false): string {
+  return `${none ? ']' : '\n  ]'},\n  "summary": ${indent(escapeJson(JSON.stringify(summary, null, 2)), '  ').trimStart()}\n}\n`;
+}
+
+function render(report: Report): string {
+  return start() + report.devices.map((each, i) => device(each, undefined, i === 0)).join('') + end(report.summary, undefined, report.devices.length === 0);
+}
+
+export const json = { render, start, device, end } satisfies Renderer;

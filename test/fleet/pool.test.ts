@@ -47,3 +47,17 @@ describe('diagnose on worker threads', () => {
     expect(report.devices.filter((d) => d.verdict !== 'unreadable').length).toBe(6);
   }, 60_000);
 });
+
+describe('streamed formats', () => {
+  it('the CLI\'s streamed json and csv are byte for byte what render() gives for the whole report', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const run = promisify(execFile);
+    const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
+    const report = await diagnose({ paths: [SAMPLES] });
+    for (const format of ['json', 'csv'] as const) {
+      const streamed = await run(process.execPath, [bin, 'diagnose', SAMPLES, '-f', format, '--jobs', '2'], { maxBuffer: 64 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
+      expect(streamed.stdout, format).toBe(renderers[format].render(report, { color: false }));
+    }
+  }, 60_000);
+});
