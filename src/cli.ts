@@ -2,7 +2,6 @@
 // 0 nothing failed, 1 a device failed or has an error finding, 2 usage error or nothing
 // readable. The report goes to stdout (or --output), errors to stderr.
 import { createWriteStream, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
@@ -12,7 +11,8 @@ import { isFormatName, renderers, type RenderOptions, type Renderer } from './re
 import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport, failedDeviceReport, SummaryBuilder } from './report.js';
-import { diagnoseDevices, nothingReadable, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
+import { Progress } from './progress.js';
+import { diagnoseDevices, nothingReadable, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
 import type { DeviceReport, DeviceTimeline } from './types.js';
 
 const EXIT_OK = 0;
@@ -49,7 +49,7 @@ function packageVersion(): string {
 
 type FailOn = 'error' | 'warning' | 'never';
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean }
 interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
 /**
@@ -106,22 +106,41 @@ export function markStdoutClosed(): void {
   stdoutClosed = true;
 }
 
+/** The progress line being shown, cleared before the report writes to the same terminal. */
+let activeProgress: Progress | undefined;
+
 async function writeChunk(sink: NodeJS.WritableStream, text: string): Promise<void> {
   if (sink === process.stdout && stdoutClosed) return;
+  if (sink === process.stdout) activeProgress?.end();
   if (sink.write(text)) return;
-  // A closed pipe never drains: its error or close ends the wait too.
-  await Promise.race([once(sink, 'drain'), once(sink, 'error').catch(() => undefined), once(sink, 'close')]).catch(() => undefined);
+  // A closed pipe never drains: its error or close ends the wait too, and the listeners go with it.
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      sink.off('drain', done);
+      sink.off('error', done);
+      sink.off('close', done);
+      resolve();
+    };
+    sink.on('drain', done);
+    sink.on('error', done);
+    sink.on('close', done);
+  });
 }
 
 async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<number> {
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const renderer: Renderer = renderers[flags.format];
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: process.stdout.columns ?? 100 };
-  const common = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs() };
+  const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs() };
   const fleet = new SummaryBuilder();
+  // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
+  const progress = new Progress(process.stderr, process.stderr.isTTY === true && !flags.quiet);
+  common.onPlanned = (bundles) => progress.planned(bundles);
+  activeProgress = progress;
   const missing = new Map(flags.device.map((name) => [name.toLowerCase(), name]));
   const seen = (device: DeviceReport): void => {
     currentDevice = device.device;
+    progress.device(device.verdict);
     fleet.add(device);
     missing.delete(device.device.toLowerCase());
   };
@@ -152,6 +171,8 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       await writeOut(renderer.render(buildReport(devices), options), file);
     }
   });
+  progress.end();
+  activeProgress = undefined;
   if (!fleet.anythingRead) {
     process.stderr.write(`ldforensics: nothing readable found in ${escapeTerminal(paths.join(', '))}\n`);
     return EXIT_USAGE;
@@ -220,6 +241,7 @@ function program(setExit: (code: number) => void): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(tz).addOption(patterns).addOption(device)
     .addOption(new Option('--fail-on <level>', 'exit 1 on devices with findings of this severity or worse').choices(['error', 'warning', 'never']).default('error'))
+    .option('-q, --quiet', 'no progress line on the terminal')
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
     .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', (v) => {

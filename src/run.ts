@@ -27,6 +27,8 @@ export interface CommonOptions {
   maxFiles?: number;
   /** Worker threads diagnosing devices in parallel (default 1: this thread). */
   jobs?: number;
+  /** Told how many bundles were found, before the first is read (for a progress line). */
+  onPlanned?: (bundles: number) => void;
   /** Per device on a worker: heap in MB, and time in seconds, before it is stopped and reported. */
   deviceMemoryMb?: number;
   deviceSeconds?: number;
@@ -56,7 +58,7 @@ function prepare(options: CommonOptions): Prepared {
 /** Each device's bundle read and parsed, in name order; a bundle that breaks is reported, never fatal. */
 async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGenerator<LoadedDevice | { device: string; error: unknown }> {
   let seen = 0;
-  for await (const bundle of findBundles(options.paths, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
+  for await (const bundle of findBundles(options.paths, { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
     if (prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) {
       await bundle.close();
       continue;
@@ -114,8 +116,11 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
   const prepared = prepare(options);
   if ((options.jobs ?? 1) > 1) {
     const specs = await planDevices(options.paths, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {});
+    options.onPlanned?.(specs.length);
     let seen = 0;
-    for await (const report of runOnWorkers(specs, options)) {
+    // Callbacks stay in this thread: the workers get plain data only.
+    const { onPlanned: _onPlanned, ...data } = options;
+    for await (const report of runOnWorkers(specs, data)) {
       seen += 1;
       yield report;
     }

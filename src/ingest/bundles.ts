@@ -51,6 +51,8 @@ export interface FindBundlesOptions {
   zipLimits?: ZipLimits;
   /** Files read per bundle at the most (default MAX_FILES_PER_BUNDLE; zips too). */
   maxFiles?: number;
+  /** Told how many bundles were planned, before the first is opened (a fleet zip may hold more devices). */
+  onPlanned?: (bundles: number) => void;
 }
 
 /** A bundle found but not yet read: planning all of them first lets them be yielded sorted. */
@@ -111,6 +113,7 @@ const byName = new Intl.Collator('en', { numeric: true });
  */
 export async function* findBundles(paths: string[], options: FindBundlesOptions = {}): AsyncGenerator<Bundle> {
   const plans = await planBundles(paths, options);
+  options.onPlanned?.(plans.length);
   for (const plan of plans) yield* await openPlan(plan);
 }
 
