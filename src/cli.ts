@@ -5,7 +5,9 @@ import { createWriteStream, readFileSync, renameSync, rmSync, writeFileSync } fr
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
+import { readShards } from './fleet/merge.js';
 import { defaultJobs } from './fleet/pool.js';
+import { parseShard, type Shard } from './fleet/shard.js';
 import { escapeTerminal } from './render/escape.js';
 import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
 import { renderRules, type RulesFormat } from './render/rules-list.js';
@@ -49,7 +51,7 @@ function packageVersion(): string {
 
 type FailOn = 'error' | 'warning' | 'never';
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard }
 interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
 /**
@@ -131,7 +133,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const renderer: Renderer = renderers[flags.format];
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: process.stdout.columns ?? 100 };
-  const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs() };
+  const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}) };
   const fleet = new SummaryBuilder();
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
   const progress = new Progress(process.stderr, process.stderr.isTTY === true && !flags.quiet);
@@ -241,6 +243,7 @@ function program(setExit: (code: number) => void): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(tz).addOption(patterns).addOption(device)
     .addOption(new Option('--fail-on <level>', 'exit 1 on devices with findings of this severity or worse').choices(['error', 'warning', 'never']).default('error'))
+    .option('--shard <K/N>', 'only the devices of shard K of N (a stable hash of the name), for N machines; merge their ndjson with `merge`', parseShard)
     .option('-q, --quiet', 'no progress line on the terminal')
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
@@ -283,6 +286,24 @@ function program(setExit: (code: number) => void): Command {
       process.stderr.write(`ldforensics: ${result.lines} unrecognised lines in ${result.devices} device(s) gave ${result.templates} templates; `
         + `the draft holds ${result.pack.patterns.length} patterns (${guessed} with a guessed event kind)${result.leftOut > 0 ? `, ${result.leftOut} left out` : ''}. `
         + 'Review each pattern\'s "event", then use it with --patterns.\n');
+    });
+  cli.command('merge')
+    .description('merge the ndjson outputs of --shard runs into one report, as one run over the whole share gives')
+    .argument('<file...>', 'ndjson files written by diagnose -f ndjson --shard K/N')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <level>', 'exit 1 on devices with findings of this severity or worse').choices(['error', 'warning', 'never']).default('error'))
+    .option('--color', 'colour the text report even when not on a terminal')
+    .option('--no-color', 'never colour the text report')
+    .action(async (files: string[], flags: { format: string; output?: string; failOn: FailOn; color?: boolean }) => {
+      if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`);
+      const renderer = renderers[flags.format];
+      const devices = await readShards(files);
+      const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: process.stdout.columns ?? 100 };
+      await withOutput(flags.output, (file) => writeOut(renderer.render(buildReport(devices), options), file));
+      const fleet = new SummaryBuilder();
+      for (const device of devices) fleet.add(device);
+      setExit(flags.failOn === 'never' ? EXIT_OK : fleet.failed || (flags.failOn === 'warning' && fleet.warned) ? EXIT_FAILURES : EXIT_OK);
     });
   cli.command('rules')
     .description('list the detection rules with their descriptions and fixes')

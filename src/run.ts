@@ -3,6 +3,7 @@
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
 import { runOnWorkers } from './fleet/pool.js';
+import { inShard, type Shard } from './fleet/shard.js';
 import { findBundles, openPlanned, planDevices, type PlanSpec } from './ingest/bundles.js';
 import { patternSet, type PatternSet } from './parsers/patterns.js';
 import { parseTimestampValue } from './parsers/timestamp.js';
@@ -29,6 +30,8 @@ export interface CommonOptions {
   jobs?: number;
   /** Told how many bundles were found, before the first is read (for a progress line). */
   onPlanned?: (bundles: number) => void;
+  /** Only the devices of this shard (--shard K/N). */
+  shard?: Shard;
   /** Per device on a worker: heap in MB, and time in seconds, before it is stopped and reported. */
   deviceMemoryMb?: number;
   deviceSeconds?: number;
@@ -58,8 +61,10 @@ function prepare(options: CommonOptions): Prepared {
 /** Each device's bundle read and parsed, in name order; a bundle that breaks is reported, never fatal. */
 async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGenerator<LoadedDevice | { device: string; error: unknown }> {
   let seen = 0;
+  let found = 0;
   for await (const bundle of findBundles(options.paths, { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
-    if (prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) {
+    found += 1;
+    if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) {
       await bundle.close();
       continue;
     }
@@ -73,7 +78,8 @@ async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGe
       await bundle.close();
     }
   }
-  if (seen === 0) throw noDevices(options, prepared);
+  // A shard of a small share may hold no device: that is no error; an empty share or a name that matches nothing is.
+  if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }
 
 /** One loaded device's report: rules and the report run inside the device's guard too, so one odd value costs that device, not the fleet. */
@@ -93,7 +99,7 @@ export async function diagnosePlanned(spec: PlanSpec, options: CommonOptions): P
   const reports: DeviceReport[] = [];
   for (const bundle of await openPlanned(spec, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
     try {
-      if (prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) continue;
+      if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
       let loaded: LoadedDevice | { device: string; error: unknown };
       try {
         loaded = await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}) });
@@ -124,7 +130,7 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
       seen += 1;
       yield report;
     }
-    if (seen === 0) throw noDevices(options, prepared);
+    if (seen === 0 && (specs.length === 0 || options.shard === undefined)) throw noDevices(options, prepared);
     return;
   }
   for await (const loaded of loadDevices(options, prepared)) yield reportOf(loaded, prepared);

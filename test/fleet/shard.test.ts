@@ -1,0 +1,67 @@
+// --shard K/N splits a share between machines, every device in exactly one shard; merge of the
+// shards' ndjson gives what one run over the whole share gives.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import tmp from 'tmp';
+import { describe, expect, it } from 'vitest';
+import { inShard, nameHash, parseShard } from '../../src/fleet/shard.js';
+import { diagnose } from '../../src/run.js';
+import { SAMPLES } from '../helpers/parse.js';
+
+const run = promisify(execFile);
+const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '' };
+  }
+}
+
+describe('--shard', () => {
+  it('is stable and case-blind, and refuses what is not K/N', () => {
+    expect(nameHash('LAB-0101')).toBe(nameHash('lab-0101'));
+    expect(parseShard('2/8')).toEqual({ index: 2, count: 8 });
+    expect(() => parseShard('9/8')).toThrow('--shard: want K/N with 1 <= K <= N');
+    expect(() => parseShard('x')).toThrow('--shard');
+  });
+
+  it('over 1..N puts every device in exactly one shard', async () => {
+    const all = (await diagnose({ paths: [SAMPLES] })).devices.map((d) => d.device);
+    for (const count of [1, 2, 3, 5]) {
+      const seen: string[] = [];
+      for (let index = 1; index <= count; index += 1) {
+        const shard = { index, count };
+        const devices = (await diagnose({ paths: [SAMPLES], shard })).devices.map((d) => d.device);
+        for (const name of devices) expect(inShard(name, shard)).toBe(true);
+        seen.push(...devices);
+      }
+      expect(seen.sort()).toEqual([...all].sort());
+    }
+  }, 120_000);
+
+  it('merge of the shards\' ndjson equals the single run, in every format checked', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const files: string[] = [];
+      for (let k = 1; k <= 3; k += 1) {
+        const file = path.join(dir.name, `shard-${k}.ndjson`);
+        writeFileSync(file, (await cli('diagnose', SAMPLES, '-f', 'ndjson', '--shard', `${k}/3`)).stdout);
+        files.push(file);
+      }
+      for (const format of ['json', 'csv', 'md']) {
+        const single = await cli('diagnose', SAMPLES, '-f', format);
+        const merged = await cli('merge', ...files, '-f', format);
+        expect(merged.stdout, format).toBe(single.stdout);
+        expect(merged.code).toBe(single.code);
+      }
+    } finally {
+      dir.removeCallback();
+    }
+  }, 120_000);
+});
