@@ -18,3 +18,23 @@ export function minMax(values: Iterable<number>): { min: number; max: number } |
   }
   return min <= max ? { min, max } : null;
 }
+
+/**
+ * The index of the first item whose key is past `value` (>, or >= with `orEqual`), in a list
+ * sorted by that key; the list's length when there is none. A binary search.
+ */
+export function firstPast<T>(sorted: readonly T[], value: number, key: (item: T) => number, orEqual = false): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const item = sorted[mid];
+    const k = item === undefined ? Infinity : key(item);
+    if (orEqual ? k < value : k <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The number itself: the key of a list of numbers. */
+export const itself = (n: number): number => n;

@@ -8,10 +8,9 @@
 // that memory, and that one action's several result lines make one action-result, not several.
 import { isSuccessCode } from './codes.js';
 import { newStats, readEntries } from './entries.js';
-import { EventCollector } from './line-log.js';
+import { EventCollector, eventOfEntry, sniffByPatterns } from './line-log.js';
 import type { ParseResult, Parser } from './parser.js';
 import type { PatternSet } from './patterns.js';
-import { parseLeadingTimestamp } from './timestamp.js';
 import type { Event } from '../types.js';
 
 const KIND = 'provision-gui';
@@ -71,37 +70,21 @@ const parser: Parser = {
   kind: KIND,
   label: 'ProvisionGUI',
   sniff(firstLines: string[], patterns: PatternSet): number {
-    let hits = 0;
-    for (const line of firstLines) {
-      const stamp = parseLeadingTimestamp(line);
-      if (stamp?.ok && patterns.match(KIND, stamp.rest)) hits += 1;
-    }
-    return hits;
+    return sniffByPatterns(KIND, firstLines, patterns);
   },
   async parse(lines, context): Promise<ParseResult> {
     const stats = newStats();
     const collector = new EventCollector();
     let current: Current = { nameFollows: false };
     for await (const entry of readEntries(lines, context.file, 'ProvisionGUI', stats)) {
-      const firstLine = entry.text.split('\n', 1)[0] ?? '';
-      const match = context.patterns.match(KIND, firstLine);
-      const event: Event = {
-        kind: match ? match.kind : 'message',
-        source: KIND,
-        file: context.file,
-        line: entry.line,
-        time: entry.time,
-        text: entry.text,
-        ...(match ? match.fields : {}),
-      };
-      if (match) event.pattern = match.pattern.spec.id;
+      const event = eventOfEntry(KIND, entry, context);
       if (event.kind === 'action-started') {
         current = announce(current, event);
       } else if (event.kind === 'action-result') {
         // A repeated result line of the same action stays in the timeline as an ordinary line.
         if (!resolveResult(current, event)) event.kind = 'message';
-      } else if (!match && current.nameFollows) {
-        current.name = firstLine.trim();
+      } else if (event.pattern === undefined && current.nameFollows) {
+        current.name = (entry.text.split('\n', 1)[0] ?? '').trim();
         current.nameFollows = false;
       }
       collector.add(event);

@@ -1,5 +1,6 @@
 // What the rules ask of a timeline, asked once: which runs failed, which action each run
 // was, which other runs were open at a moment. Rules stay short and agree on the answers.
+import { firstPast } from '../arrays.js';
 import { isSuccessCode } from '../parsers/codes.js';
 import { isDistribution, runCode, runFailed } from '../timeline/actions.js';
 import type { ActionResult, Event, ProcessName, RuleContext, RuleHandlers, RuleReport, Timeline, Window, WallTime } from '../types.js';
@@ -118,13 +119,7 @@ export function openSdclientRunAt(timeline: Timeline, run: Window): Window | und
     }
     index.latestEnding = prefix;
   }
-  let lo = 0;
-  let hi = runs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((runs[mid]?.start ?? Infinity) <= run.start) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstPast(runs, run.start, (each) => each.start);
   const candidates = lo > 0 ? index.latestEnding[lo - 1] ?? [] : [];
   return candidates.find((w) => w !== run && w.end + (w.closedBy === 'exit-line' ? 0 : TOLERANCE_MS) >= run.start);
 }
@@ -145,13 +140,7 @@ export function runOfAction(timeline: Timeline, action: ActionResult): Window | 
 /** The sdclient runs that ended in [from, to], in start order (a binary search on the runs by end). */
 function runsEndingBetween(index: TimelineIndex, from: number, to: number): Window[] {
   const list = index.sdByEnd;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid]?.end ?? Infinity) < from) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstPast(list, from, (each) => each.end, true);
   const found: { order: number; run: Window }[] = [];
   for (let i = lo; i < list.length && (list[i]?.end ?? Infinity) <= to; i += 1) {
     const each = list[i];

@@ -1,5 +1,6 @@
 // `ldforensics patterns suggest`: the lines of a fleet's logs that no pattern recognised, mined
 // into templates per log kind, and written as a draft pattern pack for the user to review.
+import { firstPast, itself } from '../arrays.js';
 import type { Timeline } from '../types.js';
 import { failures } from '../rules/facts.js';
 import { draftPack, type DraftOptions, type DraftResult } from './draft.js';
@@ -22,7 +23,7 @@ export function mineTimeline(miner: TemplateMiner, timeline: Timeline): void {
   for (const event of timeline.events) {
     if (event.kind !== 'message' || event.pattern !== undefined) continue;
     // Across a clock jump the merged events are not in time order: a binary search, not a pointer.
-    const at = firstAtOrAfter(moments, event.time);
+    const at = firstPast(moments, event.time, itself, true);
     const after = moments[at];
     const before = moments[at - 1];
     const near = (before !== undefined && event.time - before <= NEAR_MS) || (after !== undefined && after - event.time <= NEAR_MS);
@@ -32,16 +33,4 @@ export function mineTimeline(miner: TemplateMiner, timeline: Timeline): void {
 
 export function suggestFrom(miner: TemplateMiner, options: DraftOptions = {}): DraftResult & { lines: number } {
   return { ...draftPack(miner.templates(), options), lines: miner.lines };
-}
-
-/** The index of the first value >= time in a sorted list (its length when there is none). */
-function firstAtOrAfter(sorted: readonly number[], time: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] ?? Infinity) < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

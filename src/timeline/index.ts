@@ -1,6 +1,7 @@
 // One device's timeline: every file's events on one wall-clock axis, merged in time order,
 // with the runs (activity windows), the provisioning actions and the clock jumps that the
 // rules read.
+import { firstPast, itself } from '../arrays.js';
 import { taskIdFromFileName } from '../ingest/names.js';
 import type { Event, LogKind, ProcessName, Timeline } from '../types.js';
 import { buildActions, isDistributionType } from './actions.js';
@@ -48,24 +49,12 @@ function silenceWitness(files: readonly FileEvents[], self: FileEvents): Silence
   return (from, to) => {
     let spanned = false;
     for (const times of others) {
-      const after = firstAbove(times, from + TOLERANCE_MS);
+      const after = firstPast(times, from + TOLERANCE_MS, itself);
       if (after < times.length && (times[after] ?? Infinity) < to - TOLERANCE_MS) return 'written';
       if ((times[0] ?? Infinity) <= from && (times[times.length - 1] ?? -Infinity) >= to) spanned = true;
     }
     return spanned ? 'skipped' : 'unknown';
   };
-}
-
-/** The index of the first value > t in a sorted list. */
-function firstAbove(sorted: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] ?? Infinity) <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const TIMESTAMPED = new Set<LogKind>(['sdclient', 'vulscan', 'policysync', 'localsch', 'provisioning', 'provision-gui']);

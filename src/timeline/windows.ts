@@ -5,6 +5,7 @@
 // A run starts at a start banner, after an exit line, after a long silence, or where another
 // file says a new run began: the scheduler launched the program (vulscan, policy sync), or
 // the provisioning template moved on to its next action (sdclient's shared sdclient.log).
+import { firstPast, itself } from '../arrays.js';
 import { rotationIndex } from '../ingest/names.js';
 import type { Event, ProcessName, Window } from '../types.js';
 
@@ -29,14 +30,7 @@ export type RunBoundaries = Record<ProcessName, readonly number[]>;
 
 /** True where a boundary t has after < t <= upTo; `boundaries` sorted ascending (a binary search). */
 function boundaryBetween(boundaries: readonly number[], after: number, upTo: number): boolean {
-  let lo = 0;
-  let hi = boundaries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((boundaries[mid] ?? Infinity) <= after) lo = mid + 1;
-    else hi = mid;
-  }
-  const first = boundaries[lo];
+  const first = boundaries[firstPast(boundaries, after, itself)];
   return first !== undefined && first <= upTo;
 }
 
