@@ -2,9 +2,11 @@
 // any other caller) decides what to do with the result.
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
+import { bundleKey, cachedReport, configKey, storeReport, type CacheOptions } from './fleet/cache.js';
 import { runOnWorkers } from './fleet/pool.js';
 import { inShard, type Shard } from './fleet/shard.js';
-import { findBundles, openPlanned, planDevices, type PlanSpec } from './ingest/bundles.js';
+import { findBundles, openPlanned, planDevices, type Bundle, type PlanSpec } from './ingest/bundles.js';
+import { packageVersion } from './version.js';
 import { patternSet, type PatternSet } from './parsers/patterns.js';
 import { parseTimestampValue } from './parsers/timestamp.js';
 import { buildReport, deviceReport, failedDeviceReport } from './report.js';
@@ -32,6 +34,8 @@ export interface CommonOptions {
   onPlanned?: (bundles: number) => void;
   /** Only the devices of this shard (--shard K/N). */
   shard?: Shard;
+  /** Reports of unchanged bundles are taken from here (--cache). */
+  cache?: CacheOptions;
   /** Per device on a worker: heap in MB, and time in seconds, before it is stopped and reported. */
   deviceMemoryMb?: number;
   deviceSeconds?: number;
@@ -47,14 +51,24 @@ interface Prepared {
   patterns: PatternSet;
   zone: string | undefined;
   wanted: Set<string> | null;
+  /** With --cache: what every report depends on besides its bundle. */
+  cacheConfig?: string;
 }
 
 function prepare(options: CommonOptions): Prepared {
   if (options.paths.length === 0) throw new UsageError('no path given', 'Name a folder of device bundles, a bundle folder, a .zip, or log files.');
+  const patterns = patternSet(options.patternFiles ?? []);
+  const zone = options.zone ? checkZone(options.zone) : undefined;
   return {
-    patterns: patternSet(options.patternFiles ?? []),
-    zone: options.zone ? checkZone(options.zone) : undefined,
+    patterns,
+    zone,
     wanted: options.devices && options.devices.length > 0 ? new Set(options.devices.map((d) => d.toLowerCase())) : null,
+    ...(options.cache ? {
+      cacheConfig: configKey({
+        version: packageVersion(), packs: patterns.packs, rules: Object.keys(rules),
+        ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+      }),
+    } : {}),
   };
 }
 
@@ -93,6 +107,31 @@ function reportOf(loaded: LoadedDevice | { device: string; error: unknown }, pre
   }
 }
 
+/** One bundle's report: from the cache where its files did not change, else read and diagnosed (and kept). */
+async function diagnoseBundle(bundle: Bundle, options: CommonOptions, prepared: Prepared): Promise<DeviceReport> {
+  const cache = options.cache && prepared.cacheConfig !== undefined ? options.cache : undefined;
+  let key: string | undefined;
+  if (cache && prepared.cacheConfig !== undefined) {
+    try {
+      key = await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
+      const hit = cachedReport(cache, key, bundle.name);
+      if (hit) return hit;
+    } catch {
+      key = undefined; // a file that cannot be hashed is read (and its error reported) as usual
+    }
+  }
+  let loaded: LoadedDevice | { device: string; error: unknown };
+  try {
+    loaded = await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}) });
+  } catch (error) {
+    loaded = { device: bundle.name, error };
+  }
+  const report = reportOf(loaded, prepared);
+  // A device that failed for a reason of ours (a bug) is not kept: the next run tries again.
+  if (cache && key !== undefined && !('error' in loaded)) storeReport(cache, key, report);
+  return report;
+}
+
 /** A worker thread's job: the reports of one planned bundle (a fleet zip holds several devices). */
 export async function diagnosePlanned(spec: PlanSpec, options: CommonOptions): Promise<DeviceReport[]> {
   const prepared = prepare(options);
@@ -100,13 +139,7 @@ export async function diagnosePlanned(spec: PlanSpec, options: CommonOptions): P
   for (const bundle of await openPlanned(spec, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
     try {
       if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
-      let loaded: LoadedDevice | { device: string; error: unknown };
-      try {
-        loaded = await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}) });
-      } catch (error) {
-        loaded = { device: bundle.name, error };
-      }
-      reports.push(reportOf(loaded, prepared));
+      reports.push(await diagnoseBundle(bundle, options, prepared));
     } finally {
       await bundle.close();
     }
@@ -133,7 +166,21 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
     if (seen === 0 && (specs.length === 0 || options.shard === undefined)) throw noDevices(options, prepared);
     return;
   }
-  for await (const loaded of loadDevices(options, prepared)) yield reportOf(loaded, prepared);
+  let seen = 0;
+  let found = 0;
+  for await (const bundle of findBundles(options.paths, { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
+    found += 1;
+    let report: DeviceReport | undefined;
+    try {
+      if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
+      seen += 1;
+      report = await diagnoseBundle(bundle, options, prepared);
+    } finally {
+      await bundle.close();
+    }
+    yield report;
+  }
+  if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }
 
 function noDevices(options: CommonOptions, prepared: Prepared): InputError {

@@ -391,8 +391,9 @@ class Collector {
       return;
     }
     let size: number;
+    let mtimeMs: number;
     try {
-      size = (await fs.stat(absolute)).size;
+      ({ size, mtimeMs } = await fs.stat(absolute));
     } catch (error) {
       this.errors.push(`cannot read ${display}: ${reasonOf(error)}`);
       return;
@@ -402,7 +403,7 @@ class Collector {
       this.skip(display, NESTED_ZIP_REASON);
       return;
     }
-    this.files.push({ bundle: this.name, path: display, name: fileName, size, open: () => openFile(absolute) });
+    this.files.push({ bundle: this.name, path: display, name: fileName, size, stamp: `${size}:${mtimeMs}`, open: () => openFile(absolute) });
   }
 
   /** Adds what a symbolic link points to, when that is a file inside the bundle. */

@@ -19,6 +19,8 @@ export interface SourceFile {
   name: string;
   /** Bytes, as stored on disk or declared by the zip (uncompressed). */
   size: number;
+  /** What changes when the file does, without reading it: size and modification time, or a zip entry's size and CRC. */
+  stamp?: string;
   /**
    * A fresh stream of the file's bytes; I/O errors reject here or fail the stream. A problem
    * that does not stop the reading (a zip entry's CRC mismatch) is emitted as SOURCE_WARNING.

@@ -194,6 +194,7 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
       path: copies === 1 ? `${displayPath}/${entryPath}` : `${displayPath}/${entryPath} (copy ${copies})`,
       name: baseName,
       size: entry.uncompressedSize,
+      stamp: `${entry.uncompressedSize}:${entry.crc32}`,
       // validateEntrySizes (on by default) fails this stream if the data
       // inflates past the declared size, so the size checks above hold.
       // pipeline, not pipe: a failing entry stream (a size that lied) must fail the reader too.

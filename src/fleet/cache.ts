@@ -1,0 +1,77 @@
+// `--cache [DIR]`: reruns over a growing share read only what is new (ESLint's --cache as the
+// model). A device's report is kept in a file named by a hash of what it was made from: the
+// tool's version, the pattern packs and rules in use, the options that change a report, and
+// the bundle's files (path, size, modification time; with --cache-strategy content, their
+// bytes). An unchanged bundle's key finds its report; anything changed makes a new key. No
+// index is shared between worker threads: each report file is written atomically on its own.
+// A corrupt or foreign file is ignored (the device is read again), never fatal.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Bundle } from '../ingest/source.js';
+import type { PatternPack } from '../parsers/patterns.js';
+import type { DeviceReport } from '../types.js';
+
+export const DEFAULT_CACHE_DIR = '.ldforensicscache';
+const FORMAT = 'ldforensics.cache/1';
+
+export interface CacheOptions {
+  dir: string;
+  strategy: 'metadata' | 'content';
+}
+
+/** What every report depends on besides its bundle. */
+export function configKey(parts: { version: string; packs: readonly PatternPack[]; rules: readonly string[]; zone?: string; maxFiles?: number }): string {
+  return createHash('sha256').update(JSON.stringify([FORMAT, parts.version, parts.packs, parts.rules, parts.zone ?? '', parts.maxFiles ?? 0])).digest('hex');
+}
+
+/** The bundle's key: its name, where it came from, and each file's stamp (or bytes). */
+export async function bundleKey(bundle: Bundle, config: string, strategy: CacheOptions['strategy']): Promise<string> {
+  const hash = createHash('sha256').update(config).update(JSON.stringify([bundle.name, bundle.source ?? '', bundle.skipped, bundle.errors]));
+  for (const file of bundle.files) {
+    hash.update(`\u0000${file.path}\u0000${file.stamp ?? file.size}`);
+    if (strategy === 'content') {
+      const stream = await file.open();
+      for await (const chunk of stream) hash.update(chunk as Buffer);
+    }
+  }
+  return hash.digest('hex');
+}
+
+function fileOf(cache: CacheOptions, key: string): string {
+  return path.join(cache.dir, key.slice(0, 2), `${key}.json`);
+}
+
+/** The cached report, or null (none, or a file that is not one of ours: read again). */
+export function cachedReport(cache: CacheOptions, key: string, device: string): DeviceReport | null {
+  let text: string;
+  try {
+    text = readFileSync(fileOf(cache, key), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && 'format' in value && value.format === FORMAT && 'report' in value) {
+      const report = value.report as DeviceReport;
+      if (typeof report === 'object' && report !== null && report.device === device) return report;
+    }
+  } catch {
+    // fall through: a damaged entry is read again
+  }
+  process.emitWarning(`cache entry ${fileOf(cache, key)} is not a report of ldforensics; ${device} is read again`, { code: 'LDFORENSICS_CACHE' });
+  return null;
+}
+
+/** Keeps a report, written to a temporary file and renamed: a reader never sees half of one. */
+export function storeReport(cache: CacheOptions, key: string, report: DeviceReport): void {
+  const file = fileOf(cache, key);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(temp, JSON.stringify({ format: FORMAT, report }));
+    renameSync(temp, file);
+  } catch (error) {
+    process.emitWarning(`cannot write the cache in ${cache.dir}: ${error instanceof Error ? error.message : String(error)}`, { code: 'LDFORENSICS_CACHE' });
+  }
+}

@@ -1,0 +1,104 @@
+// --cache: a rerun takes unchanged devices' reports from the cache; a changed file, a new
+// pattern pack or a new option reads the device again; a corrupt cache entry is ignored.
+import { appendFileSync, cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import tmp from 'tmp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderers } from '../../src/render/index.js';
+import { diagnose } from '../../src/run.js';
+import { SAMPLES } from '../helpers/parse.js';
+
+let root: tmp.DirResult;
+let fleet: string;
+let cacheDir: string;
+beforeEach(() => {
+  root = tmp.dirSync({ unsafeCleanup: true });
+  fleet = path.join(root.name, 'fleet');
+  for (const sample of ['LAB-0101', 'LAB-0102', 'LAB-0104.zip']) cpSync(path.join(SAMPLES, sample), path.join(fleet, sample), { recursive: true });
+  cacheDir = path.join(root.name, 'cache');
+});
+afterEach(() => {
+  root.removeCallback();
+});
+
+function entries(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else out.push(path.join(dir, e.name));
+    }
+  };
+  walk(cacheDir);
+  return out.sort();
+}
+
+/** Marks every cached report, so a report that comes back marked came from the cache. */
+function markCache(): void {
+  for (const file of entries()) {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as { report: { explanation: string } };
+    value.report.explanation = `CACHED ${value.report.explanation}`;
+    writeFileSync(file, JSON.stringify(value));
+  }
+}
+
+const cache = (strategy: 'metadata' | 'content' = 'metadata') => ({ dir: cacheDir, strategy });
+
+describe('--cache', () => {
+  it('gives the same report, and a rerun takes every unchanged device from the cache', async () => {
+    const cold = await diagnose({ paths: [fleet], cache: cache() });
+    expect(renderers.json.render(cold, { color: false })).toBe(renderers.json.render(await diagnose({ paths: [fleet] }), { color: false }));
+    expect(entries()).toHaveLength(3);
+    markCache();
+    const warm = await diagnose({ paths: [fleet], cache: cache() });
+    expect(warm.devices.every((d) => d.explanation.startsWith('CACHED '))).toBe(true);
+  });
+
+  it('reads a device again when one of its files changed (size and time, or content)', async () => {
+    await diagnose({ paths: [fleet], cache: cache() });
+    markCache();
+    appendFileSync(path.join(fleet, 'LAB-0101', 'ProgramData', 'LANDesk', 'Log', 'sdclient.log'), 'Tue, 17 Feb 2026 10:00:00 one more line\r\n');
+    const warm = await diagnose({ paths: [fleet], cache: cache() });
+    expect(warm.devices.map((d) => [d.device, d.explanation.startsWith('CACHED ')])).toEqual([['LAB-0101', false], ['LAB-0102', true], ['LAB-0104', true]]);
+
+    // content: the same size and time, other bytes, is a change too.
+    await diagnose({ paths: [fleet], cache: cache('content') });
+    markCache();
+    const file = path.join(fleet, 'LAB-0102', 'LocalSchedulerTasks.log');
+    const { mtime, atime } = statSync(file);
+    const bytes = readFileSync(file);
+    bytes[0] = bytes[0] === 0x54 ? 0x74 : 0x54;
+    writeFileSync(file, bytes);
+    const { utimesSync } = await import('node:fs');
+    utimesSync(file, atime, mtime);
+    const content = await diagnose({ paths: [fleet], cache: cache('content') });
+    expect(content.devices.find((d) => d.device === 'LAB-0102')?.explanation.startsWith('CACHED ')).toBe(false);
+  });
+
+  it('reads everything again under a new pattern pack or another zone', async () => {
+    await diagnose({ paths: [fleet], cache: cache() });
+    markCache();
+    const pack = path.join(root.name, 'pack.json');
+    writeFileSync(pack, JSON.stringify({ name: 'extra', patterns: [{ id: 'x-busy', logs: ['sdclient'], event: 'busy-refusal', regex: '^cannot continue: another agent task \\((?<blocker>\\w+)\\) holds the lock', samples: ['Mon, 09 Mar 2026 10:02:12 Cannot continue: another agent task (vulscan) holds the lock'] }] }));
+    const withPack = await diagnose({ paths: [fleet], cache: cache(), patternFiles: [pack] });
+    expect(withPack.devices.some((d) => d.explanation.startsWith('CACHED '))).toBe(false);
+    const withZone = await diagnose({ paths: [fleet], cache: cache(), zone: 'Europe/Paris' });
+    expect(withZone.devices.some((d) => d.explanation.startsWith('CACHED '))).toBe(false);
+  });
+
+  it('ignores a corrupt or foreign cache entry and reads the device again', async () => {
+    await diagnose({ paths: [fleet], cache: cache() });
+    for (const file of entries()) writeFileSync(file, '{"not": "ours"');
+    const warnings: string[] = [];
+    const listener = (warning: Error): void => { warnings.push(warning.message); };
+    process.on('warning', listener);
+    try {
+      const again = await diagnose({ paths: [fleet], cache: cache() });
+      expect(again.devices.map((d) => d.verdict)).toEqual(['vulscan-blocked-sdclient', 'no-failure', 'policysync-blocked-sdclient']);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.some((w) => /is not a report of ldforensics; LAB-0101 is read again/.test(w))).toBe(true);
+    } finally {
+      process.off('warning', listener);
+    }
+  });
+});
