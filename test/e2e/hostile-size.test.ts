@@ -54,3 +54,23 @@ describe('sizes and spreads that once ended the run', () => {
     expect(renderers.html.render(report, { color: false, width: 100 })).toContain('more not drawn');
   }, 60_000);
 });
+
+describe('what the first red-team pass found handled well, kept as regressions', () => {
+  it('a .stat with a billion-laughs DOCTYPE and an external entity (XXE) is read as text: nothing expanded, nothing fetched', async () => {
+    const laughs = ['<!DOCTYPE TaskStatus [', '<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`), '<!ENTITY xxe SYSTEM "file:///etc/passwd">', ']>'];
+    const xml = ['<?xml version="1.0"?>', ...laughs, '<TaskStatus><TaskIdn>1054</TaskIdn><Status>&lol9;&xxe;</Status><ReturnCode>0</ReturnCode><LastRunTime>1773050532</LastRunTime></TaskStatus>'].join('\r\n');
+    const report = await diagnose({ paths: [bundle('LAB-XML', 'ProgramData/LANDesk/Policies/CP.1054.RunNow.stat', xml)] });
+    const file = report.devices[0]?.files[0];
+    expect(file).toMatchObject({ kind: 'task-status', lines: laughs.length + 2 });
+    expect(JSON.stringify(report)).not.toContain('root:');
+    expect(JSON.stringify(report).length).toBeLessThan(200_000);
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO named like a log is listed as skipped, never opened (it would block forever)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = bundle('LAB-FIFO', 'ProgramData/LANDesk/Log/vulscan.log', 'Mon, 09 Mar 2026 09:58:40 Vulscan.exe version 11.0.5.361 starting\r\n');
+    execFileSync('mkfifo', [path.join(dir, 'ProgramData', 'LANDesk', 'Log', 'sdclient.log')]);
+    const report = await diagnose({ paths: [dir] });
+    expect(report.devices[0]?.skipped).toContainEqual({ path: 'LAB-FIFO/ProgramData/LANDesk/Log/sdclient.log', reason: 'not a regular file' });
+  });
+});
