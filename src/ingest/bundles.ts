@@ -33,8 +33,8 @@ import { appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
-import { isOsMetadata, isZipName, LAYOUT_FOLDERS, NESTED_ZIP_REASON, type Bundle, type SourceFile } from './source.js';
-import { openZipBundles, type ZipLimits } from './zip.js';
+import { isOsMetadata, isZipName, LAYOUT_FOLDERS, type Bundle, type SourceFile } from './source.js';
+import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 
 export type { Bundle, SourceFile } from './source.js';
 
@@ -377,6 +377,8 @@ class Collector {
   readonly errors: string[] = [];
   /** Files past the limit: counted, not looked at (a stat each would be the cost the limit avoids). */
   private leftOut = 0;
+  /** Zips inside the bundle, held open until the bundle is closed. */
+  private readonly closers: (() => Promise<void>)[] = [];
 
   constructor(private readonly name: string, private readonly maxFiles = MAX_FILES_PER_BUNDLE) {}
 
@@ -400,7 +402,12 @@ class Collector {
     }
     const fileName = path.basename(display);
     if (isZipName(fileName)) {
-      this.skip(display, NESTED_ZIP_REASON);
+      // A .zip inside a device bundle that holds logs is part of that device.
+      const inner = await openZipBundle(absolute, { name: this.name, displayPath: display, maxFiles: Math.max(0, this.maxFiles - this.files.length) });
+      appendAll(this.files, inner.files);
+      appendAll(this.skipped, inner.skipped);
+      appendAll(this.errors, inner.errors);
+      this.closers.push(inner.close);
       return;
     }
     this.files.push({ bundle: this.name, path: display, name: fileName, size, stamp: `${size}:${mtimeMs}`, open: () => openFile(absolute) });
@@ -439,7 +446,8 @@ class Collector {
       this.skipped.push({ path: this.name, reason: `${this.leftOut} more files not read: the bundle holds more than ${this.maxFiles} files (raise the limit with --max-files)` });
     }
     this.files.sort((a, b) => compareText(a.path, b.path));
-    return { name: this.name, files: this.files, skipped: this.skipped, errors: this.errors, close: async () => {} };
+    const closers = this.closers;
+    return { name: this.name, files: this.files, skipped: this.skipped, errors: this.errors, close: async () => { for (const close of closers) await close(); } };
   }
 }
 

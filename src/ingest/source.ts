@@ -76,8 +76,5 @@ export function isZipName(name: string): boolean {
   return name.toLowerCase().endsWith('.zip');
 }
 
-/** Why a .zip found inside a bundle is listed as skipped rather than read. */
-export const NESTED_ZIP_REASON = 'a .zip inside a device bundle is not opened; give it on the command line to read it';
-
 /** The event a source stream emits, with a message, for a problem that does not stop the reading. */
 export const SOURCE_WARNING = 'ldforensics-warning';

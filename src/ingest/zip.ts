@@ -15,8 +15,9 @@ import { pipeline, Transform, type Readable, type TransformCallback } from 'node
 import zlib from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { SkippedFile } from '../types.js';
+import { appendAll } from '../arrays.js';
 import { logKindFromFileName } from './names.js';
-import { isOsMetadata, isZipName, LAYOUT_FOLDERS, NESTED_ZIP_REASON, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
+import { isOsMetadata, isZipName, LAYOUT_FOLDERS, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
 
 /** An entry declaring more than this uncompressed is refused: no device log is half a gigabyte. */
 export const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
@@ -100,9 +101,13 @@ function unixFileType(entry: Entry): number | null {
 }
 
 /** Opens a zip as one device bundle. Never rejects: a damaged zip comes back as a bundle with an error. */
-export async function openZipBundle(zipPath: string, options: ZipBundleOptions): Promise<Bundle> {
+/** A zip inside a zip is read (in memory) up to this size; one more level of nesting is not read. */
+export const MAX_NESTED_ZIP_BYTES = 256 * 1024 * 1024;
+
+export async function openZipBundle(zipPath: string | Buffer, options: ZipBundleOptions & { nested?: number }): Promise<Bundle> {
   const { name, displayPath } = options;
   const limits = options.limits ?? DEFAULT_ZIP_LIMITS;
+  const closers: (() => Promise<void>)[] = [];
   let zip: ZipFile;
   try {
     zip = await openZip(zipPath);
@@ -179,7 +184,23 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
     }
     totalBytes += entry.uncompressedSize;
     if (isZipName(baseName)) {
-      skipped.push({ path: `${displayPath}/${entryPath}`, reason: NESTED_ZIP_REASON });
+      // A zip inside: its logs are this bundle's (a device zip holding a zip of logs), or, in a
+      // zip of device zips, each inner zip is a device (openZipBundles splits them).
+      if ((options.nested ?? 0) >= 1 || entry.uncompressedSize > MAX_NESTED_ZIP_BYTES) {
+        skipped.push({ path: `${displayPath}/${entryPath}`, reason: (options.nested ?? 0) >= 1 ? 'a zip inside a zip inside a zip is not read' : `a zip inside the zip larger than ${MAX_NESTED_ZIP_BYTES} bytes is not read` });
+        continue;
+      }
+      try {
+        const inner = await openZipBundle(await readEntry(zip, entry), {
+          name, displayPath: `${displayPath}/${entryPath}`, limits, maxFiles: Math.max(0, (options.maxFiles ?? MAX_ZIP_FILES) - files.length), nested: (options.nested ?? 0) + 1,
+        });
+        appendAll(files, inner.files);
+        appendAll(skipped, inner.skipped);
+        appendAll(errors, inner.errors);
+        closers.push(inner.close);
+      } catch (error) {
+        errors.push(`${displayPath}/${entryPath}: cannot be read as a zip (${messageOf(error)})`);
+      }
       continue;
     }
     if (files.length >= maxFiles) {
@@ -212,6 +233,7 @@ export async function openZipBundle(zipPath: string, options: ZipBundleOptions):
     close: async () => {
       // yauzl's close is idempotent; the handle is released once open entry streams end.
       zip.close();
+      for (const close of closers) await close();
     },
   };
 }
@@ -226,6 +248,7 @@ export async function openZipBundles(zipPath: string, options: ZipBundleOptions)
   const whole = await openZipBundle(zipPath, options);
   const prefix = `${options.displayPath}/`;
   const devices = deviceFolders(whole.files.map((f) => f.path.slice(prefix.length)));
+  // A zip of one device zip is that device; of several, a fleet.
   if (devices.length < 2) return [whole];
   let open = devices.length;
   const closeOne = async (): Promise<void> => {
@@ -235,7 +258,9 @@ export async function openZipBundles(zipPath: string, options: ZipBundleOptions)
   const bundles = devices.map((device): Bundle => {
     const inside = `${prefix}${device}/`;
     const files = whole.files.filter((f) => f.path.startsWith(inside)).map((f) => ({ ...f, bundle: device }));
-    return { name: device, files, skipped: whole.skipped.filter((s) => s.path.startsWith(inside)), errors: [], close: closeOne };
+    const last = device.split('/').pop() ?? device;
+    const named = isZipName(last) ? last.slice(0, -'.zip'.length) || last : device;
+    return { name: named, files: files.map((f) => ({ ...f, bundle: named })), skipped: whole.skipped.filter((s) => s.path.startsWith(inside)), errors: [], close: closeOne };
   });
   // What lies outside every device folder belongs to no device: say so on the first one.
   const first = bundles[0];
@@ -266,6 +291,12 @@ export function deviceFolders(entryPaths: readonly string[]): string[] {
     if (parts.length < 2 ? kind !== null : LAYOUT_FOLDERS.has(top.toLowerCase())) return [];
     if (kind === null) continue;
     const second = parts[1];
+    // A zip inside that holds logs, at any depth, is a device zip of its own (a zip of device zips).
+    const inner = parts.findIndex((part, i) => i < parts.length - 1 && isZipName(part));
+    if (inner >= 0) {
+      layouts.add(parts.slice(0, inner + 1).join('/'));
+      continue;
+    }
     if (parts.length > 2 && second !== undefined && LAYOUT_FOLDERS.has(second.toLowerCase())) layouts.add(top);
     if (parts.length === 2) {
       const set = kinds.get(top) ?? new Set<string>();
@@ -339,16 +370,23 @@ function tableCrc32(data: Uint8Array, value: number): number {
   return ~crc >>> 0;
 }
 
-function openZip(zipPath: string): Promise<ZipFile> {
+function openZip(source: string | Buffer): Promise<ZipFile> {
+  // decodeStrings: false, so a bad name is ours to refuse, entry by entry.
+  // autoClose: false, so the file stays open for entries read later; Bundle.close() closes it.
+  const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
   return new Promise((resolve, reject) => {
-    yauzl.open(
-      zipPath,
-      // decodeStrings: false, so a bad name is ours to refuse, entry by entry.
-      // autoClose: false, so the file stays open for entries read later; Bundle.close() closes it.
-      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
-      (error, zip) => (error === null ? resolve(zip) : reject(error)),
-    );
+    const done = (error: Error | null, zip: ZipFile): void => (error === null ? resolve(zip) : reject(error));
+    if (typeof source === 'string') yauzl.open(source, options, done);
+    else yauzl.fromBuffer(source, options, done);
   });
+}
+
+/** An entry's bytes, whole (for a zip inside a zip, which needs random access). */
+async function readEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {
+  const stream = await openEntry(zip, entry);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function listEntries(zip: ZipFile): Promise<{ entries: Entry[]; error: Error | null }> {

@@ -157,14 +157,15 @@ describe('findBundles: one device bundle', () => {
     }
   });
 
-  it('lists a .zip inside a device folder as skipped, not read', async () => {
+  it('reads a .zip inside a device folder as part of that device', async () => {
     file('LAB-0105/sdclient.log');
     writeZip(at('LAB-0105/older.zip'), [{ name: 'vulscan.log', data: LINE }]);
     // With a layout folder the zip cannot turn LAB-0105 into a folder of devices.
     file('LAB-0105/Log/vulscan.log');
-    const [bundle] = await collect([at('LAB-0105')]);
-    expect(bundle?.files.map((f) => f.path)).toEqual(['LAB-0105/Log/vulscan.log', 'LAB-0105/sdclient.log']);
-    expect(bundle?.skipped).toEqual([{ path: 'LAB-0105/older.zip', reason: expect.stringContaining('not opened') }]);
+    const bundles = await collect([at('LAB-0105')]);
+    expect(bundles.map((b) => b.name)).toEqual(['LAB-0105']);
+    expect(bundles[0]?.files.map((f) => f.path)).toEqual(['LAB-0105/Log/vulscan.log', 'LAB-0105/older.zip/vulscan.log', 'LAB-0105/sdclient.log']);
+    expect(bundles[0]?.skipped).toEqual([]);
   });
 });
 

@@ -136,19 +136,20 @@ describe('openZipBundle', () => {
     }
   });
 
-  it('refuses encrypted entries, symbolic links and unsupported compression, and skips nested zips', async () => {
+  it('refuses encrypted entries, symbolic links and unsupported compression, and reads a zip inside as part of the device (one level deep)', async () => {
     const bundle = await open([
       { name: 'secret.log', data: 'x', encrypted: true },
       { name: 'link.log', data: '/etc/passwd', method: 'store', unixMode: 0o120777 },
-      { name: 'more.zip', data: makeZip([{ name: 'a.log', data: 'a' }]) },
+      { name: 'more.zip', data: makeZip([{ name: 'vulscan.log', data: VULSCAN }, { name: 'deeper.zip', data: makeZip([{ name: 'a.log', data: 'a' }]) }]) },
       { name: 'sdclient.log', data: SDCLIENT, unixMode: 0o100644 },
     ]);
     try {
-      expect(bundle.files.map((f) => f.name)).toEqual(['sdclient.log']);
+      expect(bundle.files.map((f) => f.path)).toEqual(['LAB-0104.zip/more.zip/vulscan.log', 'LAB-0104.zip/sdclient.log']);
+      expect(await textOf(bundle.files[0] ?? expect.fail('no file'))).toEqual([VULSCAN.trim()]);
       const byPath = Object.fromEntries(bundle.skipped.map((s) => [s.path, s.reason]));
       expect(byPath['LAB-0104.zip/secret.log']).toContain('encrypted');
       expect(byPath['LAB-0104.zip/link.log']).toContain('not a regular file');
-      expect(byPath['LAB-0104.zip/more.zip']).toContain('give it on the command line');
+      expect(byPath['LAB-0104.zip/more.zip/deeper.zip']).toBe('a zip inside a zip inside a zip is not read');
     } finally {
       await bundle.close();
     }
@@ -312,6 +313,21 @@ describe('a zip that holds several devices', () => {
     const bundles = await openZipBundles(zipPath, { name: 'LAB-07', displayPath: 'LAB-07.zip' });
     expect(bundles.map((b) => [b.name, b.files.length])).toEqual([['LAB-07', 4]]);
     await bundles[0]?.close();
+  });
+});
+
+describe('a zip of device zips', () => {
+  it('opens as one device per inner zip, named after it', async () => {
+    const device = (sd: string) => makeZip([{ name: 'ProgramData/LANDesk/Log/sdclient.log', data: sd }, { name: 'ProgramData/LANDesk/Log/vulscan.log', data: VULSCAN }]);
+    const zipPath = path.join(dir.name, 'fleet.zip');
+    writeZip(zipPath, [{ name: 'LAB-01.zip', data: device(SDCLIENT) }, { name: 'site/LAB-02.zip', data: device(SDCLIENT) }, { name: 'LAB-03.zip', data: makeZip([{ name: 'sdclient.log', data: SDCLIENT }]) }]);
+    const bundles = await openZipBundles(zipPath, { name: 'fleet', displayPath: 'fleet.zip' });
+    expect(bundles.map((b) => [b.name, b.files.map((f) => f.path)])).toEqual([
+      ['LAB-01', ['fleet.zip/LAB-01.zip/ProgramData/LANDesk/Log/sdclient.log', 'fleet.zip/LAB-01.zip/ProgramData/LANDesk/Log/vulscan.log']],
+      ['LAB-03', ['fleet.zip/LAB-03.zip/sdclient.log']],
+      ['LAB-02', ['fleet.zip/site/LAB-02.zip/ProgramData/LANDesk/Log/sdclient.log', 'fleet.zip/site/LAB-02.zip/ProgramData/LANDesk/Log/vulscan.log']],
+    ]);
+    for (const bundle of bundles) await bundle.close();
   });
 });
 
