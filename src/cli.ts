@@ -242,16 +242,8 @@ function program(setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'no progress line on the terminal')
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
-    .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs: want a whole number from 1 to 256, not "${v}"`);
-      return n;
-    })
-    .option('--max-files <n>', 'files read per bundle at the most; the rest are counted and listed (default 5000)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-files: want a whole number from 1 up, not "${v}"`);
-      return n;
-    })
+    .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', wholeNumber('--jobs', 1, 256))
+    .option('--max-files <n>', 'files read per bundle at the most; the rest are counted and listed (default 5000)', wholeNumber('--max-files', 1, Number.MAX_SAFE_INTEGER))
     .action(async (paths: string[], flags: DiagnoseFlags) => { setExit(await diagnoseCommand(paths, flags)); });
   cli.command('timeline')
     .description('show each device\'s merged timeline of every log')
@@ -267,11 +259,7 @@ function program(setExit: (code: number) => void): Command {
     .description('draft a pattern pack from the lines no pattern recognised, for wording ldforensics does not know')
     .argument('<path...>', 'folders of device bundles, bundle folders, .zip bundles or log files')
     .option('-o, --output <file>', 'write the draft pack (JSON) to a file instead of stdout')
-    .option('--top <n>', 'at most this many patterns', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--top: want a whole number from 1 to 1000, not "${v}"`);
-      return n;
-    }, 40)
+    .option('--top <n>', 'at most this many patterns', wholeNumber('--top', 1, 1000), 40)
     .addOption(new Option('--patterns <file>', 'packs already in use: lines they recognise are not drafted again; repeatable').argParser(collect).default([]))
     .addOption(new Option('--device <name>', device.description).argParser(collect).default([]))
     .action(async (paths: string[], flags: { output?: string; top: number; patterns: string[]; device: string[] }) => {
@@ -305,6 +293,15 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'md']).default('text'))
     .action(async (flags: { format: RulesFormat }) => { await writeOut(renderRules(flags.format), undefined); });
   return cli;
+}
+
+/** An option's parser for a whole number within bounds, refusing anything else by name. */
+function wholeNumber(option: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${option}: want a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, not "${value}"`);
+    return n;
+  };
 }
 
 /** Levenshtein distance, for "did you mean". */
