@@ -44,7 +44,7 @@ export function colorWanted(toFile: boolean, flag: boolean | undefined, env: Nod
 type FailOn = 'error' | 'warning' | 'never';
 
 interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content' }
-interface TimelineFlags { format: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
+interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
 /**
  * A report file written whole or not at all: the text goes to a temporary file beside it, which
@@ -195,13 +195,17 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
   // Each device is written as soon as it is read; only its line counts are kept for the totals.
   const counted: Pick<DeviceTimeline, 'files'>[] = [];
   const json = flags.format === 'json';
-  for await (const device of devices) {
-    if (json && counted.length === 0) await writeChunk(process.stdout, timelineJson.start());
-    await writeChunk(process.stdout, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device));
-    counted.push({ files: device.files });
-  }
-  const totals = timelineTotals(counted);
-  await writeChunk(process.stdout, json ? timelineJson.end(totals) : timelineTotalsText(totals));
+  await withOutput(flags.output, async (file) => {
+    const sink = file ? createWriteStream(file.temp) : process.stdout;
+    for await (const device of devices) {
+      if (json && counted.length === 0) await writeChunk(sink, timelineJson.start());
+      await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device));
+      counted.push({ files: device.files });
+    }
+    const totals = timelineTotals(counted);
+    await writeChunk(sink, json ? timelineJson.end(totals) : timelineTotalsText(totals));
+    if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
+  });
   return nothingReadable(counted) ? EXIT_USAGE : EXIT_OK;
 }
 
@@ -249,8 +253,9 @@ function program(setExit: (code: number) => void): Command {
     .description('show each device\'s merged timeline of every log')
     .argument('<path...>', 'folders of device bundles, bundle folders, .zip bundles or log files')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--since <time>', 'only entries at or after this wall-clock time (e.g. "2026-03-09 10:00")')
+    .option('--since <time>', 'only entries at or after this wall-clock time (e.g. "2026-03-09 10:00"; "09:41" alone: that time on each device\'s day)')
     .option('--until <time>', 'only entries at or before this wall-clock time')
+    .option('-o, --output <file>', 'write the timeline to a file instead of stdout')
     .addOption(new Option('--tz <zone>', tz.description)).addOption(new Option('--patterns <file>', patterns.description).argParser(collect).default([]))
     .addOption(new Option('--device <name>', device.description).argParser(collect).default([]))
     .action(async (paths: string[], flags: TimelineFlags) => { setExit(await timelineCommand(paths, flags)); });

@@ -226,8 +226,42 @@ export function hasFailures(report: Report): boolean {
   return report.devices.some((d) => d.verdict !== 'no-failure' || d.findings.some((f) => f.severity === 'error'));
 }
 
-function bound(text: string | undefined, name: string): number | undefined {
+/** A bound: a wall-clock time, or (a time of day alone, "09:41") that time on each device's own day. */
+type Bound = { at: number } | { timeOfDay: number } | undefined;
+
+const TIME_OF_DAY = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+
+function bound(text: string | undefined, name: string): Bound {
   if (text === undefined) return undefined;
+  const clock = TIME_OF_DAY.exec(text.trim());
+  if (clock) {
+    const [h, m, sec] = [Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0)];
+    if (h > 23 || m > 59 || sec > 59) throw new UsageError(`${name}: "${text}" is no time of day`);
+    return { timeOfDay: ((h * 60 + m) * 60 + sec) * 1000 };
+  }
+  return { at: wallBound(text, name) };
+}
+
+/** A bound's wall time on a device whose day is `day` (midnight, wall ms). */
+function boundOn(b: Bound, day: number | undefined): number | undefined {
+  if (b === undefined) return undefined;
+  if ('at' in b) return b.at;
+  return day === undefined ? undefined : day + b.timeOfDay;
+}
+
+/**
+ * The device's day: that of its last logged line. A task list's entries stand at the tasks'
+ * planned starts (the next day, the year 3000), which are no day of the device's.
+ */
+function dayOf(events: readonly Event[]): number | undefined {
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const event = events[i];
+    if (event && event.kind !== 'task-listed') return Math.floor(event.time / 86_400_000) * 86_400_000;
+  }
+  return undefined;
+}
+
+function wallBound(text: string, name: string): number {
   const full = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()} 00:00:00` : /^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}$/.test(text.trim()) ? `${text.trim()}:00` : text;
   const time = parseTimestampValue(full);
   if (time === null) throw new UsageError(`${name}: cannot read "${text}" as a time`, 'Use the device\'s wall clock, e.g. 2026-03-09 10:00 or "09 Mar 2026 10:00:00".');
@@ -274,7 +308,10 @@ export async function* timelineDevices(options: TimelineOptions): AsyncGenerator
     }
     let shown: DeviceTimeline;
     try {
-      const events = loaded.timeline.events.filter((e) => (since === undefined || e.time >= since) && (until === undefined || e.time <= until));
+      const day = dayOf(loaded.timeline.events);
+      const from = boundOn(since, day);
+      const to = boundOn(until, day);
+      const events = loaded.timeline.events.filter((e) => (from === undefined || e.time >= from) && (to === undefined || e.time <= to));
       shown = {
         device: loaded.device,
         entries: events.map((e) => entryOf(e, prepared.zone)),

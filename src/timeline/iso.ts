@@ -6,7 +6,10 @@ import { formatWallTime } from '../parsers/timestamp.js';
 import type { Event, WallTime } from '../types.js';
 
 /** Checks a --tz value: an IANA zone name ("Europe/Paris") or a fixed offset ("UTC+2"). */
-export function checkZone(zone: string): string {
+export function checkZone(given: string): string {
+  // "+02:00", "-0530", "UTC+2": a fixed offset, in luxon's "UTC+HH:MM" form.
+  const offset = /^(?:utc|gmt)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(given.trim());
+  const zone = offset ? `UTC${offset[1] ?? '+'}${(offset[2] ?? '0').padStart(2, '0')}:${offset[3] ?? '00'}` : given;
   const valid = IANAZone.isValidZone(zone) || DateTime.now().setZone(zone).isValid;
   if (!valid) throw new UsageError(`--tz: unknown time zone "${zone}"`, 'Give an IANA zone name such as Europe/Paris or America/New_York, or a fixed offset such as UTC+2.');
   return zone;

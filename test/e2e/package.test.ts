@@ -94,3 +94,25 @@ describe('the small things users trip on', () => {
     expect(colorWanted(true, undefined, {}, true)).toBe(false);
   });
 });
+
+describe('times as admins type them, and the timeline to a file', () => {
+  it('--tz takes a bare offset (+02:00)', async () => {
+    const result = await exec(process.execPath, [BIN, 'diagnose', SAMPLE, '--tz', '+02:00', '-f', 'json']);
+    expect((JSON.parse(result.stdout) as { devices: { findings: { time: string }[] }[] }).devices[0]?.findings[0]?.time).toBe('2026-02-17T09:42:23+02:00');
+  });
+
+  it('timeline --since 09:41 (a time alone) means that time on the device\'s day, and -o writes the file', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const out = path.join(dir.name, 'timeline.json');
+      const result = await exec(process.execPath, [BIN, 'timeline', SAMPLE, '--since', '09:41', '--until', '09:42:30', '-f', 'json', '-o', out]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('');
+      const entries = (JSON.parse(readFileSync(out, 'utf8')) as { devices: { entries: { time: string }[] }[] }).devices[0]?.entries ?? [];
+      expect(entries.length).toBeGreaterThan(10);
+      expect(entries.every((e) => e.time >= '2026-02-17T09:41:00' && e.time <= '2026-02-17T09:42:30')).toBe(true);
+    } finally {
+      dir.removeCallback();
+    }
+  });
+});
