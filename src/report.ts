@@ -115,6 +115,8 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     failedPackage: failure?.packageName ?? null,
     failedAction: failure?.action?.number ?? null,
     failureTime: failure ? isoTime(failure.time, zone) : null,
+    ...(failure?.code !== undefined ? { failedCode: failure.code } : {}),
+    ...deviceFacts(timeline),
     context: verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [],
     activity: activityLanes(timeline, zone),
     errors: nothingUsable ? [...loaded.errors, noUsableEntry(loaded)]
@@ -122,6 +124,17 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     notes: timeline.notes,
     ...unrecognisedRunsOf(timeline),
   };
+}
+
+/** What the logs say of the device itself: its template's name and its agent's version. */
+function deviceFacts(timeline: Timeline): Pick<DeviceReport, 'template' | 'agentVersion'> {
+  const facts: Pick<DeviceReport, 'template' | 'agentVersion'> = {};
+  for (const event of timeline.events) {
+    if (facts.template === undefined && event.templateName !== undefined) facts.template = event.templateName;
+    if (facts.agentVersion === undefined && event.version !== undefined && (event.source === 'sdclient' || event.source === 'vulscan')) facts.agentVersion = event.version;
+    if (facts.template !== undefined && facts.agentVersion !== undefined) break;
+  }
+  return facts;
 }
 
 /** Why a bundle whose files were all opened gave nothing to judge, file by file. */

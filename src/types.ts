@@ -272,6 +272,11 @@ export interface DeviceReport {
   failedPackage: string | null;
   failedAction: number | null;
   failureTime: string | null;
+  /** The failed action's return code, where written. */
+  failedCode?: number;
+  /** The provisioning template's name and the agent's version, where the logs say them. */
+  template?: string;
+  agentVersion?: string;
   /** For unexplained failures: the lines around the failure. */
   context: EvidenceLine[];
   activity: ActivityLane[];

@@ -3,6 +3,7 @@
 // formula injection (see csvCell); the numeric columns (action_number, files,
 // unparsed_lines) are written as plain numbers so spreadsheets can sum and sort them.
 import type { DeviceReport, Report } from '../types.js';
+import { hexCode } from '../parsers/codes.js';
 import { csvCell } from './escape.js';
 import type { Renderer } from './index.js';
 import { unparsedCount, verdictConfidence } from './model.js';
@@ -10,30 +11,56 @@ import { unparsedCount, verdictConfidence } from './model.js';
 export const CSV_COLUMNS = [
   'device',
   'verdict',
+  'severity',
   'confidence',
   'failed_package',
   'action_number',
   'failure_time',
+  'return_code',
+  'return_code_hex',
+  'in_the_way',
+  'template',
+  'agent_version',
+  'at_risk',
+  'fix_in_place',
   'findings',
   'files',
   'unparsed_lines',
+  'bundle',
 ] as const;
+
+/** The process that refused the failed distribution its turn, read from the verdict. */
+const IN_THE_WAY: Record<string, string> = {
+  'vulscan-blocked-sdclient': 'vulscan', 'policysync-blocked-sdclient': 'policysync', 'sdclient-overlap': 'sdclient',
+};
 
 function row(cells: (string | number | null)[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
 function device(report: DeviceReport): string {
+  const verdictFinding = report.findings.find((f) => f.rule === report.verdict);
+  const severity = verdictFinding?.severity ?? (report.verdict === 'no-failure' ? 'none' : 'error');
   return row([
     report.device,
     report.verdict,
+    severity,
     verdictConfidence(report),
     report.failedPackage,
     report.failedAction,
-    report.failureTime,
+    // One shape for every row: ISO 8601 to the second.
+    report.failureTime === null ? null : report.failureTime.replace(/\.\d{3}(?=$|[+-Z])/, ''),
+    report.failedCode ?? null,
+    report.failedCode === undefined ? null : hexCode(report.failedCode),
+    IN_THE_WAY[report.verdict] ?? 'none',
+    report.template ?? null,
+    report.agentVersion ?? null,
+    report.findings.some((f) => f.rule === 'scan-during-provisioning') ? 'yes' : 'no',
+    report.findings.some((f) => f.rule === 'provisioning-agent-active') ? 'yes' : 'no',
     report.findings.map((finding) => finding.rule).join(';'),
     report.files.length,
     unparsedCount(report).lines,
+    report.source ?? null,
   ]);
 }
 

@@ -6,6 +6,14 @@ import { clean, HOSTILE, injection, race, report, single } from '../fixtures/rep
 const raceFinding = race.findings[0];
 if (!raceFinding) throw new Error('fixture: the race device has a finding');
 
+/** The columns the first version of the CSV had, in order: the tests below read a row by them. */
+const FIRST = ['device', 'verdict', 'confidence', 'failed_package', 'action_number', 'failure_time', 'findings', 'files', 'unparsed_lines'] as const;
+
+/** A row's cells in the given columns. */
+function pick(row: string[] | undefined, columns: readonly string[] = FIRST): string[] {
+  return columns.map((name) => row?.[(CSV_COLUMNS as readonly string[]).indexOf(name)] ?? '<no such column>');
+}
+
 function rows(text: string): string[][] {
   const parsed: unknown = parse(text, { bom: true, relax_column_count: false });
   if (!Array.isArray(parsed)) throw new Error('csv-parse returned no rows');
@@ -29,7 +37,7 @@ describe('csv', () => {
   });
 
   it('writes the race device cell by cell', () => {
-    expect(table[1]).toEqual([
+    expect(pick(table[1])).toEqual([
       'LAB-PC-017',
       'vulscan-blocked-sdclient',
       'high',
@@ -43,11 +51,11 @@ describe('csv', () => {
   });
 
   it('leaves unknowns empty for the clean device', () => {
-    expect(table[2]).toEqual(['LAB-PC-018', 'no-failure', '', '', '', '', 'provisioning-agent-active', '4', '0']);
+    expect(pick(table[2])).toEqual(['LAB-PC-018', 'no-failure', '', '', '', '', 'provisioning-agent-active', '4', '0']);
   });
 
   it('writes the unexplained device', () => {
-    expect(table[3]).toEqual([
+    expect(pick(table[3])).toEqual([
       'LAB-PC-023',
       'unexplained-failure',
       'low',
@@ -61,7 +69,7 @@ describe('csv', () => {
   });
 
   it('guards formulas in text cells with a leading quote, keeping the text', () => {
-    expect(table[4]).toEqual([
+    expect(pick(table[4])).toEqual([
       `'${HOSTILE.hyperlink}`,
       'policysync-blocked-sdclient',
       'medium',
@@ -85,12 +93,20 @@ describe('csv', () => {
     });
     const [, row] = rows(csv.render(hostile));
     // No finding has the verdict's id, so the confidence is unknown: an empty cell.
-    expect(row).toEqual([`'${HOSTILE.sum}`, "'-2+3", '', "'\tcmd", '3', "'\r=1", '\\x1b[31mx', '2', '1']);
+    expect(pick(row)).toEqual([`'${HOSTILE.sum}`, "'-2+3", '', "'\tcmd", '3', "'\r=1", '\\x1b[31mx', '2', '1']);
   });
 
   it('joins several finding rule ids with ";"', () => {
     const two = single({ ...clean, findings: [...clean.findings, { ...raceFinding, rule: 'scan-during-provisioning', severity: 'warning' }] });
-    expect(rows(csv.render(two))[1]?.[6]).toBe('provisioning-agent-active;scan-during-provisioning');
+    expect(pick(rows(csv.render(two))[1], ['findings'])).toEqual(['provisioning-agent-active;scan-during-provisioning']);
+  });
+
+  it('has the columns a fleet pivot needs: severity, return code, what was in the way, template, agent, at risk, fix in place, bundle', () => {
+    const columns = ['severity', 'return_code', 'return_code_hex', 'in_the_way', 'template', 'agent_version', 'at_risk', 'fix_in_place', 'bundle', 'failure_time'];
+    const detailed = single({ ...race, failedCode: -1917517692, template: 'Win10 Lab build', agentVersion: '11.0.5.361', source: 'share/LAB-PC-017', failureTime: '2026-03-09T10:02:13.250' });
+    expect(pick(rows(csv.render(detailed))[1], columns)).toEqual(['error', '-1917517692', '0x8DB50084', 'vulscan', 'Win10 Lab build', '11.0.5.361', 'no', 'no', 'share/LAB-PC-017', '2026-03-09T10:02:13']);
+    const risky = single({ ...clean, findings: [...clean.findings, { ...raceFinding, rule: 'scan-during-provisioning', severity: 'warning' }] });
+    expect(pick(rows(csv.render(risky))[1], columns)).toEqual(['none', '', '', 'none', '', '', 'yes', 'yes', '', '']);
   });
 });
 
