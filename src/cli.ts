@@ -41,9 +41,12 @@ export function colorWanted(toFile: boolean, flag: boolean | undefined, env: Nod
   return !toFile && tty && env.TERM !== 'dumb';
 }
 
+/** The formats that have a form for the fleet summary alone. */
+const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson']);
+
 type FailOn = 'error' | 'warning' | 'never';
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content' }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean }
 interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
 /**
@@ -124,6 +127,7 @@ async function writeChunk(sink: NodeJS.WritableStream, text: string): Promise<vo
 async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<number> {
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const renderer: Renderer = renderers[flags.format];
+  if (flags.summary && !SUMMARY_FORMATS.has(flags.format)) throw new UsageError(`--summary: the fleet summary alone is shown as ${[...SUMMARY_FORMATS].join(', ')}, not ${flags.format}`);
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: process.stdout.columns ?? 100 };
   const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.cache ? { cache: { dir: typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR, strategy: flags.cacheStrategy } } : {}) };
@@ -141,7 +145,13 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   };
   await withOutput(flags.output, async (file) => {
     const renderDevice = renderer.device;
-    if (renderDevice && renderer.end) {
+    if (flags.summary) {
+      // The fleet summary alone: devices are read and counted, none is written.
+      for await (const device of diagnoseDevices(common)) seen(device);
+      currentDevice = undefined;
+      const summary = fleet.summary();
+      await writeOut(flags.format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
+    } else if (renderDevice && renderer.end) {
       // Streaming formats write each device as it is finished and keep only the fleet's counts:
       // memory stays flat with fleet size.
       const sink = file ? createWriteStream(file.temp) : process.stdout;
@@ -243,6 +253,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--shard <K/N>', 'only the devices of shard K of N (a stable hash of the name), for N machines; merge their ndjson with `merge`', parseShard)
     .option('--cache [dir]', `keep each device's report and take it from there while its bundle's files are unchanged (default ${DEFAULT_CACHE_DIR})`)
     .addOption(new Option('--cache-strategy <how>', 'what tells a changed file: its size and modification time, or its content').choices(['metadata', 'content']).default('metadata'))
+    .option('--summary', 'the fleet summary alone (text, json, ndjson)')
     .option('-q, --quiet', 'no progress line on the terminal')
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')

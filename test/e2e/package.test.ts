@@ -116,3 +116,19 @@ describe('times as admins type them, and the timeline to a file', () => {
     }
   });
 });
+
+describe('--summary', () => {
+  it('shows the fleet summary alone, in text and json, keeps the exit code, and is refused where it has no form', async () => {
+    const samples = path.join(ROOT, 'samples');
+    const text = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary']);
+    expect(text.code).toBe(1);
+    expect(text.stdout.startsWith('━━ Fleet summary: 14 devices')).toBe(true);
+    expect(text.stdout).not.toContain('━━ LAB-0101');
+    const json = JSON.parse((await exec(process.execPath, [BIN, 'diagnose', samples, '--summary', '-f', 'json'])).stdout) as { schema: string; summary: { devices: number }; devices?: unknown };
+    expect(json).toMatchObject({ schema: 'ldforensics.diagnosis/1', summary: { devices: 14 } });
+    expect(json.devices).toBeUndefined();
+    const csv = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary', '-f', 'csv']);
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toContain('--summary: the fleet summary alone is shown as text, json, ndjson, not csv');
+  });
+});
