@@ -1,30 +1,34 @@
 // Finds the device bundles in what was given on the command line.
 //
 // Each command-line path is one of:
-//   - a .zip: one device (named after the zip, without ".zip");
-//   - a log file: loose files form one device per parent folder, named after that folder;
-//   - a folder, which is either one device or a folder of devices, decided from its
-//     direct children only, in this order:
-//       1. it has a child folder with a known EPM layout name (ProgramData, LANDesk,
-//          LDClient, Log, Data, vulScan, Policies, ldprovisioning, Program Files (x86)):
-//          one device (the logs were copied with their Windows folders);
-//       2. it has a child .zip, or a child folder that itself holds a recognised log or a
-//          layout folder: a folder of devices;
+//   - a .zip: one device (named after the zip, without ".zip"), or, where its top folders
+//     or inner zips are device bundles themselves, one device each (zip.ts);
+//   - a log file: loose files form one device per parent folder, named after that folder,
+//     or after the bundle folder above the client's layout folders ("LAB-0101", never "Log");
+//   - a folder. A folder is a device bundle when it holds a recognised log itself or a
+//     folder of the client's layout (ProgramData, Program Files (x86), LANDesk, LDClient,
+//     Log, Data, vulScan, Policies, ldprovisioning, ldprovision, Ivanti, EPM Agent). Decided
+//     from the folder's children, in this order:
+//       1. it has a layout folder: one device (the logs were copied with their Windows folders);
+//       2. it has a child .zip, or a folder below it (up to three levels) is a device bundle:
+//          a grouping folder;
 //       3. it holds a recognised log file directly: one device (a flat gathered folder);
-//       4. it has child folders: a folder of devices;
+//       4. it has child folders: a grouping folder;
 //       5. otherwise (empty, or only unrecognised files): one device, so the run can
 //          say it found no logs instead of saying nothing.
-//     In a folder of devices, every child folder and every child .zip is a device;
-//     recognised log files lying loose at that level form one more device named after
-//     the folder; other loose files are ignored. There is no deeper search: to read
-//     samples/good/*, give samples/good.
+//     In a grouping folder, each child folder that is a bundle is a device; one that holds
+//     bundles further down is a grouping folder in turn (share/<site>/<date>/<device>/, up to
+//     MAX_GROUPING_DEPTH); any other child folder is a device too (its files are sniffed or
+//     reported). Each child .zip is a device; recognised logs lying loose at that level form one
+//     more device named after the folder; other loose files are ignored.
 // Rule 2 comes before 3 so that a stray log dropped next to a fleet's zips
-// does not swallow the zips into one device.
+// does not swallow the zips into one device. Two bundles of one name are named apart
+// with their parent folder ("site-a/LAB-0101"); the same path given twice is read once.
 //
-// Inside a device, every file at any depth is a SourceFile; the parsers
-// decide what each is. The tree is never left: symbolic links are followed
-// only to files inside the bundle, never to folders (no cycles), and links
-// between bundles at the folder-of-devices level are not followed at all.
+// Inside a device, every file at any depth is a SourceFile (a .zip inside is read as part of
+// the device); the parsers decide what each is. The tree is never left: symbolic links are
+// followed only to files inside the bundle, never to folders (no cycles), and links between
+// bundles at the folder-of-devices level are not followed at all.
 
 import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
