@@ -9,7 +9,7 @@ import { findBundles, openPlanned, planDevices, type Bundle, type PlanSpec } fro
 import { packageVersion } from './version.js';
 import { patternSet, type PatternSet } from './parsers/patterns.js';
 import { parseTimestampValue } from './parsers/timestamp.js';
-import { buildReport, deviceReport, failedDeviceReport } from './report.js';
+import { buildReport, deviceReport, failedDeviceReport, SummaryBuilder } from './report.js';
 import { runRules } from './rules/engine.js';
 import { rules } from './rules/index.js';
 import { verdictOf } from './rules/verdict.js';
@@ -111,11 +111,13 @@ function reportOf(loaded: LoadedDevice | { device: string; error: unknown }, pre
 async function diagnoseBundle(bundle: Bundle, options: CommonOptions, prepared: Prepared): Promise<DeviceReport> {
   const cache = options.cache && prepared.cacheConfig !== undefined ? options.cache : undefined;
   let key: string | undefined;
+  const problems: string[] = [];
   if (cache && prepared.cacheConfig !== undefined) {
     try {
       key = await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
       const hit = cachedReport(cache, key, bundle.name);
-      if (hit) return hit;
+      if (hit.report) return hit.report;
+      if (hit.problem) problems.push(hit.problem);
     } catch {
       key = undefined; // a file that cannot be hashed is read (and its error reported) as usual
     }
@@ -128,8 +130,12 @@ async function diagnoseBundle(bundle: Bundle, options: CommonOptions, prepared: 
   }
   const report = reportOf(loaded, prepared);
   // A device that failed for a reason of ours (a bug) is not kept: the next run tries again.
-  if (cache && key !== undefined && !('error' in loaded)) storeReport(cache, key, report);
-  return report;
+  if (cache && key !== undefined && !('error' in loaded)) {
+    const problem = storeReport(cache, key, report);
+    if (problem) problems.push(problem);
+  }
+  // What went wrong with the cache is said on the device, never printed from here.
+  return problems.length > 0 ? { ...report, notes: [...report.notes, ...problems] } : report;
 }
 
 /** A worker thread's job: the reports of one planned bundle (a fleet zip holds several devices). */
@@ -223,7 +229,10 @@ export function nothingReadable(devices: readonly { files: readonly unknown[] }[
 
 /** True when a device failed or has an error finding: the CLI's exit code 1. */
 export function hasFailures(report: Report): boolean {
-  return report.devices.some((d) => d.verdict !== 'no-failure' || d.findings.some((f) => f.severity === 'error'));
+  // One definition of "failed", shared with the CLI's streamed runs.
+  const fleet = new SummaryBuilder();
+  for (const device of report.devices) fleet.add(device);
+  return fleet.failed;
 }
 
 /** A bound: a wall-clock time, or (a time of day alone, "09:41") that time on each device's own day. */

@@ -4,7 +4,8 @@
 // the bundle's files (path, size, modification time; with --cache-strategy content, their
 // bytes). An unchanged bundle's key finds its report; anything changed makes a new key. No
 // index is shared between worker threads: each report file is written atomically on its own.
-// A corrupt or foreign file is ignored (the device is read again), never fatal.
+// A corrupt or foreign file is ignored (the device is read again, and its report says why),
+// never fatal; nothing here prints: problems come back to the caller as text.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,36 +43,36 @@ function fileOf(cache: CacheOptions, key: string): string {
   return path.join(cache.dir, key.slice(0, 2), `${key}.json`);
 }
 
-/** The cached report, or null (none, or a file that is not one of ours: read again). */
-export function cachedReport(cache: CacheOptions, key: string, device: string): DeviceReport | null {
+/** The cached report; or none, with the problem where a file was there but not one of ours (read again). */
+export function cachedReport(cache: CacheOptions, key: string, device: string): { report: DeviceReport } | { report: null; problem?: string } {
   let text: string;
   try {
     text = readFileSync(fileOf(cache, key), 'utf8');
   } catch {
-    return null;
+    return { report: null };
   }
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && 'format' in value && value.format === FORMAT && 'report' in value) {
       const report = value.report as DeviceReport;
-      if (typeof report === 'object' && report !== null && report.device === device) return report;
+      if (typeof report === 'object' && report !== null && report.device === device) return { report };
     }
   } catch {
     // fall through: a damaged entry is read again
   }
-  process.emitWarning(`cache entry ${fileOf(cache, key)} is not a report of ldforensics; ${device} is read again`, { code: 'LDFORENSICS_CACHE' });
-  return null;
+  return { report: null, problem: `the cache entry ${fileOf(cache, key)} was not a report of ldforensics (damaged?); the device was read again` };
 }
 
-/** Keeps a report, written to a temporary file and renamed: a reader never sees half of one. */
-export function storeReport(cache: CacheOptions, key: string, report: DeviceReport): void {
+/** Keeps a report, written to a temporary file and renamed: a reader never sees half of one. Returns the problem, or null. */
+export function storeReport(cache: CacheOptions, key: string, report: DeviceReport): string | null {
   const file = fileOf(cache, key);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(temp, JSON.stringify({ format: FORMAT, report }));
     renameSync(temp, file);
+    return null;
   } catch (error) {
-    process.emitWarning(`cannot write the cache in ${cache.dir}: ${error instanceof Error ? error.message : String(error)}`, { code: 'LDFORENSICS_CACHE' });
+    return `this report could not be kept in the cache ${cache.dir}: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
