@@ -77,7 +77,7 @@ function sdclientRun(t, taskId, pkg, refused) {
 }
 
 /** The files of one small device (a provisioning template of 8 distributions, the last refused). */
-function smallDevice(index) {
+export function smallDevice(index) {
   const base = Date.UTC(2026, 1, 2 + (index % 25), 9, 30, 0);
   const files = {};
   const sd = [];
@@ -133,7 +133,7 @@ function smallDevice(index) {
   return files;
 }
 
-function writeDevice(root, files) {
+export function writeDevice(root, files) {
   for (const [relative, lines] of Object.entries(files)) {
     const file = path.join(root, relative);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -142,7 +142,7 @@ function writeDevice(root, files) {
 }
 
 /** A device whose sdclient.log holds sdclient runs back to back until it is `bytes` long. */
-function writeBigDevice(root, bytes) {
+export function writeBigDevice(root, bytes) {
   const file = path.join(root, 'ProgramData/LANDesk/Log/sdclient.log');
   mkdirSync(path.dirname(file), { recursive: true });
   const fd = openSync(file, 'w');
@@ -249,7 +249,7 @@ async function measure(mode, target) {
  * 1603), one vulscan run every ten, and the provisioning log's action per run: the shape that
  * made the timeline and the rules quadratic. Doubling `runs` must about double the time.
  */
-function writeManyRunsDevice(dir, runs) {
+export function writeManyRunsDevice(dir, runs) {
   let t = Date.UTC(2026, 2, 9, 8);
   const sd = []; const vs = []; const ls = []; const pv = [];
   for (let i = 0; i < runs; i += 1) {
@@ -364,4 +364,5 @@ async function main() {
   }
 }
 
-await main();
+// Imported (by a profiling script, say) it only lends its generators.
+if (process.argv[1] === SELF) await main();

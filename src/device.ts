@@ -25,30 +25,32 @@ export interface LoadedDevice {
   errors: string[];
 }
 
-/** Yields the lines, and stops (recording why) where reading fails: what was read still counts. */
-async function* untilReadError(lines: AsyncIterable<Line>, failures: string[]): AsyncGenerator<Line> {
+/** Yields the batches, and stops (recording why) where reading fails: what was read still counts. */
+async function* untilReadError(batches: AsyncIterable<Line[]>, failures: string[]): AsyncGenerator<Line[]> {
   try {
-    yield* lines;
+    yield* batches;
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
   }
 }
 
-/** Takes the first lines of an iterator for a sniff, and gives back an iterable of all of them. */
-async function peek(lines: AsyncIterable<Line>, count: number): Promise<{ head: Line[]; all: AsyncIterable<Line>; close: () => Promise<void> }> {
-  const iterator = lines[Symbol.asyncIterator]();
-  const head: Line[] = [];
+/** Takes the first lines of the batches for a sniff, and gives back batches of all of them. */
+async function peek(batches: AsyncIterable<Line[]>, count: number): Promise<{ head: Line[]; all: AsyncIterable<Line[]>; close: () => Promise<void> }> {
+  const iterator = batches[Symbol.asyncIterator]();
+  const taken: Line[][] = [];
+  let held = 0;
   let done = false;
-  while (head.length < count) {
+  while (held < count) {
     const next = await iterator.next();
     if (next.done) {
       done = true;
       break;
     }
-    head.push(next.value);
+    taken.push(next.value);
+    held += next.value.length;
   }
-  async function* all(): AsyncGenerator<Line> {
-    yield* head;
+  async function* all(): AsyncGenerator<Line[]> {
+    yield* taken;
     if (done) return;
     for (;;) {
       const next = await iterator.next();
@@ -56,7 +58,7 @@ async function peek(lines: AsyncIterable<Line>, count: number): Promise<{ head: 
       yield next.value;
     }
   }
-  return { head, all: all(), close: async () => { await iterator.return?.(); } };
+  return { head: taken.flat().slice(0, count), all: all(), close: async () => { await iterator.return?.(); } };
 }
 
 interface ParsedSource {
@@ -75,18 +77,18 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
     return { path: source.path, reason: `cannot be read: ${error instanceof Error ? error.message : String(error)}` };
   }
   const sourceWarnings: string[] = [];
-  stream.on(SOURCE_WARNING, (message: string) => sourceWarnings.push(`${source.path}: ${message}`));
+  if (!Buffer.isBuffer(stream)) stream.on(SOURCE_WARNING, (message: string) => sourceWarnings.push(`${source.path}: ${message}`));
   const reader = readLines(stream);
   const failures: string[] = [];
-  const lines = untilReadError(reader.lines, failures);
+  const lines = untilReadError(reader.batches, failures);
   let kind: LogKind | null = named;
-  let input: AsyncIterable<Line> = lines;
+  let input: AsyncIterable<Line[]> = lines;
   if (kind === null) {
     const peeked = await peek(lines, SNIFF_LINES);
     kind = sniffKind(peeked.head.map((l) => l.text), options.patterns);
     if (kind === null) {
       await peeked.close();
-      stream.destroy();
+      if (!Buffer.isBuffer(stream)) stream.destroy();
       return { path: source.path, reason: 'not a known log name, and its first lines look like no EPM log' };
     }
     input = peeked.all;

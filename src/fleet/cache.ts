@@ -32,8 +32,9 @@ export async function bundleKey(bundle: Bundle, config: string, strategy: CacheO
   for (const file of bundle.files) {
     hash.update(`\u0000${file.path}\u0000${file.stamp ?? file.size}`);
     if (strategy === 'content') {
-      const stream = await file.open();
-      for await (const chunk of stream) hash.update(chunk as Buffer);
+      const bytes = await file.open();
+      if (Buffer.isBuffer(bytes)) hash.update(bytes);
+      else for await (const chunk of bytes) hash.update(chunk as Buffer);
     }
   }
   return hash.digest('hex');

@@ -414,7 +414,7 @@ class Collector {
       this.closers.push(inner.close);
       return;
     }
-    this.files.push({ bundle: this.name, path: display, name: fileName, size, stamp: `${size}:${mtimeMs}`, open: () => openFile(absolute) });
+    this.files.push({ bundle: this.name, path: display, name: fileName, size, stamp: `${size}:${mtimeMs}`, open: () => openFile(absolute, size) });
   }
 
   /** Adds what a symbolic link points to, when that is a file inside the bundle. */
@@ -455,10 +455,19 @@ class Collector {
   }
 }
 
-async function openFile(absolute: string): Promise<Readable> {
+/** Files up to this size are read in one call; larger ones are streamed, in constant memory. */
+export const WHOLE_READ_BYTES = 256 * 1024;
+
+async function openFile(absolute: string, size: number): Promise<Readable | Buffer> {
   // Opening first makes a missing or locked file reject here, with its path, not later mid-parse.
   const handle = await fs.open(absolute, 'r');
-  return handle.createReadStream();
+  if (size > WHOLE_READ_BYTES) return handle.createReadStream();
+  try {
+    // Reads to the end whatever the size now is: a file that grew since it was listed is still read whole.
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A path as shown to the user: relative to `base`, forward slashes on every platform. */

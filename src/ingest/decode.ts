@@ -12,7 +12,6 @@
 // ends) and re-encoded to UTF-8 byte-chars, so the stages after this one see
 // a single representation.
 
-import { Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import type { FileReport } from '../types.js';
 
@@ -53,12 +52,11 @@ export function looksLikeUtf16be(head: Uint8Array): boolean {
 }
 
 /**
- * A Transform from the file's bytes to byte-char strings (object mode on the
- * readable side, so strings stay strings). It sniffs the first bytes for a
- * BOM or BOM-less UTF-16LE, strips the BOM, and exposes what it found as
- * `encoding`.
+ * Bytes to byte-char strings, chunk by chunk, synchronously (the line reader calls it once per
+ * chunk, not once per line). It sniffs the first bytes for a BOM or BOM-less UTF-16, strips
+ * the BOM, and exposes what it found as `encoding`.
  */
-export class ByteCharDecoder extends Transform {
+export class ByteCharDecoder {
   /** What the first bytes said; settled once the first SNIFF_BYTES bytes (or the whole, shorter file) went through. */
   encoding: SniffedEncoding = 'utf-8';
   /** The file ends its lines with CR alone: decided from its first text, every CR then ends a line. */
@@ -70,34 +68,24 @@ export class ByteCharDecoder extends Transform {
   private utf16: TextDecoder | null = null;
   private lineEndsKnown = false;
 
-  constructor() {
-    super({ readableObjectMode: true });
-  }
-
-  override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    if (this.sniffed) {
-      this.emitBytes(bytes);
-      callback();
-      return;
-    }
+  /** The byte-chars of the next chunk of the file ('' while the first bytes are held back for the sniff). */
+  write(bytes: Buffer): string {
+    if (this.sniffed) return this.byteChars(bytes);
     // Hold the first bytes back until there are enough to sniff.
     this.head.push(bytes);
     this.headLength += bytes.length;
-    if (this.headLength >= SNIFF_BYTES) this.sniff();
-    callback();
+    return this.headLength >= SNIFF_BYTES ? this.sniff() : '';
   }
 
-  override _flush(callback: TransformCallback): void {
-    if (!this.sniffed) this.sniff();
-    if (this.utf16 !== null) {
-      // A dangling odd byte or lone surrogate comes out as U+FFFD, never as an exception.
-      this.pushText(this.utf16.decode());
-    }
-    callback();
+  /** What is left at the end of the file. */
+  end(): string {
+    let text = this.sniffed ? '' : this.sniff();
+    // A dangling odd byte or lone surrogate comes out as U+FFFD, never as an exception.
+    if (this.utf16 !== null) text += this.fromText(this.utf16.decode());
+    return text;
   }
 
-  private sniff(): void {
+  private sniff(): string {
     this.sniffed = true;
     let bytes = Buffer.concat(this.head, this.headLength);
     this.head = [];
@@ -116,29 +104,26 @@ export class ByteCharDecoder extends Transform {
       this.encoding = 'utf-16be';
     }
     if (this.encoding === 'utf-16le' || this.encoding === 'utf-16be') this.utf16 = new TextDecoder(this.encoding);
-    this.emitBytes(bytes);
+    return this.byteChars(bytes);
   }
 
-  private emitBytes(bytes: Buffer): void {
-    if (this.utf16 === null) {
-      if (bytes.length > 0) this.pushByteChars(bytes.toString('latin1'));
-      return;
-    }
+  private byteChars(bytes: Buffer): string {
+    if (this.utf16 === null) return bytes.length > 0 ? this.lineEnds(bytes.toString('latin1')) : '';
     // stream: true keeps a code unit or surrogate pair split across chunks for the next call.
-    this.pushText(this.utf16.decode(bytes, { stream: true }));
+    return this.fromText(this.utf16.decode(bytes, { stream: true }));
   }
 
-  private pushText(text: string): void {
-    if (text.length > 0) this.pushByteChars(Buffer.from(text, 'utf8').toString('latin1'));
+  private fromText(text: string): string {
+    return text.length > 0 ? this.lineEnds(Buffer.from(text, 'utf8').toString('latin1')) : '';
   }
 
-  private pushByteChars(text: string): void {
+  private lineEnds(text: string): string {
     if (!this.lineEndsKnown) {
       // A file whose first text has CRs and not one LF ends its lines with CR alone.
       this.lineEndsKnown = true;
       this.crLineEnds = text.includes('\r') && !text.includes('\n');
     }
-    this.push(this.crLineEnds ? text.replaceAll('\r', '\n') : text);
+    return this.crLineEnds ? text.replaceAll('\r', '\n') : text;
   }
 }
 
@@ -188,7 +173,8 @@ export interface DecodedLine {
 // (ignoreBOM is left false, so a BOM starting a line, left where two files
 // were concatenated, is dropped too.)
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const NON_ASCII = /[\x80-\xff]/;
+/** A byte-char above 0x7F: a chunk without one is ASCII, the same in every encoding read here. */
+export const NON_ASCII = /[\x80-\xff]/;
 
 /**
  * Decodes one line of byte-chars: UTF-8 when it is valid UTF-8, else

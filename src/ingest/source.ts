@@ -22,10 +22,12 @@ export interface SourceFile {
   /** What changes when the file does, without reading it: size and modification time, or a zip entry's size and CRC. */
   stamp?: string;
   /**
-   * A fresh stream of the file's bytes; I/O errors reject here or fail the stream. A problem
-   * that does not stop the reading (a zip entry's CRC mismatch) is emitted as SOURCE_WARNING.
+   * The file's bytes: a fresh stream, or for a small file on disk the whole of them, read in
+   * one call (a stream's open, read, close and abort machinery cost more than such a file's
+   * parsing). I/O errors reject here or fail the stream. A problem that does not stop the
+   * reading (a zip entry's CRC mismatch) is emitted on the stream as SOURCE_WARNING.
    */
-  open(): Promise<Readable>;
+  open(): Promise<Readable | Buffer>;
 }
 
 export interface Bundle {

@@ -2,8 +2,8 @@
 // provisioning): entries from lines, then the pattern pack decides what each entry means.
 // An entry no pattern knows is still an event ('message'): kept and shown, never lost.
 import type { Event, LogKind, ProcessName } from '../types.js';
-import { newStats, readEntries, type Entry } from './entries.js';
-import type { ParseContext, ParseResult, Parser } from './parser.js';
+import { EntryGrouper, newStats, type Entry } from './entries.js';
+import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
 import type { PatternSet } from './patterns.js';
 import { parseLeadingTimestamp } from './timestamp.js';
 
@@ -95,7 +95,8 @@ export function sniffByPatterns(kind: LogKind, firstLines: readonly string[], pa
 /** An entry as an event: what the pattern pack makes of its first line, or a plain 'message'. */
 export function eventOfEntry(kind: LogKind, entry: Entry, context: ParseContext): Event {
   // Patterns look at the entry's first line; continuation lines only wrap its message.
-  const firstLine = entry.text.split('\n', 1)[0] ?? '';
+  const newline = entry.text.indexOf('\n');
+  const firstLine = newline === -1 ? entry.text : entry.text.slice(0, newline);
   const match = context.patterns.match(kind, firstLine);
   const event: Event = {
     kind: match ? match.kind : 'message',
@@ -104,45 +105,69 @@ export function eventOfEntry(kind: LogKind, entry: Entry, context: ParseContext)
     line: entry.line,
     time: entry.time,
     text: entry.text,
-    ...(match ? match.fields : {}),
   };
-  if (match) event.pattern = match.pattern.spec.id;
+  if (match) {
+    Object.assign(event, match.fields);
+    event.pattern = match.pattern.spec.id;
+  }
   return event;
+}
+
+/**
+ * The common loop of the entry logs: batches of lines → entries → events → the collector,
+ * synchronously within a batch. `take` turns an entry into its event (or null to drop it).
+ */
+export async function collectEntries(
+  batches: LineBatches, file: string, label: string, take: (entry: Entry) => Event | null,
+): Promise<ParseResult> {
+  const stats = newStats();
+  const collector = new EventCollector();
+  const grouper = new EntryGrouper(file, label, stats);
+  for await (const batch of batches) {
+    for (const line of batch) {
+      const entry = grouper.push(line);
+      if (entry === null) continue;
+      const event = take(entry);
+      if (event) collector.add(event);
+    }
+  }
+  const last = grouper.end();
+  const event = last ? take(last) : null;
+  if (event) collector.add(event);
+  collector.flush();
+  if (collector.dropped > 0) {
+    stats.warnings.push(`${file}: a large file: ${collector.dropped} ordinary entries (no known wording, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
+  }
+  if (collector.evicted > 0) {
+    stats.warnings.push(`${file}: a large file: only its last ${collector.events.length} entries are kept; lines 1 to ${collector.evictedUpToLine} were read and counted, not kept`);
+  }
+  return { events: collector.events, stats };
 }
 
 export function timestampedLogParser(options: {
   kind: LogKind;
   label: string;
-  /** Adds what the file itself says to each event (a per-task log's task id). */
-  decorate?: (event: Event, context: ParseContext) => void;
+  /** What the file itself adds to each of its events (a per-task log's task id); made once per file. */
+  decorator?: (context: ParseContext) => ((event: Event) => void) | null;
 }): Parser {
-  const { kind, label, decorate } = options;
+  const { kind, label, decorator } = options;
+  const process = PROCESS_OF_LOG[kind];
   return {
     kind,
     label,
     sniff(firstLines: string[], patterns: PatternSet): number {
       return sniffByPatterns(kind, firstLines, patterns);
     },
-    async parse(lines, context): Promise<ParseResult> {
-      const stats = newStats();
-      const collector = new EventCollector();
-      for await (const entry of readEntries(lines, context.file, label, stats)) {
+    async parse(batches, context): Promise<ParseResult> {
+      const decorate = decorator?.(context) ?? null;
+      return collectEntries(batches, context.file, label, (entry) => {
         const event = eventOfEntry(kind, entry, context);
-        const process = PROCESS_OF_LOG[kind];
         if (process && event.process === undefined && (event.kind === 'process-start' || event.kind === 'process-exit')) {
           event.process = process;
         }
-        decorate?.(event, context);
-        collector.add(event);
-      }
-      collector.flush();
-      if (collector.dropped > 0) {
-        stats.warnings.push(`${context.file}: a large file: ${collector.dropped} ordinary entries (no known wording, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
-      }
-      if (collector.evicted > 0) {
-        stats.warnings.push(`${context.file}: a large file: only its last ${collector.events.length} entries are kept; lines 1 to ${collector.evictedUpToLine} were read and counted, not kept`);
-      }
-      return { events: collector.events, stats };
+        decorate?.(event);
+        return event;
+      });
     },
   };
 }

@@ -4,6 +4,9 @@ import type { Event, LogKind } from '../types.js';
 import type { LineStats, SourceLine } from './entries.js';
 import type { PatternSet } from './patterns.js';
 
+/** A file's lines as the ingest layer delivers them: in batches, in order. */
+export type LineBatches = AsyncIterable<readonly SourceLine[]>;
+
 export interface ParseContext {
   /** Display path of the file, for events and messages. */
   file: string;
@@ -23,5 +26,6 @@ export interface Parser {
   label: string;
   /** A cheap look at a file's first lines, for files whose name is not known: how many look like this kind (0: none). */
   sniff(firstLines: string[], patterns: PatternSet): number;
-  parse(lines: AsyncIterable<SourceLine>, context: ParseContext): Promise<ParseResult>;
+  /** Reads the file's lines, a batch at a time (see ingest/lines.ts: one await per chunk, not per line). */
+  parse(batches: LineBatches, context: ParseContext): Promise<ParseResult>;
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import type { EventFields, EventKind, LogKind, ProcessName } from '../types.js';
 import { backtrackingReason } from './backtracking.js';
 import { parseCode } from './codes.js';
+import { holdsOneOf, requiredLiterals } from './literals.js';
 import { parseLeadingTimestamp, parseTimestampValue } from './timestamp.js';
 import defaultPackJson from './patterns/default.json' with { type: 'json' };
 
@@ -21,6 +22,11 @@ export interface PatternSpec {
   /** Regex flags; case-insensitive unless said otherwise. */
   flags?: string;
   samples: string[];
+  /**
+   * Literals one of which every line this pattern matches contains (the prefilter; see
+   * literals.ts). Optional: without them they are derived from the regex where it allows.
+   */
+  literals?: string[];
   description?: string;
 }
 
@@ -34,6 +40,10 @@ export interface CompiledPattern {
   spec: PatternSpec;
   regex: RegExp;
   pack: string;
+  /** The prefilter: a message holding none of these is not tried (null: always tried). */
+  literals: string[] | null;
+  /** The literals are lower case, for the lower-cased message (the i flag). */
+  caseless: boolean;
 }
 
 export interface PatternMatch {
@@ -111,6 +121,12 @@ export function validatePack(value: unknown, source: string, options: ValidateOp
     if (includes(PROCESSES, p.blocker)) spec.blocker = p.blocker;
     if (typeof p.flags === 'string') spec.flags = p.flags;
     if (typeof p.description === 'string') spec.description = p.description;
+    if (p.literals !== undefined) {
+      if (!Array.isArray(p.literals) || p.literals.length === 0 || !p.literals.every((l) => typeof l === 'string' && l.length > 0)) {
+        fail(`pattern "${id}": "literals" must be a list of non-empty strings, one of which every matching line contains`);
+      }
+      spec.literals = (p.literals as unknown[]).map(String);
+    }
     // The regex and its groups are checked here too, so a user's pack is refused when it is
     // loaded, with the file's name, not later under the pack's own "name".
     const compiled = compile(spec, source);
@@ -143,6 +159,9 @@ function checkSamples(patterns: readonly PatternSpec[], source: string): void {
   for (const pattern of compiled) {
     for (const sample of pattern.spec.samples) {
       const message = sampleMessage(sample);
+      if (pattern.literals !== null && !holdsOneOf(pattern.caseless ? message.toLowerCase() : message, pattern.literals)) {
+        throw new UsageError(`${source}: pattern "${pattern.spec.id}": its sample "${sample}" holds none of its "literals" (${pattern.literals.join(', ')})`, 'Every line the pattern matches must contain one of its literals: they decide which lines the regex is tried on.');
+      }
       if (!pattern.regex.test(message)) {
         throw new UsageError(`${source}: pattern "${pattern.spec.id}" does not match its own sample "${sample}"`, 'Fix the regex or the sample: every sample must be a real line the pattern recognises.');
       }
@@ -167,7 +186,22 @@ function compile(spec: PatternSpec, pack: string): CompiledPattern {
       throw new UsageError(`${pack}: pattern "${spec.id}": unknown named group "${group[1] ?? ''}"`, `Known groups: ${[...GROUPS].join(', ')}.`);
     }
   }
-  return { spec, regex, pack };
+  return { spec, regex, pack, ...prefilterOf(spec, regex) };
+}
+
+/**
+ * The pattern's prefilter: its declared literals, or those derived from its regex. A derived
+ * set that misses one of the pattern's own samples would hide real lines: it is dropped (the
+ * regex then always runs). A declared one is the pack author's word, held to the samples in
+ * checkSamples.
+ */
+function prefilterOf(spec: PatternSpec, regex: RegExp): Pick<CompiledPattern, 'literals' | 'caseless'> {
+  const caseless = regex.flags.includes('i');
+  if (spec.literals) return { literals: spec.literals.map((l) => (caseless ? l.toLowerCase() : l)), caseless };
+  const derived = requiredLiterals(regex.source, regex.flags);
+  if (derived === null) return { literals: null, caseless };
+  const keepsEverySample = spec.samples.every((sample) => holdsOneOf(caseless ? sampleMessage(sample).toLowerCase() : sampleMessage(sample), derived));
+  return { literals: keepsEverySample ? derived : null, caseless };
 }
 
 /** The compiled patterns of one or more packs, indexed by log kind, first match wins. */
@@ -196,7 +230,12 @@ export class PatternSet {
   /** Recognises one entry's message (timestamp removed) of a log kind. */
   match(log: LogKind, message: string): PatternMatch | null {
     const text = message.length > MAX_PATTERN_CHARS ? message.slice(0, MAX_PATTERN_CHARS) : message;
+    let lower: string | null = null;
     for (const pattern of this.patternsFor(log)) {
+      if (pattern.literals !== null) {
+        const haystack = pattern.caseless ? (lower ??= text.toLowerCase()) : text;
+        if (!holdsOneOf(haystack, pattern.literals)) continue;
+      }
       const m = pattern.regex.exec(text);
       if (m) return { pattern, kind: pattern.spec.event, fields: fieldsFrom(pattern.spec, m.groups ?? {}, text) };
     }

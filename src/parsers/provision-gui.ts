@@ -7,8 +7,7 @@
 // the action last announced. The wording is data in the pattern pack; what this module adds is
 // that memory, and that one action's several result lines make one action-result, not several.
 import { isSuccessCode } from './codes.js';
-import { newStats, readEntries } from './entries.js';
-import { EventCollector, eventOfEntry, sniffByPatterns } from './line-log.js';
+import { collectEntries, eventOfEntry, sniffByPatterns } from './line-log.js';
 import type { ParseResult, Parser } from './parser.js';
 import type { PatternSet } from './patterns.js';
 import type { Event } from '../types.js';
@@ -72,11 +71,9 @@ const parser: Parser = {
   sniff(firstLines: string[], patterns: PatternSet): number {
     return sniffByPatterns(KIND, firstLines, patterns);
   },
-  async parse(lines, context): Promise<ParseResult> {
-    const stats = newStats();
-    const collector = new EventCollector();
+  async parse(batches, context): Promise<ParseResult> {
     let current: Current = { nameFollows: false };
-    for await (const entry of readEntries(lines, context.file, 'ProvisionGUI', stats)) {
+    return collectEntries(batches, context.file, 'ProvisionGUI', (entry) => {
       const event = eventOfEntry(KIND, entry, context);
       if (event.kind === 'action-started') {
         current = announce(current, event);
@@ -87,10 +84,8 @@ const parser: Parser = {
         current.name = (entry.text.split('\n', 1)[0] ?? '').trim();
         current.nameFollows = false;
       }
-      collector.add(event);
-    }
-    collector.flush();
-    return { events: collector.events, stats };
+      return event;
+    });
   },
 };
 

@@ -6,8 +6,9 @@
 // Each block becomes a 'task-listed' event placed at the task's first start: that is the one
 // time the listing gives, and the one the rules need (a start in the year 3000 is the fix).
 import type { Event } from '../types.js';
-import { countUnparsed, looksBinary, newStats, type SourceLine } from './entries.js';
-import type { ParseContext, ParseResult, Parser } from './parser.js';
+import { countUnparsed, looksBinary, newStats } from './entries.js';
+import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
+import { flatten } from '../ingest/lines.js';
 import { programOf, schedulerArguments } from './patterns.js';
 import { parseLeadingTimestamp, parseTimestampValue } from './timestamp.js';
 
@@ -80,7 +81,7 @@ const parser: Parser = {
     const oneLiners = firstLines.filter((l) => /\/start\s*=\s*"/i.test(l) && parseLeadingTimestamp(l) === null).length;
     return blocks + oneLiners;
   },
-  async parse(lines: AsyncIterable<SourceLine>, context): Promise<ParseResult> {
+  async parse(batches: LineBatches, context): Promise<ParseResult> {
     const stats = newStats();
     const events: Event[] = [];
     let block: Block | null = null;
@@ -90,7 +91,7 @@ const parser: Parser = {
       if (event) events.push(event);
       block = null;
     };
-    for await (const line of lines) {
+    for await (const line of flatten(batches)) {
       stats.lines += 1;
       if (line.oversizedChars !== undefined || looksBinary(line.text)) {
         countUnparsed(stats, context.file, line, line.oversizedChars !== undefined ? 'line too long' : 'binary data');

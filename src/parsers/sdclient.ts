@@ -7,9 +7,12 @@ import { timestampedLogParser } from './line-log.js';
 export default timestampedLogParser({
   kind: 'sdclient',
   label: 'sdclient',
-  decorate(event, context) {
+  decorator(context) {
     // A per-task log is one task's run: every line of it belongs to that task.
     const taskId = taskIdFromFileName(context.fileName);
-    if (taskId && event.taskId === undefined) event.taskId = taskId;
+    if (!taskId) return null;
+    return (event) => {
+      if (event.taskId === undefined) event.taskId = taskId;
+    };
   },
 });

@@ -5,7 +5,8 @@
 // marked `utc`; the timeline moves it onto the device's wall clock when it can tell the offset.
 import type { Event } from '../types.js';
 import { countUnparsed, looksBinary, newStats, type SourceLine } from './entries.js';
-import type { ParseContext, ParseResult, Parser } from './parser.js';
+import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
+import { flatten } from '../ingest/lines.js';
 import { parseCode } from './codes.js';
 
 export const STATUS_NAMES: Record<number, string> = {
@@ -64,11 +65,11 @@ const parser: Parser = {
   sniff(firstLines) {
     return firstLines.filter((l) => /<TaskIdn>/i.test(l)).length * 10;
   },
-  async parse(lines: AsyncIterable<SourceLine>, context): Promise<ParseResult> {
+  async parse(batches: LineBatches, context): Promise<ParseResult> {
     const stats = newStats();
     const kept: SourceLine[] = [];
     let xml = '';
-    for await (const line of lines) {
+    for await (const line of flatten(batches)) {
       stats.lines += 1;
       if (line.oversizedChars !== undefined || looksBinary(line.text) || xml.length > MAX_XML_CHARS) {
         countUnparsed(stats, context.file, line, 'not XML text');

@@ -50,7 +50,7 @@ function build(
   const time = wallTime(year, month, day, h, m, s, ms);
   if (time === null) return { ok: false, reason: `impossible date or time "${line.slice(0, matched)}"` };
   // The message follows after blanks, sometimes after a separator such as " - " or ": ".
-  let rest = line.slice(matched).replace(/^\s*(?:[-:|]\s+)?/, '');
+  let rest = line.slice(messageStart(line, matched));
   if (component) rest = rest.replace(COMPONENT, '');
   return { ok: true, time, rest };
 }
@@ -59,7 +59,14 @@ function build(
 export function parseLeadingTimestamp(line: string): TimestampResult | null {
   const first = line.charCodeAt(0);
   // Cheap exit for continuation lines: every shape starts with a letter or a digit.
-  if (Number.isNaN(first) || !/[0-9A-Za-z]/.test(line[0] ?? '')) return null;
+  if (!((first >= 0x30 && first <= 0x39) || ((first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a))) return null;
+  const fast = fastTimestamp(line);
+  if (fast !== null) return fast;
+  return generalTimestamp(line);
+}
+
+/** The regex path: every variant the shapes allow. fastTimestamp must agree with it wherever both answer. */
+export function generalTimestamp(line: string): TimestampResult | null {
 
   let m = DAY_MONTH_YEAR.exec(line);
   if (m) {
@@ -94,4 +101,167 @@ export function formatWallTime(time: WallTime): string {
   if (!Number.isFinite(time) || Math.abs(time) > 8.64e15) return `(invalid time ${String(time)})`;
   const iso = new Date(time).toISOString();
   return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+}
+
+// ---------------------------------------------------------------- the fast path
+//
+// Most lines of a log carry its one fixed shape, and the date part repeats for thousands of
+// lines. So the common shapes are read from character codes at fixed offsets, the date part
+// is looked up in a one-entry cache, and anything unusual (one-digit hours, long month names,
+// a missing comma, an impossible date) is left to the regexes above: the fast path answers
+// only where it is sure to give what they give, and null otherwise.
+
+/** True for what the regex class \s matches. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
+/** Where the message starts after a timestamp that ends at `at`: /^\s*(?:[-:|]\s+)?/ as a loop. */
+function messageStart(line: string, at: number): number {
+  let i = at;
+  while (i < line.length && isSpace(line.charCodeAt(i))) i++;
+  const c = line.charCodeAt(i);
+  if (c === 0x2d || c === 0x3a || c === 0x7c) {
+    let j = i + 1;
+    while (j < line.length && isSpace(line.charCodeAt(j))) j++;
+    if (j > i + 1) return j;
+  }
+  return i;
+}
+
+function digit(line: string, at: number): number {
+  const d = line.charCodeAt(at) - 0x30;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/** Two digits at `at` as a number, or -1. */
+function two(line: string, at: number): number {
+  const a = digit(line, at);
+  const b = digit(line, at + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
+
+function four(line: string, at: number): number {
+  const a = two(line, at);
+  const b = two(line, at + 2);
+  return a < 0 || b < 0 ? -1 : a * 100 + b;
+}
+
+function isLetter(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
+
+/** The last date part read, and the midnight it names: a log's lines share their day. */
+let cachedDate = '';
+let cachedMidnight = 0;
+
+function midnightOf(line: string, start: number, end: number, year: number, month: number, day: number): number | null {
+  if (cachedDate.length === end - start && line.startsWith(cachedDate, start)) return cachedMidnight;
+  const midnight = wallTime(year, month, day);
+  if (midnight === null) return null;
+  cachedDate = line.slice(start, end);
+  cachedMidnight = midnight;
+  return midnight;
+}
+
+/**
+ * "HH:MM:SS" at `at`, then an optional fraction: the time of day in ms and where it ends, or
+ * null (the regexes decide). `fractionDigits` is how many digits after the third the regex
+ * lets a fraction have (Infinity: any number).
+ */
+function timeOfDay(line: string, at: number, fractionDigits: number): { ms: number; end: number } | null {
+  if (line.charCodeAt(at + 2) !== 0x3a || line.charCodeAt(at + 5) !== 0x3a) return null;
+  const h = two(line, at);
+  const m = two(line, at + 3);
+  const s = two(line, at + 6);
+  if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 59) return null;
+  let end = at + 8;
+  let ms = 0;
+  if (digit(line, end) >= 0) return null; // a third digit of seconds: not a shape we know fast
+  const sep = line.charCodeAt(end);
+  if ((sep === 0x2e || sep === 0x2c) && digit(line, end + 1) >= 0) {
+    let i = end + 1;
+    let taken = 0;
+    while (taken < 3 && digit(line, i) >= 0) {
+      ms = ms * 10 + digit(line, i);
+      i++;
+      taken++;
+    }
+    for (let k = taken; k < 3; k++) ms *= 10;
+    let extra = 0;
+    while (digit(line, i) >= 0) {
+      if (extra === fractionDigits) return null;
+      i++;
+      extra++;
+    }
+    end = i;
+  }
+  return { ms: h * 3_600_000 + m * 60_000 + s * 1000 + ms, end };
+}
+
+/** The fixed shapes, or null where the regexes must decide. Exported for the test that holds it to them. */
+export function fastTimestamp(line: string): TimestampResult | null {
+  const c0 = line.charCodeAt(0);
+  if (isLetter(c0)) {
+    // "Thu, 10 Feb 2022 21:00:19": a three-letter weekday, a comma, one blank.
+    if (!isLetter(line.charCodeAt(1)) || !isLetter(line.charCodeAt(2)) || line.charCodeAt(3) !== 0x2c || line.charCodeAt(4) !== 0x20) return null;
+    return dayMonthYear(line, 5);
+  }
+  if (digit(line, 0) < 0) return null;
+  const c2 = line.charCodeAt(2);
+  if (c2 === 0x20) return dayMonthYear(line, 0); // "09 Mar 2026 09:41:02"
+  if (c2 === 0x2f) return monthDayYear(line); // "03/09/2026 10:02:11"
+  if (line.charCodeAt(4) === 0x2d) return yearMonthDay(line); // "2026-03-09 10:02:11.250"
+  return null;
+}
+
+/** "DD Mon YYYY HH:MM:SS" from `at`. */
+function dayMonthYear(line: string, at: number): TimestampResult | null {
+  const day = two(line, at);
+  if (day < 0 || line.charCodeAt(at + 2) !== 0x20 || line.charCodeAt(at + 6) !== 0x20 || line.charCodeAt(at + 11) !== 0x20) return null;
+  const a = line.charCodeAt(at + 3) | 0x20;
+  const b = line.charCodeAt(at + 4) | 0x20;
+  const c = line.charCodeAt(at + 5) | 0x20;
+  if (!isLetter(a) || !isLetter(b) || !isLetter(c)) return null;
+  const month = MONTHS[String.fromCharCode(a, b, c)];
+  const year = four(line, at + 7);
+  if (month === undefined || year < 0) return null;
+  const time = timeOfDay(line, at + 12, Infinity);
+  if (time === null) return null;
+  const midnight = midnightOf(line, 0, at + 11, year, month, day);
+  if (midnight === null) return null;
+  return { ok: true, time: midnight + time.ms, rest: line.slice(messageStart(line, time.end)) };
+}
+
+/** "YYYY-MM-DD HH:MM:SS[.ffffff][(pid-tid)]". */
+function yearMonthDay(line: string): TimestampResult | null {
+  const year = four(line, 0);
+  const month = two(line, 5);
+  const day = two(line, 8);
+  if (year < 0 || month < 0 || day < 0 || line.charCodeAt(7) !== 0x2d) return null;
+  const sep = line.charCodeAt(10);
+  if (sep !== 0x20 && sep !== 0x54) return null;
+  const time = timeOfDay(line, 11, 6);
+  if (time === null) return null;
+  // The provisioning agent's (pid-tid) and the component after it: the regexes handle those.
+  if (line.charCodeAt(time.end) === 0x28) return null;
+  const midnight = midnightOf(line, 0, 10, year, month, day);
+  if (midnight === null) return null;
+  return { ok: true, time: midnight + time.ms, rest: line.slice(messageStart(line, time.end)) };
+}
+
+/** "MM/DD/YYYY HH:MM:SS" with no AM/PM after it (that one is the regexes' too). */
+function monthDayYear(line: string): TimestampResult | null {
+  const month = two(line, 0);
+  const day = two(line, 3);
+  const year = four(line, 6);
+  if (month < 0 || day < 0 || year < 0 || line.charCodeAt(5) !== 0x2f || line.charCodeAt(10) !== 0x20) return null;
+  const time = timeOfDay(line, 11, Infinity);
+  if (time === null) return null;
+  const start = messageStart(line, time.end);
+  // A meridiem after the time changes the hour.
+  if (/^[AaPp][Mm]\b/.test(line.slice(start, start + 3))) return null;
+  const midnight = midnightOf(line, 0, 10, year, month, day);
+  if (midnight === null) return null;
+  return { ok: true, time: midnight + time.ms, rest: line.slice(start) };
 }

@@ -9,9 +9,12 @@ export function splitLines(text: string): SourceLine[] {
   return parts.map((line, i) => ({ number: i + 1, text: line }));
 }
 
-/** The lines as the async stream a parser reads. */
-export async function* streamOf(lines: readonly SourceLine[]): AsyncGenerator<SourceLine> {
-  for (const line of lines) yield line;
+/**
+ * The lines as the batches a parser reads. Batches of three, so an entry and its continuation
+ * lines fall across batch boundaries as they do in a real file.
+ */
+export async function* streamOf(lines: readonly SourceLine[], batchSize = 3): AsyncGenerator<SourceLine[]> {
+  for (let i = 0; i < lines.length; i += batchSize) yield lines.slice(i, i + batchSize);
 }
 
 /** A Monday in March 2026 (the day FORMATS.md's modeled lines are written on). */

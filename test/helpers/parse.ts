@@ -20,7 +20,7 @@ export async function parseSample(relative: string): Promise<ParseResult & { enc
   const filePath = path.join(SAMPLES, relative);
   const fileName = path.basename(filePath);
   const reader = readLines(createReadStream(filePath));
-  const result = await parsers[kindOf(fileName)].parse(reader.lines, { file: relative, fileName, patterns: builtInPatterns });
+  const result = await parsers[kindOf(fileName)].parse(reader.batches, { file: relative, fileName, patterns: builtInPatterns });
   return { ...result, encoding: reader.encoding() };
 }
 
@@ -42,7 +42,7 @@ export async function parseText(fileName: string, text: string, patterns: Patter
 export async function parseFile(filePath: string, display = filePath, patterns: PatternSet = builtInPatterns): Promise<ParseResult> {
   const fileName = path.basename(filePath);
   const reader = readLines(createReadStream(filePath));
-  return parsers[kindOf(fileName)].parse(reader.lines, { file: display, fileName, patterns });
+  return parsers[kindOf(fileName)].parse(reader.batches, { file: display, fileName, patterns });
 }
 
 /** One parsed file as the timeline takes it. */
