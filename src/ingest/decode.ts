@@ -12,6 +12,7 @@
 // ends) and re-encoded to UTF-8 byte-chars, so the stages after this one see
 // a single representation.
 
+import { isAscii } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import type { FileReport } from '../types.js';
 
@@ -61,6 +62,11 @@ export class ByteCharDecoder {
   encoding: SniffedEncoding = 'utf-8';
   /** The file ends its lines with CR alone: decided from its first text, every CR then ends a line. */
   crLineEnds = false;
+  /**
+   * The text `write` or `end` last gave is plain ASCII without a NUL (checked on the bytes, in
+   * native code): nothing in it needs decoding, and it is text, not binary data.
+   */
+  plain = false;
 
   private head: Buffer[] = [];
   private headLength = 0;
@@ -79,6 +85,7 @@ export class ByteCharDecoder {
 
   /** What is left at the end of the file. */
   end(): string {
+    this.plain = false;
     let text = this.sniffed ? '' : this.sniff();
     // A dangling odd byte or lone surrogate comes out as U+FFFD, never as an exception.
     if (this.utf16 !== null) text += this.fromText(this.utf16.decode());
@@ -108,6 +115,7 @@ export class ByteCharDecoder {
   }
 
   private byteChars(bytes: Buffer): string {
+    this.plain = this.utf16 === null && isAscii(bytes) && bytes.indexOf(0) === -1;
     if (this.utf16 === null) return bytes.length > 0 ? this.lineEnds(bytes.toString('latin1')) : '';
     // stream: true keeps a code unit or surrogate pair split across chunks for the next call.
     return this.fromText(this.utf16.decode(bytes, { stream: true }));

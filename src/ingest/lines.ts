@@ -31,6 +31,11 @@ export interface Line {
    * its start and this counts the characters dropped after it.
    */
   oversizedChars?: number;
+  /**
+   * Set when the reader found the line's chunk to be plain ASCII without a NUL: the line needs
+   * no decoding, and only a line without a timestamp is still checked for control characters.
+   */
+  plain?: true;
 }
 
 export interface ReadLinesOptions {
@@ -85,12 +90,12 @@ export function readLines(input: FileBytes, options: ReadLinesOptions = {}): Lin
       const text = decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
       if (text === '') continue;
       const out: Line[] = [];
-      splitter.push(text, out);
+      splitter.push(text, out, decoder.plain);
       if (out.length > 0) yield out;
     }
     const out: Line[] = [];
     const rest = decoder.end();
-    if (rest !== '') splitter.push(rest, out);
+    if (rest !== '') splitter.push(rest, out, decoder.plain);
     splitter.end(out);
     if (out.length > 0) yield out;
   }
@@ -135,10 +140,10 @@ export class LineSplitter {
     this.maxChars = maxChars;
   }
 
-  /** Splits the next chunk; the lines it finishes are appended to `out`. */
-  push(chunk: string, out: Line[]): void {
+  /** Splits the next chunk (`plain`: see Line.plain); the lines it finishes are appended to `out`. */
+  push(chunk: string, out: Line[], plain = false): void {
     // Most chunks are plain ASCII, which decodes to itself: one test per chunk, not per line.
-    const ascii = !NON_ASCII.test(chunk);
+    const ascii = plain || !NON_ASCII.test(chunk);
     let pos = 0;
     if (this.open) {
       const newline = chunk.indexOf('\n');
@@ -155,7 +160,8 @@ export class LineSplitter {
         while (end > pos && chunk.charCodeAt(end - 1) === CR) end--;
         const raw = chunk.slice(pos, end);
         this.number += 1;
-        if (ascii) out.push({ number: this.number, text: raw });
+        if (plain) out.push({ number: this.number, text: raw, plain: true });
+        else if (ascii) out.push({ number: this.number, text: raw });
         else out.push({ number: this.number, text: this.decode(raw, false).text });
       } else {
         this.extend(chunk, pos, newline);

@@ -13,6 +13,8 @@ export interface SourceLine {
   text: string;
   /** Set when the line was too long and cut: how many characters were dropped. */
   oversizedChars?: number;
+  /** The reader found it plain ASCII text without a NUL (see ingest/lines.ts). */
+  plain?: true;
 }
 
 export interface Entry {
@@ -97,7 +99,9 @@ export class EntryGrouper {
       this.bad(line, `line of ${line.text.length + line.oversizedChars} characters, too long to be a log entry`);
       return null;
     }
-    if (looksBinary(line.text)) {
+    // A timestamped line of a plain chunk is text; any other line is checked for binary data.
+    const plain = line.plain === true;
+    if (!plain && looksBinary(line.text)) {
       this.bad(line, 'binary data');
       return null;
     }
@@ -113,6 +117,10 @@ export class EntryGrouper {
       stats.parsed += 1;
       this.badInARow = 0;
       return done;
+    }
+    if (plain && looksBinary(line.text)) {
+      this.bad(line, 'binary data');
+      return null;
     }
     if (isBlank(line.text)) {
       // Blank lines carry nothing; inside an entry they are part of it, before any entry they are noise.

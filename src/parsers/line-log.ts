@@ -4,7 +4,7 @@
 import type { Event, LogKind, ProcessName } from '../types.js';
 import { EntryGrouper, newStats, type Entry } from './entries.js';
 import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
-import type { PatternSet } from './patterns.js';
+import type { PatternMatch, PatternSet } from './patterns.js';
 import { parseLeadingTimestamp } from './timestamp.js';
 
 /**
@@ -20,7 +20,7 @@ export const THIN_GAP_MS = 60_000;
  * The most entries one file keeps. A gathered log ends with the provisioning that failed, so
  * past this the oldest entries give way: read and counted, named in the report, not kept.
  */
-export const KEEP_MAX_EVENTS = 200_000;
+export const KEEP_MAX_EVENTS = 100_000;
 
 export interface CollectorLimits {
   keepAllMessages: number;
@@ -35,7 +35,10 @@ export class EventCollector {
   readonly events: Event[] = [];
   private readonly limits: CollectorLimits;
   private messages = 0;
+  /** The last message of the current stretch, not yet kept: an event, or an entry whose event is made only if it is kept. */
   private held: Event | null = null;
+  private heldEntry: Entry | null = null;
+  private heldMake: ((entry: Entry) => Event) | null = null;
   dropped = 0;
   /** The oldest entries given way to newer ones: how many, and the last such line. */
   evicted = 0;
@@ -48,7 +51,7 @@ export class EventCollector {
   private push(event: Event): void {
     this.events.push(event);
     if (this.events.length > this.limits.keepMaxEvents) {
-      // Drop a tenth at once: one splice per 20,000 entries keeps the cost flat.
+      // Drop a tenth at once: one splice per 10,000 entries keeps the cost flat.
       const gone = this.events.splice(0, Math.ceil(this.limits.keepMaxEvents / 10));
       this.evicted += gone.length;
       this.evictedUpToLine = gone[gone.length - 1]?.line ?? this.evictedUpToLine;
@@ -56,26 +59,59 @@ export class EventCollector {
   }
 
   add(event: Event): void {
-    if (event.kind === 'message') this.messages += 1;
-    if (event.kind !== 'message' || this.messages <= this.limits.keepAllMessages) {
+    if (event.kind !== 'message') {
       this.flush();
       this.push(event);
       return;
     }
-    const last = this.held ?? this.events[this.events.length - 1];
-    if (last && last.kind === 'message' && event.time >= last.time && event.time - last.time <= this.limits.thinGapMs) {
-      // Same stretch: this message may be its last one; the one held before it is not.
-      if (this.held) this.dropped += 1;
-      this.held = event;
+    if (this.thins(event.time)) {
+      this.hold(event, null, null);
       return;
     }
     this.flush();
     this.push(event);
   }
 
+  /**
+   * An entry that no pattern knew: its 'message' event, made by `make`, costs nothing until it
+   * is kept (past keepAllMessages most such entries of a large file are not).
+   */
+  addMessage(entry: Entry, make: (entry: Entry) => Event): void {
+    if (this.thins(entry.time)) {
+      this.hold(null, entry, make);
+      return;
+    }
+    this.flush();
+    this.push(make(entry));
+  }
+
+  /** Counts a message; true when it falls in the stretch of the message before it and thinning has begun. */
+  private thins(time: number): boolean {
+    this.messages += 1;
+    if (this.messages <= this.limits.keepAllMessages) return false;
+    const heldTime = this.held?.time ?? this.heldEntry?.time;
+    let lastTime: number | undefined = heldTime;
+    if (lastTime === undefined) {
+      const last = this.events[this.events.length - 1];
+      if (last && last.kind === 'message') lastTime = last.time;
+    }
+    return lastTime !== undefined && time >= lastTime && time - lastTime <= this.limits.thinGapMs;
+  }
+
+  /** Same stretch: this message may be its last one; the one held before it is not. */
+  private hold(event: Event | null, entry: Entry | null, make: ((entry: Entry) => Event) | null): void {
+    if (this.held || this.heldEntry) this.dropped += 1;
+    this.held = event;
+    this.heldEntry = entry;
+    this.heldMake = make;
+  }
+
   flush(): void {
     if (this.held) this.push(this.held);
+    else if (this.heldEntry && this.heldMake) this.push(this.heldMake(this.heldEntry));
     this.held = null;
+    this.heldEntry = null;
+    this.heldMake = null;
   }
 }
 
@@ -92,12 +128,18 @@ export function sniffByPatterns(kind: LogKind, firstLines: readonly string[], pa
   return hits;
 }
 
+/** The first line of an entry's text: what the patterns look at (continuation lines only wrap a message). */
+function firstLineOf(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline === -1 ? text : text.slice(0, newline);
+}
+
 /** An entry as an event: what the pattern pack makes of its first line, or a plain 'message'. */
 export function eventOfEntry(kind: LogKind, entry: Entry, context: ParseContext): Event {
-  // Patterns look at the entry's first line; continuation lines only wrap its message.
-  const newline = entry.text.indexOf('\n');
-  const firstLine = newline === -1 ? entry.text : entry.text.slice(0, newline);
-  const match = context.patterns.match(kind, firstLine);
+  return eventOfMatch(kind, entry, context, context.patterns.match(kind, firstLineOf(entry.text)));
+}
+
+function eventOfMatch(kind: LogKind, entry: Entry, context: ParseContext, match: PatternMatch | null): Event {
   const event: Event = {
     kind: match ? match.kind : 'message',
     source: kind,
@@ -114,11 +156,12 @@ export function eventOfEntry(kind: LogKind, entry: Entry, context: ParseContext)
 }
 
 /**
- * The common loop of the entry logs: batches of lines → entries → events → the collector,
- * synchronously within a batch. `take` turns an entry into its event (or null to drop it).
+ * The common loop of the entry logs: batches of lines → entries, synchronously within a
+ * batch; `take` gives each entry's event to the collector (add, or addMessage to make it
+ * only if it is kept).
  */
 export async function collectEntries(
-  batches: LineBatches, file: string, label: string, take: (entry: Entry) => Event | null,
+  batches: LineBatches, file: string, label: string, take: (entry: Entry, collector: EventCollector) => void,
 ): Promise<ParseResult> {
   const stats = newStats();
   const collector = new EventCollector();
@@ -126,14 +169,11 @@ export async function collectEntries(
   for await (const batch of batches) {
     for (const line of batch) {
       const entry = grouper.push(line);
-      if (entry === null) continue;
-      const event = take(entry);
-      if (event) collector.add(event);
+      if (entry !== null) take(entry, collector);
     }
   }
   const last = grouper.end();
-  const event = last ? take(last) : null;
-  if (event) collector.add(event);
+  if (last) take(last, collector);
   collector.flush();
   if (collector.dropped > 0) {
     stats.warnings.push(`${file}: a large file: ${collector.dropped} ordinary entries (no known wording, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
@@ -160,13 +200,23 @@ export function timestampedLogParser(options: {
     },
     async parse(batches, context): Promise<ParseResult> {
       const decorate = decorator?.(context) ?? null;
-      return collectEntries(batches, context.file, label, (entry) => {
-        const event = eventOfEntry(kind, entry, context);
+      const message = (entry: Entry): Event => {
+        const event = eventOfMatch(kind, entry, context, null);
+        decorate?.(event);
+        return event;
+      };
+      return collectEntries(batches, context.file, label, (entry, collector) => {
+        const match = context.patterns.match(kind, firstLineOf(entry.text));
+        if (match === null) {
+          collector.addMessage(entry, message);
+          return;
+        }
+        const event = eventOfMatch(kind, entry, context, match);
         if (process && event.process === undefined && (event.kind === 'process-start' || event.kind === 'process-exit')) {
           event.process = process;
         }
         decorate?.(event);
-        return event;
+        collector.add(event);
       });
     },
   };

@@ -77,6 +77,10 @@ function includes<T extends string>(list: readonly T[], value: unknown): value i
  */
 export const MAX_PATTERN_CHARS = 4096;
 
+/** Messages up to this long have their match remembered; at most MAX_REMEMBERED of them per log kind (then forgotten at once). */
+const MAX_REMEMBERED_CHARS = 256;
+const MAX_REMEMBERED = 8192;
+
 export interface ValidateOptions {
   /** The built-in pack: its patterns are proven linear by its own test, not probed at every start. */
   trusted?: boolean;
@@ -208,6 +212,7 @@ function prefilterOf(spec: PatternSpec, regex: RegExp): Pick<CompiledPattern, 'l
 export class PatternSet {
   readonly packs: PatternPack[];
   private readonly byLog = new Map<LogKind, CompiledPattern[]>();
+  private readonly remembered = new Map<LogKind, Map<string, PatternMatch | null>>();
 
   constructor(packs: PatternPack[]) {
     this.packs = packs;
@@ -229,6 +234,24 @@ export class PatternSet {
 
   /** Recognises one entry's message (timestamp removed) of a log kind. */
   match(log: LogKind, message: string): PatternMatch | null {
+    // Log lines repeat ("Self update: files are up to date.", the same installer line every
+    // run): the answer for a short message is remembered, so a repeat costs one lookup.
+    // What is remembered is never handed out to be changed: eventOfEntry copies the fields.
+    if (message.length > MAX_REMEMBERED_CHARS) return this.matchNow(log, message);
+    let known = this.remembered.get(log);
+    if (known === undefined) {
+      known = new Map();
+      this.remembered.set(log, known);
+    }
+    const seen = known.get(message);
+    if (seen !== undefined) return seen;
+    const result = this.matchNow(log, message);
+    if (known.size >= MAX_REMEMBERED) known.clear();
+    known.set(message, result);
+    return result;
+  }
+
+  private matchNow(log: LogKind, message: string): PatternMatch | null {
     const text = message.length > MAX_PATTERN_CHARS ? message.slice(0, MAX_PATTERN_CHARS) : message;
     let lower: string | null = null;
     for (const pattern of this.patternsFor(log)) {
@@ -272,12 +295,19 @@ export function programOf(command: string): ProcessName | undefined {
 
 function groupValues(groups: Record<string, string | undefined>): Map<string, string> {
   const values = new Map<string, string>();
-  for (const [name, value] of Object.entries(groups)) {
+  for (const name in groups) {
+    const value = groups[name];
     if (value === undefined) continue;
-    const field = name.replace(/\d+$/, '');
+    const field = fieldOfGroup(name);
     if (!values.has(field)) values.set(field, value);
   }
   return values;
+}
+
+/** "blocker2" → "blocker": alternatives of one pattern share a field through a trailing number. */
+function fieldOfGroup(name: string): string {
+  const last = name.charCodeAt(name.length - 1);
+  return last >= 0x30 && last <= 0x39 ? name.replace(/\d+$/, '') : name;
 }
 
 function positiveInt(text: string | undefined): number | undefined {

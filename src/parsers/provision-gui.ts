@@ -73,7 +73,7 @@ const parser: Parser = {
   },
   async parse(batches, context): Promise<ParseResult> {
     let current: Current = { nameFollows: false };
-    return collectEntries(batches, context.file, 'ProvisionGUI', (entry) => {
+    return collectEntries(batches, context.file, 'ProvisionGUI', (entry, collector) => {
       const event = eventOfEntry(KIND, entry, context);
       if (event.kind === 'action-started') {
         current = announce(current, event);
@@ -84,7 +84,7 @@ const parser: Parser = {
         current.name = (entry.text.split('\n', 1)[0] ?? '').trim();
         current.nameFollows = false;
       }
-      return event;
+      collector.add(event);
     });
   },
 };

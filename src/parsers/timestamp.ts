@@ -151,6 +151,9 @@ function isLetter(c: number): boolean {
   return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 }
 
+/** Month numbers by their three lower-case letters' codes, so no string is made per line. */
+const MONTH_CODES = new Map(Object.entries(MONTHS).map(([name, n]) => [(name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2), n]));
+
 /** The last date part read, and the midnight it names: a log's lines share their day. */
 let cachedDate = '';
 let cachedMidnight = 0;
@@ -217,13 +220,18 @@ export function fastTimestamp(line: string): TimestampResult | null {
 
 /** "DD Mon YYYY HH:MM:SS" from `at`. */
 function dayMonthYear(line: string, at: number): TimestampResult | null {
+  if (cachedDate.length === at + 11 && line.charCodeAt(at + 11) === 0x20 && line.startsWith(cachedDate)) {
+    // The same day as the line before: only the time is read.
+    const time = timeOfDay(line, at + 12, Infinity);
+    return time === null ? null : { ok: true, time: cachedMidnight + time.ms, rest: line.slice(messageStart(line, time.end)) };
+  }
   const day = two(line, at);
   if (day < 0 || line.charCodeAt(at + 2) !== 0x20 || line.charCodeAt(at + 6) !== 0x20 || line.charCodeAt(at + 11) !== 0x20) return null;
   const a = line.charCodeAt(at + 3) | 0x20;
   const b = line.charCodeAt(at + 4) | 0x20;
   const c = line.charCodeAt(at + 5) | 0x20;
   if (!isLetter(a) || !isLetter(b) || !isLetter(c)) return null;
-  const month = MONTHS[String.fromCharCode(a, b, c)];
+  const month = MONTH_CODES.get((a << 16) | (b << 8) | c);
   const year = four(line, at + 7);
   if (month === undefined || year < 0) return null;
   const time = timeOfDay(line, at + 12, Infinity);

@@ -12,11 +12,16 @@ function byteByByte(bytes: Buffer): Readable {
   return Readable.from([...bytes].map((b) => Buffer.from([b])));
 }
 
-async function read(input: Readable, options?: ReadLinesOptions): Promise<{ lines: Line[]; texts: string[]; encoding: string }> {
+/** The lines read (without the reader's `plain` mark, which `plain` lists apart). */
+async function read(input: Readable, options?: ReadLinesOptions): Promise<{ lines: Line[]; texts: string[]; encoding: string; plain: boolean[] }> {
   const reader = readLines(input, options);
   const lines: Line[] = [];
-  for await (const line of reader.lines) lines.push(line);
-  return { lines, texts: lines.map((l) => l.text), encoding: reader.encoding() };
+  const plain: boolean[] = [];
+  for await (const { plain: mark, ...line } of reader.lines) {
+    lines.push(line);
+    plain.push(mark === true);
+  }
+  return { lines, texts: lines.map((l) => l.text), encoding: reader.encoding(), plain };
 }
 
 describe('readLines: line ends', () => {
@@ -239,5 +244,71 @@ describe('readLines: stream behaviour', () => {
         for await (const line of reader.lines) expect(line).toBeUndefined();
       })(),
     ).rejects.toThrow(/only once/);
+  });
+});
+
+describe('readLines: batches and chunk boundaries in every encoding', () => {
+  const text = 'Mon, 09 Mar 2026 10:02:11 café € naïve\r\nsecond line\r\n\r\nMon, 09 Mar 2026 10:02:12 last';
+  const expected = ['Mon, 09 Mar 2026 10:02:11 café € naïve', 'second line', '', 'Mon, 09 Mar 2026 10:02:12 last'];
+  const encodings: [string, Buffer][] = [
+    ['UTF-8', Buffer.from(text, 'utf8')],
+    ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
+    ['UTF-16LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16LE without BOM', Buffer.from(text, 'utf16le')],
+    ['UTF-16BE with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])],
+    ['Windows-1252', Buffer.from([...text].map((c) => (c === '€' ? 0x80 : c.charCodeAt(0))))],
+  ];
+
+  it.each(encodings)('gives the same lines for %s whatever the chunking (whole, byte by byte, every split point)', async (_name, bytes) => {
+    const whole = (await read(chunks(bytes))).texts;
+    expect(whole).toEqual(expected);
+    expect((await read(byteByByte(bytes))).texts).toEqual(expected);
+    for (let cut = 1; cut < bytes.length; cut += 1) {
+      expect((await read(chunks(bytes.subarray(0, cut), bytes.subarray(cut)))).texts).toEqual(expected);
+    }
+  });
+
+  it('yields each chunk\'s finished lines as one batch, numbered across batches', async () => {
+    const reader = readLines(chunks('a\nb\nc'.padEnd(600, 'x'), '\nd\ne\n'));
+    const batches: Line[][] = [];
+    for await (const batch of reader.batches) batches.push(batch);
+    expect(batches[0]?.[0]?.plain).toBe(true);
+    expect(batches.map((b) => b.map((l) => l.number))).toEqual([[1, 2], [3, 4, 5]]);
+    expect(batches[1]?.[0]?.text.length).toBe(596);
+  });
+
+  it('reads a whole small file given as a Buffer, as it reads a stream', async () => {
+    const reader = readLines(Buffer.from('a\r\nb\r\n'));
+    const texts: string[] = [];
+    for await (const line of reader.lines) texts.push(line.text);
+    expect(texts).toEqual(['a', 'b']);
+  });
+
+  it('marks lines of a plain ASCII chunk, and no line with a NUL or a byte above 0x7F', async () => {
+    const { lines, plain } = await read(chunks('Mon, 09 Mar 2026 10:02:11 plain\n'.repeat(20), Buffer.from([0x61, 0x00, 0x62, 0x0a]), Buffer.from('caf\u00e9\n', 'utf8')));
+    expect(plain.slice(0, 20).every(Boolean)).toBe(true);
+    expect(plain.slice(20)).toEqual([false, false]);
+    expect(lines[20]).toEqual({ number: 21, text: 'a\u0000b' });
+    expect(lines[21]).toEqual({ number: 22, text: 'café' });
+  });
+});
+
+describe('readLines: cutting overlong lines (what the length guard did before the splitter)', () => {
+  it('does not count the CRs of a CRLF as dropped, but counts CRs inside the dropped text', async () => {
+    const { lines } = await read(chunks('abcd\re\r\r\n'), { maxLineChars: 3 });
+    expect(lines).toEqual([{ number: 1, text: 'abc', oversizedChars: 3 }]);
+  });
+
+  it('counts UTF-8 continuation bytes as part of the character before them', async () => {
+    const { lines } = await read(chunks(Buffer.from('abcé€\n', 'utf8')), { maxLineChars: 3 });
+    expect(lines).toEqual([{ number: 1, text: 'abc', oversizedChars: 2 }]);
+  });
+
+  it('cuts the same way whether the long line sits in one chunk or spans many', async () => {
+    const line = `${'y'.repeat(50)}\r\n`;
+    const oneChunk = (await read(chunks(line), { maxLineChars: 10 })).lines;
+    const spread = (await read(byteByByte(Buffer.from(line)), { maxLineChars: 10 })).lines;
+    expect(oneChunk).toEqual([{ number: 1, text: 'y'.repeat(10), oversizedChars: 40 }]);
+    expect(spread).toEqual(oneChunk);
   });
 });
