@@ -72,6 +72,21 @@ function prepare(options: CommonOptions): Prepared {
   };
 }
 
+/**
+ * A worker's options, prepared once for all the bundles it is given: the packs are read and
+ * compiled once, and the pattern set's memory of lines seen carries from device to device.
+ */
+const preparedByOptions = new WeakMap<CommonOptions, Prepared>();
+
+function preparedFor(options: CommonOptions): Prepared {
+  let prepared = preparedByOptions.get(options);
+  if (prepared === undefined) {
+    prepared = prepare(options);
+    preparedByOptions.set(options, prepared);
+  }
+  return prepared;
+}
+
 /** Each device's bundle read and parsed, in name order; a bundle that breaks is reported, never fatal. */
 async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGenerator<LoadedDevice | { device: string; error: unknown }> {
   let seen = 0;
@@ -140,7 +155,7 @@ async function diagnoseBundle(bundle: Bundle, options: CommonOptions, prepared: 
 
 /** A worker thread's job: the reports of one planned bundle (a fleet zip holds several devices). */
 export async function diagnosePlanned(spec: PlanSpec, options: CommonOptions): Promise<DeviceReport[]> {
-  const prepared = prepare(options);
+  const prepared = preparedFor(options);
   const reports: DeviceReport[] = [];
   for (const bundle of await openPlanned(spec, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
     try {
