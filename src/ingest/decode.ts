@@ -53,9 +53,11 @@ export function looksLikeUtf16be(head: Uint8Array): boolean {
 }
 
 /**
- * Bytes to byte-char strings, chunk by chunk, synchronously (the line reader calls it once per
- * chunk, not once per line). It sniffs the first bytes for a BOM or BOM-less UTF-16, strips
- * the BOM, and exposes what it found as `encoding`.
+ * A file's bytes to byte-chars (one byte per character: the file's own bytes for UTF-8 and
+ * 1252, UTF-8 re-encoded for UTF-16), chunk by chunk, synchronously: the line reader calls it
+ * once per chunk, not once per line. It sniffs the first bytes for a BOM or BOM-less UTF-16,
+ * strips the BOM, and exposes what it found as `encoding`. The result stays bytes (a Buffer):
+ * each line is made a string of its own, so no kept line holds a whole chunk in memory.
  */
 export class ByteCharDecoder {
   /** What the first bytes said; settled once the first SNIFF_BYTES bytes (or the whole, shorter file) went through. */
@@ -63,8 +65,8 @@ export class ByteCharDecoder {
   /** The file ends its lines with CR alone: decided from its first text, every CR then ends a line. */
   crLineEnds = false;
   /**
-   * The text `write` or `end` last gave is plain ASCII without a NUL (checked on the bytes, in
-   * native code): nothing in it needs decoding, and it is text, not binary data.
+   * The bytes `write` or `end` last gave are plain ASCII without a NUL (checked in native
+   * code): nothing in them needs decoding, and they are text, not binary data.
    */
   plain = false;
 
@@ -74,25 +76,31 @@ export class ByteCharDecoder {
   private utf16: TextDecoder | null = null;
   private lineEndsKnown = false;
 
-  /** The byte-chars of the next chunk of the file ('' while the first bytes are held back for the sniff). */
-  write(bytes: Buffer): string {
+  /** The byte-chars of the next chunk of the file (empty while the first bytes are held back for the sniff). */
+  write(bytes: Buffer): Buffer {
     if (this.sniffed) return this.byteChars(bytes);
     // Hold the first bytes back until there are enough to sniff.
     this.head.push(bytes);
     this.headLength += bytes.length;
-    return this.headLength >= SNIFF_BYTES ? this.sniff() : '';
+    this.plain = false;
+    return this.headLength >= SNIFF_BYTES ? this.sniff() : EMPTY;
   }
 
   /** What is left at the end of the file. */
-  end(): string {
+  end(): Buffer {
+    if (!this.sniffed) return this.withRest(this.sniff());
     this.plain = false;
-    let text = this.sniffed ? '' : this.sniff();
-    // A dangling odd byte or lone surrogate comes out as U+FFFD, never as an exception.
-    if (this.utf16 !== null) text += this.fromText(this.utf16.decode());
-    return text;
+    return this.withRest(EMPTY);
   }
 
-  private sniff(): string {
+  /** A dangling odd byte or lone surrogate of UTF-16 comes out as U+FFFD, never as an exception. */
+  private withRest(bytes: Buffer): Buffer {
+    if (this.utf16 === null) return bytes;
+    const rest = this.fromText(this.utf16.decode());
+    return rest.length === 0 ? bytes : Buffer.concat([bytes, rest]);
+  }
+
+  private sniff(): Buffer {
     this.sniffed = true;
     let bytes = Buffer.concat(this.head, this.headLength);
     this.head = [];
@@ -114,26 +122,35 @@ export class ByteCharDecoder {
     return this.byteChars(bytes);
   }
 
-  private byteChars(bytes: Buffer): string {
-    this.plain = this.utf16 === null && isAscii(bytes) && bytes.indexOf(0) === -1;
-    if (this.utf16 === null) return bytes.length > 0 ? this.lineEnds(bytes.toString('latin1')) : '';
-    // stream: true keeps a code unit or surrogate pair split across chunks for the next call.
-    return this.fromText(this.utf16.decode(bytes, { stream: true }));
+  private byteChars(bytes: Buffer): Buffer {
+    if (this.utf16 !== null) {
+      this.plain = false;
+      // stream: true keeps a code unit or surrogate pair split across chunks for the next call.
+      return this.fromText(this.utf16.decode(bytes, { stream: true }));
+    }
+    this.plain = isAscii(bytes) && bytes.indexOf(0) === -1;
+    return this.lineEnds(bytes);
   }
 
-  private fromText(text: string): string {
-    return text.length > 0 ? this.lineEnds(Buffer.from(text, 'utf8').toString('latin1')) : '';
+  private fromText(text: string): Buffer {
+    return text.length > 0 ? this.lineEnds(Buffer.from(text, 'utf8')) : EMPTY;
   }
 
-  private lineEnds(text: string): string {
+  private lineEnds(bytes: Buffer): Buffer {
+    if (bytes.length === 0) return bytes;
     if (!this.lineEndsKnown) {
       // A file whose first text has CRs and not one LF ends its lines with CR alone.
       this.lineEndsKnown = true;
-      this.crLineEnds = text.includes('\r') && !text.includes('\n');
+      this.crLineEnds = bytes.includes(0x0d) && !bytes.includes(0x0a);
     }
-    return this.crLineEnds ? text.replaceAll('\r', '\n') : text;
+    if (!this.crLineEnds) return bytes;
+    const copy = Buffer.from(bytes);
+    for (let at = copy.indexOf(0x0d); at !== -1; at = copy.indexOf(0x0d, at + 1)) copy[at] = 0x0a;
+    return copy;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 // Windows-1252 is latin1 except for 0x80-0x9F, where it has printable chars.
 // (Node's own TextDecoder('windows-1252') decodes these as latin1 C1

@@ -30,6 +30,12 @@ export interface CollectorLimits {
 
 const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs: THIN_GAP_MS, keepMaxEvents: KEEP_MAX_EVENTS };
 
+/**
+ * What thinning may drop from the middle of a stretch: ordinary messages, and the installer's
+ * progress lines, of which a run's window needs one (that an installer ran), not every one.
+ */
+const THINNABLE: ReadonlySet<Event['kind']> = new Set(['message', 'installer-activity']);
+
 /** Collects a file's events, thinning ordinary messages once a file is very large. */
 export class EventCollector {
   readonly events: Event[] = [];
@@ -59,7 +65,7 @@ export class EventCollector {
   }
 
   add(event: Event): void {
-    if (event.kind !== 'message') {
+    if (!THINNABLE.has(event.kind)) {
       this.flush();
       this.push(event);
       return;
@@ -93,7 +99,7 @@ export class EventCollector {
     let lastTime: number | undefined = heldTime;
     if (lastTime === undefined) {
       const last = this.events[this.events.length - 1];
-      if (last && last.kind === 'message') lastTime = last.time;
+      if (last && THINNABLE.has(last.kind)) lastTime = last.time;
     }
     return lastTime !== undefined && time >= lastTime && time - lastTime <= this.limits.thinGapMs;
   }
@@ -176,7 +182,7 @@ export async function collectEntries(
   if (last) take(last, collector);
   collector.flush();
   if (collector.dropped > 0) {
-    stats.warnings.push(`${file}: a large file: ${collector.dropped} ordinary entries (no known wording, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
+    stats.warnings.push(`${file}: a large file: ${collector.dropped} ordinary entries (no known wording, or an installer's progress, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
   }
   if (collector.evicted > 0) {
     stats.warnings.push(`${file}: a large file: only its last ${collector.events.length} entries are kept; lines 1 to ${collector.evictedUpToLine} were read and counted, not kept`);
