@@ -1,18 +1,20 @@
-// Parsing throughput and memory, after split2's bench.js. Run with `npm run bench` (it builds
-// first: this script imports the built code from ../dist). Nothing here is asserted; the numbers
-// are printed for a reader to compare across changes.
+// Throughput and memory, side by side with peers, after split2's bench.js. Run with
+// `npm run bench` (it builds first: this script runs the built CLI and imports ../dist).
+// Nothing here is asserted; the numbers are printed for a reader to compare across changes.
 //
-// It writes, in a temporary folder, a fleet of synthetic device bundles and two devices that
-// each hold one big sdclient.log (20 MB and 200 MB by default), all in FORMATS.md's line shapes:
-//   Mon, 09 Mar 2026 10:02:11 ---------- SDClient starting (version 11.0.5.361) ----------
-//   Mon, 09 Mar 2026 10:02:12 processing of package is complete, result -1916 (0x8DB50084)
-// Each measurement runs in its own child process, so its peak RSS is its own:
-//   lines   the ingest layer alone (readLines: decode, cut, split): should not grow with file size
-//   entries lines grouped into timestamped entries (readEntries), nothing kept: same
-//   parse    the file's parser, which keeps every event it makes
-//   device   loadDevice: every file of the bundle parsed, then the timeline built
+// It writes, in a temporary folder, what the issues name, all in FORMATS.md's line shapes
+// ("Mon, 09 Mar 2026 10:02:11 ---------- SDClient starting (version 11.0.5.361) ----------"):
+//   fleets of 100, 1,000 and 10,000 small devices (a template of 8 distributions, the last refused)
+//   100 devices with a 5 MB sdclient.log each
+//   one device with a 200 MB sdclient.log
+// and times, each as its own process (wall time and peak RSS from /usr/bin/time where it is
+// installed), in one run so the ratios mean something on a shared machine:
+//   wc -l over the same files; lnav where installed (headless: index the files, count the
+//   entries, with bench/lnav/epm_log.json as its format); ldforensics' line reader alone; and
+//   `ldforensics diagnose` in json and ndjson, --jobs 1 and all cores, without and with a warm --cache.
 //
-// Options: --devices=N (200), --big-mb=A,B (20,200), --keep (leave the files, print where).
+// Options: --fleets=100,1000,10000  --big-mb=200  --mid=100 (devices of 5 MB)  --quick (100 and
+// 1,000 devices, 20 MB, 20 mid devices)  --keep (leave the files, print where)  --no-doubling.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statSync, writeFileSync, writeSync, readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -225,13 +227,13 @@ async function measure(mode, target) {
       bytes += statSync(file).size;
       const reader = readLines(createReadStream(file));
       if (mode === 'lines') {
-        for await (const line of reader.lines) if (line.number > 0) lines += 1;
+        for await (const batch of reader.batches) lines += batch.length;
       } else if (mode === 'entries') {
         const stats = newStats();
-        for await (const entry of readEntries(reader.lines, file, kind, stats)) if (entry.line > 0) events += 1;
+        for await (const entry of readEntries(reader.batches, file, kind, stats)) if (entry.line > 0) events += 1;
         lines += stats.lines;
       } else {
-        const result = await parsers[kind].parse(reader.lines, { file, fileName: path.basename(file), patterns });
+        const result = await parsers[kind].parse(reader.batches, { file, fileName: path.basename(file), patterns });
         lines += result.stats.lines;
         events += result.events.length;
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -271,15 +273,6 @@ export function writeManyRunsDevice(dir, runs) {
   });
 }
 
-/** The peer: `wc -l` over the same files, timed as a whole process. */
-function wcSeconds(target) {
-  const started = performance.now();
-  spawnSync('sh', ['-c', `find "${target}" -type f -exec cat {} + | wc -l`], { encoding: 'utf8' });
-  return (performance.now() - started) / 1000;
-}
-
-// ---------------------------------------------------------------- the table (parent process)
-
 function runChild(mode, target) {
   const child = spawnSync(process.execPath, [SELF, '--child', mode, target], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) {
@@ -287,6 +280,45 @@ function runChild(mode, target) {
   }
   const last = child.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last);
+}
+
+/** The peer: `wc -l` over the same files, timed as a whole process. */
+function wcSeconds(target) {
+  const started = performance.now();
+  spawnSync('sh', ['-c', `find "${target}" -type f -exec cat {} + | wc -l`], { encoding: 'utf8' });
+  return (performance.now() - started) / 1000;
+}
+
+// ---------------------------------------------------------------- whole processes, timed
+
+const TIME = '/usr/bin/time';
+const HAS_TIME = spawnSync(TIME, ['-f', '%e', 'true']).status === 0;
+const BIN = path.resolve(path.dirname(SELF), '..', 'bin', 'ldforensics.js');
+
+/** Runs a command; wall seconds and peak RSS in MB (null where /usr/bin/time is missing). */
+function timed(command, args, options = {}) {
+  const started = performance.now();
+  const child = HAS_TIME
+    ? spawnSync(TIME, ['-f', 'BENCH %e %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options })
+    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const seconds = (performance.now() - started) / 1000;
+  if (child.error) throw child.error;
+  const mark = HAS_TIME ? /BENCH ([\d.]+) (\d+)/.exec(child.stderr ?? '') : null;
+  if (child.status !== 0 && child.status !== 1) {
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${child.status}):\n${(child.stderr ?? '').slice(-2000)}`);
+  }
+  return { seconds, peakMb: mark ? Number(mark[2]) / 1024 : null, stdout: child.stdout };
+}
+
+/** lnav, where installed, with this bench's format file in a HOME of its own. */
+function lnavPeer(root) {
+  if (spawnSync('lnav', ['-V']).status !== 0) return null;
+  const home = path.join(root, 'lnav-home');
+  mkdirSync(home, { recursive: true });
+  const format = path.resolve(path.dirname(SELF), 'lnav', 'epm_log.json');
+  const env = { ...process.env, HOME: home };
+  spawnSync('lnav', ['-i', format], { env, encoding: 'utf8' });
+  return (files) => timed('sh', ['-c', `lnav -n -c ';SELECT count(*) FROM epm_client_log' ${files}`], { env });
 }
 
 const mb = (n) => (n / 1e6).toFixed(1);
@@ -297,54 +329,103 @@ function option(name, fallback) {
   return arg ? arg.slice(name.length + 3) : fallback;
 }
 
+function bytesUnder(dir) {
+  return filesUnder(dir).reduce((sum, f) => sum + statSync(f).size, 0);
+}
+
+function printTable(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
 async function main() {
   if (process.argv[2] === '--child') {
     const result = await measure(process.argv[3], process.argv[4]);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  const devices = Number(option('devices', '200'));
-  const bigSizes = option('big-mb', '20,200').split(',').map(Number);
+  const quick = process.argv.includes('--quick');
+  const fleets = option('fleets', quick ? '100,1000' : '100,1000,10000').split(',').map(Number);
+  const bigMb = Number(option('big-mb', quick ? '20' : '200'));
+  const midDevices = Number(option('mid', quick ? '20' : '100'));
   const keep = process.argv.includes('--keep');
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
   const root = mkdtempSync(path.join(os.tmpdir(), 'ldforensics-bench-'));
   try {
     const generating = performance.now();
-    const fleet = path.join(root, 'fleet');
-    for (let i = 0; i < devices; i += 1) writeDevice(path.join(fleet, `LAB-${String(i + 1).padStart(4, '0')}`), smallDevice(i));
-    const fleetFiles = filesUnder(fleet);
-    const fleetBytes = fleetFiles.reduce((sum, f) => sum + statSync(f).size, 0);
-    const bigs = bigSizes.map((size) => {
-      const dir = path.join(root, `BIG-${size}MB`);
-      writeBigDevice(dir, size * 1e6);
-      return { size, dir };
+    const fleetDirs = fleets.map((n) => {
+      const dir = path.join(root, `fleet-${n}`);
+      for (let i = 0; i < n; i += 1) writeDevice(path.join(dir, `LAB-${String(i + 1).padStart(5, '0')}`), smallDevice(i));
+      return { n, dir };
     });
-    console.log(`ldforensics bench: node ${process.version}, ${os.cpus().length} CPUs, ${os.platform()} ${os.arch()}`);
-    console.log(`fixtures: ${devices} devices (${fleetFiles.length} files, ${mb(fleetBytes)} MB) and ${bigs.map((b) => `one ${b.size} MB sdclient.log`).join(', ')}; written in ${((performance.now() - generating) / 1000).toFixed(1)} s${keep ? ` to ${root}` : ''}`);
+    const mid = path.join(root, 'mid');
+    for (let i = 0; i < midDevices; i += 1) writeBigDevice(path.join(mid, `MID-${String(i + 1).padStart(3, '0')}`), 5e6);
+    const big = path.join(root, 'big');
+    const bigFile = writeBigDevice(big, bigMb * 1e6).file;
+    console.log(`ldforensics bench: node ${process.version}, ${cores} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${os.platform()} ${os.arch()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+    console.log(`fixtures written in ${((performance.now() - generating) / 1000).toFixed(1)} s${keep ? ` to ${root}` : ''}; peak RSS from ${HAS_TIME ? '/usr/bin/time' : '(not measured: /usr/bin/time missing)'}`);
     console.log('');
 
+    const lnav = lnavPeer(root);
     const rows = [];
-    const measureRow = (label, mode, target) => {
-      const r = runChild(mode, target);
-      rows.push([
-        label, mode, mb(r.bytes), fmt(r.lines), fmt(r.events), r.seconds.toFixed(2),
-        fmt(r.lines / r.seconds), (r.bytes / 1e6 / r.seconds).toFixed(1), mb(r.peakRss), mb(r.maxRss),
-      ]);
+    const row = (input, tool, bytes, devices, r, wc, ln) => rows.push([
+      input, tool, r.seconds.toFixed(2), (bytes / 1e6 / r.seconds).toFixed(1), devices > 1 ? fmt(devices / r.seconds) : '-',
+      r.peakMb === null ? '-' : r.peakMb.toFixed(0), wc ? (r.seconds / wc.seconds).toFixed(1) : '-', ln ? (r.seconds / ln.seconds).toFixed(2) : '-',
+    ]);
+    const diagnose = (target, extra) => timed(process.execPath, [BIN, 'diagnose', target, '-o', path.join(root, 'out'), ...extra]);
+    const peers = (input, target, bytes, devices, lnavFiles) => {
+      const wc = timed('sh', ['-c', `find "${target}" -type f -exec cat {} + | wc -l`]);
+      row(input, 'wc -l', bytes, devices, wc, null, null);
+      const ln = lnav && lnavFiles ? lnav(lnavFiles) : null;
+      if (ln) row(input, 'lnav (index + count)', bytes, devices, ln, wc, null);
+      return { wc, ln };
     };
-    measureRow(`fleet (${devices} devices)`, 'device', fleet);
-    for (const big of bigs) {
-      for (const mode of ['lines', 'entries', 'parse', 'device']) measureRow(`sdclient.log ${big.size} MB`, mode, big.dir);
+
+    // One large file: the per-line engine.
+    const bigBytes = statSync(bigFile).size;
+    const bigLabel = `one ${bigMb} MB sdclient.log`;
+    const bp = peers(bigLabel, big, bigBytes, 1, `"${bigFile}"`);
+    const lines = runChild('lines', big);
+    row(bigLabel, 'ldforensics lines only', bigBytes, 1, { seconds: lines.seconds, peakMb: lines.maxRss / 2 ** 20 }, bp.wc, bp.ln);
+    row(bigLabel, 'diagnose json', bigBytes, 1, diagnose(big, ['-f', 'json']), bp.wc, bp.ln);
+
+    // Devices of 5 MB each.
+    const midBytes = bytesUnder(mid);
+    const midLabel = `${midDevices} devices × 5 MB`;
+    const mp = peers(midLabel, mid, midBytes, midDevices, `"${mid}"/*/ProgramData/LANDesk/Log/sdclient.log`);
+    row(midLabel, `diagnose json, --jobs ${cores}`, midBytes, midDevices, diagnose(mid, ['-f', 'json']), mp.wc, mp.ln);
+    row(midLabel, 'diagnose json, --jobs 1', midBytes, midDevices, diagnose(mid, ['-f', 'json', '--jobs', '1']), mp.wc, mp.ln);
+
+    // Fleets of small devices: parallelism, streaming, the cache.
+    const fleetRuns = [];
+    for (const { n, dir } of fleetDirs) {
+      const bytes = bytesUnder(dir);
+      const label = `${fmt(n)} devices`;
+      const fp = peers(label, dir, bytes, n, n <= 1000 ? `-r "${dir}"` : null);
+      const json = diagnose(dir, ['-f', 'json']);
+      row(label, `diagnose json, --jobs ${cores}`, bytes, n, json, fp.wc, fp.ln);
+      row(label, `diagnose ndjson, --jobs ${cores}`, bytes, n, diagnose(dir, ['-f', 'ndjson']), fp.wc, fp.ln);
+      if (n <= 1000) row(label, 'diagnose json, --jobs 1', bytes, n, diagnose(dir, ['-f', 'json', '--jobs', '1']), fp.wc, fp.ln);
+      const cacheDir = path.join(root, `cache-${n}`);
+      const cold = diagnose(dir, ['-f', 'json', '--cache', cacheDir]);
+      const warm = diagnose(dir, ['-f', 'json', '--cache', cacheDir]);
+      row(label, 'diagnose json, cold --cache', bytes, n, cold, fp.wc, fp.ln);
+      row(label, `diagnose json, warm --cache (${((warm.seconds / cold.seconds) * 100).toFixed(0)} % of cold)`, bytes, n, warm, fp.wc, fp.ln);
+      fleetRuns.push({ n, peak: json.peakMb });
     }
-    const head = ['input', 'stage', 'MB', 'lines', 'events', 's', 'lines/s', 'MB/s', 'peak RSS MB', 'maxRSS MB'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-    const line = (cells) => cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
-    console.log(line(head));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const row of rows) console.log(line(row));
+    printTable(['input', 'tool', 's', 'MB/s', 'devices/s', 'peak RSS MB', '× wc -l', '× lnav'], rows);
     console.log('');
-    console.log('stages: lines = readLines only; entries = + readEntries (nothing kept); parse = + the sdclient parser (keeps its events);');
-    console.log('        device = loadDevice (all files parsed, timeline built). peak RSS sampled every 10 ms; maxRSS from process.resourceUsage().');
+    const [smallest, largest] = [fleetRuns[0], fleetRuns[fleetRuns.length - 1]];
+    if (smallest && largest && smallest.peak && largest.peak && smallest !== largest) {
+      console.log(`fleet memory: peak RSS for ${fmt(largest.n)} devices is ${((largest.peak / smallest.peak - 1) * 100).toFixed(0)} % above that for ${fmt(smallest.n)} (json, all cores)`);
+    }
+    console.log('× wc -l and × lnav: ldforensics\' time over the peer\'s on the same files in this run (lower is better; below 1 is faster).');
     console.log('');
 
+    if (process.argv.includes('--no-doubling')) return;
     // Doubling: the timeline, windows and rules must be O(n log n): each doubling about doubles the time.
     const doubling = [];
     for (const runs of [2500, 5000, 10000, 20000]) {

@@ -29,10 +29,25 @@ function workerFile(): string {
   return path.join(path.dirname(here), '..', '..', 'dist', 'fleet', 'worker.js');
 }
 
+/** A device sent to a worker: queued there, or running (its deadline armed once the worker says it started). */
+interface Task {
+  id: number;
+  spec: PlanSpec;
+  timer?: NodeJS.Timeout;
+}
+
 interface Slot {
   worker: Worker;
-  busy?: { id: number; spec: PlanSpec; timer: NodeJS.Timeout };
+  /** Sent and not finished, in the order the worker takes them; the first is the one running. */
+  tasks: Task[];
 }
+
+/**
+ * Devices sent ahead to each worker: the next one is already there when a device finishes, so
+ * a worker never waits a round trip for work (with small devices, such as a warm cache's, that
+ * wait was half of a worker's time).
+ */
+const AHEAD = 3;
 
 export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonOptions): AsyncGenerator<DeviceReport> {
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), specs.length));
@@ -40,59 +55,80 @@ export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonO
   const seconds = options.deviceSeconds ?? DEVICE_SECONDS;
   const data: CommonOptions = { ...options, jobs: 1 };
   const done = new Map<number, DeviceReport[]>();
+  /** Devices taken back from a worker that died before it started them: sent again first. */
+  const again: number[] = [];
   let next = 0;
   let wake: (() => void) | null = null;
   const slots: Slot[] = [];
   const file = workerFile();
 
-  const finish = (slot: Slot, reports: DeviceReport[]): void => {
-    if (!slot.busy) return;
-    clearTimeout(slot.busy.timer);
-    done.set(slot.busy.id, reports);
-    slot.busy = undefined;
+  const finish = (slot: Slot, id: number, reports: DeviceReport[]): void => {
+    const at = slot.tasks.findIndex((t) => t.id === id);
+    if (at === -1) return;
+    const [task] = slot.tasks.splice(at, 1);
+    if (task?.timer) clearTimeout(task.timer);
+    done.set(id, reports);
     wake?.();
+  };
+  const arm = (slot: Slot, task: Task): void => {
+    task.timer = setTimeout(() => {
+      if (!slot.tasks.includes(task)) return;
+      finish(slot, task.id, [failedDeviceReport(task.spec.name, new Error(`it took longer than the ${seconds} s a device may take; stopped`))]);
+      void slot.worker.terminate();
+    }, seconds * 1000);
   };
   const spawn = (slot: Slot): void => {
     const worker = new Worker(file, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: memory } });
     slot.worker = worker;
-    worker.on('message', (message: { id: number; reports?: DeviceReport[]; error?: string }) => {
-      if (slot.worker !== worker || !slot.busy || message.id !== slot.busy.id) return;
-      finish(slot, message.reports ?? [failedDeviceReport(slot.busy.spec.name, new Error(message.error ?? 'unknown error'))]);
+    worker.on('message', (message: { id: number; started?: boolean; reports?: DeviceReport[]; error?: string }) => {
+      if (slot.worker !== worker) return;
+      const task = slot.tasks.find((t) => t.id === message.id);
+      if (!task) return;
+      if (message.started) {
+        arm(slot, task);
+        return;
+      }
+      finish(slot, task.id, message.reports ?? [failedDeviceReport(task.spec.name, new Error(message.error ?? 'unknown error'))]);
     });
     const died = (reason: string): void => {
       // An 'error' is followed by an 'exit': only the first of them, for the worker still in the slot.
       if (closing || slot.worker !== worker) return;
-      const busy = slot.busy;
-      if (busy) finish(slot, [failedDeviceReport(busy.spec.name, new Error(reason))]);
+      // The device it was running costs its report; the ones waiting behind it are sent again.
+      const [running, ...waiting] = slot.tasks;
+      slot.tasks = [];
+      if (running) {
+        if (running.timer) clearTimeout(running.timer);
+        done.set(running.id, [failedDeviceReport(running.spec.name, new Error(reason))]);
+      }
+      for (const task of waiting) again.push(task.id);
+      again.sort((a, b) => a - b);
       spawn(slot);
       wake?.();
     };
     worker.on('error', (error) => died(`its worker failed: ${error.message}${/heap|memory/i.test(error.message) ? ` (over the ${memory} MB a device may use)` : ''}`));
     worker.on('exit', (code) => {
-      if (code !== 0 || slot.busy) died(`its worker stopped (exit code ${code})`);
+      if (code !== 0 || slot.tasks.length > 0) died(`its worker stopped (exit code ${code})`);
     });
   };
   let closing = false;
   const assign = (slot: Slot): void => {
-    if (slot.busy || next >= specs.length) return;
-    // Keep the reports waiting for their turn few: a slow device holds back at most a window of others.
-    if (next - emitted >= jobs * 4) return;
-    const id = next;
-    const spec = specs[id];
-    if (!spec) return;
-    next += 1;
-    const timer = setTimeout(() => {
-      if (slot.busy?.id !== id) return;
-      finish(slot, [failedDeviceReport(spec.name, new Error(`it took longer than the ${seconds} s a device may take; stopped`))]);
-      void slot.worker.terminate();
-    }, seconds * 1000);
-    slot.busy = { id, spec, timer };
-    slot.worker.postMessage({ id, spec });
+    while (slot.tasks.length < AHEAD) {
+      const retried = again.length > 0;
+      const id = retried ? (again[0] ?? 0) : next;
+      if (!retried && (id >= specs.length || id - emitted >= jobs * 4)) return;
+      // Keep the reports waiting for their turn few: a slow device holds back at most a window of others.
+      const spec = specs[id];
+      if (!spec) return;
+      if (retried) again.shift();
+      else next += 1;
+      slot.tasks.push({ id, spec });
+      slot.worker.postMessage({ id, spec });
+    }
   };
 
   let emitted = 0;
   for (let i = 0; i < jobs; i += 1) {
-    const slot = { worker: undefined as unknown as Worker } as Slot;
+    const slot = { worker: undefined as unknown as Worker, tasks: [] } as Slot;
     spawn(slot);
     slots.push(slot);
   }
@@ -112,7 +148,7 @@ export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonO
   } finally {
     closing = true;
     for (const slot of slots) {
-      if (slot.busy) clearTimeout(slot.busy.timer);
+      for (const task of slot.tasks) if (task.timer) clearTimeout(task.timer);
       await slot.worker.terminate();
     }
   }
