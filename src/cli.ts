@@ -15,6 +15,8 @@ import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport, failedDeviceReport, SummaryBuilder } from './report.js';
 import { Progress } from './progress.js';
+import { GroupSpool } from './spool.js';
+import { text as textRenderer, textGroup } from './render/text.js';
 import { packageVersion } from './version.js';
 import { diagnoseDevices, nothingReadable, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
 import type { DeviceReport, DeviceTimeline } from './types.js';
@@ -98,6 +100,12 @@ async function writeOut(text: string, output: OutputFile | undefined): Promise<v
  */
 let stdoutClosed = false;
 
+/** The terminal's columns; 100 where stdout is no terminal (a pipe, a file, -o). */
+function terminalWidth(): number {
+  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+  return typeof columns === 'number' && columns > 0 ? columns : 100;
+}
+
 /** Called by bin/ on EPIPE. */
 export function markStdoutClosed(): void {
   stdoutClosed = true;
@@ -128,7 +136,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const renderer: Renderer = renderers[flags.format];
   if (flags.summary && !SUMMARY_FORMATS.has(flags.format)) throw new UsageError(`--summary: the fleet summary alone is shown as ${[...SUMMARY_FORMATS].join(', ')}, not ${flags.format}`);
-  const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: process.stdout.columns ?? 100 };
+  const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: flags.output === undefined ? terminalWidth() : 100 };
   const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.cache ? { cache: { dir: typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR, strategy: flags.cacheStrategy } } : {}) };
   const fleet = new SummaryBuilder();
@@ -137,7 +145,9 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   common.onPlanned = (bundles) => progress.planned(bundles);
   activeProgress = progress;
   const missing = new Map(flags.device.map((name) => [name.toLowerCase(), name]));
+  let firstDevice: DeviceReport | undefined;
   const seen = (device: DeviceReport): void => {
+    firstDevice ??= device;
     currentDevice = device.device;
     progress.device(device.verdict);
     fleet.add(device);
@@ -145,12 +155,45 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   };
   await withOutput(flags.output, async (file) => {
     const renderDevice = renderer.device;
-    if (flags.summary) {
+    if (flags.summary || (flags.quiet && flags.format === 'text')) {
       // The fleet summary alone: devices are read and counted, none is written.
       for await (const device of diagnoseDevices(common)) seen(device);
       currentDevice = undefined;
       const summary = fleet.summary();
       await writeOut(flags.format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
+    } else if (flags.format === 'text') {
+      // The answer first: a fleet's text report starts with its summary, then the devices,
+      // failed first. Devices finish in name order, so each one's text waits in a temporary
+      // file of its group until the summary is known (text.render() gives the same bytes).
+      const sink = file ? createWriteStream(file.temp) : process.stdout;
+      const spool = new GroupSpool(3);
+      try {
+        let only: string | undefined;
+        let count = 0;
+        for await (const device of diagnoseDevices(common)) {
+          seen(device);
+          const rendered = guarded(device, (d) => textRenderer.device(d, options));
+          count += 1;
+          if (count === 1) {
+            only = rendered;
+            continue;
+          }
+          if (only !== undefined && firstDevice) spool.add(textGroup(firstDevice), only);
+          only = undefined;
+          spool.add(textGroup(device), rendered);
+        }
+        currentDevice = undefined;
+        const summary = textRenderer.end(fleet.summary(), options);
+        if (count <= 1) {
+          await writeChunk(sink, (only ?? '') + summary);
+        } else {
+          await writeChunk(sink, `${summary}\n`);
+          await spool.copyTo((chunk) => writeChunk(sink, chunk));
+        }
+      } finally {
+        spool.remove();
+      }
+      if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
     } else if (renderDevice && renderer.end) {
       // Streaming formats write each device as it is finished and keep only the fleet's counts:
       // memory stays flat with fleet size.
@@ -209,7 +252,7 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
     const sink = file ? createWriteStream(file.temp) : process.stdout;
     for await (const device of devices) {
       if (json && counted.length === 0) await writeChunk(sink, timelineJson.start());
-      await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device));
+      await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device, flags.output === undefined ? terminalWidth() : 100));
       counted.push({ files: device.files });
     }
     const totals = timelineTotals(counted);
@@ -254,7 +297,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--cache [dir]', `keep each device's report and take it from there while its bundle's files are unchanged (default ${DEFAULT_CACHE_DIR})`)
     .addOption(new Option('--cache-strategy <how>', 'what tells a changed file: its size and modification time, or its content').choices(['metadata', 'content']).default('metadata'))
     .option('--summary', 'the fleet summary alone (text, json, ndjson)')
-    .option('-q, --quiet', 'no progress line on the terminal')
+    .option('-q, --quiet', 'the fleet summary alone for text; for the other formats nothing but the data (no progress line); errors are always said')
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
     .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', wholeNumber('--jobs', 1, 256))
@@ -298,7 +341,7 @@ function program(setExit: (code: number) => void): Command {
       if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`);
       const renderer = renderers[flags.format];
       const devices = await readShards(files);
-      const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: process.stdout.columns ?? 100 };
+      const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: flags.output === undefined ? terminalWidth() : 100 };
       await withOutput(flags.output, (file) => writeOut(renderer.render(buildReport(devices), options), file));
       const fleet = new SummaryBuilder();
       for (const device of devices) fleet.add(device);

@@ -177,8 +177,23 @@ export function failedDeviceReport(device: string, error: unknown): DeviceReport
  * The fleet summary, built from each device's counts as devices finish: nothing holds all
  * devices' reports, so memory stays flat with fleet size.
  */
+/** Device names a summary keeps per verdict: a screen's worth, whatever the fleet size. */
+export const SUMMARY_NAMES = 50;
+
+/** A scan or sync was due during the provisioning window: the device may fail on its next run. */
+export function isAtRisk(device: DeviceReport): boolean {
+  return device.findings.some((f) => f.rule === 'scan-during-provisioning');
+}
+
+/** The provisioning-only agent (scan and sync in the far future) was in place. */
+export function fixInPlace(device: DeviceReport): boolean {
+  return device.findings.some((f) => f.rule === 'provisioning-agent-active');
+}
+
 export class SummaryBuilder {
   private devices = 0;
+  private readonly names: Record<string, string[]> = {};
+  private readonly atRisk = { devices: 0, names: [] as string[] };
   private readonly verdicts: Record<string, number> = {};
   private readonly racePackages: Record<string, number> = {};
   private unparsedLines = 0;
@@ -191,6 +206,12 @@ export class SummaryBuilder {
   add(device: DeviceReport): void {
     this.devices += 1;
     this.verdicts[device.verdict] = (this.verdicts[device.verdict] ?? 0) + 1;
+    const names = (this.names[device.verdict] ??= []);
+    if (names.length < SUMMARY_NAMES) names.push(device.device);
+    if (isAtRisk(device)) {
+      this.atRisk.devices += 1;
+      if (this.atRisk.names.length < SUMMARY_NAMES) this.atRisk.names.push(device.device);
+    }
     if (RACE_VERDICTS.includes(device.verdict)) {
       const name = device.failedPackage ?? '(unknown package)';
       this.racePackages[name] = (this.racePackages[name] ?? 0) + 1;
@@ -209,6 +230,8 @@ export class SummaryBuilder {
     return {
       devices: this.devices, verdicts: this.verdicts, racePackages: this.racePackages, unparsedLines: this.unparsedLines,
       ...(this.unrecognised.runs > 0 ? { unrecognised: { ...this.unrecognised } } : {}),
+      names: this.names,
+      ...(this.atRisk.devices > 0 ? { atRisk: { devices: this.atRisk.devices, names: [...this.atRisk.names] } } : {}),
     };
   }
 }

@@ -296,6 +296,10 @@ export interface Summary {
   unparsedLines: number;
   /** Devices with runs in wording no pattern knows, and how many such runs in all. */
   unrecognised?: { devices: number; runs: number };
+  /** The first devices of each verdict, by name, in report order (at most SUMMARY_NAMES; the count is in `verdicts`). */
+  names?: Record<string, string[]>;
+  /** Devices where a scan or sync was due during provisioning: how many, and the first of them by name. */
+  atRisk?: { devices: number; names: string[] };
 }
 
 export interface Report {

@@ -30,7 +30,7 @@
 // followed only to files inside the bundle, never to folders (no cycles), and links between
 // bundles at the folder-of-devices level are not followed at all.
 
-import { closeSync, createReadStream, fstatSync, openSync, promises as fs, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import fsSync, { closeSync, createReadStream, fstatSync, openSync, promises as fs, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { appendAll } from '../arrays.js';
@@ -355,7 +355,8 @@ async function walkFolder(name: string, root: string, base: string, maxFiles: nu
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     let children: Dirent[];
     try {
-      children = readdirSync(next.folder, { withFileTypes: true });
+      // Through the module object, so a test can make a folder fail to list.
+      children = fsSync.readdirSync(next.folder, { withFileTypes: true });
     } catch (error) {
       collector.errors.push(`cannot read folder ${toDisplay(base, next.folder)}: ${reasonOf(error)}`);
       continue;

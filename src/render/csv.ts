@@ -7,6 +7,7 @@ import { hexCode } from '../parsers/codes.js';
 import { csvCell } from './escape.js';
 import type { Renderer } from './index.js';
 import { unparsedCount, verdictConfidence } from './model.js';
+import { fixInPlace, isAtRisk } from '../report.js';
 
 export const CSV_COLUMNS = [
   'device',
@@ -55,8 +56,8 @@ function device(report: DeviceReport): string {
     IN_THE_WAY[report.verdict] ?? 'none',
     report.template ?? null,
     report.agentVersion ?? null,
-    report.findings.some((f) => f.rule === 'scan-during-provisioning') ? 'yes' : 'no',
-    report.findings.some((f) => f.rule === 'provisioning-agent-active') ? 'yes' : 'no',
+    isAtRisk(report) ? 'yes' : 'no',
+    fixInPlace(report) ? 'yes' : 'no',
     report.findings.map((finding) => finding.rule).join(';'),
     report.files.length,
     unparsedCount(report).lines,

@@ -2,9 +2,10 @@
 // goes through escapeTerminal (log text must not drive the terminal); colour, when asked,
 // is our own SGR codes on the verdict and severities only.
 import { appendAll } from '../arrays.js';
-import Table from 'cli-table3';
 import type { DeviceReport, EvidenceLine, Finding, Report, Severity, Summary } from '../types.js';
+import { isAtRisk } from '../report.js';
 import { escapeTerminal } from './escape.js';
+import { drawTable } from './table.js';
 import type { RenderOptions, Renderer } from './index.js';
 import {
   explainVerdict,
@@ -90,14 +91,8 @@ function indented(text: string, indent: number, width: number, firstPrefix = '')
   return lines.map((line, index) => (index === 0 ? pad + firstPrefix + line : pad + ' '.repeat(firstPrefix.length) + line));
 }
 
-function table(head: string[], rows: string[][], options: RenderOptions, alignRight: number[] = []): Table.Table {
-  const result = new Table({
-    head: head.map((cell) => paint(cell, '1', options)),
-    style: { head: [], border: [] },
-    colAligns: head.map((_, index) => (alignRight.includes(index) ? 'right' : 'left')),
-  });
-  for (const row of rows) result.push(row);
-  return result;
+function table(head: string[], rows: string[][], options: RenderOptions, alignRight: number[] = []): string {
+  return drawTable(head, rows, { alignRight, paint: (cell) => paint(cell, '1', options) });
 }
 
 function indentBlock(block: string, indent: number): string[] {
@@ -122,7 +117,7 @@ function linesTable(title: string, lines: EvidenceLine[], indent: number, width:
     wrap(escapeTerminal(line.text), textWidth).join('\n'),
   ]);
   const heading = oneDate ? `${title} (times on ${escapeTerminal(oneDate)}):` : `${title}:`;
-  return [' '.repeat(indent) + heading, ...indentBlock(table(['Time', 'File:line', 'Text'], rows, options).toString(), indent)];
+  return [' '.repeat(indent) + heading, ...indentBlock(table(['Time', 'File:line', 'Text'], rows, options), indent)];
 }
 
 function findingBlock(finding: Finding, width: number, options: RenderOptions): string[] {
@@ -205,24 +200,66 @@ export function unrecognisedHint(unrecognised: NonNullable<Summary['unrecognised
     + '`ldforensics patterns suggest <paths> -o my-pack.json` drafts a pattern pack from them, for --patterns.';
 }
 
+/** "LAB-0101, LAB-0105, … and 3 more", within `width` columns. */
+export function nameList(names: readonly string[], total: number, width: number): string {
+  let out = '';
+  let shown = 0;
+  for (const name of names) {
+    const piece = `${shown === 0 ? '' : ', '}${escapeTerminal(name)}`;
+    const restAfter = total - shown - 1;
+    const tail = restAfter > 0 ? `, … and ${restAfter} more` : '';
+    if (shown > 0 && out.length + piece.length + tail.length > width) break;
+    out += piece;
+    shown += 1;
+  }
+  const rest = total - shown;
+  return rest > 0 ? `${out}${shown > 0 ? ', ' : ''}… and ${rest} more` : out;
+}
+
+/** The fleet summary: devices per verdict with their names, the at-risk devices, the packages hit by the race. */
 function end(summary: Summary, options: RenderOptions): string {
   const width = widthOf(options);
   const title = `Fleet summary: ${plural(summary.devices, 'device')}`;
   const out = [rule(`━━ ${paint(title, '1', options)}`, `━━ ${title}`.length, width)];
-  const verdicts = verdictsByCount(summary).map(([verdict, count]) => [escapeTerminal(verdict), String(count)]);
-  out.push(table(['Verdict', 'Devices'], verdicts, options, [1]).toString());
+  const byCount = verdictsByCount(summary);
+  const verdictWidth = Math.max(7, ...byCount.map(([verdict]) => escapeTerminal(verdict).length));
+  const countWidth = Math.max(7, ...byCount.map(([, count]) => String(count).length));
+  // Pre-sized cells: the table is drawn from what is given, without measuring or wrapping again.
+  const namesWidth = Math.max(12, width - verdictWidth - countWidth - 10);
+  const verdicts = byCount.map(([verdict, count]) => [
+    escapeTerminal(verdict), String(count), wrap(nameList(summary.names?.[verdict] ?? [], count, namesWidth), namesWidth).join('\n'),
+  ]);
+  out.push(table(['Verdict', 'Devices', 'Which'], verdicts, options, [1]));
+  if (summary.atRisk) {
+    appendAll(out, indented(`At risk (a scan or policy sync was due while provisioning ran; it did not fail this time): ${plural(summary.atRisk.devices, 'device')}: `
+      + nameList(summary.atRisk.names, summary.atRisk.devices, Math.max(20, width - 20)), 0, width));
+  }
   const packages = racePackagesByCount(summary).map(([name, count]) => [wrap(escapeTerminal(name), Math.min(60, width - 14)).join('\n'), String(count)]);
   if (packages.length > 0) {
     appendAll(out, indented(`Packages hit by the scan/sync race (${RACE_VERDICTS.join(', ')}):`, 0, width));
-    out.push(table(['Package', 'Times'], packages, options, [1]).toString());
+    out.push(table(['Package', 'Times'], packages, options, [1]));
   }
   if (summary.unparsedLines > 0) out.push(`${plural(summary.unparsedLines, 'unparsed line')} in all.`);
   if (summary.unrecognised) out.push(unrecognisedHint(summary.unrecognised));
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * Where a device goes in a fleet's text report, which leads with the answer: failed devices
+ * first (0), then devices with warnings or at risk (1), then the healthy ones (2); by name within each.
+ */
+export function textGroup(device: DeviceReport): 0 | 1 | 2 {
+  if (device.verdict !== 'no-failure' || device.findings.some((f) => f.severity === 'error')) return 0;
+  if (device.findings.some((f) => f.severity === 'warning') || isAtRisk(device)) return 1;
+  return 2;
+}
+
+/** One device: its report and the summary after it. A fleet: the summary first, then the devices, failed first. */
 function render(report: Report, options: RenderOptions): string {
-  return report.devices.map((each) => device(each, options)).join('') + end(report.summary, options);
+  if (report.devices.length <= 1) return report.devices.map((each) => device(each, options)).join('') + end(report.summary, options);
+  const groups: string[][] = [[], [], []];
+  for (const each of report.devices) groups[textGroup(each)]?.push(device(each, options));
+  return `${end(report.summary, options)}\n${groups.map((g) => g.join('')).join('')}`;
 }
 
 export const text = { render, device, end } satisfies Renderer;

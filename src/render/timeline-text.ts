@@ -1,12 +1,17 @@
 // The `timeline` command's terminal view: per device, every entry of every file in time
 // order (time, file:line, event, text), then the files' line accounting. Log text goes
 // through escapeTerminal: it must never drive the terminal.
-import Table from 'cli-table3';
 import type { DeviceTimeline, TimelineEntry, TimelineReport } from '../types.js';
 import { escapeJson, escapeTerminal } from './escape.js';
+import { displayWidth, drawTable } from './table.js';
 
-/** Message text is cut here in the table; --format json has it whole. */
-const TEXT_COLUMNS = 90;
+/** The terminal's width where it is not known (a pipe, a file): never a narrow 60-column layout. */
+export const DEFAULT_TIMELINE_WIDTH = 100;
+/** The file:line and event columns are cut here, so the message keeps room at 100 columns. */
+const PLACE_COLUMNS = 24;
+const EVENT_COLUMNS = 24;
+/** The message column is never narrower than this, however narrow the terminal; --format json has the text whole. */
+const MIN_TEXT_COLUMNS = 20;
 
 function cut(text: string, width: number): string {
   const one = escapeTerminal(text);
@@ -25,19 +30,21 @@ function eventLabel(entry: TimelineEntry): string {
   return escapeTerminal(parts.join(' '));
 }
 
-function deviceSection(device: DeviceTimeline): string {
+function deviceSection(device: DeviceTimeline, width: number): string {
   const out: string[] = [`== ${escapeTerminal(device.device)} ==`];
   for (const error of device.errors) out.push(`error: ${escapeTerminal(error)}`);
   for (const note of device.notes) out.push(`note: ${escapeTerminal(note)}`);
-  const table = new Table({ head: ['time', 'file:line', 'event', 'text'], style: { head: [], border: [], compact: true }, wordWrap: false });
-  for (const entry of device.entries) {
+  const rows = device.entries.map((entry) => {
     const jump = entry.clockJumpSeconds !== undefined ? ` (clock ${entry.clockJumpSeconds > 0 ? '+' : ''}${entry.clockJumpSeconds}s)` : '';
-    table.push([`${entry.time.replace('T', ' ')}${jump}`, escapeTerminal(`${entry.file.split('/').pop() ?? entry.file}:${entry.line}`), eventLabel(entry), cut(entry.text, TEXT_COLUMNS)]);
-  }
-  out.push(device.entries.length > 0 ? table.toString() : '(no entries)');
-  const files = new Table({ head: ['file', 'kind', 'encoding', 'lines', 'parsed', 'unparsed'], style: { head: [], border: [], compact: true } });
-  for (const f of device.files) files.push([escapeTerminal(f.path), f.kind, f.encoding, f.lines, f.parsed, f.unparsed]);
-  out.push(files.toString());
+    return [`${entry.time.replace('T', ' ')}${jump}`, cut(`${entry.file.split('/').pop() ?? entry.file}:${entry.line}`, PLACE_COLUMNS), cut(eventLabel(entry), EVENT_COLUMNS), entry.text];
+  });
+  // The message takes what the other columns and the borders (13) leave of the terminal's width.
+  const fixed = [0, 1, 2].map((c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? '')), ['time', 'file:line', 'event'][c]?.length ?? 0));
+  const textColumns = Math.max(MIN_TEXT_COLUMNS, width - fixed.reduce((a, b) => a + b, 0) - 13);
+  for (const row of rows) row[3] = cut(row[3] ?? '', textColumns);
+  out.push(rows.length > 0 ? drawTable(['time', 'file:line', 'event', 'text'], rows, { compact: true }) : '(no entries)');
+  const files = device.files.map((f) => [escapeTerminal(f.path), f.kind, f.encoding, String(f.lines), String(f.parsed), String(f.unparsed)]);
+  out.push(drawTable(['file', 'kind', 'encoding', 'lines', 'parsed', 'unparsed'], files, { compact: true }));
   for (const f of device.files) {
     for (const u of f.unparsedLines.slice(0, 5)) out.push(`  unparsed ${escapeTerminal(u.file)}:${u.line}: ${escapeTerminal(u.reason)}: ${cut(u.text, 60)}`);
     if (f.unparsed > 5) out.push(`  … ${f.unparsed - 5} more unparsed lines in ${escapeTerminal(f.path)}`);
@@ -48,8 +55,8 @@ function deviceSection(device: DeviceTimeline): string {
 }
 
 /** One device's section, as the command streams it. */
-export function timelineDeviceText(device: DeviceTimeline): string {
-  return `${deviceSection(device)}\n\n`;
+export function timelineDeviceText(device: DeviceTimeline, width = DEFAULT_TIMELINE_WIDTH): string {
+  return `${deviceSection(device, width)}\n\n`;
 }
 
 /** The closing line: the fleet's line accounting. */
@@ -57,8 +64,8 @@ export function timelineTotalsText(t: TimelineReport['totals']): string {
   return `${t.devices} device(s), ${t.files} file(s): ${t.lines} lines = ${t.parsed} parsed + ${t.unparsed} unparsed\n`;
 }
 
-export function renderTimelineText(report: TimelineReport): string {
-  return report.devices.map(timelineDeviceText).join('') + timelineTotalsText(report.totals);
+export function renderTimelineText(report: TimelineReport, width = DEFAULT_TIMELINE_WIDTH): string {
+  return report.devices.map((device) => timelineDeviceText(device, width)).join('') + timelineTotalsText(report.totals);
 }
 
 /** The JSON document in three parts, so a fleet's timelines can be written one device at a time. */

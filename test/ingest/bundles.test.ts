@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, promises as fsp, symlinkSync, writeFileSync } from 'node:fs';
+import fsSync, { chmodSync, mkdirSync, promises as fsp, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -238,13 +238,20 @@ describe('findBundles: errors and the tree boundary', () => {
     const locked = at('LAB-0112/Data');
     const lockedRoot = at('LAB-0113');
     const realReaddir = fsp.readdir;
+    const realReaddirSync = fsSync.readdirSync;
+    const denied = (): Error => Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    // Folders are listed asynchronously while the share is planned, and synchronously while a bundle is walked.
     const spy = vi.spyOn(fsp, 'readdir').mockImplementation(async (folder, options) => {
-      if (folder === locked || folder === lockedRoot) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      if (folder === locked || folder === lockedRoot) throw denied();
       return realReaddir(folder, options);
     });
+    const spySync = vi.spyOn(fsSync, 'readdirSync').mockImplementation(((folder: string, options: { withFileTypes: true }) => {
+      if (folder === locked || folder === lockedRoot) throw denied();
+      return realReaddirSync(folder, options);
+    }) as typeof fsSync.readdirSync);
     try {
       const [bundle, root] = await collect([at('LAB-0112'), lockedRoot]);
-      expect(spy).toHaveBeenCalled();
+      expect(spySync).toHaveBeenCalled();
       expect(bundle?.files.map((f) => f.path)).toEqual(['LAB-0112/sdclient.log']);
       expect(bundle?.errors).toEqual(['cannot read folder LAB-0112/Data: permission denied']);
       // A command-line folder that cannot be listed is still one device, with the error.
@@ -253,6 +260,7 @@ describe('findBundles: errors and the tree boundary', () => {
       expect(root?.errors).toEqual(['cannot read folder LAB-0113: permission denied']);
     } finally {
       spy.mockRestore();
+      spySync.mockRestore();
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { text, wrap } from '../../src/render/text.js';
+import { nameList, text, textGroup, wrap } from '../../src/render/text.js';
 import { clean, injection, race, report, unreadable } from '../fixtures/report.js';
 
 /** Anything a terminal could act on, except the LF that ends our own lines. */
@@ -37,11 +37,30 @@ describe('text', () => {
     expect(text.device(clean, { color: true })).toContain('\u001b[1;32mno-failure\u001b[0m');
   });
 
-  it('streams: device() texts and end() are render()', () => {
+  it('leads a fleet with the answer: end()\'s summary first, then device() texts, failed devices first', () => {
     const options = { color: false };
-    // The CLI writes device() as each device is done, then end(): no separators of its own.
-    const streamed = report.devices.map((device) => text.device(device, options)).join('') + text.end(report.summary, options);
-    expect(streamed).toBe(text.render(report, options));
+    const rendered = text.render(report, options);
+    const groups = [0, 1, 2].map((g) => report.devices.filter((d) => textGroup(d) === g).map((d) => text.device(d, options)).join(''));
+    expect(rendered).toBe(`${text.end(report.summary, options)}\n${groups.join('')}`);
+    expect(report.devices.length).toBeGreaterThan(1);
+    const firstHealthy = report.devices.find((d) => d.verdict === 'no-failure');
+    const lastFailed = [...report.devices].reverse().find((d) => d.verdict !== 'no-failure');
+    if (firstHealthy && lastFailed) expect(rendered.indexOf(`━━ ${lastFailed.device} ━━`)).toBeLessThan(rendered.indexOf(`━━ ${firstHealthy.device} ━━`));
+  });
+
+  it('gives one device its report with the summary after it', () => {
+    const one = { ...report, devices: report.devices.slice(0, 1) };
+    expect(text.render(one, { color: false })).toBe(one.devices.map((d) => text.device(d, { color: false })).join('') + text.end(one.summary, { color: false }));
+  });
+
+  it('names the devices of each verdict in the summary, within the width, and says how many more', () => {
+    expect(nameList(['LAB-1', 'LAB-2', 'LAB-3'], 3, 80)).toBe('LAB-1, LAB-2, LAB-3');
+    expect(nameList(['LAB-1', 'LAB-2', 'LAB-3'], 120, 80)).toBe('LAB-1, LAB-2, LAB-3, … and 117 more');
+    const many = Array.from({ length: 50 }, (_, i) => `DEVICE-${String(i).padStart(4, '0')}`);
+    const line = nameList(many, 400, 60);
+    expect(line.length).toBeLessThanOrEqual(60);
+    expect(line).toMatch(/^DEVICE-0000, DEVICE-0001, .* … and \d+ more$/);
+    expect(nameList([], 0, 60)).toBe('');
   });
 
   it('keeps lines within the width it is given', () => {

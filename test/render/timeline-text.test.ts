@@ -7,10 +7,26 @@ import { timelines } from '../../src/run.js';
 describe('renderTimelineText', () => {
   it('shows the hostile sample\'s escape sequences as text, never as control characters', async () => {
     const report = await timelines({ paths: ['samples/LAB-0111'] });
-    const text = renderTimelineText(report);
+    // Wide enough that the hostile message is not cut before its script tag.
+    const text = renderTimelineText(report, 240);
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(text).toContain('\\x1b[31m');
     expect(text).toContain('<script>alert(1)</script>');
+  });
+
+  it('fits the entries table to the width it is given, 100 columns when none is known', async () => {
+    const report = await timelines({ paths: ['samples/LAB-0101'] });
+    // The entries table: from the top to its first bottom border (the files table follows it).
+    const tableWidth = (text: string): number => {
+      const lines = text.split('\n');
+      const entries = lines.slice(0, lines.findIndex((l) => l.startsWith('└')));
+      return Math.max(...entries.filter((l) => l.startsWith('│')).map((l) => [...l].length));
+    };
+    expect(tableWidth(renderTimelineText(report))).toBe(100);
+    expect(tableWidth(renderTimelineText(report, 140))).toBe(140);
+    expect(tableWidth(renderTimelineText(report, 120))).toBe(120);
+    // A cut message says so with an ellipsis; JSON keeps it whole.
+    expect(renderTimelineText(report, 100)).toContain('…');
   });
 
   it('ends with the line accounting, which adds up', async () => {
