@@ -8,7 +8,7 @@ import { isDistribution, runFailed } from './timeline/actions.js';
 import { isoTime } from './timeline/iso.js';
 import { rules } from './rules/index.js';
 import { RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, type Verdict } from './rules/verdict.js';
-import type { ActivityItem, ActivityLane, DeviceReport, EvidenceLine, Report, Summary, Timeline, Window } from './types.js';
+import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, Report, Summary, Timeline, Window } from './types.js';
 
 /** Lines shown before and after an unexplained failure. */
 const CONTEXT_BEFORE = 10;
@@ -85,9 +85,35 @@ export function activityLanes(timeline: Timeline, zone?: string): ActivityLane[]
 function contextLines(timeline: Timeline, verdict: Verdict, zone?: string): EvidenceLine[] {
   const at = verdict.failure?.event;
   if (!at) return [];
-  const index = timeline.events.indexOf(at);
+  const events = timeline.events;
+  const index = events.indexOf(at);
   if (index < 0) return [evidenceLine(at, zone)];
-  return timeline.events.slice(Math.max(0, index - CONTEXT_BEFORE), index + CONTEXT_AFTER + 1).map((e) => evidenceLine(e, zone));
+  // A scheduler listing's entry sits at its task's next start (often 01 Jan 3000): a schedule,
+  // not something that happened around the failure.
+  const happened = (e: Event): boolean => e.kind !== 'task-listed';
+  const before: Event[] = [];
+  for (let i = index - 1; i >= 0 && before.length < CONTEXT_BEFORE; i -= 1) {
+    const e = events[i];
+    if (e && happened(e)) before.push(e);
+  }
+  const after: Event[] = [];
+  for (let i = index + 1; i < events.length && after.length < CONTEXT_AFTER; i += 1) {
+    const e = events[i];
+    if (e && happened(e)) after.push(e);
+  }
+  return [...before.reverse(), at, ...after].map((e) => evidenceLine(e, zone));
+}
+
+/**
+ * The timeline's notes that matter to this report: how the .stat files' UTC times were placed
+ * is said only where a line the report shows (evidence, lines around the failure) came from one.
+ */
+function notesShown(timeline: Timeline, findings: readonly RuleFinding[], context: readonly EvidenceLine[]): string[] {
+  const notes = timeline.notes.filter((note) => note !== timeline.statTimes);
+  if (timeline.statTimes === undefined) return notes;
+  const fromStat = (file: string): boolean => /\.stat$/i.test(file);
+  const shown = findings.some((f) => f.finding.evidence.some((e) => fromStat(e.file))) || context.some((e) => fromStat(e.file));
+  return shown ? [...notes, timeline.statTimes] : notes;
 }
 
 /** The verdict's plain-language sentence: the rule's own, or the one for a verdict no rule stands for. */
@@ -104,6 +130,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   const nothingUsable = loaded.files.length > 0 && timeline.events.length === 0;
   const unreadable = loaded.files.length === 0 || nothingUsable;
   const verdictId = unreadable ? UNREADABLE : verdict.verdict;
+  const context = verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [];
   return {
     device: loaded.device,
     ...(loaded.source !== undefined ? { source: path.relative(process.cwd(), loaded.source) || '.' } : {}),
@@ -117,11 +144,11 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     failureTime: failure ? isoTime(failure.time, zone) : null,
     ...(failure?.code !== undefined ? { failedCode: failure.code } : {}),
     ...deviceFacts(timeline),
-    context: verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [],
+    context,
     activity: activityLanes(timeline, zone),
     errors: nothingUsable ? [...loaded.errors, noUsableEntry(loaded)]
       : unreadable && loaded.errors.length === 0 && loaded.skipped.length === 0 ? ['no EPM log file found in this bundle'] : loaded.errors,
-    notes: timeline.notes,
+    notes: notesShown(timeline, findings, context),
     ...unrecognisedRunsOf(timeline),
   };
 }

@@ -215,6 +215,11 @@ export interface Timeline {
   clockJumps: Event[];
   /** How the timeline was put together where the reader should know (UTC anchoring). */
   notes: string[];
+  /**
+   * How the task status (.stat) files' UTC times were put on the device's clock, when the
+   * bundle has such files: a diagnosis says it only where a line it shows came from one.
+   */
+  statTimes?: string;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

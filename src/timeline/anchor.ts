@@ -41,14 +41,14 @@ export function anchorUtcEvents(statusEvents: Event[], windows: readonly Window[
       event.time = utcToWall(event.time, zone);
       delete event.utc;
     }
-    return `task status times (UTC) shown in ${zone}`;
+    return `The task status files (.stat) record their times in UTC; they were converted to ${zone} (--tz) to sit beside the other logs.`;
   }
   const offset = offsetFromBundle(statusEvents, windows);
-  if (offset === null) return 'task status times are UTC: no task in this bundle shows the device offset (give --tz)';
+  if (offset === null) return 'The task status files (.stat) record their times in UTC, and nothing in this bundle shows the device\'s offset from UTC, so those times are shown in UTC: give the device\'s zone with --tz to put them on its clock.';
   for (const event of statusEvents) {
     event.time += offset;
     delete event.utc;
   }
   const hours = offset / 3_600_000;
-  return `task status times (UTC) moved by ${hours >= 0 ? '+' : ''}${hours} h, the offset the bundle's own task ${statusEvents[0]?.taskId ?? ''} shows`;
+  return `The task status files (.stat) record their times in UTC; they were converted using the device's offset from UTC, ${hours >= 0 ? '+' : ''}${hours} h, which task ${statusEvents[0]?.taskId ?? ''}'s own log lines show.`;
 }

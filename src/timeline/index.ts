@@ -81,5 +81,5 @@ export function buildTimeline(device: string, files: readonly FileEvents[], opti
   if (anchored) notes.push(anchored);
   const events = mergeEventStreams(files.map((f) => f.events));
   const actions = buildActions(events, windows);
-  return { device, events, windows, actions, clockJumps, notes };
+  return { device, events, windows, actions, clockJumps, notes, ...(anchored ? { statTimes: anchored } : {}) };
 }

@@ -60,6 +60,16 @@ describe('provisioning parser on samples/', () => {
     expect(outline(events.slice(0, 1))).toEqual(['1 2026-03-11T07:30:02 message']);
     expect(countByKind(events)).toEqual({ message: 49, 'action-result': 12 });
     expect(events.filter((e) => e.kind === 'action-result').every((e) => e.outcome === 'completed')).toBe(true);
+    // A template that completed names itself: the report's template name comes from that line.
+    expect(events.filter((e) => e.templateName !== undefined).map((e) => [e.line, e.templateName])).toEqual([[61, 'Win11 Office build']]);
+  });
+
+  it('takes the template\'s name from a line that starts or completes it, not only from one that stops it', async () => {
+    const { events } = await parseText('ldprovisioning.log', logText([
+      ['09:30:00', 'Template "Win10 Lab build" started'],
+      ['10:40:13', 'Template Win10-Lab finished'],
+    ]));
+    expect(events.map((e) => [e.kind, e.templateName])).toEqual([['message', 'Win10 Lab build'], ['message', 'Win10-Lab']]);
   });
 
   it('LAB-0111 ldprovisioning.log: a hostile package name is read up to its last quote', async () => {

@@ -89,7 +89,7 @@ describe('anchorUtcEvents', () => {
     const march = statusAt('2026-03-09T14:02:12Z');
     const february = statusAt('2026-02-09T15:02:12Z', '1000');
     const note = anchorUtcEvents([march, february], [], 'America/New_York');
-    expect(note).toBe('task status times (UTC) shown in America/New_York');
+    expect(note).toBe('The task status files (.stat) record their times in UTC; they were converted to America/New_York (--tz) to sit beside the other logs.');
     expect(formatWallTime(march.time)).toBe('2026-03-09T10:02:12');
     expect(formatWallTime(february.time)).toBe('2026-02-09T10:02:12');
     expect(march.utc).toBeUndefined();
@@ -106,7 +106,7 @@ describe('anchorUtcEvents', () => {
     const status = statusAt('2026-03-09T14:02:20Z');
     const other = statusAt('2026-03-08T20:00:00Z', '1000');
     const note = anchorUtcEvents([status, other], [sdclientRun('1054', '10:02:11', '10:02:12')], undefined);
-    expect(note).toBe('task status times (UTC) moved by -4 h, the offset the bundle\'s own task 1054 shows');
+    expect(note).toBe('The task status files (.stat) record their times in UTC; they were converted using the device\'s offset from UTC, -4 h, which task 1054\'s own log lines show.');
     expect(formatWallTime(status.time)).toBe('2026-03-09T10:02:20');
     // Every status event moves by the one offset, not only the task that showed it.
     expect(formatWallTime(other.time)).toBe('2026-03-08T16:00:00');
@@ -117,13 +117,13 @@ describe('anchorUtcEvents', () => {
   it('writes a positive offset with its sign', () => {
     const status = statusAt('2026-03-09T04:32:12Z');
     expect(anchorUtcEvents([status], [sdclientRun('1054', '10:02:11', '10:02:12')], undefined))
-      .toBe('task status times (UTC) moved by +5.5 h, the offset the bundle\'s own task 1054 shows');
+      .toBe('The task status files (.stat) record their times in UTC; they were converted using the device\'s offset from UTC, +5.5 h, which task 1054\'s own log lines show.');
   });
 
   it('leaves the times UTC, marked, with a note asking for --tz, when nothing tells the offset', () => {
     const status = statusAt('2026-03-09T14:02:12Z');
     const note = anchorUtcEvents([status], [sdclientRun('2000', '10:02:11', '10:02:12')], undefined);
-    expect(note).toBe('task status times are UTC: no task in this bundle shows the device offset (give --tz)');
+    expect(note).toBe('The task status files (.stat) record their times in UTC, and nothing in this bundle shows the device\'s offset from UTC, so those times are shown in UTC: give the device\'s zone with --tz to put them on its clock.');
     expect(status.time).toBe(Date.parse('2026-03-09T14:02:12Z'));
     expect(status.utc).toBe(true);
   });

@@ -105,7 +105,7 @@ describe('buildTimeline', () => {
       '00:00:00 LocalSchedulerTasks.log:6 task-listed',
     ]);
     expect(formatWallTime(timeline.events.at(-1)?.time ?? 0)).toBe('3000-01-01T00:00:00');
-    expect(timeline.notes).toEqual(['task status times (UTC) moved by -4 h, the offset the bundle\'s own task 1054 shows']);
+    expect(timeline.notes).toEqual(['The task status files (.stat) record their times in UTC; they were converted using the device\'s offset from UTC, -4 h, which task 1054\'s own log lines show.']);
   });
 
   it('finds the runs: vulscan open across the end of one sdclient run and the refusal of the next', async () => {
@@ -140,7 +140,7 @@ describe('buildTimeline', () => {
 
   it('puts the .stat time on the zone given instead (--tz)', async () => {
     const tokyo = buildTimeline('LAB-0101', await raceBundle(), { zone: 'Asia/Tokyo' });
-    expect(tokyo.notes).toEqual(['task status times (UTC) shown in Asia/Tokyo']);
+    expect(tokyo.notes).toEqual(['The task status files (.stat) record their times in UTC; they were converted to Asia/Tokyo (--tz) to sit beside the other logs.']);
     const status = tokyo.events.find((e) => e.kind === 'task-status');
     expect(formatWallTime(status?.time ?? 0)).toBe('2026-03-09T23:02:12');
     expect(status?.utc).toBeUndefined();
@@ -153,7 +153,7 @@ describe('buildTimeline', () => {
     const sdclient = files.find((f) => f.kind === 'sdclient');
     if (sdclient) for (const event of sdclient.events) delete event.taskId;
     const timeline = buildTimeline('LAB-0101', files);
-    expect(timeline.notes).toEqual(['task status times are UTC: no task in this bundle shows the device offset (give --tz)']);
+    expect(timeline.notes).toEqual(['The task status files (.stat) record their times in UTC, and nothing in this bundle shows the device\'s offset from UTC, so those times are shown in UTC: give the device\'s zone with --tz to put them on its clock.']);
     const status = timeline.events.find((e) => e.kind === 'task-status');
     expect(status).toMatchObject({ utc: true, time: STAT_EPOCH * 1000 });
   });
@@ -206,7 +206,7 @@ describe('buildTimeline on samples/', () => {
       'sdclient#2 sdclient.log:24-31 1055 exit-line refused by vulscan',
       'policysync#1 PolicySync.exe.log:1-7 - exit-line',
     ]);
-    expect(timeline.notes).toEqual(['task status times (UTC) moved by -5 h, the offset the bundle\'s own task 1054 shows']);
+    expect(timeline.notes).toEqual(['The task status files (.stat) record their times in UTC; they were converted using the device\'s offset from UTC, -5 h, which task 1054\'s own log lines show.']);
     expect(timeline.actions.filter((a) => a.failed).map((a) => [a.number, a.name, a.code])).toEqual([[7, 'Adobe Reader DC', -1916]]);
     expect(timeline.clockJumps).toEqual([]);
     // Every event of every file is on the timeline, in time order wherever no clock jumped.
@@ -240,6 +240,6 @@ describe('buildTimeline on samples/', () => {
       'sdclient#2 sdclient_task7702.log:1-8 7702 end-of-file',
       'policysync#1 PolicySync.exe.log:1-7 - exit-line',
     ]);
-    expect(timeline.notes).toEqual(['task status times (UTC) moved by +9 h, the offset the bundle\'s own task 7701 shows']);
+    expect(timeline.notes).toEqual(['The task status files (.stat) record their times in UTC; they were converted using the device\'s offset from UTC, +9 h, which task 7701\'s own log lines show.']);
   });
 });
