@@ -45,7 +45,13 @@ describe('the packed package', () => {
       const files = (await exec('tar', ['-tzf', tarball])).stdout.split('\n');
       expect(files).toContain('package/LICENSE');
       expect(files).toContain('package/dist/run.d.ts');
+      expect(files).toContain('package/schema/diagnosis.schema.json');
+      expect(files).toContain('package/schema/timeline.schema.json');
       expect(files.some((f) => f.endsWith('.js.map'))).toBe(false);
+      // The schemas resolve from the installed package, as a consumer would load them.
+      const schemaScript = path.join(prefix, 'schema.mjs');
+      writeFileSync(schemaScript, `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconsole.log(require('ldforensics/schema/diagnosis.schema.json').title);\n`);
+      expect((await exec(process.execPath, [schemaScript], prefix)).stdout.trim()).toBe('ldforensics diagnosis');
     } finally {
       dir.removeCallback();
     }
