@@ -1,7 +1,7 @@
 // commander wiring only: options → run() → renderer → exit code. Exit codes (ESLint's):
 // 0 nothing failed, 1 a device failed or has an error finding, 2 usage error or nothing
 // readable. The report goes to stdout (or --output), errors to stderr.
-import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
@@ -15,8 +15,10 @@ import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport, failedDeviceReport, SummaryBuilder } from './report.js';
 import { Progress } from './progress.js';
+import { HtmlFolder, namesFolder } from './html-folder.js';
+import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
+import { plural } from './render/model.js';
 import { GroupSpool } from './spool.js';
-import { text as textRenderer, textGroup } from './render/text.js';
 import { packageVersion } from './version.js';
 import { diagnoseDevices, nothingReadable, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
 import type { DeviceReport, DeviceTimeline } from './types.js';
@@ -106,6 +108,14 @@ function terminalWidth(): number {
   return typeof columns === 'number' && columns > 0 ? columns : 100;
 }
 
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Called by bin/ on EPIPE. */
 export function markStdoutClosed(): void {
   stdoutClosed = true;
@@ -145,15 +155,22 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   common.onPlanned = (bundles) => progress.planned(bundles);
   activeProgress = progress;
   const missing = new Map(flags.device.map((name) => [name.toLowerCase(), name]));
-  let firstDevice: DeviceReport | undefined;
   const seen = (device: DeviceReport): void => {
-    firstDevice ??= device;
     currentDevice = device.device;
     progress.device(device.verdict);
     fleet.add(device);
     missing.delete(device.device.toLowerCase());
   };
-  await withOutput(flags.output, async (file) => {
+  if (flags.format === 'html' && !flags.summary && flags.output !== undefined && namesFolder(flags.output, isFolder)) {
+    // A fleet as a folder: a page per device as each is finished, then the index.
+    const folder = new HtmlFolder(flags.output);
+    for await (const device of diagnoseDevices(common)) {
+      seen(device);
+      folder.add(device, options, (d, page) => guarded(d, page));
+    }
+    currentDevice = undefined;
+    folder.finish(fleet.summary());
+  } else await withOutput(flags.output, async (file) => {
     const renderDevice = renderer.device;
     if (flags.summary || (flags.quiet && flags.format === 'text')) {
       // The fleet summary alone: devices are read and counted, none is written.
@@ -161,35 +178,23 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       currentDevice = undefined;
       const summary = fleet.summary();
       await writeOut(flags.format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
-    } else if (flags.format === 'text') {
-      // The answer first: a fleet's text report starts with its summary, then the devices,
-      // failed first. Devices finish in name order, so each one's text waits in a temporary
-      // file of its group until the summary is known (text.render() gives the same bytes).
+    } else if (renderer.leads) {
+      // The answer first (text, md): the fleet summary, then the devices (text: failed first).
+      // Devices finish in name order, so each one's text waits in a temporary file of its
+      // group until the summary is known; render() gives the same bytes.
+      const leads = renderer.leads;
       const sink = file ? createWriteStream(file.temp) : process.stdout;
-      const spool = new GroupSpool(3);
+      const spool = new GroupSpool(leads.groups);
       try {
-        let only: string | undefined;
-        let count = 0;
         for await (const device of diagnoseDevices(common)) {
           seen(device);
-          const rendered = guarded(device, (d) => textRenderer.device(d, options));
-          count += 1;
-          if (count === 1) {
-            only = rendered;
-            continue;
-          }
-          if (only !== undefined && firstDevice) spool.add(textGroup(firstDevice), only);
-          only = undefined;
-          spool.add(textGroup(device), rendered);
+          spool.add(leads.group(device), guarded(device, (d) => leads.device(d, options)));
         }
         currentDevice = undefined;
-        const summary = textRenderer.end(fleet.summary(), options);
-        if (count <= 1) {
-          await writeChunk(sink, (only ?? '') + summary);
-        } else {
-          await writeChunk(sink, `${summary}\n`);
-          await spool.copyTo((chunk) => writeChunk(sink, chunk));
-        }
+        const summary = fleet.summary();
+        await writeChunk(sink, leads.head(summary, options));
+        await spool.copyTo((chunk) => writeChunk(sink, chunk));
+        await writeChunk(sink, leads.tail(summary, options));
       } finally {
         spool.remove();
       }
@@ -209,14 +214,19 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       await writeChunk(sink, renderer.end(fleet.summary(), options, first));
       if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
     } else {
-      // One self-contained page (html) needs every device at once.
+      // One self-contained page (html) needs every device at once: bounded, and refused past
+      // what a ticket takes, with the folder form named instead.
       const devices: DeviceReport[] = [];
+      const tooLarge = (what: string): UsageError => new UsageError(`${what}: too large for one HTML page to attach to a ticket`, `Write the fleet as a folder, a page per device and an index: --format html -o ${escapeTerminal(flags.output ?? 'report')}/`);
       for await (const device of diagnoseDevices(common)) {
         seen(device);
         devices.push(device);
+        if (devices.length > MAX_PAGE_DEVICES) throw tooLarge(`more than ${MAX_PAGE_DEVICES} devices`);
       }
       currentDevice = undefined;
-      await writeOut(renderer.render(buildReport(devices), options), file);
+      const page = renderer.render(buildReport(devices), options);
+      if (devices.length > 1 && Buffer.byteLength(page) > MAX_PAGE_BYTES) throw tooLarge(`${plural(devices.length, 'device')} make a page of ${(Buffer.byteLength(page) / 1e6).toFixed(1)} MB (the limit is ${MAX_PAGE_BYTES / 1024 / 1024} MiB)`);
+      await writeOut(page, file);
     }
   });
   progress.end();

@@ -6,6 +6,7 @@ import type { RuleFinding } from './rules/engine.js';
 import { evidenceLine } from './rules/engine.js';
 import { isDistribution, runFailed } from './timeline/actions.js';
 import { isoTime } from './timeline/iso.js';
+import { timingOf } from './timing.js';
 import { rules } from './rules/index.js';
 import { RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, type Verdict } from './rules/verdict.js';
 import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, Report, Summary, Timeline, Window } from './types.js';
@@ -104,6 +105,11 @@ function contextLines(timeline: Timeline, verdict: Verdict, zone?: string): Evid
   return [...before.reverse(), at, ...after].map((e) => evidenceLine(e, zone));
 }
 
+function timingField(timeline: Timeline, zone?: string): Pick<DeviceReport, 'timing'> {
+  const timing = timingOf(timeline, zone);
+  return timing ? { timing } : {};
+}
+
 /**
  * The timeline's notes that matter to this report: how the .stat files' UTC times were placed
  * is said only where a line the report shows (evidence, lines around the failure) came from one.
@@ -150,6 +156,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
       : unreadable && loaded.errors.length === 0 && loaded.skipped.length === 0 ? ['no EPM log file found in this bundle'] : loaded.errors,
     notes: notesShown(timeline, findings, context),
     ...unrecognisedRunsOf(timeline),
+    ...timingField(timeline, zone),
   };
 }
 

@@ -291,6 +291,20 @@ export interface DeviceReport {
   notes: string[];
   /** Runs (sdclient, vulscan, policy sync) with not one line in wording the patterns know: `patterns suggest` can help. */
   unrecognisedRuns?: number;
+  /** When the scan and sync were registered and fired, against the distributions (the fleet timing picture). */
+  timing?: DeviceTiming;
+}
+
+/** Minutes after the agent install registered the scheduler's scan and sync tasks. */
+export interface DeviceTiming {
+  /** When the first of them was registered (ISO). */
+  registered: string;
+  /** The tasks registered: due soon (with their random delay window, minutes), or pushed to the far future (the fix). */
+  tasks: { task: 'vulscan' | 'policysync'; due: boolean; delay?: { min: number; max: number } }[];
+  /** When each first fired, in minutes after the registration (absent where these logs never show it fire). */
+  fired: { task: 'vulscan' | 'policysync'; minutes: number }[];
+  /** The template's distribution actions after the registration: the first's start, the last's start, the last's end, in minutes; and how many. */
+  distributions?: { first: number; lastStart: number; end: number; count: number };
 }
 
 export interface Summary {

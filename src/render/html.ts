@@ -5,7 +5,7 @@
 // indexes, never from device names.
 import type { DeviceReport, EvidenceLine, FileReport, Finding, Report } from '../types.js';
 import { escapeHtml } from './escape.js';
-import type { Renderer } from './index.js';
+import type { RenderOptions, Renderer } from './index.js';
 import {
   displayTime,
   explainVerdict,
@@ -26,7 +26,7 @@ export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:
 
 const ICON = { error: '✖', warning: '▲', info: '●' } as const;
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; --fg: #0f172a; --muted: #475569; --line: #e2e8f0; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", sans-serif; color: var(--fg); background: #f1f5f9; }
@@ -63,6 +63,7 @@ ol.toc li { margin: 3px 0; }
 figure { margin: 8px 0 4px; }
 figcaption { font-size: 13px; color: var(--muted); }
 svg.timeline { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+figure.timing svg.timeline { max-width: 760px; }
 svg.timeline text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 .lane-bg { fill: #fff; }
 .lane-bg.odd { fill: #f8fafc; }
@@ -229,7 +230,12 @@ function device(report: DeviceReport, index: number): string {
   return out.join('\n');
 }
 
-function render(report: Report): string {
+/** Past this size one page is more than a ticket system takes as an attachment: the folder form is for such fleets. */
+export const MAX_PAGE_BYTES = 10 * 1024 * 1024;
+/** Devices one page holds at the most (the page needs every report in memory at once). */
+export const MAX_PAGE_DEVICES = 500;
+
+function render(report: Report, options?: RenderOptions): string {
   const failed = report.devices.filter((device) => device.verdict !== NO_FAILURE).length;
   const title =
     report.devices.length === 1 && report.devices[0]
@@ -247,7 +253,7 @@ function render(report: Report): string {
 </head>
 <body>
 <header id="top">
-<h1>ldforensics diagnosis</h1>
+${options?.indexHref !== undefined ? `<p><a href="${escapeHtml(options.indexHref)}">← Fleet index</a></p>\n` : ''}<h1>ldforensics diagnosis</h1>
 <p class="muted">${plural(report.devices.length, 'device')}, ${failed} with a failed provisioning action.</p>
 </header>
 <main>

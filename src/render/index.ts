@@ -14,6 +14,8 @@ export interface RenderOptions {
   color: boolean;
   /** Terminal columns for `text` (the CLI may pass process.stdout.columns); default 100. */
   width?: number;
+  /** For `html` device pages of a fleet folder: the fleet index, relative to the page. */
+  indexHref?: string;
 }
 
 export interface Renderer {
@@ -22,6 +24,18 @@ export interface Renderer {
   start?(options: RenderOptions): string;
   device?(device: DeviceReport, options: RenderOptions, first?: boolean): string;
   end?(summary: Summary, options: RenderOptions, none?: boolean): string;
+  /**
+   * Formats that lead with the fleet summary although devices finish in name order: the CLI
+   * holds each device's text in its group (a temporary file each) and writes head(), the
+   * groups in order, then tail(). render() gives the same bytes.
+   */
+  leads?: {
+    groups: number;
+    group(device: DeviceReport): number;
+    head(summary: Summary, options: RenderOptions): string;
+    device(device: DeviceReport, options: RenderOptions): string;
+    tail(summary: Summary, options: RenderOptions): string;
+  };
 }
 
 const registry = { text, json, ndjson, md, html, csv } satisfies Record<string, Renderer>;

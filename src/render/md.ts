@@ -32,18 +32,17 @@ function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string[]
   ];
 }
 
-function summary(report: Report): string[] {
+function summary(fleet: Summary): string[] {
   const out = ['## Fleet summary', ''];
-  const rows = verdictsByCount(report.summary).map(([verdict, count]) => {
-    const names = report.devices.filter((device) => device.verdict === verdict).map((device) => escapeMarkdown(device.device));
-    const shown = names.slice(0, NAMES_PER_VERDICT).join(', ');
-    const more = names.length > NAMES_PER_VERDICT ? `, and ${names.length - NAMES_PER_VERDICT} more` : '';
-    return [escapeMarkdown(verdict), String(count), shown + more];
+  const rows = verdictsByCount(fleet).map(([verdict, count]) => {
+    const names = (fleet.names?.[verdict] ?? []).slice(0, NAMES_PER_VERDICT).map((name) => escapeMarkdown(name));
+    const more = count > names.length ? `, and ${count - names.length} more` : '';
+    return [escapeMarkdown(verdict), String(count), names.join(', ') + more];
   });
   appendAll(out, table(['Verdict', 'Devices', 'Which'], ['l', 'r', 'l'], rows));
-  appendAll(out, racePackages(report.summary));
-  if (report.summary.unparsedLines > 0) out.push('', `${report.summary.unparsedLines} unparsed lines in all.`);
-  if (report.summary.unrecognised) out.push('', unrecognisedHint(report.summary.unrecognised));
+  appendAll(out, racePackages(fleet));
+  if (fleet.unparsedLines > 0) out.push('', `${fleet.unparsedLines} unparsed lines in all.`);
+  if (fleet.unrecognised) out.push('', unrecognisedHint(fleet.unrecognised));
   return out;
 }
 
@@ -93,11 +92,29 @@ function device(report: DeviceReport): string[] {
   return out;
 }
 
-function render(report: Report): string {
-  const out = ['# ldforensics diagnosis', ''];
-  if (report.devices.length > 1) appendAll(out, summary(report)).push('');
-  for (const each of report.devices) appendAll(out, device(each)).push('');
-  return `${out.join('\n').trimEnd()}\n`;
+/** The title, and a fleet's summary under it: what comes before the devices. */
+function head(fleet: Summary): string {
+  return `# ldforensics diagnosis\n${fleet.devices > 1 ? `\n${summary(fleet).join('\n')}\n` : ''}`;
 }
 
-export const md = { render } satisfies Renderer;
+function deviceSection(report: DeviceReport): string {
+  return `\n${device(report).join('\n')}\n`;
+}
+
+/**
+ * The summary leads, so the CLI holds each device's section (in a temporary file, see
+ * spool.ts) until the fleet is read; devices stay in name order.
+ */
+const leads = {
+  groups: 1,
+  group: (): number => 0,
+  head: (fleet: Summary): string => head(fleet),
+  device: (report: DeviceReport): string => deviceSection(report),
+  tail: (): string => '',
+};
+
+function render(report: Report): string {
+  return head(report.summary) + report.devices.map(deviceSection).join('');
+}
+
+export const md = { render, leads } satisfies Renderer;

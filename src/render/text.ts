@@ -255,11 +255,18 @@ export function textGroup(device: DeviceReport): 0 | 1 | 2 {
 }
 
 /** One device: its report and the summary after it. A fleet: the summary first, then the devices, failed first. */
+const leads = {
+  groups: 3,
+  group: textGroup,
+  head: (summary: Summary, options: RenderOptions): string => (summary.devices > 1 ? `${end(summary, options)}\n` : ''),
+  device,
+  tail: (summary: Summary, options: RenderOptions): string => (summary.devices > 1 ? '' : end(summary, options)),
+};
+
 function render(report: Report, options: RenderOptions): string {
-  if (report.devices.length <= 1) return report.devices.map((each) => device(each, options)).join('') + end(report.summary, options);
-  const groups: string[][] = [[], [], []];
-  for (const each of report.devices) groups[textGroup(each)]?.push(device(each, options));
-  return `${end(report.summary, options)}\n${groups.map((g) => g.join('')).join('')}`;
+  const groups: string[][] = Array.from({ length: leads.groups }, () => []);
+  for (const each of report.devices) groups[leads.group(each)]?.push(device(each, options));
+  return leads.head(report.summary, options) + groups.map((g) => g.join('')).join('') + leads.tail(report.summary, options);
 }
 
-export const text = { render, device, end } satisfies Renderer;
+export const text = { render, device, end, leads } satisfies Renderer;

@@ -57,7 +57,7 @@ describe('streamed formats', () => {
     const run = promisify(execFile);
     const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
     const report = await diagnose({ paths: [SAMPLES] });
-    for (const format of ['json', 'csv', 'text'] as const) {
+    for (const format of ['json', 'csv', 'text', 'md'] as const) {
       const streamed = await run(process.execPath, [bin, 'diagnose', SAMPLES, '-f', format, '--jobs', '2', '--no-color'], { maxBuffer: 64 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
       expect(streamed.stdout, format).toBe(renderers[format].render(report, { color: false, width: 100 }));
     }

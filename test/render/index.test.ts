@@ -8,7 +8,7 @@ import { isFormatName, renderers } from '../../src/render/index.js';
 const folder = fileURLToPath(new URL('../../src/render/', import.meta.url));
 
 /** Modules of src/render/ that are not `--format` renderers, and why they are here. */
-const HELPERS = ['table', 
+const HELPERS = ['html-fleet', 'table', 
   'index', // the registry
   'escape', // one escaper per destination
   'model', // what several renderers derive the same way (verdict tone, explanation, …)

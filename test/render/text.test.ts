@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nameList, text, textGroup, wrap } from '../../src/render/text.js';
-import { clean, injection, race, report, unreadable } from '../fixtures/report.js';
+import { clean, injection, race, report, single, unreadable } from '../fixtures/report.js';
 
 /** Anything a terminal could act on, except the LF that ends our own lines. */
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -49,7 +49,7 @@ describe('text', () => {
   });
 
   it('gives one device its report with the summary after it', () => {
-    const one = { ...report, devices: report.devices.slice(0, 1) };
+    const one = single(race);
     expect(text.render(one, { color: false })).toBe(one.devices.map((d) => text.device(d, { color: false })).join('') + text.end(one.summary, { color: false }));
   });
 

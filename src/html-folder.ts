@@ -1,0 +1,50 @@
+// Writes `--format html -o DIR/`: each device's page under DIR/devices/ as the device is
+// finished (written beside and renamed, so no page is ever half there), then DIR/index.html
+// from the small rows kept per device. Memory stays flat with fleet size.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fleetIndex, indexRow, pageName, type IndexRow } from './render/html-fleet.js';
+import { html } from './render/html.js';
+import type { RenderOptions } from './render/index.js';
+import { summarize } from './report.js';
+import { LossTally } from './timing.js';
+import type { DeviceReport, Summary } from './types.js';
+
+/** True where -o names a folder: it ends with a path separator, or is an existing folder. */
+export function namesFolder(output: string, isFolder: (p: string) => boolean): boolean {
+  return output.endsWith('/') || output.endsWith(path.sep) || isFolder(output);
+}
+
+function writeAtomically(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
+export class HtmlFolder {
+  private readonly dir: string;
+  private readonly taken = new Set<string>(['index']);
+  private readonly rows: IndexRow[] = [];
+  private readonly loss = new LossTally();
+
+  constructor(dir: string) {
+    this.dir = dir;
+    mkdirSync(path.join(dir, 'devices'), { recursive: true });
+  }
+
+  /** Writes the device's page; `render` may replace a report that cannot be drawn (see cli.ts's guard). */
+  add(device: DeviceReport, options: RenderOptions, render: (device: DeviceReport, page: (d: DeviceReport) => string) => string): void {
+    const name = pageName(device.device, this.taken);
+    const page = (d: DeviceReport): string => html.render({ schema: 'ldforensics.diagnosis/1', devices: [d], summary: summarize([d]) }, { ...options, indexHref: '../index.html' });
+    writeAtomically(path.join(this.dir, 'devices', name), render(device, page));
+    this.rows.push(indexRow(device, `devices/${encodeURIComponent(name)}`));
+    this.loss.add(device);
+  }
+
+  /** Writes index.html; returns its path. */
+  finish(summary: Summary): string {
+    const file = path.join(this.dir, 'index.html');
+    writeAtomically(file, fleetIndex(summary, this.rows, this.loss));
+    return file;
+  }
+}
