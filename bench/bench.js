@@ -408,6 +408,7 @@ async function main() {
       const json = diagnose(dir, ['-f', 'json']);
       row(label, `diagnose json, --jobs ${cores}`, bytes, n, json, fp.wc, fp.ln);
       row(label, `diagnose ndjson, --jobs ${cores}`, bytes, n, diagnose(dir, ['-f', 'ndjson']), fp.wc, fp.ln);
+      row(label, `diagnose text, --jobs ${cores}`, bytes, n, diagnose(dir, ['-f', 'text']), fp.wc, fp.ln);
       if (n <= 1000) row(label, 'diagnose json, --jobs 1', bytes, n, diagnose(dir, ['-f', 'json', '--jobs', '1']), fp.wc, fp.ln);
       const cacheDir = path.join(root, `cache-${n}`);
       const cold = diagnose(dir, ['-f', 'json', '--cache', cacheDir]);

@@ -138,3 +138,22 @@ describe('--summary', () => {
     expect(csv.stderr).toContain('--summary: the fleet summary alone is shown as text, json, ndjson, not csv');
   });
 });
+
+describe('--quiet', () => {
+  it('gives the fleet summary alone for text, the data alone for the other formats, and keeps the exit code', async () => {
+    const samples = path.join(ROOT, 'samples');
+    const text = await exec(process.execPath, [BIN, 'diagnose', samples, '-q']);
+    expect(text.code).toBe(1);
+    expect(text.stdout.startsWith('━━ Fleet summary: 14 devices')).toBe(true);
+    expect(text.stdout).not.toContain('━━ LAB-0101');
+    expect(text.stderr).toBe('');
+    const full = await exec(process.execPath, [BIN, 'diagnose', samples, '-f', 'json']);
+    const quiet = await exec(process.execPath, [BIN, 'diagnose', samples, '-f', 'json', '--quiet']);
+    expect(quiet.stdout).toBe(full.stdout);
+    expect(quiet.stderr).toBe('');
+    // Errors are still said.
+    const missing = await exec(process.execPath, [BIN, 'diagnose', '/nonexistent-share', '-q']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('/nonexistent-share');
+  });
+});
