@@ -124,7 +124,7 @@ export function markStdoutClosed(): void {
 /** The progress line being shown, cleared before the report writes to the same terminal. */
 let activeProgress: Progress | undefined;
 
-async function writeChunk(sink: NodeJS.WritableStream, text: string): Promise<void> {
+async function writeChunk(sink: NodeJS.WritableStream, text: string | Buffer): Promise<void> {
   if (sink === process.stdout && stdoutClosed) return;
   if (sink === process.stdout) activeProgress?.end();
   if (sink.write(text)) return;

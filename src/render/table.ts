@@ -32,8 +32,12 @@ function charWidth(code: number): number {
   return 1;
 }
 
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+
 /** The columns a line of text takes on a terminal. */
 export function displayWidth(text: string): number {
+  // Most cells are printable ASCII: one column a character, tested natively.
+  if (!NOT_PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.codePointAt(i) ?? 0;

@@ -58,6 +58,8 @@ function cutPoint(word: string, width: number): number {
  * path separator where there is one (log lines are full of Windows paths).
  */
 export function wrap(text: string, width: number): string[] {
+  // Most cells and sentences fit: the loop below would give the text back whole.
+  if (text.length <= width) return [text.trimEnd()];
   const lines: string[] = [];
   let line = '';
   for (const token of text.split(/( +)/)) {
