@@ -74,7 +74,16 @@ export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonO
     task.timer = setTimeout(() => {
       if (!slot.tasks.includes(task)) return;
       finish(slot, task.id, [failedDeviceReport(task.spec.name, new Error(`it took longer than the ${seconds} s a device may take; stopped`))]);
-      void slot.worker.terminate();
+      // The devices queued behind it never started: they go to the next worker, not down with this one.
+      for (const waiting of slot.tasks) again.push(waiting.id);
+      again.sort((a, b) => a - b);
+      slot.tasks = [];
+      // A new worker takes the slot at once, so nothing is sent to the one being stopped; that
+      // one's last events are ignored (they are not the slot's worker's).
+      const stopped = slot.worker;
+      spawn(slot);
+      void stopped.terminate();
+      wake?.();
     }, seconds * 1000);
   };
   const spawn = (slot: Slot): void => {

@@ -48,6 +48,17 @@ describe('diagnose on worker threads', () => {
     expect(big?.errors[0]).toBe('could not analyse this bundle: it took longer than the 0.5 s a device may take; stopped');
     expect(report.devices.filter((d) => d.verdict !== 'unreadable').length).toBe(6);
   }, 60_000);
+
+  it('sends the devices queued behind a stopped one to the next worker, never down with it', async () => {
+    // The slow device first in name order: the worker given it is given the next two behind it (pool.ts, AHEAD).
+    const slowFirst = path.join(root.name, 'slow-first');
+    cpSync(path.join(fleet, 'LAB-BIG'), path.join(slowFirst, 'A-SLOW'), { recursive: true });
+    for (const sample of ['LAB-0101', 'LAB-0102', 'LAB-0103']) cpSync(path.join(SAMPLES, sample), path.join(slowFirst, sample), { recursive: true });
+    const report = await diagnose({ paths: [slowFirst], jobs: 2, deviceSeconds: 0.5 });
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([
+      ['A-SLOW', 'unreadable'], ['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-0102', 'no-failure'], ['LAB-0103', 'package-install-failed'],
+    ]);
+  }, 60_000);
 });
 
 describe('streamed formats', () => {
