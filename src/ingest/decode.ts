@@ -198,8 +198,8 @@ export interface DecodedLine {
 // (ignoreBOM is left false, so a BOM starting a line, left where two files
 // were concatenated, is dropped too.)
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** A byte-char above 0x7F: a chunk without one is ASCII, the same in every encoding read here. */
-export const NON_ASCII = /[\x80-\xff]/;
+/** A byte-char above 0x7F: a line without one is ASCII, the same in every encoding read here. */
+const NON_ASCII = /[\x80-\xff]/;
 
 /**
  * Decodes one line of byte-chars: UTF-8 when it is valid UTF-8, else

@@ -8,7 +8,7 @@
 // devices' reports: a fleet of any size is written one device page at a time.
 import type { DeviceReport, DeviceTiming, Summary } from '../types.js';
 import { escapeHtml } from './escape.js';
-import { CSP, STYLE } from './html.js';
+import { pageHead } from './html.js';
 import { headline, NO_FAILURE, plural, racePackagesByCount, RACE_VERDICTS, type Tone, verdictsByCount, verdictTone } from './model.js';
 import { expectedLoss, type LossTally } from '../timing.js';
 import { isAtRisk } from '../report.js';
@@ -173,17 +173,7 @@ export function fleetIndex(summary: Summary, rows: readonly IndexRow[], loss: Lo
 <p>A security scan or policy sync was due while these devices' templates ran. They did not fail this time; with the same schedule the next run may.</p>
 <ol class="toc">\n${atRisk.map((r) => `<li>${link(r)} ${badge(r.verdict, `tone-${r.tone}`)}</li>`).join('\n')}\n</ol>
 </section>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`ldforensics: ${plural(rows.length, 'device')}, ${failed} failed`)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  return `${pageHead(`ldforensics: ${plural(rows.length, 'device')}, ${failed} failed`)}
 <header id="top">
 <h1>ldforensics diagnosis</h1>
 <p class="muted">${plural(rows.length, 'device')}, ${failed} with a failed provisioning action${atRisk.length > 0 ? `, ${atRisk.length} at risk` : ''}. Each device has a page of its own under <code>devices/</code>.</p>

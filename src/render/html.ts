@@ -230,6 +230,21 @@ function device(report: DeviceReport, index: number): string {
   return out.join('\n');
 }
 
+/** Everything up to <body>: the CSP (no script, nothing fetched), the title, the stylesheet. Shared by every page we write. */
+export function pageHead(title: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>`;
+}
+
 /** Past this size one page is more than a ticket system takes as an attachment: the folder form is for such fleets. */
 export const MAX_PAGE_BYTES = 10 * 1024 * 1024;
 /** Devices one page holds at the most (the page needs every report in memory at once). */
@@ -241,17 +256,7 @@ function render(report: Report, options?: RenderOptions): string {
     report.devices.length === 1 && report.devices[0]
       ? `ldforensics: ${report.devices[0].device}: ${report.devices[0].verdict}`
       : `ldforensics: ${plural(report.devices.length, 'device')}, ${failed} failed`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  return `${pageHead(title)}
 <header id="top">
 ${options?.indexHref !== undefined ? `<p><a href="${escapeHtml(options.indexHref)}">← Fleet index</a></p>\n` : ''}<h1>ldforensics diagnosis</h1>
 <p class="muted">${plural(report.devices.length, 'device')}, ${failed} with a failed provisioning action.</p>
