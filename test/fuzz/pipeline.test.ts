@@ -122,6 +122,9 @@ describe('the pipeline under mutated samples', () => {
   it(`holds its properties (${RUNS} cases, seed ${SEED})`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: SAMPLE_BUNDLES.length - 1 }), fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 6 }), async (which, mutations) => {
+        // Each case reads its in-memory bundle without waiting on I/O: let the event loop run
+        // between cases, or vitest's own messages time out during a long run.
+        await new Promise((resolve) => setImmediate(resolve));
         const sample = SAMPLE_BUNDLES[which];
         if (!sample) return;
         const files = sample.files.map((f) => ({ ...f }));
