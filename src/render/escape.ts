@@ -11,6 +11,8 @@
 
 /** C0, DEL, C1, line/paragraph separators and the bidi embeddings/overrides/isolates. */
 const UNSAFE = /\r\n|[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** UNSAFE without the g flag, for a test that keeps no lastIndex between calls. */
+const UNSAFE_FOUND = new RegExp(UNSAFE.source);
 /** The same, but keeping TAB, LF and CR (for CSV cells, where they are data and get quoted). */
 const UNSAFE_KEEP_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
@@ -30,7 +32,8 @@ function visible(ch: string): string {
  * U+009B → `\x9b`, U+202E → `\u202e`).
  */
 export function escapeTerminal(text: string): string {
-  return text.replace(UNSAFE, visible);
+  // Most text has nothing to escape: a test is cheaper than a replace that finds nothing.
+  return UNSAFE_FOUND.test(text) ? text.replace(UNSAFE, visible) : text;
 }
 
 /**

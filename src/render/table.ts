@@ -47,44 +47,54 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-function pad(text: string, width: number, right: boolean): string {
-  const room = Math.max(0, width - displayWidth(text));
-  return right ? ' '.repeat(room) + text : text + ' '.repeat(room);
+/** A cell's lines and the columns each takes, measured once. */
+interface Cell {
+  lines: string[];
+  widths: number[];
+}
+
+function cellOf(text: string): Cell {
+  const lines = text.split('\n');
+  return { lines, widths: lines.map(displayWidth) };
 }
 
 /** The table as lines joined with "\n" (no final newline). Cells may hold "\n" for lines of their own. */
 export function drawTable(head: readonly string[], rows: readonly (readonly string[])[], options: TableOptions = {}): string {
-  const right = new Set(options.alignRight ?? []);
-  const split = (row: readonly string[]): string[][] => head.map((_, c) => (row[c] ?? '').split('\n'));
-  const headCells = split(head);
-  const bodyCells = rows.map(split);
-  const widths = head.map((_, c) => {
-    let max = 0;
-    for (const row of [headCells, ...bodyCells]) for (const line of row[c] ?? []) max = Math.max(max, displayWidth(line));
-    return max;
-  });
-  const border = (left: string, middle: string, end: string): string => left + widths.map((w) => '─'.repeat(w + 2)).join(middle) + end;
-  const drawRow = (cells: string[][], heading: boolean): string[] => {
-    const height = Math.max(1, ...cells.map((lines) => lines.length));
-    const out: string[] = [];
-    for (let l = 0; l < height; l++) {
-      const parts = cells.map((lines, c) => {
-        const text = lines[l] ?? '';
-        const padded = pad(text, widths[c] ?? 0, right.has(c));
-        if (!heading || !options.paint || text === '') return padded;
-        // Paint the text, not its padding, as cli-table3 did.
-        const at = padded.indexOf(text);
-        return padded.slice(0, at) + options.paint(text) + padded.slice(at + text.length);
-      });
-      out.push(`│ ${parts.join(' │ ')} │`);
-    }
-    return out;
+  const columns = head.length;
+  const right = head.map((_, c) => (options.alignRight ?? []).includes(c));
+  const toCells = (row: readonly string[]): Cell[] => head.map((_, c) => cellOf(row[c] ?? ''));
+  const headCells = toCells(head);
+  const bodyCells = rows.map(toCells);
+  const widths = new Array<number>(columns).fill(0);
+  const measure = (cells: readonly Cell[]): void => {
+    for (let c = 0; c < columns; c++) for (const w of cells[c]?.widths ?? []) if (w > (widths[c] ?? 0)) widths[c] = w;
   };
-  const lines = [border('┌', '┬', '┐'), ...drawRow(headCells, true)];
+  measure(headCells);
+  for (const row of bodyCells) measure(row);
+  const border = (left: string, middle: string, end: string): string => left + widths.map((w) => '─'.repeat(w + 2)).join(middle) + end;
+  const out: string[] = [border('┌', '┬', '┐')];
+  const drawRow = (cells: readonly Cell[], heading: boolean): void => {
+    let height = 1;
+    for (const cell of cells) if (cell.lines.length > height) height = cell.lines.length;
+    for (let l = 0; l < height; l++) {
+      let line = '│ ';
+      for (let c = 0; c < columns; c++) {
+        const cell = cells[c];
+        const text = cell?.lines[l] ?? '';
+        const room = ' '.repeat(Math.max(0, (widths[c] ?? 0) - (cell?.widths[l] ?? 0)));
+        // A heading is painted on its text, not on its padding, as cli-table3 did.
+        const shown = heading && options.paint && text !== '' ? options.paint(text) : text;
+        line += (right[c] ? room + shown : shown + room) + (c === columns - 1 ? ' │' : ' │ ');
+      }
+      out.push(line);
+    }
+  };
+  drawRow(headCells, true);
+  const between = border('├', '┼', '┤');
   bodyCells.forEach((row, index) => {
-    if (index === 0 || !options.compact) lines.push(border('├', '┼', '┤'));
-    for (const line of drawRow(row, false)) lines.push(line);
+    if (index === 0 || !options.compact) out.push(between);
+    drawRow(row, false);
   });
-  lines.push(border('└', '┴', '┘'));
-  return lines.join('\n');
+  out.push(border('└', '┴', '┘'));
+  return out.join('\n');
 }

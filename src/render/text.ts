@@ -62,13 +62,23 @@ export function wrap(text: string, width: number): string[] {
   if (text.length <= width) return [text.trimEnd()];
   const lines: string[] = [];
   let line = '';
-  for (const token of text.split(/( +)/)) {
-    if (token === '') continue;
+  // Words and runs of blanks, taken by scanning (a regex split here was most of the text format's time).
+  for (let at = 0; at < text.length;) {
+    const blanks = text.charCodeAt(at) === 0x20;
+    let end = at + 1;
+    if (blanks) {
+      while (end < text.length && text.charCodeAt(end) === 0x20) end += 1;
+    } else {
+      end = text.indexOf(' ', at);
+      if (end === -1) end = text.length;
+    }
+    const token = text.slice(at, end);
+    at = end;
     if (line.length + token.length <= width) {
       line += token;
       continue;
     }
-    if (token.startsWith(' ')) {
+    if (blanks) {
       lines.push(line);
       line = '';
       continue;
@@ -77,9 +87,9 @@ export function wrap(text: string, width: number): string[] {
     line = '';
     let rest = token;
     while (rest.length > width) {
-      const at = cutPoint(rest, width);
-      lines.push(rest.slice(0, at));
-      rest = rest.slice(at);
+      const cut = cutPoint(rest, width);
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
     }
     line = rest;
   }
