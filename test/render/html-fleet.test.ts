@@ -16,7 +16,7 @@ describe('pageName', () => {
     expect(pageName('lab-0101', taken)).toBe('lab-0101-2.html');
     expect(pageName('site-a/LAB-0102', taken)).toBe('site-a_LAB-0102.html');
     expect(pageName('../../etc/passwd', taken)).toBe('etc_passwd.html');
-    expect(pageName(`${HOSTILE.html}`, taken)).toMatch(/^[A-Za-z0-9._-]+\.html$/);
+    expect(pageName(`${HOSTILE.script}${HOSTILE.img}`, taken)).toMatch(/^[A-Za-z0-9._-]+\.html$/);
     expect(pageName('', taken)).toBe('device.html');
   });
 });
