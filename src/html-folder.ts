@@ -1,7 +1,8 @@
 // Writes `--format html -o DIR/`: each device's page under DIR/devices/ as the device is
 // finished (written beside and renamed, so no page is ever half there), then DIR/index.html
 // from the small rows kept per device. Memory stays flat with fleet size.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { UsageError } from './errors.js';
 import path from 'node:path';
 import { fleetIndex, indexRow, pageName, type IndexRow } from './render/html-fleet.js';
 import { html } from './render/html.js';
@@ -29,7 +30,14 @@ export class HtmlFolder {
 
   constructor(dir: string) {
     this.dir = dir;
-    mkdirSync(path.join(dir, 'devices'), { recursive: true });
+    try {
+      // Fails early, before a fleet is read, where the folder could not be written.
+      mkdirSync(path.join(dir, 'devices'), { recursive: true });
+      writeAtomically(path.join(dir, 'devices', '.write-check'), '');
+      rmSync(path.join(dir, 'devices', '.write-check'));
+    } catch (error) {
+      throw new UsageError(`--output: cannot write the report folder ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Writes the device's page; `render` may replace a report that cannot be drawn (see cli.ts's guard). */

@@ -42,6 +42,15 @@ describe('the HTML fleet folder on disk', () => {
     for (const href of hrefs) expect(existsSync(path.join(out, href)), href).toBe(true);
   });
 
+  it('says so, before reading anything, where the folder cannot be written', async () => {
+    const file = path.join(root.name, 'a-file');
+    writeFileSync(file, '');
+    const result = await cli(['diagnose', SAMPLES, '-f', 'html', '-o', `${file}/`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--output: cannot write the report folder ${file}/`);
+    expect(result.stderr).not.toContain('internal error');
+  });
+
   it('refuses one page for more devices than a ticket takes, and names the folder form', async () => {
     const fleet = path.join(root.name, 'many');
     for (let i = 0; i <= MAX_PAGE_DEVICES; i += 1) {
