@@ -53,16 +53,26 @@ interface Cell {
   widths: number[];
 }
 
-function cellOf(text: string): Cell {
+/** A cell: text (a "\n" starts a line of its own), or its lines already cut. */
+export type CellText = string | readonly string[];
+
+function cellOf(text: CellText): Cell {
+  if (typeof text !== 'string') return { lines: [...text], widths: text.map(displayWidth) };
+  if (!text.includes('\n')) return { lines: [text], widths: [displayWidth(text)] };
   const lines = text.split('\n');
   return { lines, widths: lines.map(displayWidth) };
 }
 
-/** The table as lines joined with "\n" (no final newline). Cells may hold "\n" for lines of their own. */
-export function drawTable(head: readonly string[], rows: readonly (readonly string[])[], options: TableOptions = {}): string {
+/** The table as lines joined with "\n" (no final newline). */
+export function drawTable(head: readonly string[], rows: readonly (readonly CellText[])[], options: TableOptions = {}): string {
+  return tableLines(head, rows, options).join('\n');
+}
+
+/** The table's lines, each after `indent` (a prefix such as four blanks). */
+export function tableLines(head: readonly string[], rows: readonly (readonly CellText[])[], options: TableOptions = {}, indent = ''): string[] {
   const columns = head.length;
   const right = head.map((_, c) => (options.alignRight ?? []).includes(c));
-  const toCells = (row: readonly string[]): Cell[] => head.map((_, c) => cellOf(row[c] ?? ''));
+  const toCells = (row: readonly CellText[]): Cell[] => head.map((_, c) => cellOf(row[c] ?? ''));
   const headCells = toCells(head);
   const bodyCells = rows.map(toCells);
   const widths = new Array<number>(columns).fill(0);
@@ -71,13 +81,13 @@ export function drawTable(head: readonly string[], rows: readonly (readonly stri
   };
   measure(headCells);
   for (const row of bodyCells) measure(row);
-  const border = (left: string, middle: string, end: string): string => left + widths.map((w) => '─'.repeat(w + 2)).join(middle) + end;
+  const border = (left: string, middle: string, end: string): string => indent + left + widths.map((w) => '─'.repeat(w + 2)).join(middle) + end;
   const out: string[] = [border('┌', '┬', '┐')];
   const drawRow = (cells: readonly Cell[], heading: boolean): void => {
     let height = 1;
     for (const cell of cells) if (cell.lines.length > height) height = cell.lines.length;
     for (let l = 0; l < height; l++) {
-      let line = '│ ';
+      let line = `${indent}│ `;
       for (let c = 0; c < columns; c++) {
         const cell = cells[c];
         const text = cell?.lines[l] ?? '';
@@ -96,5 +106,5 @@ export function drawTable(head: readonly string[], rows: readonly (readonly stri
     drawRow(row, false);
   });
   out.push(border('└', '┴', '┘'));
-  return out.join('\n');
+  return out;
 }

@@ -5,7 +5,7 @@ import { appendAll } from '../arrays.js';
 import type { DeviceReport, EvidenceLine, Finding, Report, Severity, Summary } from '../types.js';
 import { isAtRisk } from '../report.js';
 import { escapeTerminal } from './escape.js';
-import { drawTable } from './table.js';
+import { drawTable, tableLines } from './table.js';
 import type { RenderOptions, Renderer } from './index.js';
 import {
   explainVerdict,
@@ -107,11 +107,6 @@ function table(head: string[], rows: string[][], options: RenderOptions, alignRi
   return drawTable(head, rows, { alignRight, paint: (cell) => paint(cell, '1', options) });
 }
 
-function indentBlock(block: string, indent: number): string[] {
-  const pad = ' '.repeat(indent);
-  return block.split('\n').map((line) => pad + line);
-}
-
 /** Evidence or context lines as a table; times shortened to the time of day when all share one date. */
 function linesTable(title: string, lines: EvidenceLine[], indent: number, width: number, options: RenderOptions): string[] {
   const dates = new Set(lines.map((line) => splitTime(line.time).date));
@@ -123,13 +118,15 @@ function linesTable(title: string, lines: EvidenceLine[], indent: number, width:
   const free = width - indent - 10 - timeWidth;
   const placeWidth = Math.min(32, Math.floor(free * 0.4), Math.max(9, ...places.map((place) => place.length)));
   const textWidth = Math.max(12, free - placeWidth);
+  // Cells go to the table already cut into lines: nothing is joined to be split again.
   const rows = lines.map((line, index) => [
-    wrap(times[index] ?? '', timeWidth).join('\n'),
-    wrap(places[index] ?? '', placeWidth).join('\n'),
-    wrap(escapeTerminal(line.text), textWidth).join('\n'),
+    wrap(times[index] ?? '', timeWidth),
+    wrap(places[index] ?? '', placeWidth),
+    wrap(escapeTerminal(line.text), textWidth),
   ]);
   const heading = oneDate ? `${title} (times on ${escapeTerminal(oneDate)}):` : `${title}:`;
-  return [' '.repeat(indent) + heading, ...indentBlock(table(['Time', 'File:line', 'Text'], rows, options), indent)];
+  const pad = ' '.repeat(indent);
+  return [pad + heading, ...tableLines(['Time', 'File:line', 'Text'], rows, { paint: (cell) => paint(cell, '1', options) }, pad)];
 }
 
 function findingBlock(finding: Finding, width: number, options: RenderOptions): string[] {
