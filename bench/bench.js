@@ -184,66 +184,37 @@ function filesUnder(dir) {
 
 // ---------------------------------------------------------------- one measurement (child process)
 
+/** In a child process: `lines` (the line reader alone) or `diagnose` (the whole job, through the API). */
 async function measure(mode, target) {
   const dist = (p) => import(pathToFileURL(path.join(DIST, p)).href);
   const { readLines } = await dist('ingest/lines.js');
   const { logKindFromFileName } = await dist('ingest/names.js');
-  const { parsers } = await dist('parsers/index.js');
-  const { patternSet } = await dist('parsers/patterns.js');
-  const { newStats, readEntries } = await dist('parsers/entries.js');
-  const { findBundles } = await dist('ingest/bundles.js');
-  const { loadDevice } = await dist('device.js');
-  const patterns = patternSet();
+  const { diagnose } = await dist('run.js');
 
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 10);
   const started = performance.now();
   let lines = 0;
   let bytes = 0;
-  let events = 0;
   let devices = 0;
-
   if (mode === 'diagnose') {
-    // The whole job, as the CLI does it: read, timeline, rules, report.
-    const { diagnose } = await dist('run.js');
     const report = await diagnose({ paths: [target] });
     for (const d of report.devices) for (const f of d.files) lines += f.lines;
     devices = report.devices.length;
     for (const file of filesUnder(target)) bytes += statSync(file).size;
-  } else if (mode === 'device') {
-    for await (const bundle of findBundles([target])) {
-      const loaded = await loadDevice(bundle, { patterns });
-      await bundle.close();
-      devices += 1;
-      for (const f of loaded.files) lines += f.lines;
-      events += loaded.timeline.events.length;
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }
-    for (const file of filesUnder(target)) bytes += statSync(file).size;
-  } else {
+  } else if (mode === 'lines') {
     for (const file of filesUnder(target)) {
-      const kind = logKindFromFileName(path.basename(file));
-      if (!kind) continue;
+      if (!logKindFromFileName(path.basename(file))) continue;
       bytes += statSync(file).size;
-      const reader = readLines(createReadStream(file));
-      if (mode === 'lines') {
-        for await (const batch of reader.batches) lines += batch.length;
-      } else if (mode === 'entries') {
-        const stats = newStats();
-        for await (const entry of readEntries(reader.batches, file, kind, stats)) if (entry.line > 0) events += 1;
-        lines += stats.lines;
-      } else {
-        const result = await parsers[kind].parse(reader.batches, { file, fileName: path.basename(file), patterns });
-        lines += result.stats.lines;
-        events += result.events.length;
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      }
+      for await (const batch of readLines(createReadStream(file)).batches) lines += batch.length;
     }
+  } else {
+    throw new Error(`bench: no measurement "${mode}"`);
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  return { mode, seconds, lines, bytes, events, devices, peakRss, maxRss: process.resourceUsage().maxRSS * 1024 };
+  return { mode, seconds, lines, bytes, devices, peakRss, maxRss: process.resourceUsage().maxRSS * 1024 };
 }
 
 /**

@@ -1,7 +1,8 @@
 // Writes `--format html -o DIR/`: each device's page under DIR/devices/ as the device is
 // finished (written beside and renamed, so no page is ever half there), then DIR/index.html
 // from the small rows kept per device. Memory stays flat with fleet size.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { writeFileAtomically } from './atomic.js';
 import { UsageError } from './errors.js';
 import path from 'node:path';
 import { fleetIndex, indexRow, pageName, type IndexRow } from './render/html-fleet.js';
@@ -16,12 +17,6 @@ export function namesFolder(output: string, isFolder: (p: string) => boolean): b
   return output.endsWith('/') || output.endsWith(path.sep) || isFolder(output);
 }
 
-function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
-
 export class HtmlFolder {
   private readonly dir: string;
   private readonly taken = new Set<string>(['index']);
@@ -33,7 +28,7 @@ export class HtmlFolder {
     try {
       // Fails early, before a fleet is read, where the folder could not be written.
       mkdirSync(path.join(dir, 'devices'), { recursive: true });
-      writeAtomically(path.join(dir, 'devices', '.write-check'), '');
+      writeFileAtomically(path.join(dir, 'devices', '.write-check'), '');
       rmSync(path.join(dir, 'devices', '.write-check'));
     } catch (error) {
       throw new UsageError(`--output: cannot write the report folder ${dir}: ${error instanceof Error ? error.message : String(error)}`);
@@ -44,7 +39,7 @@ export class HtmlFolder {
   add(device: DeviceReport, options: RenderOptions, render: (device: DeviceReport, page: (d: DeviceReport) => string) => string): void {
     const name = pageName(device.device, this.taken);
     const page = (d: DeviceReport): string => html.render({ schema: 'ldforensics.diagnosis/1', devices: [d], summary: summarize([d]) }, { ...options, indexHref: '../index.html' });
-    writeAtomically(path.join(this.dir, 'devices', name), render(device, page));
+    writeFileAtomically(path.join(this.dir, 'devices', name), render(device, page));
     this.rows.push(indexRow(device, `devices/${encodeURIComponent(name)}`));
     this.loss.add(device);
   }
@@ -52,7 +47,7 @@ export class HtmlFolder {
   /** Writes index.html; returns its path. */
   finish(summary: Summary): string {
     const file = path.join(this.dir, 'index.html');
-    writeAtomically(file, fleetIndex(summary, this.rows, this.loss));
+    writeFileAtomically(file, fleetIndex(summary, this.rows, this.loss));
     return file;
   }
 }

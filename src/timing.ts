@@ -43,7 +43,7 @@ export function timingOf(timeline: Timeline, zone?: string): DeviceTiming | unde
   if (distributions.length > 0) {
     const starts = distributions.map((a) => runOfAction(timeline, a)?.start ?? a.event.time);
     span = {
-      first: minutes(Math.min(...starts.slice(0, 1), starts[0] ?? registered)),
+      first: minutes(starts.reduce((min, t) => Math.min(min, t), Infinity)),
       lastStart: minutes(starts[starts.length - 1] ?? registered),
       end: minutes(distributions[distributions.length - 1]?.event.time ?? registered),
       count: distributions.length,

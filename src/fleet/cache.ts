@@ -7,7 +7,8 @@
 // A corrupt or foreign file is ignored (the device is read again, and its report says why),
 // never fatal; nothing here prints: problems come back to the caller as text.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../atomic.js';
 import path from 'node:path';
 import type { Bundle } from '../ingest/source.js';
 import type { PatternPack } from '../parsers/patterns.js';
@@ -69,9 +70,7 @@ export function storeReport(cache: CacheOptions, key: string, report: DeviceRepo
   const file = fileOf(cache, key);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temp, JSON.stringify({ format: FORMAT, report }));
-    renameSync(temp, file);
+    writeFileAtomically(file, JSON.stringify({ format: FORMAT, report }));
     return null;
   } catch (error) {
     return `this report could not be kept in the cache ${cache.dir}: ${error instanceof Error ? error.message : String(error)}`;

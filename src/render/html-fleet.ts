@@ -8,9 +8,9 @@
 // devices' reports: a fleet of any size is written one device page at a time.
 import type { DeviceReport, DeviceTiming, Summary } from '../types.js';
 import { escapeHtml } from './escape.js';
-import { pageHead } from './html.js';
-import { headline, NO_FAILURE, plural, racePackagesByCount, RACE_VERDICTS, type Tone, verdictsByCount, verdictTone } from './model.js';
-import { expectedLoss, type LossTally } from '../timing.js';
+import { badge, fleetCard, pageHead } from './html.js';
+import { headline, NO_FAILURE, plural, RACE_VERDICTS, type Tone, verdictsByCount, verdictTone } from './model.js';
+import type { LossTally } from '../timing.js';
 import { isAtRisk } from '../report.js';
 
 /** What the index keeps of a device. */
@@ -43,10 +43,6 @@ export function pageName(device: string, taken: Set<string>): string {
   for (let n = 2; taken.has(name.toLowerCase()); n += 1) name = `${base}-${n}`;
   taken.add(name.toLowerCase());
   return `${name}.html`;
-}
-
-function badge(text: string, tone: string): string {
-  return `<span class="badge ${tone}">${escapeHtml(text)}</span>`;
 }
 
 /** An id for a verdict's section: verdict ids are rule ids, but a merged or odd report is not trusted. */
@@ -145,7 +141,8 @@ function percent(part: number, whole: number): string {
 /** The expected share lost to the race beside the share it really took. */
 function lossParagraph(rows: readonly IndexRow[], loss: LossTally): string {
   if (loss.devices === 0) return '<p class="muted">No device shows both the scheduler registering its tasks and the template\'s distributions: no expected share to compute.</p>';
-  const lastStarts = rows.flatMap((r) => (r.timing?.distributions && r.timing.fired !== undefined && expectedLoss(r.timing) !== undefined ? [r.timing.distributions.lastStart] : [])).sort((a, b) => a - b);
+  // The devices the tally counted: those with distributions after the install.
+  const lastStarts = rows.flatMap((r) => (r.timing?.distributions ? [r.timing.distributions.lastStart] : [])).sort((a, b) => a - b);
   const median = lastStarts[Math.floor(lastStarts.length / 2)] ?? 0;
   return `<p>With the agent's default schedule (the scan and the sync each due at the install, with 0 to 60 minutes' random delay) and these templates' distributions (the last one starting a median ${median} minutes after the install), the race is expected to take <strong>${percent(loss.expected, loss.devices)}</strong> of these ${plural(loss.devices, 'device')}; it took <strong>${percent(loss.lost, loss.devices)}</strong> (${loss.lost}). A provisioning-only agent whose scan and sync start in the far future takes it to 0.</p>`;
 }
@@ -154,14 +151,7 @@ function lossParagraph(rows: readonly IndexRow[], loss: LossTally): string {
 export function fleetIndex(summary: Summary, rows: readonly IndexRow[], loss: LossTally): string {
   const failed = rows.filter((r) => r.verdict !== NO_FAILURE).length;
   const byVerdict = verdictsByCount(summary);
-  const verdictRows = byVerdict
-    .map(([verdict, count]) => `<tr><td><a href="#${verdictAnchor(verdict)}">${badge(verdict, `tone-${toneOf(verdict, rows)}`)}</a></td><td class="num">${count}</td></tr>`)
-    .join('\n');
   const atRisk = rows.filter((r) => r.atRisk);
-  const packages = racePackagesByCount(summary);
-  const race = packages.length === 0
-    ? '<p class="muted">No package was hit by the scan/sync race.</p>'
-    : `<table><thead><tr><th>Package</th><th class="num">Times</th></tr></thead><tbody>\n${packages.map(([name, count]) => `<tr><td>${escapeHtml(name)}</td><td class="num">${count}</td></tr>`).join('\n')}\n</tbody></table>`;
   const link = (r: IndexRow): string => `<a class="device-name" href="${escapeHtml(r.href)}">${escapeHtml(r.device)}</a>`;
   const groups = byVerdict.map(([verdict, count]) => {
     const members = rows.filter((r) => r.verdict === verdict);
@@ -179,17 +169,10 @@ export function fleetIndex(summary: Summary, rows: readonly IndexRow[], loss: Lo
 <p class="muted">${plural(rows.length, 'device')}, ${failed} with a failed provisioning action${atRisk.length > 0 ? `, ${atRisk.length} at risk` : ''}. Each device has a page of its own under <code>devices/</code>.</p>
 </header>
 <main>
-<section class="card fleet" aria-labelledby="fleet-title">
-<h2 id="fleet-title">Fleet summary</h2>
-<div class="fleet-grid">
-<div><h3>Devices per verdict</h3><table><thead><tr><th>Verdict</th><th class="num">Devices</th></tr></thead><tbody>
-${verdictRows}
-</tbody></table>${atRisk.length > 0 ? `<p><a href="#at-risk">${plural(atRisk.length, 'device')} at risk</a>: a scan or sync was due during provisioning, and they did not fail this time.</p>` : ''}</div>
-<div><h3>Packages hit by the scan/sync race</h3><p class="muted">Verdicts ${RACE_VERDICTS.map((verdict) => `<code>${verdict}</code>`).join(', ')}.</p>
-${race}</div>
-</div>
-${summary.unparsedLines > 0 ? `<p class="muted">${plural(summary.unparsedLines, 'unparsed line')} in all.</p>` : ''}
-</section>
+${fleetCard(summary, (verdict) => toneOf(verdict, rows), {
+  verdictHref: (verdict) => `#${verdictAnchor(verdict)}`,
+  afterVerdicts: atRisk.length > 0 ? `<p><a href="#at-risk">${plural(atRisk.length, 'device')} at risk</a>: a scan or sync was due during provisioning, and they did not fail this time.</p>` : '',
+})}
 <section class="card" aria-labelledby="timing-title">
 <h2 id="timing-title">When the scan and sync fired</h2>
 ${timingPicture(rows, loss)}

@@ -3,7 +3,7 @@
 // offline and printable. Every string from the report goes through escapeHtml, in text
 // and in attributes (including the SVG's <title> tooltips); ids are made from device
 // indexes, never from device names.
-import type { DeviceReport, EvidenceLine, FileReport, Finding, Report } from '../types.js';
+import type { DeviceReport, EvidenceLine, FileReport, Finding, Report, Summary } from '../types.js';
 import { escapeHtml } from './escape.js';
 import type { RenderOptions, Renderer } from './index.js';
 import {
@@ -19,6 +19,7 @@ import {
   verdictConfidence,
   verdictsByCount,
   verdictTone,
+  type Tone,
 } from './model.js';
 import { swimlanes } from './swimlanes.js';
 
@@ -95,7 +96,7 @@ function breakable(path: string): string {
   return escapeHtml(path).replace(/[/\\]/g, '$&<wbr>');
 }
 
-function badge(text: string, tone: string): string {
+export function badge(text: string, tone: string): string {
   return `<span class="badge ${tone}">${escapeHtml(text)}</span>`;
 }
 
@@ -104,23 +105,34 @@ function verdictBadge(device: DeviceReport): string {
 }
 
 function fleet(report: Report): string {
-  const rows = verdictsByCount(report.summary)
-    .map(([verdict, count]) => `<tr><td>${badge(verdict, `tone-${toneOfVerdictId(verdict, report.devices)}`)}</td><td class="num">${count}</td></tr>`)
+  return fleetCard(report.summary, (verdict) => toneOfVerdictId(verdict, report.devices));
+}
+
+/**
+ * The fleet summary card: devices per verdict and the packages hit by the race. The fleet
+ * folder's index links each verdict to its devices and adds a line under the table.
+ */
+export function fleetCard(summary: Summary, toneOf: (verdict: string) => Tone, extra: { verdictHref?: (verdict: string) => string; afterVerdicts?: string } = {}): string {
+  const rows = verdictsByCount(summary)
+    .map(([verdict, count]) => {
+      const shown = badge(verdict, `tone-${toneOf(verdict)}`);
+      return `<tr><td>${extra.verdictHref ? `<a href="${escapeHtml(extra.verdictHref(verdict))}">${shown}</a>` : shown}</td><td class="num">${count}</td></tr>`;
+    })
     .join('\n');
-  const packages = racePackagesByCount(report.summary);
+  const packages = racePackagesByCount(summary);
   const race =
     packages.length === 0
       ? '<p class="muted">No package was hit by the scan/sync race.</p>'
       : `<table><thead><tr><th>Package</th><th class="num">Times</th></tr></thead><tbody>\n${packages
           .map(([name, count]) => `<tr><td>${escapeHtml(name)}</td><td class="num">${count}</td></tr>`)
           .join('\n')}\n</tbody></table>`;
-  const unparsed = report.summary.unparsedLines > 0 ? `<p class="muted">${plural(report.summary.unparsedLines, 'unparsed line')} in all.</p>` : '';
+  const unparsed = summary.unparsedLines > 0 ? `<p class="muted">${plural(summary.unparsedLines, 'unparsed line')} in all.</p>` : '';
   return `<section class="card fleet" aria-labelledby="fleet-title">
 <h2 id="fleet-title">Fleet summary</h2>
 <div class="fleet-grid">
 <div><h3>Devices per verdict</h3><table><thead><tr><th>Verdict</th><th class="num">Devices</th></tr></thead><tbody>
 ${rows}
-</tbody></table></div>
+</tbody></table>${extra.afterVerdicts ?? ''}</div>
 <div><h3>Packages hit by the scan/sync race</h3><p class="muted">Verdicts ${RACE_VERDICTS.map((verdict) => `<code>${verdict}</code>`).join(', ')}.</p>
 ${race}</div>
 </div>

@@ -1,0 +1,10 @@
+// A file written beside its target and renamed over it: a reader (a rerun's cache lookup, a
+// browser on the report folder) sees the old file or the whole new one, never half of one.
+import { renameSync, writeFileSync } from 'node:fs';
+
+export function writeFileAtomically(file: string, text: string): void {
+  // The pid and a random part: worker threads of one process may write side by side.
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
