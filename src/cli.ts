@@ -10,17 +10,18 @@ import { readShards } from './fleet/merge.js';
 import { defaultJobs } from './fleet/pool.js';
 import { parseShard, type Shard } from './fleet/shard.js';
 import { escapeTerminal } from './render/escape.js';
-import { isFormatName, renderers, type RenderOptions, type Renderer } from './render/index.js';
+import { isFormatName, renderers, type FormatName, type RenderOptions, type Renderer } from './render/index.js';
 import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
-import { buildReport, failedDeviceReport, SummaryBuilder } from './report.js';
+import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from './report.js';
+import { guarded, type PieceFormat } from './render/piece.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
 import { plural } from './render/model.js';
 import { GroupSpool } from './spool.js';
 import { packageVersion } from './version.js';
-import { diagnoseDevices, nothingReadable, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
+import { diagnoseDevices, diagnosePieces, nothingReadable, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
 import type { DeviceReport, DeviceTimeline } from './types.js';
 
 const EXIT_OK = 0;
@@ -144,7 +145,8 @@ async function writeChunk(sink: NodeJS.WritableStream, text: string | Buffer): P
 
 async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<number> {
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
-  const renderer: Renderer = renderers[flags.format];
+  const format: FormatName = flags.format;
+  const renderer: Renderer = renderers[format];
   if (flags.summary && !SUMMARY_FORMATS.has(flags.format)) throw new UsageError(`--summary: the fleet summary alone is shown as ${[...SUMMARY_FORMATS].join(', ')}, not ${flags.format}`);
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: flags.output === undefined ? terminalWidth() : 100 };
   const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
@@ -155,26 +157,27 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   common.onPlanned = (bundles) => progress.planned(bundles);
   activeProgress = progress;
   const missing = new Map(flags.device.map((name) => [name.toLowerCase(), name]));
-  const seen = (device: DeviceReport): void => {
+  const seen = (device: DeviceTally): void => {
     currentDevice = device.device;
     progress.device(device.verdict);
-    fleet.add(device);
+    fleet.addTally(device);
     missing.delete(device.device.toLowerCase());
   };
   if (flags.format === 'html' && !flags.summary && flags.output !== undefined && namesFolder(flags.output, isFolder)) {
     // A fleet as a folder: a page per device as each is finished, then the index.
     const folder = new HtmlFolder(flags.output);
     for await (const device of diagnoseDevices(common)) {
-      seen(device);
+      seen(tallyOf(device));
       folder.add(device, options, (d, page) => guarded(d, page));
     }
     currentDevice = undefined;
     folder.finish(fleet.summary());
   } else await withOutput(flags.output, async (file) => {
-    const renderDevice = renderer.device;
+    // Devices rendered one at a time are rendered where they are diagnosed (on the workers).
+    const pieceFormat: PieceFormat = { format, options };
     if (flags.summary || (flags.quiet && flags.format === 'text')) {
       // The fleet summary alone: devices are read and counted, none is written.
-      for await (const device of diagnoseDevices(common)) seen(device);
+      for await (const piece of diagnosePieces(common)) seen(piece.tally);
       currentDevice = undefined;
       const summary = fleet.summary();
       await writeOut(flags.format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
@@ -186,9 +189,9 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       const sink = file ? createWriteStream(file.temp) : process.stdout;
       const spool = new GroupSpool(leads.groups);
       try {
-        for await (const device of diagnoseDevices(common)) {
-          seen(device);
-          spool.add(leads.group(device), guarded(device, (d) => leads.device(d, options)));
+        for await (const piece of diagnosePieces(common, pieceFormat)) {
+          seen(piece.tally);
+          spool.add(piece.group, piece.text);
         }
         currentDevice = undefined;
         const summary = fleet.summary();
@@ -199,15 +202,15 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
         spool.remove();
       }
       if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
-    } else if (renderDevice && renderer.end) {
+    } else if (renderer.device && renderer.end) {
       // Streaming formats write each device as it is finished and keep only the fleet's counts:
       // memory stays flat with fleet size.
       const sink = file ? createWriteStream(file.temp) : process.stdout;
       if (renderer.start) await writeChunk(sink, renderer.start(options));
       let first = true;
-      for await (const device of diagnoseDevices(common)) {
-        seen(device);
-        await writeChunk(sink, guarded(device, (d) => renderDevice(d, options, first)));
+      for await (const piece of diagnosePieces(common, pieceFormat)) {
+        seen(piece.tally);
+        await writeChunk(sink, first || renderer.between === undefined ? piece.text : renderer.between + piece.text);
         first = false;
       }
       currentDevice = undefined;
@@ -219,7 +222,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       const devices: DeviceReport[] = [];
       const tooLarge = (what: string): UsageError => new UsageError(`${what}: too large for one HTML page to attach to a ticket`, `Write the fleet as a folder, a page per device and an index: --format html -o ${escapeTerminal(flags.output ?? 'report')}/`);
       for await (const device of diagnoseDevices(common)) {
-        seen(device);
+        seen(tallyOf(device));
         devices.push(device);
         if (devices.length > MAX_PAGE_DEVICES) throw tooLarge(`more than ${MAX_PAGE_DEVICES} devices`);
       }
@@ -238,15 +241,6 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   if (missing.size > 0) process.stderr.write(`ldforensics: no device named ${escapeTerminal([...missing.values()].join(', '))} in ${escapeTerminal(paths.join(', '))}\n`);
   if (flags.failOn === 'never') return EXIT_OK;
   return fleet.failed || (flags.failOn === 'warning' && fleet.warned) ? EXIT_FAILURES : EXIT_OK;
-}
-
-/** A device rendered, or, where rendering it fails, the same device rendered as one that could not be analysed. */
-function guarded(device: DeviceReport, render: (device: DeviceReport) => string): string {
-  try {
-    return render(device);
-  } catch (error) {
-    return render(failedDeviceReport(device.device, error));
-  }
 }
 
 async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<number> {

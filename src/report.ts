@@ -207,10 +207,6 @@ export function failedDeviceReport(device: string, error: unknown): DeviceReport
   };
 }
 
-/**
- * The fleet summary, built from each device's counts as devices finish: nothing holds all
- * devices' reports, so memory stays flat with fleet size.
- */
 /** Device names a summary keeps per verdict: a screen's worth, whatever the fleet size. */
 export const SUMMARY_NAMES = 50;
 
@@ -224,6 +220,41 @@ export function fixInPlace(device: DeviceReport): boolean {
   return device.findings.some((f) => f.rule === 'provisioning-agent-active');
 }
 
+/**
+ * What the fleet summary needs of one device: small enough to send from a worker thread with
+ * the device's rendered text instead of its whole report.
+ */
+export interface DeviceTally {
+  device: string;
+  verdict: DeviceReport['verdict'];
+  atRisk: boolean;
+  failedPackage: string | null;
+  unparsedLines: number;
+  unrecognisedRuns: number;
+  /** The device failed or has an error finding; it has a warning finding; a file of it was read. */
+  failed: boolean;
+  warned: boolean;
+  read: boolean;
+}
+
+export function tallyOf(device: DeviceReport): DeviceTally {
+  return {
+    device: device.device,
+    verdict: device.verdict,
+    atRisk: isAtRisk(device),
+    failedPackage: device.failedPackage ?? null,
+    unparsedLines: device.files.reduce((sum, f) => sum + f.unparsed, 0),
+    unrecognisedRuns: device.unrecognisedRuns ?? 0,
+    failed: device.verdict !== 'no-failure' || device.findings.some((f) => f.severity === 'error'),
+    warned: device.findings.some((f) => f.severity === 'warning'),
+    read: device.files.length > 0,
+  };
+}
+
+/**
+ * The fleet summary, built from each device's counts as devices finish: nothing holds all
+ * devices' reports, so memory stays flat with fleet size.
+ */
 export class SummaryBuilder {
   private devices = 0;
   private readonly names: Record<string, string[]> = {};
@@ -238,11 +269,15 @@ export class SummaryBuilder {
   anythingRead = false;
 
   add(device: DeviceReport): void {
+    this.addTally(tallyOf(device));
+  }
+
+  addTally(device: DeviceTally): void {
     this.devices += 1;
     this.verdicts[device.verdict] = (this.verdicts[device.verdict] ?? 0) + 1;
     const names = (this.names[device.verdict] ??= []);
     if (names.length < SUMMARY_NAMES) names.push(device.device);
-    if (isAtRisk(device)) {
+    if (device.atRisk) {
       this.atRisk.devices += 1;
       if (this.atRisk.names.length < SUMMARY_NAMES) this.atRisk.names.push(device.device);
     }
@@ -250,14 +285,14 @@ export class SummaryBuilder {
       const name = device.failedPackage ?? '(unknown package)';
       this.racePackages[name] = (this.racePackages[name] ?? 0) + 1;
     }
-    this.unparsedLines += device.files.reduce((sum, f) => sum + f.unparsed, 0);
-    if (device.unrecognisedRuns) {
+    this.unparsedLines += device.unparsedLines;
+    if (device.unrecognisedRuns > 0) {
       this.unrecognised.devices += 1;
       this.unrecognised.runs += device.unrecognisedRuns;
     }
-    if (device.verdict !== 'no-failure' || device.findings.some((f) => f.severity === 'error')) this.failed = true;
-    if (device.findings.some((f) => f.severity === 'warning')) this.warned = true;
-    if (device.files.length > 0) this.anythingRead = true;
+    if (device.failed) this.failed = true;
+    if (device.warned) this.warned = true;
+    if (device.read) this.anythingRead = true;
   }
 
   summary(): Summary {

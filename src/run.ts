@@ -3,7 +3,8 @@
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
 import { bundleKey, cachedReport, configKey, storeReport, type CacheOptions } from './fleet/cache.js';
-import { runOnWorkers } from './fleet/pool.js';
+import { runOnWorkers, type WorkerOptions } from './fleet/pool.js';
+import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
 import { findBundles, openPlanned, planDevices, type Bundle, type PlanSpec } from './ingest/bundles.js';
 import { packageVersion } from './version.js';
@@ -175,16 +176,7 @@ export async function diagnosePlanned(spec: PlanSpec, options: CommonOptions): P
 export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
   const prepared = prepare(options);
   if ((options.jobs ?? 1) > 1) {
-    const specs = await planDevices(options.paths, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {});
-    options.onPlanned?.(specs.length);
-    let seen = 0;
-    // Callbacks stay in this thread: the workers get plain data only.
-    const { onPlanned: _onPlanned, ...data } = options;
-    for await (const report of runOnWorkers(specs, data)) {
-      seen += 1;
-      yield report;
-    }
-    if (seen === 0 && (specs.length === 0 || options.shard === undefined)) throw noDevices(options, prepared);
+    yield* onWorkers(options, prepared, {}, (report) => report);
     return;
   }
   let seen = 0;
@@ -202,6 +194,33 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
     yield report;
   }
   if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
+}
+
+/**
+ * Each device's piece of a streamed report (its text in `format`, and the tally the fleet
+ * summary needs), in name order. On worker threads the devices are rendered there, so only
+ * text and counts cross threads; with one job, here.
+ */
+export async function* diagnosePieces(options: CommonOptions, format?: PieceFormat): AsyncGenerator<DevicePiece> {
+  if ((options.jobs ?? 1) > 1) {
+    yield* onWorkers(options, prepare(options), { pieces: format ? { format } : {} }, (report) => pieceOf(report, format));
+    return;
+  }
+  for await (const report of diagnoseDevices(options)) yield pieceOf(report, format);
+}
+
+/** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed. */
+async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T): AsyncGenerator<T> {
+  const specs = await planDevices(options.paths, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {});
+  options.onPlanned?.(specs.length);
+  let seen = 0;
+  // Callbacks stay in this thread: the workers get plain data only.
+  const { onPlanned: _onPlanned, ...data } = options;
+  for await (const result of runOnWorkers<T>(specs, { ...data, ...extra }, failed)) {
+    seen += 1;
+    yield result;
+  }
+  if (seen === 0 && (specs.length === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }
 
 function noDevices(options: CommonOptions, prepared: Prepared): InputError {

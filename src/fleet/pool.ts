@@ -10,12 +10,19 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PlanSpec } from '../ingest/bundles.js';
 import { failedDeviceReport } from '../report.js';
+import type { PieceFormat } from '../render/piece.js';
 import type { CommonOptions } from '../run.js';
 import type { DeviceReport } from '../types.js';
 
 /** Default per-device budgets on a worker: far above any real device, low enough to stop a runaway one. */
 export const DEVICE_MEMORY_MB = 2048;
 export const DEVICE_SECONDS = 600;
+
+/** A worker's options: the run's, and the format its devices are rendered in where pieces are wanted. */
+export interface WorkerOptions extends CommonOptions {
+  /** Set: the worker posts each device's piece (rendered text and tally), not its report. */
+  pieces?: { format?: PieceFormat };
+}
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
@@ -49,12 +56,17 @@ interface Slot {
  */
 const AHEAD = 3;
 
-export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonOptions): AsyncGenerator<DeviceReport> {
+/**
+ * Each planned bundle's results, in plan order. A worker posts what `options.render` asks for
+ * (reports, or rendered pieces: see worker.ts); a device whose worker failed is made here from
+ * its failed report by `failed`, so both kinds of result come out alike.
+ */
+export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[], options: WorkerOptions, failed: (report: DeviceReport) => T = (r) => r as T): AsyncGenerator<T> {
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), specs.length));
   const memory = options.deviceMemoryMb ?? DEVICE_MEMORY_MB;
   const seconds = options.deviceSeconds ?? DEVICE_SECONDS;
-  const data: CommonOptions = { ...options, jobs: 1 };
-  const done = new Map<number, DeviceReport[]>();
+  const data: WorkerOptions = { ...options, jobs: 1 };
+  const done = new Map<number, T[]>();
   /** Devices taken back from a worker that died before it started them: sent again first. */
   const again: number[] = [];
   let next = 0;
@@ -62,7 +74,7 @@ export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonO
   const slots: Slot[] = [];
   const file = workerFile();
 
-  const finish = (slot: Slot, id: number, reports: DeviceReport[]): void => {
+  const finish = (slot: Slot, id: number, reports: T[]): void => {
     const at = slot.tasks.findIndex((t) => t.id === id);
     if (at === -1) return;
     const [task] = slot.tasks.splice(at, 1);
@@ -73,7 +85,7 @@ export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonO
   const arm = (slot: Slot, task: Task): void => {
     task.timer = setTimeout(() => {
       if (!slot.tasks.includes(task)) return;
-      finish(slot, task.id, [failedDeviceReport(task.spec.name, new Error(`it took longer than the ${seconds} s a device may take; stopped`))]);
+      finish(slot, task.id, [failed(failedDeviceReport(task.spec.name, new Error(`it took longer than the ${seconds} s a device may take; stopped`)))]);
       // The devices queued behind it never started: they go to the next worker, not down with this one.
       for (const waiting of slot.tasks) again.push(waiting.id);
       again.sort((a, b) => a - b);
@@ -89,7 +101,7 @@ export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonO
   const spawn = (slot: Slot): void => {
     const worker = new Worker(file, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: memory } });
     slot.worker = worker;
-    worker.on('message', (message: { id: number; started?: boolean; reports?: DeviceReport[]; error?: string }) => {
+    worker.on('message', (message: { id: number; started?: boolean; reports?: T[]; error?: string }) => {
       if (slot.worker !== worker) return;
       const task = slot.tasks.find((t) => t.id === message.id);
       if (!task) return;
@@ -97,7 +109,7 @@ export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonO
         arm(slot, task);
         return;
       }
-      finish(slot, task.id, message.reports ?? [failedDeviceReport(task.spec.name, new Error(message.error ?? 'unknown error'))]);
+      finish(slot, task.id, message.reports ?? [failed(failedDeviceReport(task.spec.name, new Error(message.error ?? 'unknown error')))]);
     });
     const died = (reason: string): void => {
       // An 'error' is followed by an 'exit': only the first of them, for the worker still in the slot.
@@ -107,7 +119,7 @@ export async function* runOnWorkers(specs: readonly PlanSpec[], options: CommonO
       slot.tasks = [];
       if (running) {
         if (running.timer) clearTimeout(running.timer);
-        done.set(running.id, [failedDeviceReport(running.spec.name, new Error(reason))]);
+        done.set(running.id, [failed(failedDeviceReport(running.spec.name, new Error(reason)))]);
       }
       for (const task of waiting) again.push(task.id);
       again.sort((a, b) => a - b);

@@ -1,11 +1,14 @@
 // A worker thread of the fleet pool: it takes planned bundles one at a time, diagnoses them
-// with the run's options, and posts the reports back. It holds nothing between bundles but
-// the prepared options (run.ts).
+// with the run's options, and posts the reports back, or each device rendered (piece.ts).
+// It holds nothing between bundles but the prepared options (run.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PlanSpec } from '../ingest/bundles.js';
-import { diagnosePlanned, type CommonOptions } from '../run.js';
+import { pieceOf } from '../render/piece.js';
+import { diagnosePlanned } from '../run.js';
+import type { WorkerOptions } from './pool.js';
 
-const options = workerData as CommonOptions;
+const options = workerData as WorkerOptions;
+const pieces = options.pieces;
 
 // Devices come a few ahead (see pool.ts) and are diagnosed one after another, each announced
 // as it starts, so its deadline counts its own time only.
@@ -17,7 +20,9 @@ async function drain(): Promise<void> {
   for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
     parentPort?.postMessage({ id: task.id, started: true });
     try {
-      parentPort?.postMessage({ id: task.id, reports: await diagnosePlanned(task.spec, options) });
+      const reports = await diagnosePlanned(task.spec, options);
+      // Rendered here where pieces are wanted: a string crosses threads far cheaper than a report.
+      parentPort?.postMessage({ id: task.id, reports: pieces ? reports.map((r) => pieceOf(r, pieces.format)) : reports });
     } catch (error) {
       parentPort?.postMessage({ id: task.id, error: error instanceof Error ? error.message : String(error) });
     }

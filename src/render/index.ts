@@ -20,9 +20,14 @@ export interface RenderOptions {
 
 export interface Renderer {
   render(report: Report, options: RenderOptions): string;
-  /** Streaming formats: the opening text, the text for one finished device (`first` for the first), and the closing text (`none` where no device was written). */
+  /**
+   * Streaming formats: the opening text, the text for one finished device (the same wherever
+   * it stands, so a worker thread can render it), what is written between two devices' texts,
+   * and the closing text (`none` where no device was written).
+   */
   start?(options: RenderOptions): string;
-  device?(device: DeviceReport, options: RenderOptions, first?: boolean): string;
+  device?(device: DeviceReport, options: RenderOptions): string;
+  between?: string;
   end?(summary: Summary, options: RenderOptions, none?: boolean): string;
   /**
    * Formats that lead with the fleet summary although devices finish in name order: the CLI

@@ -16,16 +16,19 @@ function start(): string {
   return `{\n  "schema": "${SCHEMA}",\n  "devices": [`;
 }
 
-function device(report: DeviceReport, _options?: unknown, first = false): string {
-  return `${first ? '\n' : ',\n'}${indent(escapeJson(JSON.stringify(report, null, 2)), '    ')}`;
+/** One device's element of the array; elements are joined by `between`, so an element does not depend on its place. */
+function device(report: DeviceReport): string {
+  return `\n${indent(escapeJson(JSON.stringify(report, null, 2)), '    ')}`;
 }
+
+const between = ',';
 
 function end(summary: Summary, _options?: unknown, none = false): string {
   return `${none ? ']' : '\n  ]'},\n  "summary": ${indent(escapeJson(JSON.stringify(summary, null, 2)), '  ').trimStart()}\n}\n`;
 }
 
 function render(report: Report): string {
-  return start() + report.devices.map((each, i) => device(each, undefined, i === 0)).join('') + end(report.summary, undefined, report.devices.length === 0);
+  return start() + report.devices.map((each) => device(each)).join(between) + end(report.summary, undefined, report.devices.length === 0);
 }
 
-export const json = { render, start, device, end } satisfies Renderer;
+export const json = { render, start, device, between, end } satisfies Renderer;

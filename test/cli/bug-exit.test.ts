@@ -15,6 +15,13 @@ vi.mock('../../src/run.js', async (importOriginal) => {
         throw new Error('boom \u001b[31m');
       }
     },
+    // The streamed formats take their devices rendered, from diagnosePieces: the same throw there.
+    async *diagnosePieces(...args: Parameters<typeof actual.diagnosePieces>) {
+      for await (const piece of actual.diagnosePieces(...args)) {
+        yield piece;
+        throw new Error('boom \u001b[31m');
+      }
+    },
   };
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import tmp from 'tmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
-import { diagnose } from '../../src/run.js';
+import { diagnose, diagnosePieces } from '../../src/run.js';
 import { SAMPLES } from '../helpers/parse.js';
 
 let root: tmp.DirResult;
@@ -61,6 +61,31 @@ describe('diagnose on worker threads', () => {
   }, 60_000);
 });
 
+describe('devices rendered on the workers', () => {
+  it('gives each device\'s text and tally, and a device whose worker died is rendered here, as unreadable', async () => {
+    const pieces = [];
+    for await (const piece of diagnosePieces({ paths: [fleet], jobs: 2, deviceMemoryMb: 24 }, { format: 'text', options: { color: false, width: 100 } })) pieces.push(piece);
+    expect(pieces.map((p) => [p.tally.device, p.tally.verdict])).toEqual([
+      ['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-0102', 'no-failure'], ['LAB-0103', 'package-install-failed'], ['LAB-0104', expect.any(String)],
+      ['LAB-0108', expect.any(String)], ['LAB-0112', 'vulscan-blocked-sdclient'], ['LAB-BIG', 'unreadable'],
+    ]);
+    const big = pieces.find((p) => p.tally.device === 'LAB-BIG');
+    expect(big?.text).toMatch(/^━━ LAB-BIG ━━ unreadable/);
+    expect(big?.text).toMatch(/its worker (failed|stopped)/);
+    expect(big?.group).toBe(0);
+    const healthy = pieces.find((p) => p.tally.device === 'LAB-0102');
+    expect(healthy?.text).toMatch(/^━━ LAB-0102 ━━ no-failure/);
+    expect(healthy?.tally.failed).toBe(false);
+  }, 60_000);
+
+  it('gives the tallies alone where no format is asked for (the fleet summary alone)', async () => {
+    const pieces = [];
+    for await (const piece of diagnosePieces({ paths: [fleet], jobs: 2 })) pieces.push(piece);
+    expect(pieces.map((p) => p.text)).toEqual(pieces.map(() => ''));
+    expect(pieces.find((p) => p.tally.device === 'LAB-0101')?.tally).toMatchObject({ verdict: 'vulscan-blocked-sdclient', failed: true, read: true });
+  }, 60_000);
+});
+
 describe('streamed formats', () => {
   it('the CLI\'s streamed json, csv and text (held by group on disk) are byte for byte what render() gives for the whole report', async () => {
     const { execFile } = await import('node:child_process');
@@ -68,9 +93,12 @@ describe('streamed formats', () => {
     const run = promisify(execFile);
     const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
     const report = await diagnose({ paths: [SAMPLES] });
-    for (const format of ['json', 'csv', 'text', 'md'] as const) {
-      const streamed = await run(process.execPath, [bin, 'diagnose', SAMPLES, '-f', format, '--jobs', '2', '--no-color'], { maxBuffer: 64 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
-      expect(streamed.stdout, format).toBe(renderers[format].render(report, { color: false, width: 100 }));
+    // With two jobs the devices are rendered on the workers (render/piece.ts); with one, here.
+    for (const jobs of ['1', '2']) {
+      for (const format of ['json', 'ndjson', 'csv', 'text', 'md'] as const) {
+        const streamed = await run(process.execPath, [bin, 'diagnose', SAMPLES, '-f', format, '--jobs', jobs, '--no-color'], { maxBuffer: 64 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
+        expect(streamed.stdout, `${format}, --jobs ${jobs}`).toBe(renderers[format].render(report, { color: false, width: 100 }));
+      }
     }
   }, 60_000);
 });
