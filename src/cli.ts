@@ -125,7 +125,7 @@ export function markStdoutClosed(): void {
 /** The progress line being shown, cleared before the report writes to the same terminal. */
 let activeProgress: Progress | undefined;
 
-async function writeChunk(sink: NodeJS.WritableStream, text: string | Buffer): Promise<void> {
+async function writeChunk(sink: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
   if (sink === process.stdout && stdoutClosed) return;
   if (sink === process.stdout) activeProgress?.end();
   if (sink.write(text)) return;
@@ -191,7 +191,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       try {
         for await (const piece of diagnosePieces(common, pieceFormat)) {
           seen(piece.tally);
-          spool.add(piece.group, piece.text);
+          spool.add(piece.group, piece.bytes);
         }
         currentDevice = undefined;
         const summary = fleet.summary();
@@ -210,7 +210,8 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       let first = true;
       for await (const piece of diagnosePieces(common, pieceFormat)) {
         seen(piece.tally);
-        await writeChunk(sink, first || renderer.between === undefined ? piece.text : renderer.between + piece.text);
+        if (!first && renderer.between !== undefined) await writeChunk(sink, renderer.between);
+        await writeChunk(sink, piece.bytes);
         first = false;
       }
       currentDevice = undefined;

@@ -18,7 +18,7 @@ export class GroupSpool {
     this.fds = this.files.map(() => undefined);
   }
 
-  add(group: number, text: string): void {
+  add(group: number, text: Uint8Array): void {
     const file = this.files[group];
     if (file === undefined) throw new RangeError(`no group ${group}`);
     let fd = this.fds[group];

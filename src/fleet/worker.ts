@@ -21,8 +21,11 @@ async function drain(): Promise<void> {
     parentPort?.postMessage({ id: task.id, started: true });
     try {
       const reports = await diagnosePlanned(task.spec, options);
-      // Rendered here where pieces are wanted: a string crosses threads far cheaper than a report.
-      parentPort?.postMessage({ id: task.id, reports: pieces ? reports.map((r) => pieceOf(r, pieces.format)) : reports });
+      if (pieces) {
+        // Rendered here where pieces are wanted: their bytes are moved to the main thread, not copied.
+        const rendered = reports.map((r) => pieceOf(r, pieces.format));
+        parentPort?.postMessage({ id: task.id, reports: rendered }, rendered.map((piece) => piece.bytes.buffer));
+      } else parentPort?.postMessage({ id: task.id, reports });
     } catch (error) {
       parentPort?.postMessage({ id: task.id, error: error instanceof Error ? error.message : String(error) });
     }
