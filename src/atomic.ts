@@ -2,7 +2,7 @@
 // browser on the report folder) sees the old file or the whole new one, never half of one.
 import { renameSync, writeFileSync } from 'node:fs';
 
-export function writeFileAtomically(file: string, text: string): void {
+export function writeFileAtomically(file: string, text: string | Uint8Array): void {
   // The pid and a random part: worker threads of one process may write side by side.
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(temp, text);

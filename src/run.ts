@@ -2,7 +2,7 @@
 // any other caller) decides what to do with the result.
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
-import { bundleKey, cachedReport, configKey, storeReport, type CacheOptions } from './fleet/cache.js';
+import { bundleKey, cachedPiece, cachedReport, configKey, pieceKey, storePiece, storeReport, type CacheOptions } from './fleet/cache.js';
 import { runOnWorkers, type WorkerOptions } from './fleet/pool.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
@@ -125,14 +125,19 @@ function reportOf(loaded: LoadedDevice | { device: string; error: unknown }, pre
 
 /** One bundle's report: from the cache where its files did not change, else read and diagnosed (and kept). */
 async function diagnoseBundle(bundle: Bundle, options: CommonOptions, prepared: Prepared): Promise<DeviceReport> {
+  return (await diagnoseBundleKeyed(bundle, options, prepared)).report;
+}
+
+/** The report, and its bundle's cache key where the report is in the cache as it is (so what is made of it may be kept too). */
+async function diagnoseBundleKeyed(bundle: Bundle, options: CommonOptions, prepared: Prepared, known?: string): Promise<{ report: DeviceReport; kept?: string }> {
   const cache = options.cache && prepared.cacheConfig !== undefined ? options.cache : undefined;
-  let key: string | undefined;
+  let key = known;
   const problems: string[] = [];
   if (cache && prepared.cacheConfig !== undefined) {
     try {
-      key = await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
+      key ??= await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
       const hit = cachedReport(cache, key, bundle.name);
-      if (hit.report) return hit.report;
+      if (hit.report) return { report: hit.report, kept: key };
       if (hit.problem) problems.push(hit.problem);
     } catch {
       key = undefined; // a file that cannot be hashed is read (and its error reported) as usual
@@ -150,8 +155,32 @@ async function diagnoseBundle(bundle: Bundle, options: CommonOptions, prepared: 
     const problem = storeReport(cache, key, report);
     if (problem) problems.push(problem);
   }
-  // What went wrong with the cache is said on the device, never printed from here.
-  return problems.length > 0 ? { ...report, notes: [...report.notes, ...problems] } : report;
+  // What went wrong with the cache is said on the device, never printed from here; such a
+  // report is not kept as rendered either (its note is this run's, not the next one's).
+  if (problems.length > 0) return { report: { ...report, notes: [...report.notes, ...problems] } };
+  return key !== undefined && !('error' in loaded) ? { report, kept: key } : { report };
+}
+
+/**
+ * One bundle's piece (its text in `format` and its tally): with --cache, an unchanged bundle's
+ * piece is read as it was rendered, else it is made from the report (cached or diagnosed) and kept.
+ */
+async function pieceOfBundle(bundle: Bundle, options: CommonOptions, prepared: Prepared, format: PieceFormat | undefined): Promise<DevicePiece> {
+  const cache = options.cache && prepared.cacheConfig !== undefined && format !== undefined ? options.cache : undefined;
+  let key: string | undefined;
+  if (cache && format && prepared.cacheConfig !== undefined) {
+    try {
+      key = await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
+      const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
+      if (hit) return hit;
+    } catch {
+      key = undefined;
+    }
+  }
+  const { report, kept } = await diagnoseBundleKeyed(bundle, options, prepared, key);
+  const piece = pieceOf(report, format);
+  if (cache && format && kept !== undefined) storePiece(cache, pieceKey(kept, format), piece);
+  return piece;
 }
 
 /** A worker thread's job: the reports of one planned bundle (a fleet zip holds several devices). */
@@ -167,6 +196,21 @@ export async function diagnosePlanned(spec: PlanSpec, options: CommonOptions): P
     }
   }
   return reports;
+}
+
+/** A worker thread's job where pieces are wanted: each device of one planned bundle, rendered. */
+export async function piecesOfPlanned(spec: PlanSpec, options: CommonOptions, format: PieceFormat | undefined): Promise<DevicePiece[]> {
+  const prepared = preparedFor(options);
+  const pieces: DevicePiece[] = [];
+  for (const bundle of await openPlanned(spec, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
+    try {
+      if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
+      pieces.push(await pieceOfBundle(bundle, options, prepared, format));
+    } finally {
+      await bundle.close();
+    }
+  }
+  return pieces;
 }
 
 /**
@@ -206,7 +250,22 @@ export async function* diagnosePieces(options: CommonOptions, format?: PieceForm
     yield* onWorkers(options, prepare(options), { pieces: format ? { format } : {} }, (report) => pieceOf(report, format));
     return;
   }
-  for await (const report of diagnoseDevices(options)) yield pieceOf(report, format);
+  const prepared = prepare(options);
+  let seen = 0;
+  let found = 0;
+  for await (const bundle of findBundles(options.paths, { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
+    found += 1;
+    let piece: DevicePiece | undefined;
+    try {
+      if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
+      seen += 1;
+      piece = await pieceOfBundle(bundle, options, prepared, format);
+    } finally {
+      await bundle.close();
+    }
+    yield piece;
+  }
+  if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }
 
 /** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed. */

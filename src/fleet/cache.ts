@@ -12,10 +12,13 @@ import { writeFileAtomically } from '../atomic.js';
 import path from 'node:path';
 import type { Bundle } from '../ingest/source.js';
 import type { PatternPack } from '../parsers/patterns.js';
+import type { DevicePiece, PieceFormat } from '../render/piece.js';
+import type { DeviceTally } from '../report.js';
 import type { DeviceReport } from '../types.js';
 
 export const DEFAULT_CACHE_DIR = '.ldforensicscache';
 const FORMAT = 'ldforensics.cache/1';
+const PIECE_FORMAT = 'ldforensics.cache-piece/1';
 
 export interface CacheOptions {
   dir: string;
@@ -74,5 +77,53 @@ export function storeReport(cache: CacheOptions, key: string, report: DeviceRepo
     return null;
   } catch (error) {
     return `this report could not be kept in the cache ${cache.dir}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/**
+ * A device's report also kept as rendered, per format and render options (a rerun over an
+ * unchanged share is mostly this): the file is a JSON header line (the tally and group), then
+ * the rendered bytes as they are, so a hit is one read, with no report parsed or rendered.
+ */
+export function pieceKey(key: string, format: PieceFormat): string {
+  return createHash('sha256').update(JSON.stringify([key, format.format, format.options])).digest('hex');
+}
+
+function pieceFileOf(cache: CacheOptions, key: string): string {
+  return path.join(cache.dir, key.slice(0, 2), `${key}.piece`);
+}
+
+/** The rendered piece kept under `key`, or null (absent, damaged, or another device's: the report path decides then). */
+export function cachedPiece(cache: CacheOptions, key: string, device: string): DevicePiece | null {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(pieceFileOf(cache, key));
+  } catch {
+    return null;
+  }
+  const newline = bytes.indexOf(0x0a);
+  if (newline === -1) return null;
+  try {
+    const head: unknown = JSON.parse(bytes.toString('utf8', 0, newline));
+    if (typeof head !== 'object' || head === null || !('format' in head) || head.format !== PIECE_FORMAT || !('tally' in head) || !('group' in head)) return null;
+    const tally = head.tally as DeviceTally;
+    if (typeof tally !== 'object' || tally === null || tally.device !== device || typeof head.group !== 'number') return null;
+    // A buffer of its own (a read may share Node's pool), so it can be transferred to the main thread.
+    const own = new Uint8Array(bytes.length - newline - 1);
+    own.set(bytes.subarray(newline + 1));
+    return { tally, group: head.group, bytes: own };
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps a rendered piece beside its report; a failure only costs the next run a render. */
+export function storePiece(cache: CacheOptions, key: string, piece: DevicePiece): void {
+  try {
+    const file = pieceFileOf(cache, key);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomically(file, Buffer.concat([Buffer.from(`${JSON.stringify({ format: PIECE_FORMAT, tally: piece.tally, group: piece.group })}\n`), piece.bytes]));
+  } catch {
+    // The report is kept (or its problem said) already: a piece that cannot be kept is rendered again next time.
   }
 }

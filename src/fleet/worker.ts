@@ -3,8 +3,7 @@
 // It holds nothing between bundles but the prepared options (run.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PlanSpec } from '../ingest/bundles.js';
-import { pieceOf } from '../render/piece.js';
-import { diagnosePlanned } from '../run.js';
+import { diagnosePlanned, piecesOfPlanned } from '../run.js';
 import type { WorkerOptions } from './pool.js';
 
 const options = workerData as WorkerOptions;
@@ -20,12 +19,11 @@ async function drain(): Promise<void> {
   for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
     parentPort?.postMessage({ id: task.id, started: true });
     try {
-      const reports = await diagnosePlanned(task.spec, options);
       if (pieces) {
         // Rendered here where pieces are wanted: their bytes are moved to the main thread, not copied.
-        const rendered = reports.map((r) => pieceOf(r, pieces.format));
+        const rendered = await piecesOfPlanned(task.spec, options, pieces.format);
         parentPort?.postMessage({ id: task.id, reports: rendered }, rendered.map((piece) => piece.bytes.buffer));
-      } else parentPort?.postMessage({ id: task.id, reports });
+      } else parentPort?.postMessage({ id: task.id, reports: await diagnosePlanned(task.spec, options) });
     } catch (error) {
       parentPort?.postMessage({ id: task.id, error: error instanceof Error ? error.message : String(error) });
     }

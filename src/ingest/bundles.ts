@@ -351,23 +351,28 @@ async function walkFolder(name: string, root: string, base: string, maxFiles: nu
   } catch (error) {
     return emptyBundle(name, [`cannot read folder ${toDisplay(base, root)}: ${reasonOf(error)}`]);
   }
-  const pending: { folder: string; depth: number }[] = [{ folder: root, depth: 0 }];
+  // Each folder's path and display path are its parent's plus its name: path.join and
+  // path.relative per file were a tenth of a warm rerun's time, for the same strings.
+  const top = path.resolve(root);
+  const pending: { folder: string; display: string; depth: number }[] = [{ folder: top, display: toDisplay(base, top), depth: 0 }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     let children: Dirent[];
     try {
       // Through the module object, so a test can make a folder fail to list.
       children = fsSync.readdirSync(next.folder, { withFileTypes: true });
     } catch (error) {
-      collector.errors.push(`cannot read folder ${toDisplay(base, next.folder)}: ${reasonOf(error)}`);
+      collector.errors.push(`cannot read folder ${next.display}: ${reasonOf(error)}`);
       continue;
     }
+    const folderPrefix = next.folder.endsWith(path.sep) ? next.folder : next.folder + path.sep;
+    const displayPrefix = next.display === '' ? '' : `${next.display}/`;
     for (const child of children) {
       if (isOsMetadata(child.name)) continue;
-      const full = path.join(next.folder, child.name);
-      const display = toDisplay(base, full);
+      const full = folderPrefix + child.name;
+      const display = displayPrefix + child.name;
       if (child.isDirectory()) {
         if (next.depth + 1 > MAX_FOLDER_DEPTH) collector.skip(display, `more than ${MAX_FOLDER_DEPTH} folders deep; not read`);
-        else pending.push({ folder: full, depth: next.depth + 1 });
+        else pending.push({ folder: full, display, depth: next.depth + 1 });
       } else if (child.isSymbolicLink()) {
         await collector.addLink(full, display, rootReal);
       } else if (child.isFile()) {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
-import { diagnose } from '../../src/run.js';
+import type { PieceFormat } from '../../src/render/piece.js';
+import { diagnose, diagnosePieces } from '../../src/run.js';
 import { SAMPLES } from '../helpers/parse.js';
 
 let root: tmp.DirResult;
@@ -21,12 +22,12 @@ afterEach(() => {
   root.removeCallback();
 });
 
-function entries(): string[] {
+function entries(ending = '.json'): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) walk(path.join(dir, e.name));
-      else out.push(path.join(dir, e.name));
+      else if (e.name.endsWith(ending)) out.push(path.join(dir, e.name));
     }
   };
   walk(cacheDir);
@@ -95,5 +96,62 @@ describe('--cache', () => {
     // The entry was written anew: the next run takes the device from the cache again.
     markCache();
     expect((await diagnose({ paths: [fleet], cache: cache() })).devices.every((d) => d.explanation.startsWith('CACHED '))).toBe(true);
+  });
+});
+
+describe('--cache, rendered devices', () => {
+  const text: PieceFormat = { format: 'text', options: { color: false, width: 100 } };
+  async function pieces(options: { jobs?: number; format?: PieceFormat; paths?: string[] } = {}): Promise<string[]> {
+    const out: string[] = [];
+    for await (const piece of diagnosePieces({ paths: options.paths ?? [fleet], cache: cache(), jobs: options.jobs ?? 1 }, options.format ?? text)) out.push(Buffer.from(piece.bytes).toString('utf8'));
+    return out;
+  }
+  /** Marks every kept rendering after its header line, so a text that comes back marked was read as it was kept. */
+  function markPieces(): void {
+    for (const file of entries('.piece')) {
+      const bytes = readFileSync(file);
+      const newline = bytes.indexOf(0x0a);
+      writeFileSync(file, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
+    }
+  }
+
+  it('keeps each device as rendered, and a rerun (one job or two) reads it back as it was written', async () => {
+    const uncached: string[] = [];
+    for await (const piece of diagnosePieces({ paths: [fleet] }, text)) uncached.push(Buffer.from(piece.bytes).toString('utf8'));
+    expect(await pieces()).toEqual(uncached);
+    expect(entries('.piece')).toHaveLength(3);
+    markPieces();
+    expect(await pieces()).toEqual(uncached.map((t) => `CACHED ${t}`));
+    expect(await pieces({ jobs: 2 })).toEqual(uncached.map((t) => `CACHED ${t}`));
+  });
+
+  it('renders again for another format or width (from the cached report), and for a changed bundle', async () => {
+    await pieces();
+    markCache();
+    markPieces();
+    const narrow = await pieces({ format: { format: 'text', options: { color: false, width: 80 } } });
+    expect(narrow.every((t) => !t.startsWith('CACHED ') && t.includes('CACHED '))).toBe(true);
+    const json = await pieces({ format: { format: 'json', options: { color: false } } });
+    expect(json.every((t) => t.includes('"explanation": "CACHED '))).toBe(true);
+    appendFileSync(path.join(fleet, 'LAB-0101', 'ProgramData', 'LANDesk', 'Log', 'sdclient.log'), 'Tue, 17 Feb 2026 10:00:00 one more line\r\n');
+    expect((await pieces()).map((t) => t.startsWith('CACHED '))).toEqual([false, true, true]);
+  });
+
+  it('renders again where a kept rendering is damaged or another device\'s, with the same bytes', async () => {
+    const cold = await pieces();
+    const kept = entries('.piece');
+    writeFileSync(kept[0] ?? '', 'not a piece');
+    writeFileSync(kept[1] ?? '', readFileSync(kept[2] ?? ''));
+    expect(await pieces()).toEqual(cold);
+  });
+
+  it('never keeps a rendering that carries this run\'s cache problem', async () => {
+    await pieces();
+    for (const file of entries('.piece')) writeFileSync(file, 'x');
+    for (const file of entries()) writeFileSync(file, '{"not": "ours"');
+    const damaged = await pieces();
+    expect(damaged.every((t) => t.includes('was not a report of ldforensics (damaged?)'))).toBe(true);
+    const next = await pieces();
+    expect(next.some((t) => t.includes('damaged?'))).toBe(false);
   });
 });
