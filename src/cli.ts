@@ -79,6 +79,15 @@ class OutputFile {
   }
 }
 
+/**
+ * The report file's stream. A device's text is about the size of the default 16 KiB buffer, so
+ * with it nearly every write waited for the disk before the next device; with 1 MiB the
+ * writes are gathered (writev) while the devices keep coming.
+ */
+function reportStream(file: OutputFile): NodeJS.WritableStream {
+  return createWriteStream(file.temp, { highWaterMark: 1 << 20 });
+}
+
 /** Runs `work` with the output file, keeping the old report unless the work completes. */
 async function withOutput<T>(output: string | undefined, work: (file: OutputFile | undefined) => Promise<T>): Promise<T> {
   const file = output ? new OutputFile(output) : undefined;
@@ -186,7 +195,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       // Devices finish in name order, so each one's text waits in a temporary file of its
       // group until the summary is known; render() gives the same bytes.
       const leads = renderer.leads;
-      const sink = file ? createWriteStream(file.temp) : process.stdout;
+      const sink = file ? reportStream(file) : process.stdout;
       const spool = new GroupSpool(leads.groups);
       try {
         for await (const piece of diagnosePieces(common, pieceFormat)) {
@@ -205,7 +214,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     } else if (renderer.device && renderer.end) {
       // Streaming formats write each device as it is finished and keep only the fleet's counts:
       // memory stays flat with fleet size.
-      const sink = file ? createWriteStream(file.temp) : process.stdout;
+      const sink = file ? reportStream(file) : process.stdout;
       if (renderer.start) await writeChunk(sink, renderer.start(options));
       let first = true;
       for await (const piece of diagnosePieces(common, pieceFormat)) {
@@ -254,7 +263,7 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
   const counted: Pick<DeviceTimeline, 'files'>[] = [];
   const json = flags.format === 'json';
   await withOutput(flags.output, async (file) => {
-    const sink = file ? createWriteStream(file.temp) : process.stdout;
+    const sink = file ? reportStream(file) : process.stdout;
     for await (const device of devices) {
       if (json && counted.length === 0) await writeChunk(sink, timelineJson.start());
       await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device, flags.output === undefined ? terminalWidth() : 100));
