@@ -345,12 +345,11 @@ function folderPlan(name: string, folder: string, base: string, options: FindBun
  */
 async function walkFolder(name: string, root: string, base: string, maxFiles: number): Promise<Bundle> {
   const collector = new Collector(name, maxFiles);
-  let rootReal: string;
-  try {
-    rootReal = realpathSync(root);
-  } catch (error) {
-    return emptyBundle(name, [`cannot read folder ${toDisplay(base, root)}: ${reasonOf(error)}`]);
-  }
+  // Where the bundle really is, for the links inside it only: a realpath walks every folder of
+  // the path with a stat each, which most bundles (no links) need not pay. A root that cannot
+  // be read is said by its listing below.
+  let rootReal: string | undefined;
+  const realRoot = (): string => (rootReal ??= realpathSync(root));
   // Each folder's path and display path are its parent's plus its name: path.join and
   // path.relative per file were a tenth of a warm rerun's time, for the same strings.
   const top = path.resolve(root);
@@ -374,7 +373,7 @@ async function walkFolder(name: string, root: string, base: string, maxFiles: nu
         if (next.depth + 1 > MAX_FOLDER_DEPTH) collector.skip(display, `more than ${MAX_FOLDER_DEPTH} folders deep; not read`);
         else pending.push({ folder: full, display, depth: next.depth + 1 });
       } else if (child.isSymbolicLink()) {
-        await collector.addLink(full, display, rootReal);
+        await collector.addLink(full, display, realRoot);
       } else if (child.isFile()) {
         await collector.addFile(full, display);
       } else {
@@ -429,12 +428,19 @@ class Collector {
   }
 
   /** Adds what a symbolic link points to, when that is a file inside the bundle. */
-  async addLink(link: string, display: string, rootReal: string): Promise<void> {
+  async addLink(link: string, display: string, realRoot: () => string): Promise<void> {
     let target: string;
     try {
       target = realpathSync(link);
     } catch {
       this.skip(display, 'broken symbolic link');
+      return;
+    }
+    let rootReal: string;
+    try {
+      rootReal = realRoot();
+    } catch (error) {
+      this.errors.push(`cannot read ${display}: ${reasonOf(error)}`);
       return;
     }
     if (target !== rootReal && !target.startsWith(rootReal + path.sep)) {
