@@ -184,33 +184,27 @@ async function pieceOfBundle(bundle: Bundle, options: CommonOptions, prepared: P
 }
 
 /** A worker thread's job: the reports of one planned bundle (a fleet zip holds several devices). */
-export async function diagnosePlanned(spec: PlanSpec, options: CommonOptions): Promise<DeviceReport[]> {
-  const prepared = preparedFor(options);
-  const reports: DeviceReport[] = [];
-  for (const bundle of await openPlanned(spec, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
-    try {
-      if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
-      reports.push(await diagnoseBundle(bundle, options, prepared));
-    } finally {
-      await bundle.close();
-    }
-  }
-  return reports;
+export function diagnosePlanned(spec: PlanSpec, options: CommonOptions): Promise<DeviceReport[]> {
+  return eachPlanned(spec, options, (bundle, prepared) => diagnoseBundle(bundle, options, prepared));
 }
 
 /** A worker thread's job where pieces are wanted: each device of one planned bundle, rendered. */
-export async function piecesOfPlanned(spec: PlanSpec, options: CommonOptions, format: PieceFormat | undefined): Promise<DevicePiece[]> {
+export function piecesOfPlanned(spec: PlanSpec, options: CommonOptions, format: PieceFormat | undefined): Promise<DevicePiece[]> {
+  return eachPlanned(spec, options, (bundle, prepared) => pieceOfBundle(bundle, options, prepared, format));
+}
+
+async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions, make: (bundle: Bundle, prepared: Prepared) => Promise<T>): Promise<T[]> {
   const prepared = preparedFor(options);
-  const pieces: DevicePiece[] = [];
+  const results: T[] = [];
   for (const bundle of await openPlanned(spec, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
     try {
       if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
-      pieces.push(await pieceOfBundle(bundle, options, prepared, format));
+      results.push(await make(bundle, prepared));
     } finally {
       await bundle.close();
     }
   }
-  return pieces;
+  return results;
 }
 
 /**
@@ -219,25 +213,8 @@ export async function piecesOfPlanned(spec: PlanSpec, options: CommonOptions, fo
  */
 export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
   const prepared = prepare(options);
-  if ((options.jobs ?? 1) > 1) {
-    yield* onWorkers(options, prepared, {}, (report) => report);
-    return;
-  }
-  let seen = 0;
-  let found = 0;
-  for await (const bundle of findBundles(options.paths, { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
-    found += 1;
-    let report: DeviceReport | undefined;
-    try {
-      if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
-      seen += 1;
-      report = await diagnoseBundle(bundle, options, prepared);
-    } finally {
-      await bundle.close();
-    }
-    yield report;
-  }
-  if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
+  if ((options.jobs ?? 1) > 1) yield* onWorkers(options, prepared, {}, (report) => report);
+  else yield* inThisThread(options, prepared, (bundle) => diagnoseBundle(bundle, options, prepared));
 }
 
 /**
@@ -246,24 +223,26 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
  * text and counts cross threads; with one job, here.
  */
 export async function* diagnosePieces(options: CommonOptions, format?: PieceFormat): AsyncGenerator<DevicePiece> {
-  if ((options.jobs ?? 1) > 1) {
-    yield* onWorkers(options, prepare(options), { pieces: format ? { format } : {} }, (report) => pieceOf(report, format));
-    return;
-  }
   const prepared = prepare(options);
+  if ((options.jobs ?? 1) > 1) yield* onWorkers(options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format));
+  else yield* inThisThread(options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format));
+}
+
+/** Each bundle found, made into a result in this thread as it is found, in name order. */
+async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>): AsyncGenerator<T> {
   let seen = 0;
   let found = 0;
   for await (const bundle of findBundles(options.paths, { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
     found += 1;
-    let piece: DevicePiece | undefined;
+    let result: T;
     try {
       if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
       seen += 1;
-      piece = await pieceOfBundle(bundle, options, prepared, format);
+      result = await make(bundle);
     } finally {
       await bundle.close();
     }
-    yield piece;
+    yield result;
   }
   if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }

@@ -49,7 +49,7 @@ export function displayWidth(text: string): number {
 
 /** A cell's lines and the columns each takes, measured once. */
 interface Cell {
-  lines: string[];
+  lines: readonly string[];
   widths: number[];
 }
 
@@ -57,7 +57,7 @@ interface Cell {
 export type CellText = string | readonly string[];
 
 function cellOf(text: CellText): Cell {
-  if (typeof text !== 'string') return { lines: [...text], widths: text.map(displayWidth) };
+  if (typeof text !== 'string') return { lines: text, widths: text.map(displayWidth) };
   if (!text.includes('\n')) return { lines: [text], widths: [displayWidth(text)] };
   const lines = text.split('\n');
   return { lines, widths: lines.map(displayWidth) };

@@ -109,14 +109,23 @@ function table(head: string[], rows: string[][], options: RenderOptions, alignRi
 
 /** Evidence or context lines as a table; times shortened to the time of day when all share one date. */
 function linesTable(title: string, lines: EvidenceLine[], indent: number, width: number, options: RenderOptions): string[] {
-  const dates = new Set(lines.map((line) => splitTime(line.time).date));
-  const oneDate = dates.size === 1 ? [...dates][0] : undefined;
-  const times = lines.map((line) => escapeTerminal(oneDate ? splitTime(line.time).time : displayTime(line.time)));
-  const places = lines.map((line) => escapeTerminal(`${line.file}:${line.line}`));
-  const timeWidth = Math.max(4, ...times.map((time) => time.length));
+  const split = lines.map((line) => splitTime(line.time));
+  const oneDate = split.length > 0 && split.every((time) => time.date === split[0]?.date) ? split[0]?.date : undefined;
+  const times: string[] = [];
+  const places: string[] = [];
+  let timeWidth = 4;
+  let longestPlace = 9;
+  for (const [index, line] of lines.entries()) {
+    const time = escapeTerminal(oneDate ? (split[index]?.time ?? '') : displayTime(line.time));
+    const place = escapeTerminal(`${line.file}:${line.line}`);
+    times.push(time);
+    places.push(place);
+    if (time.length > timeWidth) timeWidth = time.length;
+    if (place.length > longestPlace) longestPlace = place.length;
+  }
   // 4 borders and 2 spaces of padding per column; file:line takes at most 40% of the rest.
   const free = width - indent - 10 - timeWidth;
-  const placeWidth = Math.min(32, Math.floor(free * 0.4), Math.max(9, ...places.map((place) => place.length)));
+  const placeWidth = Math.min(32, Math.floor(free * 0.4), longestPlace);
   const textWidth = Math.max(12, free - placeWidth);
   // Cells go to the table already cut into lines: nothing is joined to be split again.
   const rows = lines.map((line, index) => [
