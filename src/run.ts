@@ -67,6 +67,8 @@ function prepare(options: CommonOptions): Prepared {
     ...(options.cache ? {
       cacheConfig: configKey({
         version: packageVersion(), packs: patterns.packs, rules: Object.keys(rules),
+        // A report says where its bundle is relative to the folder the tool runs in (report.ts).
+        base: process.cwd(),
         ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
       }),
     } : {}),

@@ -155,3 +155,19 @@ describe('--cache, rendered devices', () => {
     expect(next.some((t) => t.includes('damaged?'))).toBe(false);
   });
 });
+
+describe('--cache and the folder the tool runs in', () => {
+  it('says where each bundle is relative to the folder of this run, not of the run that kept it', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const run = promisify(execFile);
+    const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
+    const sources = async (cwd: string): Promise<string[]> => {
+      const out = await run(process.execPath, [bin, 'diagnose', fleet, '-f', 'ndjson', '--cache', cacheDir], { cwd }).catch((e: { stdout: string }) => e);
+      return out.stdout.trim().split('\n').map((line) => JSON.parse(line) as { source?: string }).filter((r) => r.source !== undefined).map((r) => r.source ?? '');
+    };
+    expect(await sources(root.name)).toEqual(['fleet/LAB-0101', 'fleet/LAB-0102', 'fleet/LAB-0104.zip']);
+    expect(await sources(fleet)).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104.zip']);
+    expect(await sources(root.name)).toEqual(['fleet/LAB-0101', 'fleet/LAB-0102', 'fleet/LAB-0104.zip']);
+  });
+});
