@@ -2,7 +2,7 @@
 // any other caller) decides what to do with the result.
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
-import { bundleKey, cachedPiece, cachedReport, configKey, pieceKey, storePiece, storeReport, type CacheOptions } from './fleet/cache.js';
+import { bundleKey, cachedPiece, cachedReport, configKey, pieceKey, pruneCache, storePiece, storeReport, type CacheOptions } from './fleet/cache.js';
 import { runOnWorkers, type WorkerOptions } from './fleet/pool.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
@@ -217,6 +217,7 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
   const prepared = prepare(options);
   if ((options.jobs ?? 1) > 1) yield* onWorkers(options, prepared, {}, (report) => report);
   else yield* inThisThread(options, prepared, (bundle) => diagnoseBundle(bundle, options, prepared));
+  if (options.cache) pruneCache(options.cache);
 }
 
 /**
@@ -228,6 +229,8 @@ export async function* diagnosePieces(options: CommonOptions, format?: PieceForm
   const prepared = prepare(options);
   if ((options.jobs ?? 1) > 1) yield* onWorkers(options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format));
   else yield* inThisThread(options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format));
+  // After the run, whose hits have marked what is still in use.
+  if (options.cache) pruneCache(options.cache);
 }
 
 /** Each bundle found, made into a result in this thread as it is found, in name order. */

@@ -7,7 +7,7 @@
 // A corrupt or foreign file is ignored (the device is read again, and its report says why),
 // never fatal; nothing here prints: problems come back to the caller as text.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { writeFileAtomically } from '../atomic.js';
 import path from 'node:path';
 import type { Bundle } from '../ingest/source.js';
@@ -60,7 +60,10 @@ export function cachedReport(cache: CacheOptions, key: string, device: string): 
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && 'format' in value && value.format === FORMAT && 'report' in value) {
       const report = value.report as DeviceReport;
-      if (typeof report === 'object' && report !== null && report.device === device) return { report };
+      if (typeof report === 'object' && report !== null && report.device === device) {
+        markUsed(fileOf(cache, key));
+        return { report };
+      }
     }
   } catch {
     // fall through: a damaged entry is read again
@@ -111,6 +114,7 @@ export function cachedPiece(cache: CacheOptions, key: string, device: string): D
     // A buffer of its own (a read may share Node's pool), so it can be transferred to the main thread.
     const own = new Uint8Array(bytes.length - newline - 1);
     own.set(bytes.subarray(newline + 1));
+    markUsed(pieceFileOf(cache, key));
     return { tally, group: head.group, bytes: own };
   } catch {
     return null;
@@ -126,4 +130,74 @@ export function storePiece(cache: CacheOptions, key: string, piece: DevicePiece)
   } catch {
     // The report is kept (or its problem said) already: a piece that cannot be kept is rendered again next time.
   }
+}
+
+/** Entries no run has used for this long are removed: a share rerun for months must not fill the disk. */
+export const UNUSED_DAYS = 30;
+const DAY_MS = 86_400_000;
+/** Where the last look for unused entries is noted: it is made once a day at the most. */
+const PRUNED_MARK = '.pruned';
+/** An entry's name (its key, a SHA-256 in hex), and a temporary file's (writeFileAtomically's). */
+const ENTRY_NAME = /^[0-9a-f]{64}\.(?:json|piece)$/;
+const TEMPORARY_NAME = /^[0-9a-f]{64}\.(?:json|piece)\.\d+\.[0-9a-z]+\.tmp$/;
+
+/** An entry used by this run: its time says so, for pruneCache. */
+function markUsed(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // A read-only cache still serves; its entries are only never pruned as unused.
+  }
+}
+
+/**
+ * Removes the entries no run has used (read or written) for UNUSED_DAYS, and temporary files a
+ * stopped run left, once a day at the most. Nothing here fails a run: what cannot be removed stays.
+ * Returns how many files were removed.
+ */
+export function pruneCache(cache: CacheOptions, now = Date.now()): number {
+  const mark = path.join(cache.dir, PRUNED_MARK);
+  try {
+    if (now - statSync(mark).mtimeMs < DAY_MS) return 0;
+  } catch {
+    // never pruned: go on
+  }
+  let removed = 0;
+  let folders: string[];
+  try {
+    folders = readdirSync(cache.dir).filter((name) => /^[0-9a-f]{2}$/.test(name));
+  } catch {
+    return 0;
+  }
+  for (const folder of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(cache.dir, folder));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      // Only names this cache writes: --cache may name a folder that holds other files too.
+      const entry = ENTRY_NAME.test(name) && name.startsWith(folder);
+      const temporary = TEMPORARY_NAME.test(name) && name.startsWith(folder);
+      if (!entry && !temporary) continue;
+      const file = path.join(cache.dir, folder, name);
+      try {
+        const age = now - statSync(file).mtimeMs;
+        if ((entry && age > UNUSED_DAYS * DAY_MS) || (temporary && age > DAY_MS)) {
+          rmSync(file, { force: true });
+          removed += 1;
+        }
+      } catch {
+        // gone already, or not ours to remove
+      }
+    }
+  }
+  try {
+    writeFileSync(mark, new Date(now).toISOString());
+  } catch {
+    // a read-only cache: looked at again next run
+  }
+  return removed;
 }

@@ -1,11 +1,12 @@
 // --cache: a rerun takes unchanged devices' reports from the cache; a changed file, a new
 // pattern pack or a new option reads the device again; a corrupt cache entry is ignored.
-import { appendFileSync, cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
 import type { PieceFormat } from '../../src/render/piece.js';
+import { pruneCache, UNUSED_DAYS } from '../../src/fleet/cache.js';
 import { diagnose, diagnosePieces } from '../../src/run.js';
 import { SAMPLES } from '../helpers/parse.js';
 
@@ -169,5 +170,54 @@ describe('--cache and the folder the tool runs in', () => {
     expect(await sources(root.name)).toEqual(['fleet/LAB-0101', 'fleet/LAB-0102', 'fleet/LAB-0104.zip']);
     expect(await sources(fleet)).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104.zip']);
     expect(await sources(root.name)).toEqual(['fleet/LAB-0101', 'fleet/LAB-0102', 'fleet/LAB-0104.zip']);
+  });
+});
+
+describe('--cache, entries no run uses', () => {
+  const daysAgo = (days: number): Date => new Date(Date.now() - days * 86_400_000);
+  const age = (file: string, days: number): void => utimesSync(file, daysAgo(days), daysAgo(days));
+  const prunedMark = (): string => path.join(cacheDir, '.pruned');
+
+  it('removes entries unused for the limit and stale temporary files, keeps the rest, and looks once a day at the most', async () => {
+    await diagnose({ paths: [fleet], cache: cache() });
+    const [old, fresh, used] = entries();
+    age(old ?? '', UNUSED_DAYS + 1);
+    age(fresh ?? '', UNUSED_DAYS - 1);
+    const temporary = `${used ?? ''}.123.abc.tmp`;
+    writeFileSync(temporary, 'half');
+    age(temporary, 2);
+    // Files of other names, however old, are not the cache's to remove.
+    const foreign = [path.join(path.dirname(old ?? ''), 'notes.json'), path.join(cacheDir, 'zz', `${'a'.repeat(64)}.json`)];
+    for (const file of foreign) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, '{}');
+      age(file, UNUSED_DAYS + 100);
+    }
+    rmSync(prunedMark(), { force: true });
+    expect(pruneCache(cache())).toBe(2);
+    for (const file of foreign) expect(existsSync(file)).toBe(true);
+    for (const file of foreign) rmSync(file);
+    expect(entries()).toEqual([fresh, used]);
+    expect(existsSync(temporary)).toBe(false);
+    // Looked at today: not again until tomorrow.
+    age(fresh ?? '', UNUSED_DAYS + 1);
+    expect(pruneCache(cache())).toBe(0);
+    expect(pruneCache(cache(), Date.now() + 86_400_000 + 1000)).toBe(1);
+  });
+
+  it('counts a report or rendering read by a run as used, so an unchanged device is never pruned', async () => {
+    await diagnose({ paths: [fleet], cache: cache() });
+    for await (const _ of diagnosePieces({ paths: [fleet], cache: cache() }, { format: 'json', options: { color: false } })) { /* kept */ }
+    for (const file of [...entries(), ...entries('.piece')]) age(file, UNUSED_DAYS + 5);
+    rmSync(prunedMark(), { force: true });
+    // This run reads every device's rendering (and prunes after it): the renderings stay, the reports it did not need go.
+    for await (const _ of diagnosePieces({ paths: [fleet], cache: cache() }, { format: 'json', options: { color: false } })) { /* read */ }
+    expect(entries('.piece')).toHaveLength(3);
+    expect(entries()).toHaveLength(0);
+    expect(existsSync(prunedMark())).toBe(true);
+    // The next run of reports reads the devices again and keeps them anew.
+    const again = await diagnose({ paths: [fleet], cache: cache() });
+    expect(again.devices.map((d) => d.verdict)).toEqual(['vulscan-blocked-sdclient', 'no-failure', 'policysync-blocked-sdclient']);
+    expect(entries()).toHaveLength(3);
   });
 });
