@@ -37,7 +37,7 @@ import { appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
-import { isOsMetadata, isZipName, LAYOUT_FOLDERS, type Bundle, type SourceFile } from './source.js';
+import { compareDeviceNames, isOsMetadata, isZipName, LAYOUT_FOLDERS, type Bundle, type SourceFile } from './source.js';
 import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 
 export type { Bundle, SourceFile } from './source.js';
@@ -106,8 +106,6 @@ async function openPlan(plan: Plan): Promise<Bundle[]> {
   return opened.map((bundle) => ({ ...bundle, source: bundle.source ?? plan.absolute }));
 }
 
-const byName = new Intl.Collator('en', { numeric: true });
-
 /**
  * Yields one Bundle per device in `paths`, sorted by name (numeric-aware, so
  * PC-9 comes before PC-10). Bundles are read one at a time, as they are
@@ -170,7 +168,7 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
   const unique = new Map<string, Plan>();
   for (const plan of plans) if (!unique.has(plan.absolute)) unique.set(plan.absolute, plan);
   nameApart([...unique.values()]);
-  return [...unique.values()].sort((a, b) => byName.compare(a.name, b.name) || compareText(a.name, b.name) || compareText(a.key, b.key));
+  return [...unique.values()].sort((a, b) => compareDeviceNames(a.name, b.name) || compareText(a.key, b.key));
 }
 
 /**

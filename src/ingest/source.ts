@@ -80,3 +80,10 @@ export function isZipName(name: string): boolean {
 
 /** The event a source stream emits, with a message, for a problem that does not stop the reading. */
 export const SOURCE_WARNING = 'ldforensics-warning';
+
+const byName = new Intl.Collator('en', { numeric: true });
+
+/** The order devices are reported in: by name, numbers as numbers (LAB-9 before LAB-10), then by code point. */
+export function compareDeviceNames(a: string, b: string): number {
+  return byName.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}

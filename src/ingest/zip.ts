@@ -17,7 +17,7 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { SkippedFile } from '../types.js';
 import { appendAll } from '../arrays.js';
 import { logKindFromFileName } from './names.js';
-import { isOsMetadata, isZipName, LAYOUT_FOLDERS, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
+import { compareDeviceNames, isOsMetadata, isZipName, LAYOUT_FOLDERS, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
 
 /** An entry declaring more than this uncompressed is refused: no device log is half a gigabyte. */
 export const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
@@ -261,7 +261,8 @@ export async function openZipBundles(zipPath: string, options: ZipBundleOptions)
     const last = device.split('/').pop() ?? device;
     const named = isZipName(last) ? last.slice(0, -'.zip'.length) || last : device;
     return { name: named, files: files.map((f) => ({ ...f, bundle: named })), skipped: whole.skipped.filter((s) => s.path.startsWith(inside)), errors: [], close: closeOne };
-  });
+  }).sort((a, b) => compareDeviceNames(a.name, b.name));
+  // In the order of a share's devices (by name), not of the zip's entries.
   // What lies outside every device folder belongs to no device: say so on the first one.
   const first = bundles[0];
   if (first) {

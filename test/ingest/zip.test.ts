@@ -324,9 +324,18 @@ describe('a zip of device zips', () => {
     const bundles = await openZipBundles(zipPath, { name: 'fleet', displayPath: 'fleet.zip' });
     expect(bundles.map((b) => [b.name, b.files.map((f) => f.path)])).toEqual([
       ['LAB-01', ['fleet.zip/LAB-01.zip/ProgramData/LANDesk/Log/sdclient.log', 'fleet.zip/LAB-01.zip/ProgramData/LANDesk/Log/vulscan.log']],
-      ['LAB-03', ['fleet.zip/LAB-03.zip/sdclient.log']],
       ['LAB-02', ['fleet.zip/site/LAB-02.zip/ProgramData/LANDesk/Log/sdclient.log', 'fleet.zip/site/LAB-02.zip/ProgramData/LANDesk/Log/vulscan.log']],
+      ['LAB-03', ['fleet.zip/LAB-03.zip/sdclient.log']],
     ]);
+    for (const bundle of bundles) await bundle.close();
+  });
+
+  it('gives its devices in name order (numbers as numbers), not in the order of its entries', async () => {
+    const device = makeZip([{ name: 'ProgramData/LANDesk/Log/sdclient.log', data: SDCLIENT }]);
+    const zipPath = path.join(dir.name, 'unordered.zip');
+    writeZip(zipPath, [{ name: 'b/PC-10.zip', data: device }, { name: 'a/PC-9.zip', data: device }, { name: 'PC-100.zip', data: device }]);
+    const bundles = await openZipBundles(zipPath, { name: 'unordered', displayPath: 'unordered.zip' });
+    expect(bundles.map((b) => b.name)).toEqual(['PC-9', 'PC-10', 'PC-100']);
     for (const bundle of bundles) await bundle.close();
   });
 });
