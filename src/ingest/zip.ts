@@ -266,7 +266,7 @@ export async function openZipBundles(zipPath: string, options: ZipBundleOptions)
   // What lies outside every device folder belongs to no device: say so on the first one.
   const first = bundles[0];
   if (first) {
-    first.errors.push(...whole.errors);
+    appendAll(first.errors, whole.errors);
     for (const file of whole.files) {
       if (!devices.some((d) => file.path.startsWith(`${prefix}${d}/`))) first.skipped.push({ path: file.path, reason: `in ${options.displayPath} but outside its device folders` });
     }

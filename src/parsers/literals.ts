@@ -8,6 +8,8 @@
 //   "\b(?:a |another )?(?:task|job)\s+…already\s+…"     → ["already"]
 //   "\bmsiexec\b|^installer (?:exited|finished)\b"      → ["msiexec", "installer "]
 
+import { appendAll } from '../arrays.js';
+
 /** Literals shorter than this save nothing over the regex itself. */
 const MIN_LITERAL = 3;
 
@@ -33,7 +35,7 @@ function alternativesOf(source: string, caseless: boolean): string[] | null {
   for (const branch of splitTopLevel(source)) {
     const set = bestSetOf(branch, caseless);
     if (set === null) return null;
-    out.push(...set);
+    appendAll(out, set);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 //   <LastRunTime>1773050532</LastRunTime>
 // LastRunTime is Unix epoch seconds: UTC, the one zone-true clock in a bundle. The event is
 // marked `utc`; the timeline moves it onto the device's wall clock when it can tell the offset.
+import { appendAll } from '../arrays.js';
 import type { Event } from '../types.js';
 import { countUnparsed, looksBinary, newStats, type SourceLine } from './entries.js';
 import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
@@ -86,7 +87,7 @@ const parser: Parser = {
     }
     if (outOfRange.length > 0) {
       for (const line of kept) countUnparsed(stats, context.file, line, 'LastRunTime out of range');
-      stats.warnings.push(...outOfRange);
+      appendAll(stats.warnings, outOfRange);
       return { events: [], stats };
     }
     for (const line of kept) countUnparsed(stats, context.file, line, 'no <TaskIdn> and <LastRunTime> in this .stat file');

@@ -64,7 +64,8 @@ export function escapeMarkdown(text: string): string {
 export function markdownCodeCell(text: string): string {
   const safe = escapeTerminal(text);
   if (safe === '') return '';
-  const longest = Math.max(0, ...(safe.match(/`+/g) ?? []).map((run) => run.length));
+  let longest = 0;
+  for (const run of safe.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
   const pad = /^[` ]|[` ]$/.test(safe) && !/^ +$/.test(safe) ? ' ' : '';
   return `${fence}${pad}${safe.replace(/\|/g, '\\|')}${pad}${fence}`;

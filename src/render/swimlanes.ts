@@ -122,7 +122,8 @@ interface Span {
 /** The runs around the failure: see the header. */
 function focusOf(spans: Span[], failure: number): { lo: number; hi: number } {
   const near = (span: Span, reach: number): boolean => span.start <= failure && span.end >= failure - reach;
-  let lo = Math.min(failure, ...spans.filter((span) => span.failed && near(span, FOCUS_FAILED_MS)).map((span) => span.start));
+  let lo = failure;
+  for (const span of spans) if (span.failed && near(span, FOCUS_FAILED_MS)) lo = Math.min(lo, span.start);
   const reach = failure - lo + FOCUS_REACH_MS;
   for (const span of spans) if (PROCESS_LANES.has(span.lane) && near(span, reach)) lo = Math.min(lo, span.start);
   return { lo, hi: failure };

@@ -39,7 +39,9 @@ function deviceSection(device: DeviceTimeline, width: number): string {
     return [`${entry.time.replace('T', ' ')}${jump}`, cut(`${entry.file.split('/').pop() ?? entry.file}:${entry.line}`, PLACE_COLUMNS), cut(eventLabel(entry), EVENT_COLUMNS), entry.text];
   });
   // The message takes what the other columns and the borders (13) leave of the terminal's width.
-  const fixed = [0, 1, 2].map((c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? '')), ['time', 'file:line', 'event'][c]?.length ?? 0));
+  // A loop, not Math.max(...rows): a device's timeline can hold more entries than a call takes arguments.
+  const fixed = ['time', 'file:line', 'event'].map((head) => head.length);
+  for (const row of rows) for (let c = 0; c < fixed.length; c += 1) fixed[c] = Math.max(fixed[c] ?? 0, displayWidth(row[c] ?? ''));
   const textColumns = Math.max(MIN_TEXT_COLUMNS, width - fixed.reduce((a, b) => a + b, 0) - 13);
   for (const row of rows) row[3] = cut(row[3] ?? '', textColumns);
   out.push(rows.length > 0 ? drawTable(['time', 'file:line', 'event', 'text'], rows, { compact: true }) : '(no entries)');

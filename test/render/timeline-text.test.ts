@@ -1,5 +1,8 @@
 // The `timeline` command's terminal view, on real samples: every entry, the line accounting,
 // and no control character from a log reaching the terminal.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import tmp from 'tmp';
 import { describe, expect, it } from 'vitest';
 import { renderTimelineJson, renderTimelineText } from '../../src/render/timeline-text.js';
 import { timelines } from '../../src/run.js';
@@ -50,4 +53,24 @@ describe('renderTimelineText', () => {
     expect(parsed.devices[0]?.entries.length).toBe(report.devices[0]?.entries.length);
     expect(parsed.devices[0]?.entries.every((e) => e.file.startsWith('LAB-0101/') && e.line > 0)).toBe(true);
   });
+
+  it('draws a device whose timeline holds more entries than a call takes arguments (two files of 80,000 lines)', async () => {
+    // Regression: the column widths were Math.max(...rows), which throws past about 120,000 rows.
+    const root = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const logs = path.join(root.name, 'LAB-BIG', 'ProgramData', 'LANDesk', 'Log');
+      mkdirSync(logs, { recursive: true });
+      const lines = (what: string): string => Array.from({ length: 80_000 }, (_, i) => `Mon, 09 Mar 2026 ${String(8 + Math.floor(i / 3600) % 12).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} ${what} ${i}\r\n`).join('');
+      writeFileSync(path.join(logs, 'sdclient.log'), lines('Downloading chunk'));
+      writeFileSync(path.join(logs, 'vulscan.log'), lines('Checking definition'));
+      const report = await timelines({ paths: [path.join(root.name, 'LAB-BIG')] });
+      expect(report.devices[0]?.entries.length).toBeGreaterThan(150_000);
+      const text = renderTimelineText(report);
+      expect(text).toContain('Downloading chunk 79999');
+      expect(text).toContain('Checking definition 79999');
+    } finally {
+      root.removeCallback();
+    }
+  }, 120_000);
 });
+
