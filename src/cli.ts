@@ -14,7 +14,7 @@ import { isFormatName, renderers, type FormatName, type RenderOptions, type Rend
 import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from './report.js';
-import { guarded, type PieceFormat } from './render/piece.js';
+import type { PieceFormat } from './render/piece.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
@@ -88,6 +88,12 @@ function reportStream(file: OutputFile): NodeJS.WritableStream {
   return createWriteStream(file.temp, { highWaterMark: 1 << 20 });
 }
 
+/** Ends the report file's stream once everything is on disk (stdout is left open). */
+async function endReport(sink: NodeJS.WritableStream): Promise<void> {
+  if (sink === process.stdout) return;
+  await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
+}
+
 /** Runs `work` with the output file, keeping the old report unless the work completes. */
 async function withOutput<T>(output: string | undefined, work: (file: OutputFile | undefined) => Promise<T>): Promise<T> {
   const file = output ? new OutputFile(output) : undefined;
@@ -112,9 +118,9 @@ async function writeOut(text: string, output: OutputFile | undefined): Promise<v
  */
 let stdoutClosed = false;
 
-/** The terminal's columns; 100 where stdout is no terminal (a pipe, a file, -o). */
-function terminalWidth(): number {
-  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+/** The report's columns: the terminal's; 100 where stdout is no terminal (a pipe, a file) or the report goes to -o. */
+function reportWidth(output: string | undefined): number {
+  const columns = output === undefined && process.stdout.isTTY ? process.stdout.columns : undefined;
   return typeof columns === 'number' && columns > 0 ? columns : 100;
 }
 
@@ -157,7 +163,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   const format: FormatName = flags.format;
   const renderer: Renderer = renderers[format];
   if (flags.summary && !SUMMARY_FORMATS.has(flags.format)) throw new UsageError(`--summary: the fleet summary alone is shown as ${[...SUMMARY_FORMATS].join(', ')}, not ${flags.format}`);
-  const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: flags.output === undefined ? terminalWidth() : 100 };
+  const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
   const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.cache ? { cache: { dir: typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR, strategy: flags.cacheStrategy } } : {}) };
   const fleet = new SummaryBuilder();
@@ -177,7 +183,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     const folder = new HtmlFolder(flags.output);
     for await (const device of diagnoseDevices(common)) {
       seen(tallyOf(device));
-      folder.add(device, options, (d, page) => guarded(d, page));
+      folder.add(device, options);
     }
     currentDevice = undefined;
     folder.finish(fleet.summary());
@@ -210,7 +216,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       } finally {
         spool.remove();
       }
-      if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
+      await endReport(sink);
     } else if (renderer.device && renderer.end) {
       // Streaming formats write each device as it is finished and keep only the fleet's counts:
       // memory stays flat with fleet size.
@@ -225,7 +231,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       }
       currentDevice = undefined;
       await writeChunk(sink, renderer.end(fleet.summary(), options, first));
-      if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
+      await endReport(sink);
     } else {
       // One self-contained page (html) needs every device at once: bounded, and refused past
       // what a ticket takes, with the folder form named instead.
@@ -266,12 +272,12 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
     const sink = file ? reportStream(file) : process.stdout;
     for await (const device of devices) {
       if (json && counted.length === 0) await writeChunk(sink, timelineJson.start());
-      await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device, flags.output === undefined ? terminalWidth() : 100));
+      await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device, reportWidth(flags.output)));
       counted.push({ files: device.files });
     }
     const totals = timelineTotals(counted);
     await writeChunk(sink, json ? timelineJson.end(totals) : timelineTotalsText(totals));
-    if (sink !== process.stdout) await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
+    await endReport(sink);
   });
   return nothingReadable(counted) ? EXIT_USAGE : EXIT_OK;
 }
@@ -355,7 +361,7 @@ function program(setExit: (code: number) => void): Command {
       if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`);
       const renderer = renderers[flags.format];
       const devices = await readShards(files);
-      const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: flags.output === undefined ? terminalWidth() : 100 };
+      const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
       await withOutput(flags.output, (file) => writeOut(renderer.render(buildReport(devices), options), file));
       const fleet = new SummaryBuilder();
       for (const device of devices) fleet.add(device);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fleetIndex, indexRow, pageName, type IndexRow } from './render/html-fleet.js';
 import { html } from './render/html.js';
 import type { RenderOptions } from './render/index.js';
+import { guarded } from './render/piece.js';
 import { summarize } from './report.js';
 import { LossTally } from './timing.js';
 import type { DeviceReport, Summary } from './types.js';
@@ -35,11 +36,11 @@ export class HtmlFolder {
     }
   }
 
-  /** Writes the device's page; `render` may replace a report that cannot be drawn (see cli.ts's guard). */
-  add(device: DeviceReport, options: RenderOptions, render: (device: DeviceReport, page: (d: DeviceReport) => string) => string): void {
+  /** Writes the device's page (a report that cannot be drawn is drawn as a device that could not be analysed). */
+  add(device: DeviceReport, options: RenderOptions): void {
     const name = pageName(device.device, this.taken);
     const page = (d: DeviceReport): string => html.render({ schema: 'ldforensics.diagnosis/1', devices: [d], summary: summarize([d]) }, { ...options, indexHref: '../index.html' });
-    writeFileAtomically(path.join(this.dir, 'devices', name), render(device, page));
+    writeFileAtomically(path.join(this.dir, 'devices', name), guarded(device, page));
     this.rows.push(indexRow(device, `devices/${encodeURIComponent(name)}`));
     this.loss.add(device);
   }

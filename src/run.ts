@@ -69,7 +69,7 @@ function prepare(options: CommonOptions): Prepared {
         version: packageVersion(), packs: patterns.packs, rules: Object.keys(rules),
         // A report says where its bundle is relative to the folder the tool runs in (report.ts).
         base: process.cwd(),
-        ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+        ...(zone !== undefined ? { zone } : {}), ...filesLimit(options),
       }),
     } : {}),
   };
@@ -90,13 +90,23 @@ function preparedFor(options: CommonOptions): Prepared {
   return prepared;
 }
 
+/** --max-files, where given, for the bundle finders. */
+function filesLimit(options: CommonOptions): { maxFiles?: number } {
+  return options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {};
+}
+
+/** A bundle the run does not ask for: another device than --device names, or another shard's. */
+function notAsked(bundle: Bundle, options: CommonOptions, prepared: Prepared): boolean {
+  return (prepared.wanted !== null && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard);
+}
+
 /** Each device's bundle read and parsed, in name order; a bundle that breaks is reported, never fatal. */
 async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGenerator<LoadedDevice | { device: string; error: unknown }> {
   let seen = 0;
   let found = 0;
-  for await (const bundle of findBundles(options.paths, { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
+  for await (const bundle of findBundles(options.paths, { ...filesLimit(options), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
     found += 1;
-    if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) {
+    if (notAsked(bundle, options, prepared)) {
       await bundle.close();
       continue;
     }
@@ -198,9 +208,9 @@ export function piecesOfPlanned(spec: PlanSpec, options: CommonOptions, format: 
 async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions, make: (bundle: Bundle, prepared: Prepared) => Promise<T>): Promise<T[]> {
   const prepared = preparedFor(options);
   const results: T[] = [];
-  for (const bundle of await openPlanned(spec, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {})) {
+  for (const bundle of await openPlanned(spec, filesLimit(options))) {
     try {
-      if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
+      if (notAsked(bundle, options, prepared)) continue;
       results.push(await make(bundle, prepared));
     } finally {
       await bundle.close();
@@ -237,11 +247,11 @@ export async function* diagnosePieces(options: CommonOptions, format?: PieceForm
 async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>): AsyncGenerator<T> {
   let seen = 0;
   let found = 0;
-  for await (const bundle of findBundles(options.paths, { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
+  for await (const bundle of findBundles(options.paths, { ...filesLimit(options), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
     found += 1;
     let result: T;
     try {
-      if ((prepared.wanted && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard)) continue;
+      if (notAsked(bundle, options, prepared)) continue;
       seen += 1;
       result = await make(bundle);
     } finally {
@@ -254,7 +264,7 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
 
 /** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed. */
 async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T): AsyncGenerator<T> {
-  const specs = await planDevices(options.paths, options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {});
+  const specs = await planDevices(options.paths, filesLimit(options));
   options.onPlanned?.(specs.length);
   let seen = 0;
   // Callbacks stay in this thread: the workers get plain data only.

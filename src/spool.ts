@@ -11,6 +11,8 @@ export class GroupSpool {
   private readonly files: string[];
   /** Each group's file, open for writing from the first text given to it (one open per group, not per device). */
   private readonly fds: (number | undefined)[];
+  /** The groups given any text: only their files exist. */
+  private readonly used = new Set<number>();
 
   constructor(groups: number) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'ldforensics-report-'));
@@ -25,6 +27,7 @@ export class GroupSpool {
     if (fd === undefined) {
       fd = openSync(file, 'w');
       this.fds[group] = fd;
+      this.used.add(group);
     }
     writeSync(fd, text);
   }
@@ -33,7 +36,7 @@ export class GroupSpool {
   async copyTo(write: (chunk: Buffer) => Promise<void>): Promise<void> {
     this.closeAll();
     for (const [index, file] of this.files.entries()) {
-      if (this.fds[index] === undefined && !this.written.has(index)) continue;
+      if (!this.used.has(index)) continue;
       // Bytes as they are: what was written as UTF-8 is copied, not decoded and encoded again.
       for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) await write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     }
@@ -44,13 +47,10 @@ export class GroupSpool {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private readonly written = new Set<number>();
-
   private closeAll(): void {
     this.fds.forEach((fd, index) => {
       if (fd === undefined) return;
       closeSync(fd);
-      this.written.add(index);
       this.fds[index] = undefined;
     });
   }

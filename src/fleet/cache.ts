@@ -98,9 +98,10 @@ function pieceFileOf(cache: CacheOptions, key: string): string {
 
 /** The rendered piece kept under `key`, or null (absent, damaged, or another device's: the report path decides then). */
 export function cachedPiece(cache: CacheOptions, key: string, device: string): DevicePiece | null {
+  const file = pieceFileOf(cache, key);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(pieceFileOf(cache, key));
+    bytes = readFileSync(file);
   } catch {
     return null;
   }
@@ -114,7 +115,7 @@ export function cachedPiece(cache: CacheOptions, key: string, device: string): D
     // A buffer of its own (a read may share Node's pool), so it can be transferred to the main thread.
     const own = new Uint8Array(bytes.length - newline - 1);
     own.set(bytes.subarray(newline + 1));
-    markUsed(pieceFileOf(cache, key));
+    markUsed(file);
     return { tally, group: head.group, bytes: own };
   } catch {
     return null;

@@ -65,7 +65,7 @@ interface Slot {
 const AHEAD = 3;
 
 /**
- * Each planned bundle's results, in plan order. A worker posts what `options.render` asks for
+ * Each planned bundle's results, in plan order. A worker posts what `options.pieces` asks for
  * (reports, or rendered pieces: see worker.ts); a device whose worker failed is made here from
  * its failed report by `failed`, so both kinds of result come out alike.
  */
