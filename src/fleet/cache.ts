@@ -7,7 +7,7 @@
 // A corrupt or foreign file is ignored (the device is read again, and its report says why),
 // never fatal; nothing here prints: problems come back to the caller as text.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { writeFileAtomically } from '../atomic.js';
 import path from 'node:path';
 import type { Bundle } from '../ingest/source.js';
@@ -50,18 +50,14 @@ function fileOf(cache: CacheOptions, key: string): string {
 
 /** The cached report; or none, with the problem where a file was there but not one of ours (read again). */
 export function cachedReport(cache: CacheOptions, key: string, device: string): { report: DeviceReport } | { report: null; problem?: string } {
-  let text: string;
+  const entry = readEntry(fileOf(cache, key));
+  if (entry === null) return { report: null };
   try {
-    text = readFileSync(fileOf(cache, key), 'utf8');
-  } catch {
-    return { report: null };
-  }
-  try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = JSON.parse(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength).toString('utf8'));
     if (typeof value === 'object' && value !== null && 'format' in value && value.format === FORMAT && 'report' in value) {
       const report = value.report as DeviceReport;
       if (typeof report === 'object' && report !== null && report.device === device) {
-        markUsed(fileOf(cache, key));
+        entry.markUsed();
         return { report };
       }
     }
@@ -98,25 +94,19 @@ function pieceFileOf(cache: CacheOptions, key: string): string {
 
 /** The rendered piece kept under `key`, or null (absent, damaged, or another device's: the report path decides then). */
 export function cachedPiece(cache: CacheOptions, key: string, device: string): DevicePiece | null {
-  const file = pieceFileOf(cache, key);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    return null;
-  }
+  const entry = readEntry(pieceFileOf(cache, key));
+  if (entry === null) return null;
+  const bytes = entry.bytes;
   const newline = bytes.indexOf(0x0a);
   if (newline === -1) return null;
   try {
-    const head: unknown = JSON.parse(bytes.toString('utf8', 0, newline));
+    const head: unknown = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, newline).toString('utf8'));
     if (typeof head !== 'object' || head === null || !('format' in head) || head.format !== PIECE_FORMAT || !('tally' in head) || !('group' in head)) return null;
     const tally = head.tally as DeviceTally;
     if (typeof tally !== 'object' || tally === null || tally.device !== device || typeof head.group !== 'number') return null;
-    // A buffer of its own (a read may share Node's pool), so it can be transferred to the main thread.
-    const own = new Uint8Array(bytes.length - newline - 1);
-    own.set(bytes.subarray(newline + 1));
-    markUsed(file);
-    return { tally, group: head.group, bytes: own };
+    entry.markUsed();
+    // A view into the entry's own buffer, which is moved (transferred) to the main thread whole.
+    return { tally, group: head.group, bytes: bytes.subarray(newline + 1) };
   } catch {
     return null;
   }
@@ -142,14 +132,55 @@ const PRUNED_MARK = '.pruned';
 const ENTRY_NAME = /^[0-9a-f]{64}\.(?:json|piece)$/;
 const TEMPORARY_NAME = /^[0-9a-f]{64}\.(?:json|piece)\.\d+\.[0-9a-z]+\.tmp$/;
 
-/** An entry used by this run: its time says so, for pruneCache. */
-function markUsed(file: string): void {
+/**
+ * An entry's time is moved to now when a run uses it and it is older than this: pruneCache
+ * then knows it is in use. Once a day, not on every hit: a time written is an inode written
+ * (a journal commit on most file systems), and a warm rerun is mostly hits.
+ */
+const TOUCH_AFTER_MS = DAY_MS;
+
+/**
+ * A cache file's bytes, read into a buffer of its own (not Node's shared pool, so that it can
+ * be transferred to the main thread), with what marks it used; null where it cannot be read
+ * (absent: a miss). One open, one fstat, one read: the fstat gives the time markUsed needs.
+ */
+function readEntry(file: string): { bytes: Uint8Array<ArrayBuffer>; markUsed(): void } | null {
+  let fd: number;
   try {
-    const now = new Date();
-    utimesSync(file, now, now);
+    fd = openSync(file, 'r');
   } catch {
-    // A read-only cache still serves; its entries are only never pruned as unused.
+    return null;
   }
+  let bytes: Uint8Array<ArrayBuffer>;
+  let mtime: number;
+  try {
+    const stats = fstatSync(fd);
+    mtime = stats.mtimeMs;
+    bytes = new Uint8Array(stats.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const got = readSync(fd, bytes, read, bytes.length - read, read);
+      if (got === 0) break;
+      read += got;
+    }
+    if (read < bytes.length) bytes = bytes.slice(0, read);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+  return {
+    bytes,
+    markUsed: () => {
+      if (Date.now() - mtime < TOUCH_AFTER_MS) return;
+      try {
+        const now = new Date();
+        utimesSync(file, now, now);
+      } catch {
+        // A read-only cache still serves; its entries are only never pruned as unused.
+      }
+    },
+  };
 }
 
 /**

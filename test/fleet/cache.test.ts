@@ -220,4 +220,20 @@ describe('--cache, entries no run uses', () => {
     expect(again.devices.map((d) => d.verdict)).toEqual(['vulscan-blocked-sdclient', 'no-failure', 'policysync-blocked-sdclient']);
     expect(entries()).toHaveLength(3);
   });
+
+  it('moves an entry\'s time only when it is a day old: a hit on a fresher entry writes nothing', async () => {
+    for await (const _ of diagnosePieces({ paths: [fleet], cache: cache() }, { format: 'json', options: { color: false } })) { /* kept */ }
+    const pieces = entries('.piece');
+    const hoursAgo = (hours: number): Date => new Date(Date.now() - hours * 3_600_000);
+    const [recent, old] = pieces;
+    utimesSync(recent ?? '', hoursAgo(2), hoursAgo(2));
+    utimesSync(old ?? '', hoursAgo(30), hoursAgo(30));
+    const before = statSync(recent ?? '').mtimeMs;
+    const again: string[] = [];
+    for await (const piece of diagnosePieces({ paths: [fleet], cache: cache() }, { format: 'json', options: { color: false } })) again.push(Buffer.from(piece.bytes).toString('utf8'));
+    expect(again).toHaveLength(3);
+    expect(JSON.parse(again[0] ?? '')).toMatchObject({ verdict: 'vulscan-blocked-sdclient' });
+    expect(statSync(recent ?? '').mtimeMs).toBe(before);
+    expect(Date.now() - statSync(old ?? '').mtimeMs).toBeLessThan(3_600_000);
+  });
 });
