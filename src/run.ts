@@ -3,7 +3,7 @@
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
 import { bundleKey, cachedPiece, cachedReport, configKey, pieceKey, pruneCache, storePiece, storeReport, type CacheOptions } from './fleet/cache.js';
-import { runOnWorkers, type WorkerOptions } from './fleet/pool.js';
+import { runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
 import { findBundles, openPlanned, planDevices, type Bundle, type PlanSpec } from './ingest/bundles.js';
@@ -225,7 +225,7 @@ async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions, make: (bun
  */
 export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
   const prepared = prepare(options);
-  if ((options.jobs ?? 1) > 1) yield* onWorkers(options, prepared, {}, (report) => report);
+  if ((options.jobs ?? 1) > 1) yield* onWorkers(options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cachedReport(cache, key, bundle.name).report));
   else yield* inThisThread(options, prepared, (bundle) => diagnoseBundle(bundle, options, prepared));
   if (options.cache) pruneCache(options.cache);
 }
@@ -237,7 +237,10 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
  */
 export async function* diagnosePieces(options: CommonOptions, format?: PieceFormat): AsyncGenerator<DevicePiece> {
   const prepared = prepare(options);
-  if ((options.jobs ?? 1) > 1) yield* onWorkers(options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format));
+  if ((options.jobs ?? 1) > 1) {
+    yield* onWorkers(options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
+      format ? cachedHere(options, prepared, (cache, key, bundle) => cachedPiece(cache, pieceKey(key, format), bundle.name)) : undefined);
+  }
   else yield* inThisThread(options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format));
   // After the run, whose hits have marked what is still in use.
   if (options.cache) pruneCache(options.cache);
@@ -262,14 +265,42 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
   if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }
 
-/** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed. */
-async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T): AsyncGenerator<T> {
+/**
+ * With --cache, a planned device's results as kept (`lookup`, by its bundle's key), taken in this
+ * thread; null where any of its bundles is not kept as it is, so that a worker reads the device
+ * (and says what was wrong with a damaged entry).
+ */
+function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cache: CacheOptions, key: string, bundle: Bundle) => T | null): LocalResults<T> | undefined {
+  const cache = options.cache;
+  const config = prepared.cacheConfig;
+  if (!cache || config === undefined) return undefined;
+  return async (spec) => {
+    const results: T[] = [];
+    let all = true;
+    for (const bundle of await openPlanned(spec, filesLimit(options))) {
+      try {
+        if (!all || notAsked(bundle, options, prepared)) continue;
+        const hit = lookup(cache, await bundleKey(bundle, config, cache.strategy), bundle);
+        if (hit === null) all = false;
+        else results.push(hit);
+      } catch {
+        all = false;
+      } finally {
+        await bundle.close();
+      }
+    }
+    return all ? results : null;
+  };
+}
+
+/** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed; `local` answers the devices it can here. */
+async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T, local?: LocalResults<T>): AsyncGenerator<T> {
   const specs = await planDevices(options.paths, filesLimit(options));
   options.onPlanned?.(specs.length);
   let seen = 0;
   // Callbacks stay in this thread: the workers get plain data only.
   const { onPlanned: _onPlanned, ...data } = options;
-  for await (const result of runOnWorkers<T>(specs, { ...data, ...extra }, failed)) {
+  for await (const result of runOnWorkers<T>(specs, { ...data, ...extra }, failed, local)) {
     seen += 1;
     yield result;
   }

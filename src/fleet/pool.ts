@@ -32,6 +32,14 @@ export interface WorkerOptions extends CommonOptions {
   pieces?: { format?: PieceFormat };
 }
 
+/**
+ * A device's results where this thread has them at hand (a warm --cache), or null: the device
+ * goes to a worker. A warm rerun is mostly such hits, each a folder walk and a file read, which
+ * cost less here than the round trip to a worker and back (measured: a warm rerun of 10,000
+ * devices 2.0 s on one thread, 2.7 s on two workers).
+ */
+export type LocalResults<T> = (spec: PlanSpec) => Promise<T[] | null>;
+
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
@@ -69,7 +77,7 @@ const AHEAD = 3;
  * (reports, or rendered pieces: see worker.ts); a device whose worker failed is made here from
  * its failed report by `failed`, so both kinds of result come out alike.
  */
-export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[], options: WorkerOptions, failed: (report: DeviceReport) => T = (r) => r as T): AsyncGenerator<T> {
+export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[], options: WorkerOptions, failed: (report: DeviceReport) => T = (r) => r as T, local?: LocalResults<T>): AsyncGenerator<T> {
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), specs.length));
   const memory = options.deviceMemoryMb ?? DEVICE_MEMORY_MB;
   const seconds = options.deviceSeconds ?? DEVICE_SECONDS;
@@ -140,15 +148,20 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
     });
   };
   let closing = false;
+  /** With `local`: the devices looked at here (those before `checked`), and of them the ones left to the workers, in order. */
+  let checked = 0;
+  const misses: number[] = [];
   const assign = (slot: Slot): void => {
     while (slot.tasks.length < AHEAD) {
       const retried = again.length > 0;
-      const id = retried ? (again[0] ?? 0) : next;
+      const id = retried ? (again[0] ?? 0) : local ? misses[0] : next;
+      if (id === undefined) return;
       if (!retried && (id >= specs.length || id - emitted >= jobs * 4)) return;
       // Keep the reports waiting for their turn few: a slow device holds back at most a window of others.
       const spec = specs[id];
       if (!spec) return;
       if (retried) again.shift();
+      else if (local) misses.shift();
       else next += 1;
       slot.tasks.push({ id, spec });
       slot.worker.postMessage({ id, spec });
@@ -156,13 +169,36 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
   };
 
   let emitted = 0;
-  for (let i = 0; i < jobs; i += 1) {
-    const slot = { worker: undefined as unknown as Worker, tasks: [] } as Slot;
-    spawn(slot);
-    slots.push(slot);
-  }
+  // With `local`, the workers start at the first device it cannot answer: a rerun over an
+  // unchanged share starts none.
+  const startWorkers = (): void => {
+    for (let i = slots.length; i < jobs; i += 1) {
+      const slot = { worker: undefined as unknown as Worker, tasks: [] } as Slot;
+      spawn(slot);
+      slots.push(slot);
+    }
+  };
+  if (!local) startWorkers();
   try {
     while (emitted < specs.length) {
+      // Within the same window as the workers' devices, each device is first looked up here.
+      while (local && checked < specs.length && checked - emitted < jobs * 4) {
+        const id = checked;
+        const spec = specs[id];
+        checked += 1;
+        let answer: T[] | null = null;
+        try {
+          answer = spec ? await local(spec) : null;
+        } catch {
+          answer = null; // the worker reads it, and says what is wrong there
+        }
+        if (answer) done.set(id, answer);
+        else {
+          misses.push(id);
+          startWorkers();
+          for (const slot of slots) assign(slot);
+        }
+      }
       for (const slot of slots) assign(slot);
       const ready = done.get(emitted);
       if (ready) {

@@ -146,6 +146,24 @@ describe('--cache, rendered devices', () => {
     expect(await pieces()).toEqual(cold);
   });
 
+  it('with two jobs, takes the kept devices in this thread and gives a changed or damaged one to a worker, in name order', async () => {
+    const cold = await pieces({ jobs: 2 });
+    markPieces();
+    appendFileSync(path.join(fleet, 'LAB-0102', 'ProgramData', 'LANDesk', 'Log', 'sdclient.log'), 'Tue, 17 Feb 2026 10:00:00 one more line\r\n');
+    const mixed = await pieces({ jobs: 2 });
+    expect(mixed.map((t) => t.startsWith('CACHED '))).toEqual([true, false, true]);
+    expect(mixed[0]).toBe(`CACHED ${cold[0] ?? ''}`);
+    expect(mixed[2]).toBe(`CACHED ${cold[2] ?? ''}`);
+    // Reports (the formats drawn from whole reports, and the HTML folder) come from here too.
+    markCache();
+    const reports = await diagnose({ paths: [fleet], cache: cache(), jobs: 2 });
+    expect(reports.devices.map((d) => d.explanation.startsWith('CACHED '))).toEqual([true, true, true]);
+    for (const file of entries()) writeFileSync(file, '{"not": "ours"');
+    const damaged = await diagnose({ paths: [fleet], cache: cache(), jobs: 2 });
+    expect(damaged.devices.map((d) => d.device)).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104']);
+    expect(damaged.devices.every((d) => d.notes.some((n) => n.includes('was not a report of ldforensics (damaged?)')))).toBe(true);
+  });
+
   it('never keeps a rendering that carries this run\'s cache problem', async () => {
     await pieces();
     for (const file of entries('.piece')) writeFileSync(file, 'x');
