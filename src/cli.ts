@@ -221,16 +221,19 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       // Streaming formats write each device as it is finished and keep only the fleet's counts:
       // memory stays flat with fleet size.
       const sink = file ? reportStream(file) : process.stdout;
-      if (renderer.start) await writeChunk(sink, renderer.start(options));
+      // The opening (json's "{", csv's header) waits for the first device or the end: a run that
+      // fails before any device (a path that does not exist) writes nothing to stdout.
+      const start = renderer.start?.(options) ?? '';
       let first = true;
       for await (const piece of diagnosePieces(common, pieceFormat)) {
         seen(piece.tally);
-        if (!first && renderer.between !== undefined) await writeChunk(sink, renderer.between);
+        const lead = first ? start : renderer.between ?? '';
+        if (lead !== '') await writeChunk(sink, lead);
         await writeChunk(sink, piece.bytes);
         first = false;
       }
       currentDevice = undefined;
-      await writeChunk(sink, renderer.end(fleet.summary(), options, first));
+      await writeChunk(sink, (first ? start : '') + renderer.end(fleet.summary(), options, first));
       await endReport(sink);
     } else {
       // One self-contained page (html) needs every device at once: bounded, and refused past

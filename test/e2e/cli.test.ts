@@ -89,6 +89,15 @@ describe('ldforensics diagnose samples/', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('writes nothing to stdout, in any streamed format, when the run fails before its first device', async () => {
+    for (const format of ['json', 'ndjson', 'csv', 'md']) {
+      const result = await cli('diagnose', 'samples/NO-SUCH-DEVICE', '--format', format);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/no such file or folder/);
+      expect(result.stdout, format).toBe('');
+    }
+  });
+
   it('exits 2 when nothing readable is found', async () => {
     const dir = tmp.dirSync({ unsafeCleanup: true });
     mkdirSync(join(dir.name, 'EMPTY-01'));
