@@ -57,9 +57,28 @@ function cutPoint(word: string, width: number): number {
  * Greedy word wrap to `width` columns; a word longer than a line is cut, after a
  * path separator where there is one (log lines are full of Windows paths).
  */
-export function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): readonly string[] {
   // Most cells and sentences fit: the loop below would give the text back whole.
   if (text.length <= width) return [text.trimEnd()];
+  // A fleet's devices repeat their longer texts (the same fix, the same log lines): each is cut once per width.
+  let byText = wrapped.get(width);
+  if (byText === undefined) {
+    byText = new Map();
+    wrapped.set(width, byText);
+  }
+  const known = byText.get(text);
+  if (known !== undefined) return known;
+  const lines = cut(text, width);
+  if (byText.size >= MAX_WRAPPED) byText.clear();
+  byText.set(text, lines);
+  return lines;
+}
+
+/** Texts already cut, by width: bounded, and never changed once made (wrap's result is read-only). */
+const wrapped = new Map<number, Map<string, readonly string[]>>();
+const MAX_WRAPPED = 4096;
+
+function cut(text: string, width: number): readonly string[] {
   const lines: string[] = [];
   let line = '';
   // Words and runs of blanks, taken by scanning (a regex split here was most of the text format's time).
