@@ -273,7 +273,8 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
 function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cache: CacheOptions, key: string, bundle: Bundle) => T | null): LocalResults<T> | undefined {
   const cache = options.cache;
   const config = prepared.cacheConfig;
-  if (!cache || config === undefined) return undefined;
+  // With --cache-strategy content a lookup hashes every byte of the bundle: work for the workers, side by side.
+  if (!cache || config === undefined || cache.strategy === 'content') return undefined;
   return async (spec) => {
     const results: T[] = [];
     let all = true;
