@@ -14,7 +14,9 @@
 //   `ldforensics diagnose` in json and ndjson, --jobs 1 and all cores, without and with a warm --cache.
 //
 // Options: --fleets=100,1000,10000  --big-mb=200  --mid=100 (devices of 5 MB)  --quick (100 and
-// 1,000 devices, 20 MB, 20 mid devices)  --keep (leave the files, print where)  --no-doubling.
+// 1,000 devices, 20 MB, 20 mid devices, one run each)  --keep (leave the files, print where)
+// --no-doubling  --runs=3: each figure is the median of this many runs (single runs on a shared
+// machine vary by 10 to 20 %), peers included; a cold --cache run starts from an empty cache each time.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statSync, writeFileSync, writeSync, readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -266,8 +268,28 @@ const TIME = '/usr/bin/time';
 const HAS_TIME = spawnSync(TIME, ['-f', '%e', 'true']).status === 0;
 const BIN = path.resolve(path.dirname(SELF), '..', 'bin', 'ldforensics.js');
 
-/** Runs a command; wall seconds and peak RSS in MB (null where /usr/bin/time is missing). */
+/** How many times each command runs; its figures are the medians (main sets it from --runs). */
+let RUNS = 1;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** `run` RUNS times: the median wall time and the median peak RSS (null where any is unknown). */
+function repeated(run) {
+  const results = Array.from({ length: RUNS }, () => run());
+  const peaks = results.map((r) => r.peakMb);
+  return { seconds: median(results.map((r) => r.seconds)), peakMb: peaks.includes(null) ? null : median(peaks), stdout: results[results.length - 1]?.stdout };
+}
+
+/** Runs a command RUNS times (see repeated). */
 function timed(command, args, options = {}) {
+  return repeated(() => timedOnce(command, args, options));
+}
+
+/** Runs a command; wall seconds and peak RSS in MB (null where /usr/bin/time is missing). */
+function timedOnce(command, args, options = {}) {
   const started = performance.now();
   const child = HAS_TIME
     ? spawnSync(TIME, ['-f', 'BENCH %e %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options })
@@ -323,6 +345,7 @@ async function main() {
   const bigMb = Number(option('big-mb', quick ? '20' : '200'));
   const midDevices = Number(option('mid', quick ? '20' : '100'));
   const keep = process.argv.includes('--keep');
+  RUNS = Math.max(1, Number(option('runs', quick ? '1' : '3')) || 1);
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   const root = mkdtempSync(path.join(os.tmpdir(), 'ldforensics-bench-'));
   try {
@@ -337,7 +360,7 @@ async function main() {
     const big = path.join(root, 'big');
     const bigFile = writeBigDevice(big, bigMb * 1e6).file;
     console.log(`ldforensics bench: node ${process.version}, ${cores} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${os.platform()} ${os.arch()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
-    console.log(`fixtures written in ${((performance.now() - generating) / 1000).toFixed(1)} s${keep ? ` to ${root}` : ''}; peak RSS from ${HAS_TIME ? '/usr/bin/time' : '(not measured: /usr/bin/time missing)'}`);
+    console.log(`fixtures written in ${((performance.now() - generating) / 1000).toFixed(1)} s${keep ? ` to ${root}` : ''}; peak RSS from ${HAS_TIME ? '/usr/bin/time' : '(not measured: /usr/bin/time missing)'}; each figure the median of ${RUNS} run${RUNS === 1 ? '' : 's'}`);
     console.log('');
 
     const lnav = lnavPeer(root);
@@ -359,8 +382,11 @@ async function main() {
     const bigBytes = statSync(bigFile).size;
     const bigLabel = `one ${bigMb} MB sdclient.log`;
     const bp = peers(bigLabel, big, bigBytes, 1, `"${bigFile}"`);
-    const lines = runChild('lines', big);
-    row(bigLabel, 'ldforensics lines only', bigBytes, 1, { seconds: lines.seconds, peakMb: lines.maxRss / 2 ** 20 }, bp.wc, bp.ln);
+    const lines = repeated(() => {
+      const child = runChild('lines', big);
+      return { seconds: child.seconds, peakMb: child.maxRss / 2 ** 20 };
+    });
+    row(bigLabel, 'ldforensics lines only', bigBytes, 1, lines, bp.wc, bp.ln);
     row(bigLabel, 'diagnose json', bigBytes, 1, diagnose(big, ['-f', 'json']), bp.wc, bp.ln);
 
     // Devices of 5 MB each.
@@ -382,7 +408,10 @@ async function main() {
       row(label, `diagnose text, --jobs ${cores}`, bytes, n, diagnose(dir, ['-f', 'text']), fp.wc, fp.ln);
       if (n <= 1000) row(label, 'diagnose json, --jobs 1', bytes, n, diagnose(dir, ['-f', 'json', '--jobs', '1']), fp.wc, fp.ln);
       const cacheDir = path.join(root, `cache-${n}`);
-      const cold = diagnose(dir, ['-f', 'json', '--cache', cacheDir]);
+      const cold = repeated(() => {
+        rmSync(cacheDir, { recursive: true, force: true });
+        return timedOnce(process.execPath, [BIN, 'diagnose', dir, '-o', path.join(root, 'out'), '-f', 'json', '--cache', cacheDir]);
+      });
       const warm = diagnose(dir, ['-f', 'json', '--cache', cacheDir]);
       row(label, 'diagnose json, cold --cache', bytes, n, cold, fp.wc, fp.ln);
       row(label, `diagnose json, warm --cache (${((warm.seconds / cold.seconds) * 100).toFixed(0)} % of cold)`, bytes, n, warm, fp.wc, fp.ln);
