@@ -27,10 +27,10 @@ export const DEVICE_MEMORY_MB = 1024;
 /**
  * A worker's young generation, where it shares the machine with other workers: V8 grows it to
  * 48 MB for a worker that allocates a lot, and each worker's is memory the fleet holds at
- * once. At 24 MB, measured with farm-bench against V8's default: 100 devices of 5 MB 250 MB
- * of peak RSS against 289 (about 4 % more wall time), 10,000 small devices 192 MB against 226
- * (the same time). One worker alone (one device: the 200 MB file) keeps V8's default, where a
- * smaller one cost it 5 to 15 % of its time.
+ * once. At 24 MB, against V8's default: 20 devices of 5 MB 200 MB of peak RSS against 250
+ * (farm-bench, wall 0.96), 100 of them 251 MB against 289 (single runs, wall 1.04), 10,000
+ * small devices 192 MB against 226 (farm-bench, wall 1.00). One worker alone (one device: the
+ * 200 MB file) keeps V8's default, where a smaller one cost it 5 to 15 % of its time.
  */
 export const FLEET_YOUNG_GENERATION_MB = 24;
 export const DEVICE_SECONDS = 600;
