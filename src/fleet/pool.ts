@@ -25,6 +25,14 @@ import type { DeviceReport } from '../types.js';
  */
 export const DEVICE_MEMORY_MB = 1024;
 /**
+ * The heap budget of a worker that shares the machine (two or more): V8 collects sooner still,
+ * and a fleet holds every worker's heap at once. Still eight times what the benchmark's largest
+ * device needs. Measured against 1,024 MB: 100 devices of 5 MB 231 to 241 MB of peak RSS against
+ * 254 to 258 (single runs, the same time), 20 of them 196 MB against 206 (farm-bench, wall
+ * 1.00). A lone worker keeps DEVICE_MEMORY_MB: at 512 MB the 200 MB file took 1.24 times as long.
+ */
+export const FLEET_DEVICE_MEMORY_MB = 512;
+/**
  * A worker's young generation, where it shares the machine with other workers: V8 grows it to
  * 48 MB for a worker that allocates a lot, and each worker's is memory the fleet holds at
  * once. At 24 MB, against V8's default: 20 devices of 5 MB 200 MB of peak RSS against 250
@@ -88,7 +96,7 @@ const AHEAD = 3;
  */
 export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[], options: WorkerOptions, failed: (report: DeviceReport) => T = (r) => r as T, local?: LocalResults<T>): AsyncGenerator<T> {
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), specs.length));
-  const memory = options.deviceMemoryMb ?? DEVICE_MEMORY_MB;
+  const memory = options.deviceMemoryMb ?? (jobs > 1 ? FLEET_DEVICE_MEMORY_MB : DEVICE_MEMORY_MB);
   const seconds = options.deviceSeconds ?? DEVICE_SECONDS;
   const data: WorkerOptions = { ...options, jobs: 1 };
   const done = new Map<number, T[]>();
