@@ -205,8 +205,7 @@ export function piecesOfPlanned(spec: PlanSpec, options: CommonOptions, format: 
   return eachPlanned(spec, options, (bundle, prepared) => pieceOfBundle(bundle, options, prepared, format));
 }
 
-async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions, make: (bundle: Bundle, prepared: Prepared) => Promise<T>): Promise<T[]> {
-  const prepared = preparedFor(options);
+async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions, make: (bundle: Bundle, prepared: Prepared) => Promise<T>, prepared = preparedFor(options)): Promise<T[]> {
   const results: T[] = [];
   for (const bundle of await openPlanned(spec, filesLimit(options))) {
     try {
@@ -276,21 +275,9 @@ function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cach
   // With --cache-strategy content a lookup hashes every byte of the bundle: work for the workers, side by side.
   if (!cache || config === undefined || cache.strategy === 'content') return undefined;
   return async (spec) => {
-    const results: T[] = [];
-    let all = true;
-    for (const bundle of await openPlanned(spec, filesLimit(options))) {
-      try {
-        if (!all || notAsked(bundle, options, prepared)) continue;
-        const hit = lookup(cache, await bundleKey(bundle, config, cache.strategy), bundle);
-        if (hit === null) all = false;
-        else results.push(hit);
-      } catch {
-        all = false;
-      } finally {
-        await bundle.close();
-      }
-    }
-    return all ? results : null;
+    // A lookup that throws (a file that cannot be stat'ed) is a miss too: the pool gives the device to a worker.
+    const found = await eachPlanned(spec, options, async (bundle) => lookup(cache, await bundleKey(bundle, config, cache.strategy), bundle), prepared);
+    return found.every((hit): hit is T => hit !== null) ? found : null;
   };
 }
 
