@@ -198,8 +198,8 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       await writeOut(flags.format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
     } else if (renderer.leads) {
       // The answer first (text, md): the fleet summary, then the devices (text: failed first).
-      // Devices finish in name order, so each one's text waits in a temporary file of its
-      // group until the summary is known; render() gives the same bytes.
+      // Devices finish in name order, so each one's text waits with its group (in memory up to
+      // a bound, then in temporary files) until the summary is known; render() gives the same bytes.
       const leads = renderer.leads;
       const sink = file ? reportStream(file) : process.stdout;
       const spool = new GroupSpool(leads.groups);

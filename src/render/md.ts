@@ -102,8 +102,8 @@ function deviceSection(report: DeviceReport): string {
 }
 
 /**
- * The summary leads, so the CLI holds each device's section (in a temporary file, see
- * spool.ts) until the fleet is read; devices stay in name order.
+ * The summary leads, so the CLI holds each device's section (in memory up to a bound, then
+ * in a temporary file, see spool.ts) until the fleet is read; devices stay in name order.
  */
 const leads = {
   groups: 1,
