@@ -47,20 +47,29 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-/** A cell's lines and the columns each takes, measured once. */
-interface Cell {
-  lines: readonly string[];
-  widths: number[];
-}
-
 /** A cell: text (a "\n" starts a line of its own), or its lines already cut. */
 export type CellText = string | readonly string[];
 
-function cellOf(text: CellText): Cell {
-  if (typeof text !== 'string') return { lines: text, widths: text.map(displayWidth) };
-  if (!text.includes('\n')) return { lines: [text], widths: [displayWidth(text)] };
-  const lines = text.split('\n');
-  return { lines, widths: lines.map(displayWidth) };
+function linesOf(text: CellText): readonly string[] {
+  if (typeof text !== 'string') return text;
+  return text.includes('\n') ? text.split('\n') : [text];
+}
+
+/** Blanks and rules of each length, made once: a table pads every cell of every line. */
+const runs = new Map<string, string[]>();
+
+function runOf(ch: string, length: number): string {
+  let byLength = runs.get(ch);
+  if (byLength === undefined) {
+    byLength = [];
+    runs.set(ch, byLength);
+  }
+  let run = byLength[length];
+  if (run === undefined) {
+    run = ch.repeat(length);
+    if (length < 512) byLength[length] = run;
+  }
+  return run;
 }
 
 /** The table as lines joined with "\n" (no final newline). */
@@ -68,43 +77,64 @@ export function drawTable(head: readonly string[], rows: readonly (readonly Cell
   return tableLines(head, rows, options).join('\n');
 }
 
-/** The table's lines, each after `indent` (a prefix such as four blanks). */
+/**
+ * The table's lines, each after `indent` (a prefix such as four blanks). Cells are read as
+ * lines once and each line measured once, into flat arrays: a fleet's text report draws a
+ * table per finding, and objects per cell were most of what it allocated.
+ */
 export function tableLines(head: readonly string[], rows: readonly (readonly CellText[])[], options: TableOptions = {}, indent = ''): string[] {
   const columns = head.length;
-  const right = head.map((_, c) => (options.alignRight ?? []).includes(c));
-  const toCells = (row: readonly CellText[]): Cell[] => head.map((_, c) => cellOf(row[c] ?? ''));
-  const headCells = toCells(head);
-  const bodyCells = rows.map(toCells);
+  const alignRight = options.alignRight ?? [];
+  // Row r's cell c is cells[r * columns + c] (the heading is row 0), its lines' widths beside it.
+  const cells: (readonly string[])[] = [];
+  const cellWidths: number[][] = [];
   const widths = new Array<number>(columns).fill(0);
-  const measure = (cells: readonly Cell[]): void => {
-    for (let c = 0; c < columns; c++) for (const w of cells[c]?.widths ?? []) if (w > (widths[c] ?? 0)) widths[c] = w;
-  };
-  measure(headCells);
-  for (const row of bodyCells) measure(row);
-  const border = (left: string, middle: string, end: string): string => indent + left + widths.map((w) => '─'.repeat(w + 2)).join(middle) + end;
-  const out: string[] = [border('┌', '┬', '┐')];
-  const drawRow = (cells: readonly Cell[], heading: boolean): void => {
+  for (let r = 0; r <= rows.length; r++) {
+    const row = r === 0 ? head : rows[r - 1];
+    for (let c = 0; c < columns; c++) {
+      const lines = linesOf(row?.[c] ?? '');
+      const measured: number[] = [];
+      for (const line of lines) {
+        const w = displayWidth(line);
+        measured.push(w);
+        if (w > (widths[c] ?? 0)) widths[c] = w;
+      }
+      cells.push(lines);
+      cellWidths.push(measured);
+    }
+  }
+  let top = `${indent}┌`;
+  let between = `${indent}├`;
+  let bottom = `${indent}└`;
+  for (let c = 0; c < columns; c++) {
+    const rule = runOf('─', (widths[c] ?? 0) + 2);
+    const last = c === columns - 1;
+    top += rule + (last ? '┐' : '┬');
+    between += rule + (last ? '┤' : '┼');
+    bottom += rule + (last ? '┘' : '┴');
+  }
+  const out: string[] = [top];
+  for (let r = 0; r <= rows.length; r++) {
+    if (r === 1 || (r > 1 && !options.compact)) out.push(between);
+    const first = r * columns;
     let height = 1;
-    for (const cell of cells) if (cell.lines.length > height) height = cell.lines.length;
+    for (let c = 0; c < columns; c++) {
+      const size = cells[first + c]?.length ?? 0;
+      if (size > height) height = size;
+    }
     for (let l = 0; l < height; l++) {
       let line = `${indent}│ `;
       for (let c = 0; c < columns; c++) {
-        const cell = cells[c];
-        const text = cell?.lines[l] ?? '';
-        const room = ' '.repeat(Math.max(0, (widths[c] ?? 0) - (cell?.widths[l] ?? 0)));
+        const text = cells[first + c]?.[l] ?? '';
+        const room = runOf(' ', Math.max(0, (widths[c] ?? 0) - (cellWidths[first + c]?.[l] ?? 0)));
         // A heading is painted on its text, not on its padding, as cli-table3 did.
-        const shown = heading && options.paint && text !== '' ? options.paint(text) : text;
-        line += (right[c] ? room + shown : shown + room) + (c === columns - 1 ? ' │' : ' │ ');
+        const shown = r === 0 && options.paint && text !== '' ? options.paint(text) : text;
+        line += alignRight.includes(c) ? room + shown : shown + room;
+        line += c === columns - 1 ? ' │' : ' │ ';
       }
       out.push(line);
     }
-  };
-  drawRow(headCells, true);
-  const between = border('├', '┼', '┤');
-  bodyCells.forEach((row, index) => {
-    if (index === 0 || !options.compact) out.push(between);
-    drawRow(row, false);
-  });
-  out.push(border('└', '┴', '┘'));
+  }
+  out.push(bottom);
   return out;
 }

@@ -12,7 +12,6 @@ import {
   headline,
   racePackagesByCount,
   RACE_VERDICTS,
-  splitTime,
   type Tone,
   unparsedSentence,
   verdictConfidence,
@@ -128,14 +127,20 @@ function table(head: string[], rows: string[][], options: RenderOptions, alignRi
 
 /** Evidence or context lines as a table; times shortened to the time of day when all share one date. */
 function linesTable(title: string, lines: EvidenceLine[], indent: number, width: number, options: RenderOptions): string[] {
-  const split = lines.map((line) => splitTime(line.time));
-  const oneDate = split.length > 0 && split.every((time) => time.date === split[0]?.date) ? split[0]?.date : undefined;
+  // The date all lines share (up to the "T"), if any: compared in place, not split per line.
+  const firstTime = lines[0]?.time ?? '';
+  const dateEnd = firstTime.indexOf('T');
+  let oneDate = lines.length > 0 && dateEnd > 0 ? firstTime.slice(0, dateEnd) : undefined;
+  for (const line of lines) {
+    if (oneDate === undefined) break;
+    if (line.time.indexOf('T') !== dateEnd || !line.time.startsWith(oneDate)) oneDate = undefined;
+  }
   const times: string[] = [];
   const places: string[] = [];
   let timeWidth = 4;
   let longestPlace = 9;
-  for (const [index, line] of lines.entries()) {
-    const time = escapeTerminal(oneDate ? (split[index]?.time ?? '') : displayTime(line.time));
+  for (const line of lines) {
+    const time = escapeTerminal(oneDate !== undefined ? line.time.slice(dateEnd + 1) : displayTime(line.time));
     const place = escapeTerminal(`${line.file}:${line.line}`);
     times.push(time);
     places.push(place);
@@ -147,14 +152,14 @@ function linesTable(title: string, lines: EvidenceLine[], indent: number, width:
   const placeWidth = Math.min(32, Math.floor(free * 0.4), longestPlace);
   const textWidth = Math.max(12, free - placeWidth);
   // Cells go to the table already cut into lines: nothing is joined to be split again.
-  const rows = lines.map((line, index) => [
-    wrap(times[index] ?? '', timeWidth),
-    wrap(places[index] ?? '', placeWidth),
-    wrap(escapeTerminal(line.text), textWidth),
-  ]);
-  const heading = oneDate ? `${title} (times on ${escapeTerminal(oneDate)}):` : `${title}:`;
+  const rows: (readonly string[])[][] = [];
+  for (let index = 0; index < lines.length; index++) {
+    rows.push([wrap(times[index] ?? '', timeWidth), wrap(places[index] ?? '', placeWidth), wrap(escapeTerminal(lines[index]?.text ?? ''), textWidth)]);
+  }
+  const heading = oneDate !== undefined ? `${title} (times on ${escapeTerminal(oneDate)}):` : `${title}:`;
   const pad = ' '.repeat(indent);
-  return [pad + heading, ...tableLines(['Time', 'File:line', 'Text'], rows, { paint: (cell) => paint(cell, '1', options) }, pad)];
+  const out = [pad + heading];
+  return appendAll(out, tableLines(['Time', 'File:line', 'Text'], rows, { paint: (cell) => paint(cell, '1', options) }, pad));
 }
 
 function findingBlock(finding: Finding, width: number, options: RenderOptions): string[] {
