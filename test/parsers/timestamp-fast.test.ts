@@ -41,6 +41,10 @@ const SHAPES = [
   '03/09/2026 10:02:11 PM an afternoon',
   '03/09/2026 12:02:11 AM just after midnight',
   '03/09/2026 10:02:11 Amsterdam is no meridiem',
+  '03/09/2026 10:02:11 pm',
+  '03/09/2026 10:02:11 PM_x a word character after the meridiem',
+  '03/09/2026 10:02:11 PM. a full stop after it',
+  '03/09/2026 10:02:11 P',
   '3/9/2026 10:02:11 one-digit month and day',
   '13/09/2026 10:02:11 month 13',
   '03/09/2026, 10:02:11 a comma',
@@ -63,6 +67,11 @@ describe('fastTimestamp', () => {
     expect(parseLeadingTimestamp('Mon, 09 Mar 2026 10:02:12 a')).toEqual(generalTimestamp('Mon, 09 Mar 2026 10:02:12 a'));
     expect(parseLeadingTimestamp('Mon, 10 Mar 2026 10:02:12 b')).toEqual(generalTimestamp('Mon, 10 Mar 2026 10:02:12 b'));
     expect(parseLeadingTimestamp('Mon, 10 Mar 2026X10:02:12 c')).toEqual(generalTimestamp('Mon, 10 Mar 2026X10:02:12 c'));
+  });
+
+  it('reads the same date through its cache whatever weekday a line gives, and whichever shape set it', () => {
+    const lines = ['09 Mar 2026 09:41:02 scheduler', 'Mon, 09 Mar 2026 10:02:12 a', 'Thu, 09 Mar 2026 10:02:13 a lying weekday', 'Thu, 09 Mar 2027 10:02:14 another year', '09 Mar 2027 10:02:15 scheduler again'];
+    for (const line of lines) expect(parseLeadingTimestamp(line)).toEqual(generalTimestamp(line));
   });
 
   it('agrees with the regexes on generated lines of every shape and their near-misses', () => {
