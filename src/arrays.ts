@@ -38,3 +38,13 @@ export function firstPast<T>(sorted: readonly T[], value: number, key: (item: T)
 
 /** The number itself: the key of a list of numbers. */
 export const itself = (n: number): number => n;
+
+/**
+ * Adds `value` to the list kept under `key`, making the list on first use. In place: a list
+ * rebuilt by spreading at each addition ([...list, value]) costs the square of its length.
+ */
+export function addTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list === undefined) lists.set(key, [value]);
+  else list.push(value);
+}

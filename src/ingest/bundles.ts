@@ -33,7 +33,7 @@
 import fsSync, { closeSync, createReadStream, fstatSync, openSync, promises as fs, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { appendAll } from '../arrays.js';
+import { addTo, appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
@@ -125,7 +125,7 @@ export async function* findBundles(paths: string[], options: FindBundlesOptions 
  */
 function nameApart(plans: Plan[]): void {
   const byLowerName = new Map<string, Plan[]>();
-  for (const plan of plans) byLowerName.set(plan.name.toLowerCase(), [...(byLowerName.get(plan.name.toLowerCase()) ?? []), plan]);
+  for (const plan of plans) addTo(byLowerName, plan.name.toLowerCase(), plan);
   for (const group of byLowerName.values()) {
     if (group.length < 2) continue;
     const taken = new Set<string>();

@@ -1,6 +1,6 @@
 // What the rules ask of a timeline, asked once: which runs failed, which action each run
 // was, which other runs were open at a moment. Rules stay short and agree on the answers.
-import { firstPast } from '../arrays.js';
+import { addTo, firstPast } from '../arrays.js';
 import { isSuccessCode } from '../parsers/codes.js';
 import { isDistribution, runCode, runFailed } from '../timeline/actions.js';
 import type { ActionResult, Event, ProcessName, RuleContext, RuleHandlers, RuleReport, Timeline, Window, WallTime } from '../types.js';
@@ -78,7 +78,7 @@ function indexOf(timeline: Timeline): TimelineIndex {
   for (const run of runs.sdclient) {
     if (run.packageName === undefined) continue;
     const key = run.packageName.trim().toLowerCase();
-    sdByName.set(key, [...(sdByName.get(key) ?? []), run]);
+    addTo(sdByName, key, run);
   }
   const index: TimelineIndex = {
     runs, runOfEvent, eventsOfKind, actionIndex: new Map(timeline.actions.map((a, i) => [a, i])), runByAction: new Map(), sdByEnd, sdByName,
@@ -162,8 +162,23 @@ function findRunOfAction(timeline: Timeline, action: ActionResult): Window | und
   // result, up to its own), however long the template took to log the result (a reboot in between).
   const named = action.name !== undefined ? indexOf(timeline).sdByName.get(action.name.trim().toLowerCase()) ?? [] : [];
   return candidates.find((w) => sameName(w.packageName, action.name))
-    ?? named.find((w) => w.start >= after && w.end <= at + TOLERANCE_MS)
+    ?? namedRunWithin(named, after, at + TOLERANCE_MS)
     ?? candidates[candidates.length - 1];
+}
+
+/**
+ * The first of `named` (runs in start order) that started at or after `after` and ended by
+ * `until`. A binary search to the first start at or after `after`, then only the runs that
+ * started by `until`: a package installed on every one of many provisionings has many runs of
+ * its name, and scanning them all for each action was quadratic.
+ */
+function namedRunWithin(named: readonly Window[], after: number, until: number): Window | undefined {
+  for (let i = firstPast(named, after, (w) => w.start, true); i < named.length; i += 1) {
+    const run = named[i];
+    if (run === undefined || run.start > until) break;
+    if (run.end <= until) return run;
+  }
+  return undefined;
 }
 
 /** A run's package: its own "Package:" line, or the name of the template action it carried out. */

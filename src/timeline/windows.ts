@@ -162,13 +162,20 @@ function sameRun(a: Window, b: Window): boolean {
  * sdclient_task<ID>.log. Two windows of it would read as two sdclients at once. The run keeps
  * the window that says more (its evidence cites one file) and takes what only the other knew.
  */
+function addIndex(byTask: Map<string, Set<number>>, taskId: string, index: number): void {
+  const indexes = byTask.get(taskId);
+  if (indexes === undefined) byTask.set(taskId, new Set([index]));
+  else indexes.add(index);
+}
+
 function mergeSameRuns(windows: Window[]): Window[] {
   // In start order, a twin without a shared task id started within SAME_RUN_MS before: the
   // search looks back only that far, and twins with task ids are found by id, so the merge is
   // O(n log n), not a scan of every window kept for each window.
   const ordered = [...windows].sort((a, b) => a.start - b.start);
   const kept: Window[] = [];
-  const byTask = new Map<string, number[]>();
+  // Insertion-ordered sets: a twin is looked for in the order the windows were kept.
+  const byTask = new Map<string, Set<number>>();
   const twinOf = (window: Window): number | undefined => {
     for (const index of window.taskId !== undefined ? byTask.get(window.taskId) ?? [] : []) {
       const k = kept[index];
@@ -187,13 +194,13 @@ function mergeSameRuns(windows: Window[]): Window[] {
     const twin = index === undefined ? undefined : kept[index];
     if (index === undefined || !twin) {
       kept.push(window);
-      if (window.taskId !== undefined) byTask.set(window.taskId, [...(byTask.get(window.taskId) ?? []), kept.length - 1]);
+      if (window.taskId !== undefined) addIndex(byTask, window.taskId, kept.length - 1);
       continue;
     }
     const [rich, poor] = twin.keyEvents.length >= window.keyEvents.length ? [twin, window] : [window, twin];
     if (rich !== twin) kept[index] = rich;
     rich.taskId ??= poor.taskId;
-    if (rich.taskId !== undefined && !(byTask.get(rich.taskId) ?? []).includes(index)) byTask.set(rich.taskId, [...(byTask.get(rich.taskId) ?? []), index]);
+    if (rich.taskId !== undefined) addIndex(byTask, rich.taskId, index);
     rich.packageName ??= poor.packageName;
     rich.resultCode ??= poor.resultCode;
     rich.exitCode ??= poor.exitCode;
