@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { formatWallTime, parseLeadingTimestamp, parseTimestampValue, wallTime } from '../../src/parsers/timestamp.js';
 
 /** The parsed time as ISO wall-clock text and the rest of the line, or the failure. */
@@ -110,5 +111,35 @@ describe('formatWallTime', () => {
     expect(formatWallTime(Date.UTC(2026, 2, 9, 10, 2, 12))).toBe('2026-03-09T10:02:12');
     expect(formatWallTime(Date.UTC(2026, 2, 9, 10, 2, 12, 5))).toBe('2026-03-09T10:02:12.005');
     expect(formatWallTime(Date.UTC(3000, 0, 1))).toBe('3000-01-01T00:00:00');
+  });
+});
+
+describe('formatWallTime', () => {
+  /** What it wrote before it kept a day's date part: Date's ISO text, without a zone, milliseconds only where there are some. */
+  const reference = (time: number): string => {
+    const iso = new Date(time).toISOString();
+    return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+  };
+
+  it('writes wall-clock ISO text, with milliseconds only where there are some', () => {
+    expect(formatWallTime(Date.UTC(2026, 2, 9, 10, 2, 11))).toBe('2026-03-09T10:02:11');
+    expect(formatWallTime(Date.UTC(2026, 2, 9, 10, 2, 11, 250))).toBe('2026-03-09T10:02:11.250');
+    expect(formatWallTime(Date.UTC(2026, 2, 9, 23, 59, 59, 999))).toBe('2026-03-09T23:59:59.999');
+    expect(formatWallTime(Date.UTC(2026, 2, 10))).toBe('2026-03-10T00:00:00');
+    expect(formatWallTime(Number.NaN)).toBe('(invalid time NaN)');
+    expect(formatWallTime(9e15)).toBe('(invalid time 9000000000000000)');
+  });
+
+  it('agrees with Date\'s ISO text on any time, in any order (the day it keeps never leaks into another)', () => {
+    const day = 86_400_000;
+    fc.assert(fc.property(fc.array(fc.oneof(
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      fc.integer({ min: Date.UTC(1969, 11, 30), max: Date.UTC(1970, 0, 2) }),
+      fc.integer({ min: Date.UTC(2026, 2, 8), max: Date.UTC(2026, 2, 11) }),
+      fc.constantFrom(0, -1, day - 1, day, -day, Date.UTC(0, 0, 1) - 1, Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 1),
+      fc.double({ min: -1e12, max: 1e12, noNaN: true }),
+    ), { maxLength: 20 }), (times) => {
+      for (const time of times) expect(formatWallTime(time)).toBe(reference(time));
+    }), { numRuns: 2000 });
   });
 });
