@@ -8,8 +8,9 @@ import type { Renderer } from './index.js';
 
 const SCHEMA: Report['schema'] = 'ldforensics.diagnosis/1';
 
+/** Every line of `text` indented by `by`: one native pass (JSON text holds no newline inside its strings). */
 function indent(text: string, by: string): string {
-  return text.split('\n').map((line) => by + line).join('\n');
+  return by + text.replaceAll('\n', `\n${by}`);
 }
 
 function start(): string {
