@@ -40,6 +40,7 @@ export interface Failure {
  */
 interface TimelineIndex {
   runs: Record<ProcessName, readonly Window[]>;
+  /** The sdclient run each action result's event belongs to (where it is one of a run's own lines). */
   runOfEvent: Map<Event, Window>;
   eventsOfKind: Map<Event['kind'], readonly Event[]>;
   actionIndex: Map<ActionResult, number>;
@@ -59,12 +60,18 @@ function indexOf(timeline: Timeline): TimelineIndex {
   const known = indexes.get(timeline);
   if (known) return known;
   const runs: Record<ProcessName, Window[]> = { sdclient: [], vulscan: [], policysync: [] };
+  // Only the action results' events are ever looked up here: the map is kept to those, not
+  // made of every key event of every run (most of the index's time on a device of many runs).
+  const actionEvents = new Set(timeline.actions.map((action) => action.event));
   const runOfEvent = new Map<Event, Window>();
+  const note = (event: Event, window: Window): void => {
+    if (actionEvents.has(event) && !runOfEvent.has(event)) runOfEvent.set(event, window);
+  };
   for (const window of timeline.windows) {
     runs[window.process].push(window);
-    if (window.process !== 'sdclient') continue;
-    for (const event of window.keyEvents) if (!runOfEvent.has(event)) runOfEvent.set(event, window);
-    if (!runOfEvent.has(window.lastEvent)) runOfEvent.set(window.lastEvent, window);
+    if (window.process !== 'sdclient' || actionEvents.size === 0) continue;
+    for (const event of window.keyEvents) note(event, window);
+    note(window.lastEvent, window);
   }
   const eventsOfKind = new Map<Event['kind'], Event[]>();
   for (const event of timeline.events) {
