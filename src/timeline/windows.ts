@@ -157,17 +157,18 @@ function sameRun(a: Window, b: Window): boolean {
   return Math.abs(a.start - b.start) <= SAME_RUN_MS && Math.abs(a.end - b.end) <= SAME_RUN_MS;
 }
 
-/**
- * One run, one window: an agent may write the same sdclient run to sdclient.log and to its
- * sdclient_task<ID>.log. Two windows of it would read as two sdclients at once. The run keeps
- * the window that says more (its evidence cites one file) and takes what only the other knew.
- */
+/** Notes that the kept window at `index` carries `taskId` (once, however often it is said). */
 function addIndex(byTask: Map<string, Set<number>>, taskId: string, index: number): void {
   const indexes = byTask.get(taskId);
   if (indexes === undefined) byTask.set(taskId, new Set([index]));
   else indexes.add(index);
 }
 
+/**
+ * One run, one window: an agent may write the same sdclient run to sdclient.log and to its
+ * sdclient_task<ID>.log. Two windows of it would read as two sdclients at once. The run keeps
+ * the window that says more (its evidence cites one file) and takes what only the other knew.
+ */
 function mergeSameRuns(windows: Window[]): Window[] {
   // In start order, a twin without a shared task id started within SAME_RUN_MS before: the
   // search looks back only that far, and twins with task ids are found by id, so the merge is
