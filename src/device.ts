@@ -6,6 +6,7 @@ import { readLines, type Line } from './ingest/lines.js';
 import { logKindFromFileName, skipReasonFromPath } from './ingest/names.js';
 import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
 import type { PatternSet } from './parsers/patterns.js';
+import { parseLeadingTimestamp } from './parsers/timestamp.js';
 import { buildTimeline, type FileEvents } from './timeline/index.js';
 import type { FileReport, LogKind, SkippedFile, Timeline } from './types.js';
 
@@ -78,7 +79,8 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   }
   const sourceWarnings: string[] = [];
   if (!Buffer.isBuffer(stream)) stream.on(SOURCE_WARNING, (message: string) => sourceWarnings.push(`${source.path}: ${message}`));
-  const reader = readLines(stream);
+  // A file known by its name as a timestamped log has its timestamps read by the line reader.
+  const reader = readLines(stream, named !== null && parsers[named].timestamped === true ? { stamps: parseLeadingTimestamp } : {});
   const failures: string[] = [];
   const lines = untilReadError(reader.batches, failures);
   let kind: LogKind | null = named;

@@ -36,7 +36,16 @@ export interface Line {
    * no decoding, and only a line without a timestamp is still checked for control characters.
    */
   plain?: true;
+  /**
+   * Set where the reader was asked to read leading timestamps (ReadLinesOptions.stamps) and the
+   * line is plain: what the reader made of its start (null: no timestamp). The message of a
+   * timestamp that was read is a string of its own, made from the line's bytes.
+   */
+  stamp?: LeadingStamp | null;
 }
+
+/** What a leading-timestamp reader makes of a line's start; `rest`, where set, is a suffix of the line. */
+export type LeadingStamp = { ok: true; time: number; rest: string } | { ok: false; reason: string };
 
 export interface ReadLinesOptions {
   /**
@@ -46,6 +55,12 @@ export interface ReadLinesOptions {
    * multibyte characters keeps somewhat fewer than maxLineChars characters.
    */
   maxLineChars?: number;
+  /**
+   * Reads each plain line's leading timestamp here, where the line's bytes are at hand, so a
+   * message is its own string, not a slice that keeps its whole line (timestamp and all) alive
+   * in every event made of it, and the pattern set hashes a flat string. For the timestamped logs.
+   */
+  stamps?: (line: string) => LeadingStamp | null;
 }
 
 export interface LineReader {
@@ -78,7 +93,7 @@ export function readLines(input: FileBytes, options: ReadLinesOptions = {}): Lin
     throw new RangeError(`maxLineChars must be a positive integer, got ${maxLineChars}`);
   }
   const decoder = new ByteCharDecoder();
-  const splitter = new LineSplitter(maxLineChars);
+  const splitter = new LineSplitter(maxLineChars, options.stamps);
   let started = false;
 
   async function* batches(): AsyncGenerator<Line[]> {
@@ -155,8 +170,11 @@ export class LineSplitter {
   /** CRs seen while cutting and not yet known to be content: before the LF they end the line. */
   private pendingCRs = 0;
 
-  constructor(maxChars: number) {
+  private readonly stamps: ((line: string) => LeadingStamp | null) | undefined;
+
+  constructor(maxChars: number, stamps?: (line: string) => LeadingStamp | null) {
     this.maxChars = maxChars;
+    this.stamps = stamps;
   }
 
   /** Splits the next chunk (`plain`: see Line.plain); the lines it finishes are appended to `out`. */
@@ -178,7 +196,8 @@ export class LineSplitter {
         const raw = latin1Slice(chunk, pos, end);
         this.number += 1;
         // A plain chunk is ASCII, which decodes to itself; any other line is decoded on its own.
-        if (plain) out.push({ number: this.number, text: raw, plain: true });
+        if (plain && this.stamps) out.push({ number: this.number, text: raw, plain: true, stamp: this.stampOf(raw, chunk, end) });
+        else if (plain) out.push({ number: this.number, text: raw, plain: true });
         else out.push({ number: this.number, text: this.decode(raw, false).text });
       } else {
         this.extend(chunk, pos, newline);
@@ -187,6 +206,13 @@ export class LineSplitter {
       pos = newline + 1;
     }
     if (pos < chunk.length) this.extend(chunk, pos, chunk.length);
+  }
+
+  /** The line's leading timestamp, its message copied from the bytes (a slice shorter than 13 is a copy already). */
+  private stampOf(raw: string, chunk: Buffer, end: number): LeadingStamp | null {
+    const stamp = this.stamps?.(raw) ?? null;
+    if (stamp !== null && stamp.ok && stamp.rest.length >= 13) stamp.rest = latin1Slice(chunk, end - stamp.rest.length, end);
+    return stamp;
   }
 
   /** The end of the input: a last line without a newline is a line too. */

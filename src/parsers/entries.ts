@@ -5,7 +5,7 @@
 // After plaso's text parsers: a bad line is counted and kept with its number, never thrown;
 // after too many bad lines in a row the file is not what its name says, and we stop trying.
 import type { UnparsedLine, WallTime } from '../types.js';
-import { parseLeadingTimestamp } from './timestamp.js';
+import { parseLeadingTimestamp, type TimestampResult } from './timestamp.js';
 
 /** One line as the ingest layer delivers it. */
 export interface SourceLine {
@@ -15,6 +15,8 @@ export interface SourceLine {
   oversizedChars?: number;
   /** The reader found it plain ASCII text without a NUL (see ingest/lines.ts). */
   plain?: true;
+  /** The reader read its leading timestamp already (null: it has none); see ingest/lines.ts. */
+  stamp?: TimestampResult | null;
 }
 
 export interface Entry {
@@ -105,7 +107,7 @@ export class EntryGrouper {
       this.bad(line, 'binary data');
       return null;
     }
-    const stamp = parseLeadingTimestamp(line.text);
+    const stamp = line.stamp !== undefined ? line.stamp : parseLeadingTimestamp(line.text);
     if (stamp) {
       if (!stamp.ok) {
         this.bad(line, stamp.reason);

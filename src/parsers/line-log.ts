@@ -201,6 +201,7 @@ export function timestampedLogParser(options: {
   return {
     kind,
     label,
+    timestamped: true,
     sniff(firstLines: string[], patterns: PatternSet): number {
       return sniffByPatterns(kind, firstLines, patterns);
     },

@@ -26,6 +26,11 @@ export interface Parser {
   label: string;
   /** A cheap look at a file's first lines, for files whose name is not known: how many look like this kind (0: none). */
   sniff(firstLines: string[], patterns: PatternSet): number;
+  /**
+   * Set where the parser reads timestamped lines through EntryGrouper: the line reader then reads
+   * each line's leading timestamp itself, from the line's bytes (ReadLinesOptions.stamps).
+   */
+  timestamped?: true;
   /** Reads the file's lines, a batch at a time (see ingest/lines.ts: one await per chunk, not per line). */
   parse(batches: LineBatches, context: ParseContext): Promise<ParseResult>;
 }

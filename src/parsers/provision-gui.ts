@@ -68,6 +68,7 @@ function resolveResult(current: Current, event: Event): boolean {
 const parser: Parser = {
   kind: KIND,
   label: 'ProvisionGUI',
+  timestamped: true,
   sniff(firstLines: string[], patterns: PatternSet): number {
     return sniffByPatterns(KIND, firstLines, patterns);
   },
