@@ -14,6 +14,7 @@
 // Parsing happens in the caller's loop over the batches; nothing here throws on content.
 
 import type { Readable } from 'node:stream';
+import type { WallTime } from '../types.js';
 import { ByteCharDecoder, decodeLine, type FileEncoding } from './decode.js';
 
 export type { FileEncoding } from './decode.js';
@@ -44,8 +45,11 @@ export interface Line {
   stamp?: LeadingStamp | null;
 }
 
-/** What a leading-timestamp reader makes of a line's start; `rest`, where set, is a suffix of the line. */
-export type LeadingStamp = { ok: true; time: number; rest: string } | { ok: false; reason: string };
+/** What a leading-timestamp reader makes of a line's start (parsers/timestamp.ts); `rest` is a suffix of the line. */
+export type LeadingStamp = { ok: true; time: WallTime; rest: string } | { ok: false; reason: string };
+
+/** V8 copies a slice shorter than this (SlicedString::kMinLength): such a message is its own string already. */
+const SHORTEST_SLICE = 13;
 
 export interface ReadLinesOptions {
   /**
@@ -196,7 +200,7 @@ export class LineSplitter {
         const raw = latin1Slice(chunk, pos, end);
         this.number += 1;
         // A plain chunk is ASCII, which decodes to itself; any other line is decoded on its own.
-        if (plain && this.stamps) out.push({ number: this.number, text: raw, plain: true, stamp: this.stampOf(raw, chunk, end) });
+        if (plain && this.stamps) out.push({ number: this.number, text: raw, plain: true, stamp: stampOf(this.stamps, raw, chunk, end) });
         else if (plain) out.push({ number: this.number, text: raw, plain: true });
         else out.push({ number: this.number, text: this.decode(raw, false).text });
       } else {
@@ -206,13 +210,6 @@ export class LineSplitter {
       pos = newline + 1;
     }
     if (pos < chunk.length) this.extend(chunk, pos, chunk.length);
-  }
-
-  /** The line's leading timestamp, its message copied from the bytes (a slice shorter than 13 is a copy already). */
-  private stampOf(raw: string, chunk: Buffer, end: number): LeadingStamp | null {
-    const stamp = this.stamps?.(raw) ?? null;
-    if (stamp !== null && stamp.ok && stamp.rest.length >= 13) stamp.rest = latin1Slice(chunk, end - stamp.rest.length, end);
-    return stamp;
   }
 
   /** The end of the input: a last line without a newline is a line too. */
@@ -272,6 +269,13 @@ export class LineSplitter {
     if (decoded.windows1252) this.windows1252 = true;
     return decoded;
   }
+}
+
+/** The leading timestamp of `raw` (chunk's bytes up to `end`), its message made from those bytes, not sliced from `raw`. */
+function stampOf(stamps: (line: string) => LeadingStamp | null, raw: string, chunk: Buffer, end: number): LeadingStamp | null {
+  const stamp = stamps(raw);
+  if (stamp !== null && stamp.ok && stamp.rest.length >= SHORTEST_SLICE) stamp.rest = latin1Slice(chunk, end - stamp.rest.length, end);
+  return stamp;
 }
 
 /**

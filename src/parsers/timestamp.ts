@@ -5,6 +5,7 @@
 //   03/09/2026 10:02:11 Run PolicySync                           (US month-first)
 //   2011-06-29 00:23:15(1956-1960) ldProvision:Process exit code:0  (provisioning agent: pid-tid glued to the seconds, then component:)
 // Times are the device's wall clock: we keep them as WallTime and never guess a zone here.
+import type { LeadingStamp } from '../ingest/lines.js';
 import type { WallTime } from '../types.js';
 
 const MONTHS: Record<string, number> = {
@@ -21,10 +22,12 @@ const YEAR_MONTH_DAY = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2}):(\d{2})(?:
 const COMPONENT = /^(?![Rr][Ee][Tt][Uu][Rr][Nn]:)[A-Za-z][\w.]{0,40}:(?=[A-Z])/;
 const MONTH_DAY_YEAR = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ ,]+(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,3})\d*)?(?:\s*([AaPp][Mm])\b)?/;
 
-export type TimestampResult =
-  | { ok: true; time: WallTime; rest: string }
-  /** The line starts like a timestamp but names an impossible moment (31 Feb, 25:00). */
-  | { ok: false; reason: string };
+/**
+ * A leading timestamp read: its time and the message after it (a suffix of the line), or, where
+ * the line starts like a timestamp but names an impossible moment (31 Feb, 25:00), why not. The
+ * line reader's type (it reads them itself for the timestamped logs: ReadLinesOptions.stamps).
+ */
+export type TimestampResult = LeadingStamp;
 
 /** Builds a WallTime from its parts; null when the parts name no real moment. */
 export function wallTime(
@@ -314,8 +317,9 @@ function yearMonthDay(line: string): TimestampResult | null {
 function meridiemAt(line: string, at: number): boolean {
   const a = line.charCodeAt(at) | 0x20;
   if ((a !== 0x61 && a !== 0x70) || (line.charCodeAt(at + 1) | 0x20) !== 0x6d) return false;
-  const next = line.charCodeAt(at + 2); // NaN past the end: a word boundary
-  return !(isLetter(next) || (next >= 0x30 && next <= 0x39) || next === 0x5f);
+  // Past the end of the line is a word boundary too (NaN is no letter, digit or "_").
+  const next = line.charCodeAt(at + 2);
+  return !(isLetter(next) || digit(line, at + 2) >= 0 || next === 0x5f);
 }
 
 /** "MM/DD/YYYY HH:MM:SS" with no AM/PM after it (that one is the regexes' too). */

@@ -112,16 +112,14 @@ describe('formatWallTime', () => {
     expect(formatWallTime(Date.UTC(2026, 2, 9, 10, 2, 12, 5))).toBe('2026-03-09T10:02:12.005');
     expect(formatWallTime(Date.UTC(3000, 0, 1))).toBe('3000-01-01T00:00:00');
   });
-});
 
-describe('formatWallTime', () => {
   /** What it wrote before it kept a day's date part: Date's ISO text, without a zone, milliseconds only where there are some. */
   const reference = (time: number): string => {
     const iso = new Date(time).toISOString();
     return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
   };
 
-  it('writes wall-clock ISO text, with milliseconds only where there are some', () => {
+  it('writes the last millisecond of a day, the next midnight, and what no Date can hold', () => {
     expect(formatWallTime(Date.UTC(2026, 2, 9, 10, 2, 11))).toBe('2026-03-09T10:02:11');
     expect(formatWallTime(Date.UTC(2026, 2, 9, 10, 2, 11, 250))).toBe('2026-03-09T10:02:11.250');
     expect(formatWallTime(Date.UTC(2026, 2, 9, 23, 59, 59, 999))).toBe('2026-03-09T23:59:59.999');
