@@ -130,12 +130,16 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
       void stopped.terminate();
       wake?.();
     }, seconds * 1000);
+    // The deadline alone never keeps the process alive: the worker it watches does, while it runs.
+    task.timer.unref();
   };
   const spawn = (slot: Slot): void => {
     const worker = new Worker(file, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: memory, ...(jobs > 1 ? { maxYoungGenerationSizeMb: FLEET_YOUNG_GENERATION_MB } : {}) } });
     slot.worker = worker;
     worker.on('message', (message: { id: number; started?: boolean; reports?: T[]; error?: string }) => {
-      if (slot.worker !== worker) return;
+      // Once the pool is closing, a device that starts is not waited for: its deadline would
+      // keep the process alive ten minutes after the run (a consumer that stopped on an error).
+      if (closing || slot.worker !== worker) return;
       const task = slot.tasks.find((t) => t.id === message.id);
       if (!task) return;
       if (message.started) {
@@ -229,9 +233,7 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
     }
   } finally {
     closing = true;
-    for (const slot of slots) {
-      for (const task of slot.tasks) if (task.timer) clearTimeout(task.timer);
-      await slot.worker.terminate();
-    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    for (const slot of slots) for (const task of slot.tasks) if (task.timer) clearTimeout(task.timer);
   }
 }

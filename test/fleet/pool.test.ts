@@ -103,3 +103,34 @@ describe('streamed formats', () => {
     }
   }, 60_000);
 });
+
+describe('a run stopped early', () => {
+  it('leaves no worker and no deadline behind: a consumer that throws after a few devices ends its process at once', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const run = promisify(execFile);
+    // Many small devices, so that workers are starting devices (and arming their deadlines)
+    // while the pool closes: that race kept the process alive for the deadline's ten minutes.
+    const many = path.join(root.name, 'many');
+    for (let i = 0; i < 40; i += 1) cpSync(path.join(SAMPLES, 'LAB-0101'), path.join(many, `LAB-${String(i).padStart(3, '0')}`), { recursive: true });
+    const runJs = path.join(import.meta.dirname, '..', '..', 'dist', 'run.js');
+    const script = path.join(root.name, 'stop-early.mjs');
+    writeFileSync(script, `
+      const { diagnoseDevices } = await import(${JSON.stringify(`file://${runJs}`)});
+      let seen = 0;
+      try {
+        for await (const device of diagnoseDevices({ paths: [${JSON.stringify(many)}], jobs: 2 })) {
+          seen += 1;
+          if (seen === 3) throw new Error('stopped by its consumer');
+        }
+      } catch (error) {
+        console.log(error.message, seen);
+      }`);
+    // A race: before the fix about half of such runs hung; eight in a row all end.
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const result = await run(process.execPath, [script], { timeout: 15_000 }).catch((error: { killed?: boolean; stdout?: string }) => error);
+      expect('killed' in result && result.killed, `attempt ${attempt + 1}: the process was still alive after 15 s`).not.toBe(true);
+      expect(result.stdout?.trim()).toBe('stopped by its consumer 3');
+    }
+  }, 180_000);
+});
