@@ -1,8 +1,7 @@
 // commander wiring only: options → run() → renderer → exit code. Exit codes (ESLint's):
 // 0 nothing failed, 1 a device failed or has an error finding, 2 usage error or nothing
 // readable. The report goes to stdout (or --output), errors to stderr.
-import { createWriteStream, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
 import { DEFAULT_CACHE_DIR } from './fleet/cache.js';
@@ -17,6 +16,7 @@ import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from './report
 import type { PieceFormat } from './render/piece.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
+import { OutputFile } from './output-file.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
 import { plural } from './render/model.js';
 import { GroupSpool } from './spool.js';
@@ -54,45 +54,10 @@ type FailOn = 'error' | 'warning' | 'never';
 interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean }
 interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
-/**
- * A report file written whole or not at all: the text goes to a temporary file beside it, which
- * replaces the old report only when the run completed. A failed run leaves the old file as it was.
- */
-class OutputFile {
-  readonly temp: string;
-  constructor(readonly target: string) {
-    this.temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-    try {
-      // Fails early, before a fleet is read, where the report could not be written.
-      writeFileSync(this.temp, '');
-    } catch (error) {
-      throw new UsageError(`--output: cannot write ${target}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
 
-  commit(): void {
-    renameSync(this.temp, this.target);
-  }
+/** Where a report goes: the -o file, or stdout. */
+type Sink = OutputFile | NodeJS.WritableStream;
 
-  discard(): void {
-    rmSync(this.temp, { force: true });
-  }
-}
-
-/**
- * The report file's stream. A device's text is about the size of the default 16 KiB buffer, so
- * with it nearly every write waited for the disk before the next device; with 1 MiB the
- * writes are gathered (writev) while the devices keep coming.
- */
-function reportStream(file: OutputFile): NodeJS.WritableStream {
-  return createWriteStream(file.temp, { highWaterMark: 1 << 20 });
-}
-
-/** Ends the report file's stream once everything is on disk (stdout is left open). */
-async function endReport(sink: NodeJS.WritableStream): Promise<void> {
-  if (sink === process.stdout) return;
-  await new Promise<void>((resolve, reject) => { sink.on('error', reject); sink.end(() => resolve()); });
-}
 
 /** Runs `work` with the output file, keeping the old report unless the work completes. */
 async function withOutput<T>(output: string | undefined, work: (file: OutputFile | undefined) => Promise<T>): Promise<T> {
@@ -107,7 +72,7 @@ async function withOutput<T>(output: string | undefined, work: (file: OutputFile
 }
 
 async function writeOut(text: string, output: OutputFile | undefined): Promise<void> {
-  if (output) writeFileSync(output.temp, text);
+  if (output) output.write(text);
   else if (!stdoutClosed) await new Promise<void>((resolve) => { process.stdout.write(text, () => resolve()); });
 }
 
@@ -140,7 +105,11 @@ export function markStdoutClosed(): void {
 /** The progress line being shown, cleared before the report writes to the same terminal. */
 let activeProgress: Progress | undefined;
 
-async function writeChunk(sink: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
+async function writeChunk(sink: Sink, text: string | Uint8Array): Promise<void> {
+  if (sink instanceof OutputFile) {
+    sink.write(text);
+    return;
+  }
   if (sink === process.stdout && stdoutClosed) return;
   if (sink === process.stdout) activeProgress?.end();
   if (sink.write(text)) return;
@@ -201,7 +170,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       // Devices finish in name order, so each one's text waits with its group (in memory up to
       // a bound, then in temporary files) until the summary is known; render() gives the same bytes.
       const leads = renderer.leads;
-      const sink = file ? reportStream(file) : process.stdout;
+      const sink: Sink = file ?? process.stdout;
       const spool = new GroupSpool(leads.groups);
       try {
         for await (const piece of diagnosePieces(common, pieceFormat)) {
@@ -216,11 +185,10 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       } finally {
         spool.remove();
       }
-      await endReport(sink);
     } else if (renderer.device && renderer.end) {
       // Streaming formats write each device as it is finished and keep only the fleet's counts:
       // memory stays flat with fleet size.
-      const sink = file ? reportStream(file) : process.stdout;
+      const sink: Sink = file ?? process.stdout;
       // The opening (json's "{", csv's header) waits for the first device or the end: a run that
       // fails before any device (a path that does not exist) writes nothing to stdout.
       const start = renderer.start?.(options) ?? '';
@@ -234,7 +202,6 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       }
       currentDevice = undefined;
       await writeChunk(sink, (first ? start : '') + renderer.end(fleet.summary(), options, first));
-      await endReport(sink);
     } else {
       // One self-contained page (html) needs every device at once: bounded, and refused past
       // what a ticket takes, with the folder form named instead.
@@ -272,7 +239,7 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
   const counted: Pick<DeviceTimeline, 'files'>[] = [];
   const json = flags.format === 'json';
   await withOutput(flags.output, async (file) => {
-    const sink = file ? reportStream(file) : process.stdout;
+    const sink: Sink = file ?? process.stdout;
     for await (const device of devices) {
       if (json && counted.length === 0) await writeChunk(sink, timelineJson.start());
       await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device, reportWidth(flags.output)));
@@ -280,7 +247,6 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
     }
     const totals = timelineTotals(counted);
     await writeChunk(sink, json ? timelineJson.end(totals) : timelineTotalsText(totals));
-    await endReport(sink);
   });
   return nothingReadable(counted) ? EXIT_USAGE : EXIT_OK;
 }

@@ -40,7 +40,7 @@ export class HtmlFolder {
   add(device: DeviceReport, options: RenderOptions): void {
     const name = pageName(device.device, this.taken);
     const page = (d: DeviceReport): string => html.render({ schema: 'ldforensics.diagnosis/1', devices: [d], summary: summarize([d]) }, { ...options, indexHref: '../index.html' });
-    writeFileAtomically(path.join(this.dir, 'devices', name), guarded(device, page));
+    writePage(path.join(this.dir, 'devices', name), guarded(device, page));
     this.rows.push(indexRow(device, `devices/${encodeURIComponent(name)}`));
     this.loss.add(device);
   }
@@ -48,7 +48,16 @@ export class HtmlFolder {
   /** Writes index.html; returns its path. */
   finish(summary: Summary): string {
     const file = path.join(this.dir, 'index.html');
-    writeFileAtomically(file, fleetIndex(summary, this.rows, this.loss));
+    writePage(file, fleetIndex(summary, this.rows, this.loss));
     return file;
+  }
+}
+
+/** A page of the folder; a write that fails (a full disk) is the user's to act on, said with the file's name. */
+function writePage(file: string, text: string): void {
+  try {
+    writeFileAtomically(file, text);
+  } catch (error) {
+    throw new UsageError(`--output: cannot write ${file}: ${error instanceof Error ? error.message : String(error)}; the pages written before it are kept`, 'Free some space where the report goes, or write it elsewhere with -o.');
   }
 }
