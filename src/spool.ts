@@ -8,6 +8,7 @@
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { UsageError } from './errors.js';
 
 /** Bytes of text held in memory before the spool moves to temporary files. */
 export const SPOOL_MEMORY_BYTES = 16 << 20;
@@ -46,8 +47,14 @@ export class GroupSpool {
       this.heldBytes += text.byteLength;
       return;
     }
-    if (this.dir === undefined) this.spill();
-    this.writeToFile(group, text);
+    try {
+      if (this.dir === undefined) this.spill();
+      this.writeToFile(group, text);
+    } catch (error) {
+      // A full temporary disk is the user's to act on, not a bug.
+      throw new UsageError(`cannot write the report's temporary files in ${this.dir ?? os.tmpdir()}: ${error instanceof Error ? error.message : String(error)}`,
+        `A fleet's text or md report is held there until its summary is known. Free some space there, or point TMPDIR at a disk that has it.`);
+    }
   }
 
   /** Copies the groups, in order, to `write` (which waits while its sink is full). */
@@ -103,7 +110,8 @@ export class GroupSpool {
       this.fds[group] = fd;
       this.used.add(group);
     }
-    writeSync(fd, text);
+    // A write to a file may take less than it was given.
+    for (let at = 0; at < text.byteLength;) at += writeSync(fd, text, at);
   }
 
   private closeAll(): void {

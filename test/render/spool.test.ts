@@ -1,8 +1,10 @@
 // The spool that holds a fleet's device texts until the summary is written: in memory up to
 // its budget, in temporary files past it, and the same bytes in group order either way.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../../src/errors.js';
 import { GroupSpool } from '../../src/spool.js';
 
 const utf8 = new TextEncoder();
@@ -67,6 +69,25 @@ describe('GroupSpool', () => {
     expect(out.length).toBe(3000 * 1000);
     expect(writes.length).toBe(3);
     expect(Math.max(...writes)).toBeLessThanOrEqual(1 << 20);
+  });
+
+  it('where its temporary files cannot be made, says so with the folder and what to do, as the user\'s error', () => {
+    // TMPDIR names a file: no folder can be made in it (ENOTDIR), as with a full or read-only disk.
+    const notAFolder = path.join(dir.name, 'not-a-folder');
+    writeFileSync(notAFolder, '');
+    vi.stubEnv('TMPDIR', notAFolder);
+    const spool = new GroupSpool(3, 8);
+    spool.add(0, utf8.encode('held'));
+    let thrown: unknown;
+    try {
+      spool.add(1, utf8.encode('past the budget'));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as UsageError).message).toMatch(new RegExp(`^cannot write the report's temporary files in ${notAFolder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOTDIR`));
+    expect((thrown as UsageError).hint).toContain('TMPDIR');
+    spool.remove();
   });
 
   it('refuses a group it does not have', () => {
