@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-import { main, markStdoutClosed } from '../dist/cli.js';
+import { main, markStdoutClosed, markStdoutFailed } from '../dist/cli.js';
 // `ldforensics … | head` closes the pipe early: that is the reader's choice, not an error. The
 // run goes on quietly to its end, so the exit code is the one the report itself earned.
+// Any other failure of stdout (a full disk under `> report.json`) leaves the report incomplete:
+// the run ends with that said and exit code 2 (cli.ts), not with a stack trace.
 process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE') {
-    markStdoutClosed();
-    return;
-  }
-  throw error;
+  if (error.code === 'EPIPE') markStdoutClosed();
+  else markStdoutFailed(error);
 });
 process.exitCode = await main(process.argv.slice(2));

@@ -16,7 +16,7 @@ import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from './report
 import type { PieceFormat } from './render/piece.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
-import { OutputFile } from './output-file.js';
+import { OutputFile, stdoutFile, type FileSink } from './output-file.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
 import { plural } from './render/model.js';
 import { GroupSpool } from './spool.js';
@@ -56,7 +56,16 @@ interface TimelineFlags { format: string; output?: string; tz?: string; patterns
 
 
 /** Where a report goes: the -o file, or stdout. */
-type Sink = OutputFile | NodeJS.WritableStream;
+type Sink = FileSink | NodeJS.WritableStream;
+
+/** Where a report without -o goes: stdout, written directly where it is a file. */
+function stdoutSink(): Sink {
+  return stdoutFile() ?? process.stdout;
+}
+
+function isStdoutStream(sink: Sink): sink is NodeJS.WritableStream {
+  return sink === process.stdout;
+}
 
 
 /** Runs `work` with the output file, keeping the old report unless the work completes. */
@@ -72,8 +81,9 @@ async function withOutput<T>(output: string | undefined, work: (file: OutputFile
 }
 
 async function writeOut(text: string, output: OutputFile | undefined): Promise<void> {
-  if (output) output.write(text);
-  else if (!stdoutClosed) await new Promise<void>((resolve) => { process.stdout.write(text, () => resolve()); });
+  const sink = output ?? stdoutSink();
+  if (!isStdoutStream(sink)) sink.write(text);
+  else if (!stdoutClosed) await flushedToStdout(text);
 }
 
 /** Writes and waits when the reader is slower than we are, so a fleet's output is never all buffered. */
@@ -102,16 +112,41 @@ export function markStdoutClosed(): void {
   stdoutClosed = true;
 }
 
+/**
+ * Set when stdout failed otherwise (a full disk under `> report.json`): the report is not
+ * whole, so the run ends with exit code 2 and says why, never with the 0 or 1 a script would
+ * take for a complete report.
+ */
+let stdoutFailure: Error | undefined;
+
+/** Writes `text` to stdout and waits until it is written or has failed (a failure is kept for the end of the run). */
+async function flushedToStdout(text: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    process.stdout.write(text, (error) => {
+      // A reader that went away (EPIPE, or a write after it) is its choice, not the report's fault.
+      if (error && !stdoutClosed && (error as NodeJS.ErrnoException).code !== 'EPIPE') markStdoutFailed(error);
+      else if (error) markStdoutClosed();
+      resolve();
+    });
+  });
+}
+
+/** Called by bin/ on an error of stdout other than EPIPE. */
+export function markStdoutFailed(error: Error): void {
+  stdoutClosed = true;
+  stdoutFailure ??= error;
+}
+
 /** The progress line being shown, cleared before the report writes to the same terminal. */
 let activeProgress: Progress | undefined;
 
 async function writeChunk(sink: Sink, text: string | Uint8Array): Promise<void> {
-  if (sink instanceof OutputFile) {
+  if (!isStdoutStream(sink)) {
     sink.write(text);
     return;
   }
-  if (sink === process.stdout && stdoutClosed) return;
-  if (sink === process.stdout) activeProgress?.end();
+  if (stdoutClosed) return;
+  activeProgress?.end();
   if (sink.write(text)) return;
   // A closed pipe never drains: its error or close ends the wait too, and the listeners go with it.
   await new Promise<void>((resolve) => {
@@ -170,7 +205,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       // Devices finish in name order, so each one's text waits with its group (in memory up to
       // a bound, then in temporary files) until the summary is known; render() gives the same bytes.
       const leads = renderer.leads;
-      const sink: Sink = file ?? process.stdout;
+      const sink: Sink = file ?? stdoutSink();
       const spool = new GroupSpool(leads.groups);
       try {
         for await (const piece of diagnosePieces(common, pieceFormat)) {
@@ -188,7 +223,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     } else if (renderer.device && renderer.end) {
       // Streaming formats write each device as it is finished and keep only the fleet's counts:
       // memory stays flat with fleet size.
-      const sink: Sink = file ?? process.stdout;
+      const sink: Sink = file ?? stdoutSink();
       // The opening (json's "{", csv's header) waits for the first device or the end: a run that
       // fails before any device (a path that does not exist) writes nothing to stdout.
       const start = renderer.start?.(options) ?? '';
@@ -239,7 +274,7 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
   const counted: Pick<DeviceTimeline, 'files'>[] = [];
   const json = flags.format === 'json';
   await withOutput(flags.output, async (file) => {
-    const sink: Sink = file ?? process.stdout;
+    const sink: Sink = file ?? stdoutSink();
     for await (const device of devices) {
       if (json && counted.length === 0) await writeChunk(sink, timelineJson.start());
       await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device, reportWidth(flags.output)));
@@ -369,6 +404,9 @@ export async function main(argv: string[]): Promise<number> {
   const cli = program((c) => { code = c; });
   try {
     await cli.parseAsync(argv, { from: 'user' });
+    // What was written is written, or its failure known, before the exit code is decided.
+    if (!stdoutClosed) await flushedToStdout('');
+    if (stdoutFailure) throw new UsageError(`cannot write the report to stdout: ${stdoutFailure.message}; the report is not complete`, 'Free some space where stdout goes, or write the report with -o FILE.');
     return code;
   } catch (error) {
     if (error instanceof KnownError) {

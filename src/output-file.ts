@@ -6,11 +6,47 @@
 // round trip through the thread pool per write was time the main thread waited with nothing
 // else to do (a warm --cache rerun of 10,000 devices writes 160 MB: 0.93 of the time with
 // these, farm-bench; a cold run the same time and peak RSS).
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 
-export class OutputFile {
+/** A report written to a file descriptor with synchronous calls. */
+export interface FileSink {
+  write(text: string | Uint8Array): void;
+}
+
+/** All of `text` to `fd`: a write to a file may take less than it was given (the last of a filling disk). */
+function writeAllSync(fd: number, text: string | Uint8Array): void {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+}
+
+/**
+ * Stdout where it is a regular file (`> report.json`): written here, not through
+ * process.stdout, whose stream for a file takes a short write for a whole one and so cut a
+ * report short without a word when the disk filled during one large write (an HTML page).
+ * Null where stdout is a pipe or a terminal.
+ */
+export function stdoutFile(): FileSink | null {
+  let isFile: boolean;
+  try {
+    isFile = fstatSync(1).isFile();
+  } catch {
+    return null;
+  }
+  if (!isFile) return null;
+  return {
+    write(text) {
+      try {
+        writeAllSync(1, text);
+      } catch (error) {
+        throw new UsageError(`cannot write the report to stdout: ${messageOf(error)}; the report is not complete`, 'Free some space where stdout goes, or write the report with -o FILE.');
+      }
+    },
+  };
+}
+
+export class OutputFile implements FileSink {
   readonly temp: string;
   private fd: number | null;
 
@@ -27,10 +63,8 @@ export class OutputFile {
   /** Appends to the report; a failed write (no space left, a quota) throws a UsageError naming the file. */
   write(text: string | Uint8Array): void {
     if (this.fd === null) throw new Error(`the report file ${this.target} was already closed`);
-    const bytes = typeof text === 'string' ? Buffer.from(text) : text;
     try {
-      // A write to a file may take less than it was given.
-      for (let at = 0; at < bytes.length;) at += writeSync(this.fd, bytes, at);
+      writeAllSync(this.fd, text);
     } catch (error) {
       throw this.failed(error);
     }
