@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
 import { DEFAULT_CACHE_DIR } from './fleet/cache.js';
-import { readShards } from './fleet/merge.js';
+import { mergeShards } from './fleet/merge.js';
 import { defaultJobs } from './fleet/pool.js';
 import { parseShard, type Shard } from './fleet/shard.js';
 import { escapeTerminal } from './render/escape.js';
@@ -13,7 +13,7 @@ import { isFormatName, renderers, type FormatName, type RenderOptions, type Rend
 import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from './report.js';
-import type { PieceFormat } from './render/piece.js';
+import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
 import { OutputFile, stdoutFile, type FileSink } from './output-file.js';
@@ -22,7 +22,7 @@ import { plural } from './render/model.js';
 import { GroupSpool } from './spool.js';
 import { packageVersion } from './version.js';
 import { diagnoseDevices, diagnosePieces, nothingReadable, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
-import type { DeviceReport, DeviceTimeline } from './types.js';
+import type { DeviceReport, DeviceTimeline, Summary } from './types.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURES = 1;
@@ -162,10 +162,95 @@ async function writeChunk(sink: Sink, text: string | Uint8Array): Promise<void> 
   });
 }
 
+/** A fleet's devices as a report writer takes them: whole, or each rendered (a piece) with its tally. */
+interface FleetInput {
+  devices(): AsyncIterable<DeviceReport>;
+  pieces(format?: PieceFormat): AsyncIterable<DevicePiece>;
+}
+
+/**
+ * Writes a fleet's report in `format` to -o or stdout, a device at a time where the format
+ * allows (memory flat with fleet size), `seen` told of each device's tally as it comes: the
+ * report of diagnose, and of merge, which takes its devices from shard files instead.
+ */
+async function writeFleet(fleetInput: FleetInput, format: FormatName, options: RenderOptions, flags: { format: string; output?: string; summary?: boolean; quiet?: boolean }, seen: (device: DeviceTally) => void, fleetSummary: () => Summary): Promise<void> {
+  const renderer: Renderer = renderers[format];
+  if (flags.format === 'html' && !flags.summary && flags.output !== undefined && namesFolder(flags.output, isFolder)) {
+    // A fleet as a folder: a page per device as each is finished, then the index.
+    const folder = new HtmlFolder(flags.output);
+    for await (const device of fleetInput.devices()) {
+      seen(tallyOf(device));
+      folder.add(device, options);
+    }
+    currentDevice = undefined;
+    folder.finish(fleetSummary());
+  } else await withOutput(flags.output, async (file) => {
+    // Devices rendered one at a time are rendered where they are diagnosed (on the workers).
+    const pieceFormat: PieceFormat = { format, options };
+    if (flags.summary || (flags.quiet && flags.format === 'text')) {
+      // The fleet summary alone: devices are read and counted, none is written.
+      for await (const piece of fleetInput.pieces()) seen(piece.tally);
+      currentDevice = undefined;
+      const summary = fleetSummary();
+      await writeOut(flags.format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
+    } else if (renderer.leads) {
+      // The answer first (text, md): the fleet summary, then the devices (text: failed first).
+      // Devices finish in name order, so each one's text waits with its group (in memory up to
+      // a bound, then in temporary files) until the summary is known; render() gives the same bytes.
+      const leads = renderer.leads;
+      const sink: Sink = file ?? stdoutSink();
+      const spool = new GroupSpool(leads.groups);
+      try {
+        for await (const piece of fleetInput.pieces(pieceFormat)) {
+          seen(piece.tally);
+          spool.add(piece.group, piece.bytes);
+        }
+        currentDevice = undefined;
+        const summary = fleetSummary();
+        await writeChunk(sink, leads.head(summary, options));
+        await spool.copyTo((chunk) => writeChunk(sink, chunk));
+        await writeChunk(sink, leads.tail(summary, options));
+      } finally {
+        spool.remove();
+      }
+    } else if (renderer.device && renderer.end) {
+      // Streaming formats write each device as it is finished and keep only the fleet's counts:
+      // memory stays flat with fleet size.
+      const sink: Sink = file ?? stdoutSink();
+      // The opening (json's "{", csv's header) waits for the first device or the end: a run that
+      // fails before any device (a path that does not exist) writes nothing to stdout.
+      const start = renderer.start?.(options) ?? '';
+      let first = true;
+      for await (const piece of fleetInput.pieces(pieceFormat)) {
+        seen(piece.tally);
+        const lead = first ? start : renderer.between ?? '';
+        if (lead !== '') await writeChunk(sink, lead);
+        await writeChunk(sink, piece.bytes);
+        first = false;
+      }
+      currentDevice = undefined;
+      await writeChunk(sink, (first ? start : '') + renderer.end(fleetSummary(), options, first));
+    } else {
+      // One self-contained page (html) needs every device at once: bounded, and refused past
+      // what a ticket takes, with the folder form named instead.
+      const devices: DeviceReport[] = [];
+      const tooLarge = (what: string): UsageError => new UsageError(`${what}: too large for one HTML page to attach to a ticket`, `Write the fleet as a folder, a page per device and an index: --format html -o ${escapeTerminal(flags.output ?? 'report')}/`);
+      for await (const device of fleetInput.devices()) {
+        seen(tallyOf(device));
+        devices.push(device);
+        if (devices.length > MAX_PAGE_DEVICES) throw tooLarge(`more than ${MAX_PAGE_DEVICES} devices`);
+      }
+      currentDevice = undefined;
+      const page = renderer.render(buildReport(devices), options);
+      if (devices.length > 1 && Buffer.byteLength(page) > MAX_PAGE_BYTES) throw tooLarge(`${plural(devices.length, 'device')} make a page of ${(Buffer.byteLength(page) / 1e6).toFixed(1)} MB (the limit is ${MAX_PAGE_BYTES / 1024 / 1024} MiB)`);
+      await writeOut(page, file);
+    }
+  });
+}
+
 async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<number> {
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const format: FormatName = flags.format;
-  const renderer: Renderer = renderers[format];
   if (flags.summary && !SUMMARY_FORMATS.has(flags.format)) throw new UsageError(`--summary: the fleet summary alone is shown as ${[...SUMMARY_FORMATS].join(', ')}, not ${flags.format}`);
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
   const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
@@ -182,77 +267,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     fleet.addTally(device);
     missing.delete(device.device.toLowerCase());
   };
-  if (flags.format === 'html' && !flags.summary && flags.output !== undefined && namesFolder(flags.output, isFolder)) {
-    // A fleet as a folder: a page per device as each is finished, then the index.
-    const folder = new HtmlFolder(flags.output);
-    for await (const device of diagnoseDevices(common)) {
-      seen(tallyOf(device));
-      folder.add(device, options);
-    }
-    currentDevice = undefined;
-    folder.finish(fleet.summary());
-  } else await withOutput(flags.output, async (file) => {
-    // Devices rendered one at a time are rendered where they are diagnosed (on the workers).
-    const pieceFormat: PieceFormat = { format, options };
-    if (flags.summary || (flags.quiet && flags.format === 'text')) {
-      // The fleet summary alone: devices are read and counted, none is written.
-      for await (const piece of diagnosePieces(common)) seen(piece.tally);
-      currentDevice = undefined;
-      const summary = fleet.summary();
-      await writeOut(flags.format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
-    } else if (renderer.leads) {
-      // The answer first (text, md): the fleet summary, then the devices (text: failed first).
-      // Devices finish in name order, so each one's text waits with its group (in memory up to
-      // a bound, then in temporary files) until the summary is known; render() gives the same bytes.
-      const leads = renderer.leads;
-      const sink: Sink = file ?? stdoutSink();
-      const spool = new GroupSpool(leads.groups);
-      try {
-        for await (const piece of diagnosePieces(common, pieceFormat)) {
-          seen(piece.tally);
-          spool.add(piece.group, piece.bytes);
-        }
-        currentDevice = undefined;
-        const summary = fleet.summary();
-        await writeChunk(sink, leads.head(summary, options));
-        await spool.copyTo((chunk) => writeChunk(sink, chunk));
-        await writeChunk(sink, leads.tail(summary, options));
-      } finally {
-        spool.remove();
-      }
-    } else if (renderer.device && renderer.end) {
-      // Streaming formats write each device as it is finished and keep only the fleet's counts:
-      // memory stays flat with fleet size.
-      const sink: Sink = file ?? stdoutSink();
-      // The opening (json's "{", csv's header) waits for the first device or the end: a run that
-      // fails before any device (a path that does not exist) writes nothing to stdout.
-      const start = renderer.start?.(options) ?? '';
-      let first = true;
-      for await (const piece of diagnosePieces(common, pieceFormat)) {
-        seen(piece.tally);
-        const lead = first ? start : renderer.between ?? '';
-        if (lead !== '') await writeChunk(sink, lead);
-        await writeChunk(sink, piece.bytes);
-        first = false;
-      }
-      currentDevice = undefined;
-      await writeChunk(sink, (first ? start : '') + renderer.end(fleet.summary(), options, first));
-    } else {
-      // One self-contained page (html) needs every device at once: bounded, and refused past
-      // what a ticket takes, with the folder form named instead.
-      const devices: DeviceReport[] = [];
-      const tooLarge = (what: string): UsageError => new UsageError(`${what}: too large for one HTML page to attach to a ticket`, `Write the fleet as a folder, a page per device and an index: --format html -o ${escapeTerminal(flags.output ?? 'report')}/`);
-      for await (const device of diagnoseDevices(common)) {
-        seen(tallyOf(device));
-        devices.push(device);
-        if (devices.length > MAX_PAGE_DEVICES) throw tooLarge(`more than ${MAX_PAGE_DEVICES} devices`);
-      }
-      currentDevice = undefined;
-      const page = renderer.render(buildReport(devices), options);
-      if (devices.length > 1 && Buffer.byteLength(page) > MAX_PAGE_BYTES) throw tooLarge(`${plural(devices.length, 'device')} make a page of ${(Buffer.byteLength(page) / 1e6).toFixed(1)} MB (the limit is ${MAX_PAGE_BYTES / 1024 / 1024} MiB)`);
-      await writeOut(page, file);
-    }
-  });
+  await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen, () => fleet.summary());
   progress.end();
   activeProgress = undefined;
   if (!fleet.anythingRead) {
@@ -363,12 +378,17 @@ function program(setExit: (code: number) => void): Command {
     .option('--no-color', 'never colour the text report')
     .action(async (files: string[], flags: { format: string; output?: string; failOn: FailOn; color?: boolean }) => {
       if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`);
-      const renderer = renderers[flags.format];
-      const devices = await readShards(files);
+      const format: FormatName = flags.format;
       const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
-      await withOutput(flags.output, (file) => writeOut(renderer.render(buildReport(devices), options), file));
+      // The shards are read as they are written: a device at a time, as diagnose writes a fleet.
       const fleet = new SummaryBuilder();
-      for (const device of devices) fleet.add(device);
+      const input: FleetInput = {
+        devices: () => mergeShards(files),
+        async *pieces(pieceFormat) {
+          for await (const device of mergeShards(files)) yield pieceOf(device, pieceFormat);
+        },
+      };
+      await writeFleet(input, format, options, flags, (tally) => fleet.addTally(tally), () => fleet.summary());
       setExit(flags.failOn === 'never' ? EXIT_OK : fleet.failed || (flags.failOn === 'warning' && fleet.warned) ? EXIT_FAILURES : EXIT_OK);
     });
   cli.command('rules')

@@ -1,7 +1,7 @@
 // --shard K/N splits a share between machines, every device in exactly one shard; merge of the
 // shards' ndjson gives what one run over the whole share gives.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import tmp from 'tmp';
@@ -54,11 +54,22 @@ describe('--shard', () => {
         writeFileSync(file, (await cli('diagnose', SAMPLES, '-f', 'ndjson', '--shard', `${k}/3`)).stdout);
         files.push(file);
       }
-      for (const format of ['json', 'csv', 'md']) {
+      for (const format of ['json', 'csv', 'md', 'text', 'html']) {
         const single = await cli('diagnose', SAMPLES, '-f', format);
         const merged = await cli('merge', ...files, '-f', format);
         expect(merged.stdout, format).toBe(single.stdout);
         expect(merged.code).toBe(single.code);
+      }
+      // The HTML folder too: the same index and the same page per device.
+      const fromRun = path.join(dir.name, 'run');
+      const fromMerge = path.join(dir.name, 'merged');
+      await cli('diagnose', SAMPLES, '-f', 'html', '-o', `${fromRun}/`);
+      await cli('merge', ...files, '-f', 'html', '-o', `${fromMerge}/`);
+      const pages = readdirSync(path.join(fromRun, 'devices')).sort();
+      expect(pages.length).toBeGreaterThan(5);
+      expect(readdirSync(path.join(fromMerge, 'devices')).sort()).toEqual(pages);
+      for (const page of ['index.html', ...pages.map((p) => path.join('devices', p))]) {
+        expect(readFileSync(path.join(fromMerge, page), 'utf8'), page).toBe(readFileSync(path.join(fromRun, page), 'utf8'));
       }
     } finally {
       dir.removeCallback();
