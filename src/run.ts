@@ -2,7 +2,7 @@
 // any other caller) decides what to do with the result.
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
-import { bundleKey, cachedPiece, cachedReport, configKey, pieceKey, pruneCache, storePiece, storeReport, type CacheOptions } from './fleet/cache.js';
+import { bundleKey, cachedPiece, cachedReport, configKey, holdsEntries, pieceKey, pruneCache, storePiece, storeReport, type CacheOptions } from './fleet/cache.js';
 import { runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
@@ -274,6 +274,9 @@ function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cach
   const config = prepared.cacheConfig;
   // With --cache-strategy content a lookup hashes every byte of the bundle: work for the workers, side by side.
   if (!cache || config === undefined || cache.strategy === 'content') return undefined;
+  // A first run (an empty cache) would only miss here, each miss a walk of the bundle and its
+  // stats made twice, here and again on the worker: its devices go to the workers at once.
+  if (!holdsEntries(cache)) return undefined;
   return async (spec) => {
     // A lookup that throws (a file that cannot be stat'ed) is a miss too: the pool gives the device to a worker.
     const found = await eachPlanned(spec, options, async (bundle) => lookup(cache, await bundleKey(bundle, config, cache.strategy), bundle), prepared);

@@ -193,6 +193,18 @@ function readEntry(file: string): { bytes: Uint8Array<ArrayBuffer>; markUsed(): 
 }
 
 /**
+ * True where the cache holds an entry folder (the first two hex digits of a key): false for a
+ * first run, whose folder is missing or empty, so that its devices need not be looked up at all.
+ */
+export function holdsEntries(cache: CacheOptions): boolean {
+  try {
+    return readdirSync(cache.dir).some((name) => /^[0-9a-f]{2}$/.test(name));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Removes the entries no run has used (read or written) for UNUSED_DAYS, and temporary files a
  * stopped run left, once a day at the most. Nothing here fails a run: what cannot be removed stays.
  * Returns how many files were removed.

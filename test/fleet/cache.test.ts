@@ -6,7 +6,7 @@ import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
 import type { PieceFormat } from '../../src/render/piece.js';
-import { pruneCache, UNUSED_DAYS } from '../../src/fleet/cache.js';
+import { holdsEntries, pruneCache, UNUSED_DAYS } from '../../src/fleet/cache.js';
 import { diagnose, diagnosePieces } from '../../src/run.js';
 import { SAMPLES } from '../helpers/parse.js';
 
@@ -97,6 +97,22 @@ describe('--cache', () => {
     // The entry was written anew: the next run takes the device from the cache again.
     markCache();
     expect((await diagnose({ paths: [fleet], cache: cache() })).devices.every((d) => d.explanation.startsWith('CACHED '))).toBe(true);
+  });
+});
+
+describe('--cache, a first run', () => {
+  it('knows an empty cache (missing, empty, or holding other files) from one with entries, whose devices it then looks up', async () => {
+    expect(holdsEntries(cache())).toBe(false);
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(path.join(cacheDir, 'notes.txt'), 'not an entry');
+    mkdirSync(path.join(cacheDir, 'backup'));
+    expect(holdsEntries(cache())).toBe(false);
+    // The first run (nothing to look up in this thread) fills it; the second takes its devices from it.
+    const first = await diagnose({ paths: [fleet], cache: cache(), jobs: 2 });
+    expect(holdsEntries(cache())).toBe(true);
+    markCache();
+    const second = await diagnose({ paths: [fleet], cache: cache(), jobs: 2 });
+    expect(second.devices.map((d) => d.explanation)).toEqual(first.devices.map((d) => `CACHED ${d.explanation}`));
   });
 });
 
