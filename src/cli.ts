@@ -1,6 +1,7 @@
 // commander wiring only: options → run() → renderer → exit code. Exit codes (ESLint's):
-// 0 nothing failed, 1 a device failed or has an error finding, 2 usage error or nothing
-// readable. The report goes to stdout (or --output), errors to stderr.
+// 0 nothing failed, 1 a device failed or has an error finding, 2 usage error, nothing
+// readable, or a report that could not be written whole. The report goes to stdout (or
+// --output), errors to stderr.
 import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
@@ -54,7 +55,6 @@ type FailOn = 'error' | 'warning' | 'never';
 interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean }
 interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
-
 /** Where a report goes: the -o file, or stdout. */
 type Sink = FileSink | NodeJS.WritableStream;
 
@@ -63,10 +63,10 @@ function stdoutSink(): Sink {
   return stdoutFile() ?? process.stdout;
 }
 
+/** Stdout as a stream (a pipe or a terminal), which may make the writer wait; any other sink is written at once. */
 function isStdoutStream(sink: Sink): sink is NodeJS.WritableStream {
   return sink === process.stdout;
 }
-
 
 /** Runs `work` with the output file, keeping the old report unless the work completes. */
 async function withOutput<T>(output: string | undefined, work: (file: OutputFile | undefined) => Promise<T>): Promise<T> {
@@ -86,7 +86,6 @@ async function writeOut(text: string, output: OutputFile | undefined): Promise<v
   else if (!stdoutClosed) await flushedToStdout(text);
 }
 
-/** Writes and waits when the reader is slower than we are, so a fleet's output is never all buffered. */
 /**
  * Set when the reader of stdout went away (`| head`): the rest of the report is not written, but
  * the run goes on to its end so that the exit code is the one the report earned.
@@ -140,6 +139,7 @@ export function markStdoutFailed(error: Error): void {
 /** The progress line being shown, cleared before the report writes to the same terminal. */
 let activeProgress: Progress | undefined;
 
+/** Writes and waits when the reader is slower than we are, so a fleet's output is never all buffered. */
 async function writeChunk(sink: Sink, text: string | Uint8Array): Promise<void> {
   if (!isStdoutStream(sink)) {
     sink.write(text);
