@@ -18,7 +18,12 @@ export interface FileSink {
 /** All of `text` to `fd`: a write to a file may take less than it was given (the last of a filling disk). */
 function writeAllSync(fd: number, text: string | Uint8Array): void {
   const bytes = typeof text === 'string' ? Buffer.from(text) : text;
-  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+  for (let at = 0; at < bytes.length;) {
+    const written = writeSync(fd, bytes, at);
+    // Never the case for a file, which says ENOSPC instead; a loop that could not end is not kept.
+    if (written <= 0) throw new Error('the write took nothing');
+    at += written;
+  }
 }
 
 /**

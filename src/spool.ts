@@ -110,8 +110,12 @@ export class GroupSpool {
       this.fds[group] = fd;
       this.used.add(group);
     }
-    // A write to a file may take less than it was given.
-    for (let at = 0; at < text.byteLength;) at += writeSync(fd, text, at);
+    // A write to a file may take less than it was given (and never nothing: that would be a loop without end).
+    for (let at = 0; at < text.byteLength;) {
+      const written = writeSync(fd, text, at);
+      if (written <= 0) throw new Error('the write took nothing');
+      at += written;
+    }
   }
 
   private closeAll(): void {
