@@ -9,6 +9,7 @@
 import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { cleanUpOnInterrupt } from './interrupt.js';
 
 /** A report written to a file descriptor with synchronous calls. */
 export interface FileSink {
@@ -54,6 +55,8 @@ export function stdoutFile(): FileSink | null {
 export class OutputFile implements FileSink {
   readonly temp: string;
   private fd: number | null;
+  /** Ends the removal of the temporary file on Ctrl-C (see interrupt.ts) once it is committed or discarded. */
+  private readonly settled: () => void;
 
   constructor(readonly target: string) {
     this.temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
@@ -63,6 +66,7 @@ export class OutputFile implements FileSink {
     } catch (error) {
       throw new UsageError(`--output: cannot write ${target}: ${messageOf(error)}`);
     }
+    this.settled = cleanUpOnInterrupt(() => this.discard());
   }
 
   /** Appends to the report; a failed write (no space left, a quota) throws a UsageError naming the file. */
@@ -83,6 +87,7 @@ export class OutputFile implements FileSink {
     } catch (error) {
       throw this.failed(error);
     }
+    this.settled();
   }
 
   /** Removes what is left of an unfinished report (nothing after commit). */
@@ -93,6 +98,7 @@ export class OutputFile implements FileSink {
       // the error that stopped the run is the one to tell
     }
     rmSync(this.temp, { force: true });
+    this.settled();
   }
 
   private close(): void {

@@ -9,6 +9,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync }
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { cleanUpOnInterrupt } from './interrupt.js';
 
 /** Bytes of text held in memory before the spool moves to temporary files. */
 export const SPOOL_MEMORY_BYTES = 16 << 20;
@@ -26,6 +27,8 @@ export class GroupSpool {
   private readonly fds: (number | undefined)[];
   /** The groups with a file. */
   private readonly used = new Set<number>();
+  /** Ends the removal of the temporary folder on Ctrl-C (see interrupt.ts), once it is removed. */
+  private settled: (() => void) | undefined;
 
   constructor(
     private readonly groups: number,
@@ -87,11 +90,14 @@ export class GroupSpool {
     for (const texts of this.held) texts.length = 0;
     this.heldBytes = 0;
     if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+    this.settled?.();
+    this.settled = undefined;
   }
 
   /** Moves what is held to the groups' files; every text after it goes there too. */
   private spill(): void {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'ldforensics-report-'));
+    this.settled = cleanUpOnInterrupt(() => this.remove());
     this.held.forEach((texts, group) => {
       for (const text of texts) this.writeToFile(group, text);
       texts.length = 0;

@@ -1,0 +1,79 @@
+// A run stopped by Ctrl-C or TERM removes what it had on disk until its end (the -o file's
+// temporary copy, the text report's spool folder) and ends with the shell's code for the
+// signal; the old report stays as it was.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import tmp from 'tmp';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pendingCleanups } from '../../src/interrupt.js';
+import { OutputFile } from '../../src/output-file.js';
+import { GroupSpool } from '../../src/spool.js';
+
+const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
+
+let root: tmp.DirResult;
+beforeEach(() => {
+  root = tmp.dirSync({ unsafeCleanup: true });
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  root.removeCallback();
+});
+
+/** A device whose sdclient.log takes the run a few seconds: time to stop it midway. */
+function slowDevice(): string {
+  const log = path.join(root.name, 'fleet', 'LAB-SLOW', 'ProgramData', 'LANDesk', 'Log');
+  mkdirSync(log, { recursive: true });
+  const lines: string[] = [];
+  for (let i = 0; i < 600_000; i += 1) lines.push(`Mon, 09 Mar 2026 10:02:11 Downloading file http://core/packages/app/setup-${i}.msi\r\n`);
+  writeFileSync(path.join(log, 'sdclient.log'), lines.join(''));
+  return path.join(root.name, 'fleet');
+}
+
+async function until(condition: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+}
+
+describe('a run stopped by a signal', () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal}: removes the -o file's temporary copy, keeps the old report, exits ${code}`, async () => {
+      const fleet = slowDevice();
+      const report = path.join(root.name, 'report.json');
+      writeFileSync(report, 'the old report\n');
+      const child = spawn(process.execPath, [BIN, 'diagnose', fleet, '-f', 'json', '-o', report], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      const temporary = (): string[] => readdirSync(root.name).filter((name) => name.startsWith('.report.json.'));
+      expect(await until(() => temporary().length === 1, 10_000)).toBe(true);
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      expect(stderr).toContain(`ldforensics: stopped (${signal}); its temporary files were removed`);
+      expect(temporary()).toEqual([]);
+      expect(readFileSync(report, 'utf8')).toBe('the old report\n');
+    }, 30_000);
+  }
+
+  it('registers the -o file and a spool that went to disk, and lets go of them when they are done', () => {
+    const before = pendingCleanups();
+    const file = new OutputFile(path.join(root.name, 'r.json'));
+    expect(pendingCleanups()).toBe(before + 1);
+    file.discard();
+    expect(pendingCleanups()).toBe(before);
+    vi.stubEnv('TMPDIR', root.name);
+    const spool = new GroupSpool(2, 4);
+    spool.add(0, new TextEncoder().encode('more than four bytes'));
+    expect(pendingCleanups()).toBe(before + 1);
+    const folder = readdirSync(root.name).find((name) => name.startsWith('ldforensics-report-'));
+    expect(folder).toBeDefined();
+    spool.remove();
+    expect(pendingCleanups()).toBe(before);
+    expect(existsSync(path.join(root.name, folder ?? 'none'))).toBe(false);
+  });
+});
