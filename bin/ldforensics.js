@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main, markStdoutClosed, markStdoutFailed } from '../dist/cli.js';
+import { main, markStdoutClosed, markStdoutFailed, stopped } from '../dist/cli.js';
 // `ldforensics … | head` closes the pipe early: that is the reader's choice, not an error. The
 // run goes on quietly to its end, so the exit code is the one the report itself earned.
 // Any other failure of stdout (a full disk under `> report.json`) leaves the report incomplete:
@@ -8,4 +8,6 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') markStdoutClosed();
   else markStdoutFailed(error);
 });
+// Ctrl-C or TERM: what the run keeps on disk until its end is removed (cli.ts), then it ends.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(stopped(signal)));
 process.exitCode = await main(process.argv.slice(2));

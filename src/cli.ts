@@ -15,9 +15,10 @@ import { renderRules, type RulesFormat } from './render/rules-list.js';
 import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
 import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from './report.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
+import { cleanUpAll } from './interrupt.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
-import { OutputFile, stdoutFile, type FileSink } from './output-file.js';
+import { OutputFile, stdoutFailed, stdoutFile, type FileSink } from './output-file.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
 import { plural } from './render/model.js';
 import { GroupSpool } from './spool.js';
@@ -130,6 +131,20 @@ async function flushedToStdout(text: string): Promise<void> {
   });
 }
 
+/** The shell's exit codes for a run stopped by a signal (128 + its number). */
+const STOPPED_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Called by bin/ when the run is stopped by Ctrl-C or TERM: removes what the run kept on disk
+ * until its end, says so, and gives the exit code bin/ ends the process with.
+ */
+export function stopped(signal: keyof typeof STOPPED_CODES): number {
+  cleanUpAll();
+  activeProgress?.end();
+  process.stderr.write(`\nldforensics: stopped (${signal}); its temporary files were removed\n`);
+  return STOPPED_CODES[signal];
+}
+
 /** Called by bin/ on an error of stdout other than EPIPE. */
 export function markStdoutFailed(error: Error): void {
   stdoutClosed = true;
@@ -173,9 +188,9 @@ interface FleetInput {
  * allows (memory flat with fleet size), `seen` told of each device's tally as it comes: the
  * report of diagnose, and of merge, which takes its devices from shard files instead.
  */
-async function writeFleet(fleetInput: FleetInput, format: FormatName, options: RenderOptions, flags: { format: string; output?: string; summary?: boolean; quiet?: boolean }, seen: (device: DeviceTally) => void, fleetSummary: () => Summary): Promise<void> {
+async function writeFleet(fleetInput: FleetInput, format: FormatName, options: RenderOptions, flags: { output?: string; summary?: boolean; quiet?: boolean }, seen: (device: DeviceTally) => void, fleetSummary: () => Summary): Promise<void> {
   const renderer: Renderer = renderers[format];
-  if (flags.format === 'html' && !flags.summary && flags.output !== undefined && namesFolder(flags.output, isFolder)) {
+  if (format === 'html' && !flags.summary && flags.output !== undefined && namesFolder(flags.output, isFolder)) {
     // A fleet as a folder: a page per device as each is finished, then the index.
     const folder = new HtmlFolder(flags.output);
     for await (const device of fleetInput.devices()) {
@@ -187,12 +202,12 @@ async function writeFleet(fleetInput: FleetInput, format: FormatName, options: R
   } else await withOutput(flags.output, async (file) => {
     // Devices rendered one at a time are rendered where they are diagnosed (on the workers).
     const pieceFormat: PieceFormat = { format, options };
-    if (flags.summary || (flags.quiet && flags.format === 'text')) {
+    if (flags.summary || (flags.quiet && format === 'text')) {
       // The fleet summary alone: devices are read and counted, none is written.
       for await (const piece of fleetInput.pieces()) seen(piece.tally);
       currentDevice = undefined;
       const summary = fleetSummary();
-      await writeOut(flags.format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
+      await writeOut(format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
     } else if (renderer.leads) {
       // The answer first (text, md): the fleet summary, then the devices (text: failed first).
       // Devices finish in name order, so each one's text waits with its group (in memory up to
@@ -426,7 +441,7 @@ export async function main(argv: string[]): Promise<number> {
     await cli.parseAsync(argv, { from: 'user' });
     // What was written is written, or its failure known, before the exit code is decided.
     if (!stdoutClosed) await flushedToStdout('');
-    if (stdoutFailure) throw new UsageError(`cannot write the report to stdout: ${stdoutFailure.message}; the report is not complete`, 'Free some space where stdout goes, or write the report with -o FILE.');
+    if (stdoutFailure) throw stdoutFailed(stdoutFailure);
     return code;
   } catch (error) {
     if (error instanceof KnownError) {

@@ -17,6 +17,11 @@ export class UsageError extends KnownError {}
 /** The input cannot be read at all (no such path, nothing readable found). */
 export class InputError extends KnownError {}
 
+/** An error's message, or what was thrown where it is not an Error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** An unexpected error (a bug), with the device being worked on when it happened. */
 export class InternalError extends Error {
   readonly device: string | undefined;

@@ -3,7 +3,8 @@
 // from the small rows kept per device. Memory stays flat with fleet size.
 import { mkdirSync, rmSync } from 'node:fs';
 import { writeFileAtomically } from './atomic.js';
-import { UsageError } from './errors.js';
+import { messageOf, UsageError } from './errors.js';
+import { WRITE_ELSEWHERE_HINT } from './output-file.js';
 import path from 'node:path';
 import { fleetIndex, indexRow, pageName, type IndexRow } from './render/html-fleet.js';
 import { html } from './render/html.js';
@@ -58,6 +59,6 @@ function writePage(file: string, text: string): void {
   try {
     writeFileAtomically(file, text);
   } catch (error) {
-    throw new UsageError(`--output: cannot write ${file}: ${error instanceof Error ? error.message : String(error)}; the pages written before it are kept`, 'Free some space where the report goes, or write it elsewhere with -o.');
+    throw new UsageError(`--output: cannot write ${file}: ${messageOf(error)}; the pages written before it are kept`, WRITE_ELSEWHERE_HINT);
   }
 }

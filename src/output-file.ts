@@ -6,9 +6,10 @@
 // round trip through the thread pool per write was time the main thread waited with nothing
 // else to do (a warm --cache rerun of 10,000 devices writes 160 MB: 0.93 of the time with
 // these, farm-bench; a cold run the same time and peak RSS).
-import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './errors.js';
+import { writeAllSync } from './atomic.js';
+import { messageOf, UsageError } from './errors.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 
 /** A report written to a file descriptor with synchronous calls. */
@@ -16,15 +17,17 @@ export interface FileSink {
   write(text: string | Uint8Array): void;
 }
 
-/** All of `text` to `fd`: a write to a file may take less than it was given (the last of a filling disk). */
-function writeAllSync(fd: number, text: string | Uint8Array): void {
-  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
-  for (let at = 0; at < bytes.length;) {
-    const written = writeSync(fd, bytes, at);
-    // Never the case for a file, which says ENOSPC instead; a loop that could not end is not kept.
-    if (written <= 0) throw new Error('the write took nothing');
-    at += written;
-  }
+/** What to do where the report cannot be written (the -o file, its folder's pages, stdout). */
+export const WRITE_ELSEWHERE_HINT = 'Free some space where the report goes, or write it elsewhere with -o.';
+
+/** Stdout could not take the report (a full disk under `> report.json`): the user's to act on. */
+export function stdoutFailed(error: unknown): UsageError {
+  return new UsageError(`cannot write the report to stdout: ${messageOf(error)}; the report is not complete`, WRITE_ELSEWHERE_HINT);
+}
+
+/** A report's text as bytes. */
+function bytesOf(text: string | Uint8Array): Uint8Array {
+  return typeof text === 'string' ? Buffer.from(text) : text;
 }
 
 /**
@@ -44,9 +47,9 @@ export function stdoutFile(): FileSink | null {
   return {
     write(text) {
       try {
-        writeAllSync(1, text);
+        writeAllSync(1, bytesOf(text));
       } catch (error) {
-        throw new UsageError(`cannot write the report to stdout: ${messageOf(error)}; the report is not complete`, 'Free some space where stdout goes, or write the report with -o FILE.');
+        throw stdoutFailed(error);
       }
     },
   };
@@ -73,7 +76,7 @@ export class OutputFile implements FileSink {
   write(text: string | Uint8Array): void {
     if (this.fd === null) throw new Error(`the report file ${this.target} was already closed`);
     try {
-      writeAllSync(this.fd, text);
+      writeAllSync(this.fd, bytesOf(text));
     } catch (error) {
       throw this.failed(error);
     }
@@ -109,10 +112,6 @@ export class OutputFile implements FileSink {
   }
 
   private failed(error: unknown): UsageError {
-    return new UsageError(`--output: cannot write ${this.target}: ${messageOf(error)}; the old report, if any, is kept`, 'Free some space where the report goes, or write it elsewhere with -o.');
+    return new UsageError(`--output: cannot write ${this.target}: ${messageOf(error)}; the old report, if any, is kept`, WRITE_ELSEWHERE_HINT);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,10 +5,11 @@
 // file of its own, so memory stays bounded whatever the fleet size. The budget keeps ordinary
 // fleets off the disk: writing a fleet's report to temporary files and reading it back cost the
 // text format a second pass of I/O that json never made (1,000 devices, 12 MB of text).
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from './errors.js';
+import { writeAllSync } from './atomic.js';
+import { messageOf, UsageError } from './errors.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 
 /** Bytes of text held in memory before the spool moves to temporary files. */
@@ -55,7 +56,7 @@ export class GroupSpool {
       this.writeToFile(group, text);
     } catch (error) {
       // A full temporary disk is the user's to act on, not a bug.
-      throw new UsageError(`cannot write the report's temporary files in ${this.dir ?? os.tmpdir()}: ${error instanceof Error ? error.message : String(error)}`,
+      throw new UsageError(`cannot write the report's temporary files in ${this.dir ?? os.tmpdir()}: ${messageOf(error)}`,
         `A fleet's text or md report is held there until its summary is known. Free some space there, or point TMPDIR at a disk that has it.`);
     }
   }
@@ -116,12 +117,7 @@ export class GroupSpool {
       this.fds[group] = fd;
       this.used.add(group);
     }
-    // A write to a file may take less than it was given (and never nothing: that would be a loop without end).
-    for (let at = 0; at < text.byteLength;) {
-      const written = writeSync(fd, text, at);
-      if (written <= 0) throw new Error('the write took nothing');
-      at += written;
-    }
+    writeAllSync(fd, text);
   }
 
   private closeAll(): void {

@@ -139,6 +139,8 @@ const DAY_MS = 86_400_000;
 const PRUNED_MARK = '.pruned';
 /** An entry's name (its key, a SHA-256 in hex), and a temporary file's (writeFileAtomically's). */
 const ENTRY_NAME = /^[0-9a-f]{64}\.(?:json|piece)$/;
+/** An entries' folder: the first two hex digits of their keys. */
+const ENTRY_FOLDER = /^[0-9a-f]{2}$/;
 const TEMPORARY_NAME = /^[0-9a-f]{64}\.(?:json|piece)\.\d+\.[0-9a-z]+\.tmp$/;
 
 /**
@@ -198,7 +200,7 @@ function readEntry(file: string): { bytes: Uint8Array<ArrayBuffer>; markUsed(): 
  */
 export function holdsEntries(cache: CacheOptions): boolean {
   try {
-    return readdirSync(cache.dir).some((name) => /^[0-9a-f]{2}$/.test(name));
+    return readdirSync(cache.dir).some((name) => ENTRY_FOLDER.test(name));
   } catch {
     return false;
   }
@@ -219,7 +221,7 @@ export function pruneCache(cache: CacheOptions, now = Date.now()): number {
   let removed = 0;
   let folders: string[];
   try {
-    folders = readdirSync(cache.dir).filter((name) => /^[0-9a-f]{2}$/.test(name));
+    folders = readdirSync(cache.dir).filter((name) => ENTRY_FOLDER.test(name));
   } catch {
     return 0;
   }

@@ -7,7 +7,7 @@
 // streams, a device at a time: memory stays flat whatever the fleet's size, as for diagnose.
 // A file found out of order (shards concatenated, or edited) is read whole and sorted instead.
 import { createReadStream, statSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError, messageOf } from '../errors.js';
 import { readLines } from '../ingest/lines.js';
 import { compareDeviceNames } from '../ingest/source.js';
 import type { DeviceReport } from '../types.js';
@@ -19,8 +19,8 @@ function isDeviceReport(value: unknown): value is DeviceReport {
   return typeof value === 'object' && value !== null && 'device' in value && typeof value.device === 'string' && 'verdict' in value;
 }
 
-/** The devices of one shard file, in file order, each with its line number; problems are InputErrors naming the file and line. */
-async function* shardDevices(file: string, maxLineChars: number): AsyncGenerator<{ device: DeviceReport; line: number }> {
+/** The devices of one shard file, in file order; problems are InputErrors naming the file and line. */
+async function* shardDevices(file: string, maxLineChars: number): AsyncGenerator<DeviceReport> {
   const reader = readLines(createReadStream(file), { maxLineChars });
   try {
     for await (const batch of reader.batches) {
@@ -33,7 +33,7 @@ async function* shardDevices(file: string, maxLineChars: number): AsyncGenerator
         } catch {
           throw new InputError(`${file}:${line.number}: not a JSON line; merge takes the ndjson output of diagnose (-f ndjson)`);
         }
-        if (isDeviceReport(value)) yield { device: value, line: line.number };
+        if (isDeviceReport(value)) yield value;
         else if (!(typeof value === 'object' && value !== null && 'summary' in value)) {
           throw new InputError(`${file}:${line.number}: neither a device nor a summary line of ldforensics' ndjson`);
         }
@@ -41,7 +41,7 @@ async function* shardDevices(file: string, maxLineChars: number): AsyncGenerator
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InputError(`cannot read ${file}: ${messageOf(error)}`);
   }
 }
 
@@ -53,7 +53,7 @@ function compareDevices(a: DeviceReport, b: DeviceReport): number {
 /** True where the file's devices are in the single run's order (a pass over it that keeps one device). */
 async function inOrder(file: string, maxLineChars: number): Promise<boolean> {
   let previous: DeviceReport | undefined;
-  for await (const { device } of shardDevices(file, maxLineChars)) {
+  for await (const device of shardDevices(file, maxLineChars)) {
     if (previous && compareDevices(previous, device) > 0) return false;
     previous = device;
   }
@@ -63,11 +63,11 @@ async function inOrder(file: string, maxLineChars: number): Promise<boolean> {
 /** One shard as a stream of devices in order: as it is where it is in order, sorted in memory where not. */
 async function* orderedShard(file: string, maxLineChars: number): AsyncGenerator<DeviceReport> {
   if (await inOrder(file, maxLineChars)) {
-    for await (const { device } of shardDevices(file, maxLineChars)) yield device;
+    yield* shardDevices(file, maxLineChars);
     return;
   }
   const devices: DeviceReport[] = [];
-  for await (const { device } of shardDevices(file, maxLineChars)) devices.push(device);
+  for await (const device of shardDevices(file, maxLineChars)) devices.push(device);
   // A stable sort: devices of one name stay in file order.
   yield* devices.sort(compareDevices);
 }
@@ -84,7 +84,7 @@ export async function* mergeShards(files: readonly string[], options: { maxLineC
     try {
       isFile = statSync(file).isFile();
     } catch (error) {
-      throw new InputError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError(`cannot read ${file}: ${messageOf(error)}`);
     }
     if (!isFile) throw new InputError(`${file}: not a file; merge takes the ndjson files written by diagnose -f ndjson --shard K/N`);
   }

@@ -16,6 +16,7 @@ import zlib from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { SkippedFile } from '../types.js';
 import { appendAll } from '../arrays.js';
+import { messageOf } from '../errors.js';
 import { logKindFromFileName } from './names.js';
 import { compareDeviceNames, isOsMetadata, isZipName, LAYOUT_FOLDERS, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
 
@@ -407,10 +408,6 @@ function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, {}, (error, stream) => (error === null ? resolve(stream) : reject(error)));
   });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function compareText(a: string, b: string): number {
