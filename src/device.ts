@@ -2,11 +2,11 @@
 // parser; a file whose name says nothing is sniffed from its first lines; a file that cannot
 // be read becomes a warning on that file, never an error that stops the device or the fleet.
 import { SOURCE_WARNING, type Bundle, type SourceFile } from './ingest/source.js';
-import { readLines, type Line } from './ingest/lines.js';
+import { readLines, type FeedableBatches, type Line } from './ingest/lines.js';
 import { logKindFromFileName, skipReasonFromPath } from './ingest/names.js';
 import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
 import type { PatternSet } from './parsers/patterns.js';
-import { parseLeadingTimestamp } from './parsers/timestamp.js';
+import { byteStamps } from './parsers/timestamp.js';
 import { buildTimeline, type FileEvents } from './timeline/index.js';
 import type { FileReport, LogKind, SkippedFile, Timeline } from './types.js';
 
@@ -26,13 +26,28 @@ export interface LoadedDevice {
   errors: string[];
 }
 
-/** Yields the batches, and stops (recording why) where reading fails: what was read still counts. */
-async function* untilReadError(batches: AsyncIterable<Line[]>, failures: string[]): AsyncGenerator<Line[]> {
-  try {
-    yield* batches;
-  } catch (error) {
+/** The batches, or their feed, stopping (recording why) where reading fails: what was read still counts. */
+function untilReadError(batches: FeedableBatches, failures: string[]): FeedableBatches {
+  const failed = (error: unknown): void => {
     failures.push(error instanceof Error ? error.message : String(error));
+  };
+  async function* lines(): AsyncGenerator<Line[]> {
+    try {
+      yield* batches;
+    } catch (error) {
+      failed(error);
+    }
   }
+  return {
+    [Symbol.asyncIterator]: lines,
+    feed: async (sink) => {
+      try {
+        await batches.feed(sink);
+      } catch (error) {
+        failed(error);
+      }
+    },
+  };
 }
 
 /** Takes the first lines of the batches for a sniff, and gives back batches of all of them. */
@@ -80,7 +95,7 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   const sourceWarnings: string[] = [];
   if (!Buffer.isBuffer(stream)) stream.on(SOURCE_WARNING, (message: string) => sourceWarnings.push(`${source.path}: ${message}`));
   // A file known by its name as a timestamped log has its timestamps read by the line reader.
-  const reader = readLines(stream, named !== null && parsers[named].timestamped === true ? { stamps: parseLeadingTimestamp } : {});
+  const reader = readLines(stream, named !== null && parsers[named].timestamped === true ? { stamps: byteStamps } : {});
   const failures: string[] = [];
   const lines = untilReadError(reader.batches, failures);
   let kind: LogKind | null = named;

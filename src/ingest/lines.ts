@@ -16,6 +16,7 @@
 import type { Readable } from 'node:stream';
 import type { WallTime } from '../types.js';
 import { ByteCharDecoder, decodeLine, type FileEncoding } from './decode.js';
+import { ByteInterner, latin1Slice } from './intern.js';
 
 export type { FileEncoding } from './decode.js';
 
@@ -37,19 +38,37 @@ export interface Line {
    * no decoding, and only a line without a timestamp is still checked for control characters.
    */
   plain?: true;
-  /**
-   * Set where the reader was asked to read leading timestamps (ReadLinesOptions.stamps) and the
-   * line is plain: what the reader made of its start (null: no timestamp). The message of a
-   * timestamp that was read is a string of its own, made from the line's bytes.
-   */
-  stamp?: LeadingStamp | null;
 }
 
-/** What a leading-timestamp reader makes of a line's start (parsers/timestamp.ts); `rest` is a suffix of the line. */
-export type LeadingStamp = { ok: true; time: WallTime; rest: string } | { ok: false; reason: string };
+/**
+ * Reads a leading timestamp from a line's bytes (parsers/timestamp.ts's fast shapes): where
+ * the message starts, or -1 where the line must be read as a string; then the time it read.
+ */
+export interface ByteStamps {
+  read(bytes: Buffer, start: number, end: number): number;
+  time(): WallTime;
+}
 
-/** V8 copies a slice shorter than this (SlicedString::kMinLength): such a message is its own string already. */
-const SHORTEST_SLICE = 13;
+/**
+ * Where the lines go when the reader is fed through (LineReader.batches.feed): each as it is
+ * split, synchronously, with no batch, Line or timestamp object for a line whose timestamp the
+ * reader read itself.
+ */
+export interface LineSink {
+  line(line: Line): void;
+  /**
+   * A plain line whose leading timestamp the reader read (ReadLinesOptions.stamps): its number,
+   * time and message (the line after its timestamp; one string for all lines of one message).
+   * Without it every line goes to `line`.
+   */
+  stamped?(number: number, time: WallTime, message: string): void;
+}
+
+/** Batches of lines that can also be fed, line by line, to a sink. */
+export interface FeedableBatches extends AsyncIterable<Line[]> {
+  /** The same lines to `sink`, one chunk at a time; resolves when they are all given, rejects as the batches would. */
+  feed(sink: LineSink): Promise<void>;
+}
 
 export interface ReadLinesOptions {
   /**
@@ -60,11 +79,11 @@ export interface ReadLinesOptions {
    */
   maxLineChars?: number;
   /**
-   * Reads each plain line's leading timestamp here, where the line's bytes are at hand, so a
-   * message is its own string, not a slice that keeps its whole line (timestamp and all) alive
-   * in every event made of it, and the pattern set hashes a flat string. For the timestamped logs.
+   * Reads each plain line's leading timestamp here, from the line's bytes, for a sink that takes
+   * stamped lines: such a line never becomes a string, only its message does, interned (a
+   * repeat is the string made before). For the timestamped logs.
    */
-  stamps?: (line: string) => LeadingStamp | null;
+  stamps?: ByteStamps;
 }
 
 export interface LineReader {
@@ -74,7 +93,7 @@ export interface LineReader {
    * (break, throw) destroys the input stream. Reading errors (an unreadable file, a truncated
    * zip entry) reject the iteration; content never does: binary junk comes out as text.
    */
-  batches: AsyncIterable<Line[]>;
+  batches: FeedableBatches;
   /** The same lines one at a time, for callers that want no batches (tests, small readers). */
   lines: AsyncIterable<Line>;
   /**
@@ -100,26 +119,45 @@ export function readLines(input: FileBytes, options: ReadLinesOptions = {}): Lin
   const splitter = new LineSplitter(maxLineChars, options.stamps);
   let started = false;
 
-  async function* batches(): AsyncGenerator<Line[]> {
+  function start(): void {
     // The input can be consumed only once; a second loop would silently see nothing.
     if (started) throw new Error('readLines: the lines of a stream can be iterated only once');
     started = true;
-    const chunks: AsyncIterable<unknown> | Iterable<unknown> = Buffer.isBuffer(input) ? [input] : input;
-    for await (const chunk of chunks) {
-      const bytes = decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  }
+  const chunks = (): AsyncIterable<unknown> | Iterable<unknown> => (Buffer.isBuffer(input) ? [input] : input);
+  const bytesOf = (chunk: unknown): Buffer => decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+
+  async function* batches(): AsyncGenerator<Line[]> {
+    start();
+    let out: Line[] = [];
+    const collect: LineSink = { line: (line) => out.push(line) };
+    for await (const chunk of chunks()) {
+      const bytes = bytesOf(chunk);
       if (bytes.length === 0) continue;
-      const out: Line[] = [];
-      splitter.push(bytes, out, decoder.plain);
-      if (out.length > 0) yield out;
+      splitter.push(bytes, collect, decoder.plain);
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
     }
-    const out: Line[] = [];
     const rest = decoder.end();
-    if (rest.length > 0) splitter.push(rest, out, decoder.plain);
-    splitter.end(out);
+    if (rest.length > 0) splitter.push(rest, collect, decoder.plain);
+    splitter.end(collect);
     if (out.length > 0) yield out;
   }
 
-  const batchIterable = { [Symbol.asyncIterator]: batches };
+  async function feed(sink: LineSink): Promise<void> {
+    start();
+    for await (const chunk of chunks()) {
+      const bytes = bytesOf(chunk);
+      if (bytes.length > 0) splitter.push(bytes, sink, decoder.plain);
+    }
+    const rest = decoder.end();
+    if (rest.length > 0) splitter.push(rest, sink, decoder.plain);
+    splitter.end(sink);
+  }
+
+  const batchIterable: FeedableBatches = { [Symbol.asyncIterator]: batches, feed };
   return {
     batches: batchIterable,
     lines: { [Symbol.asyncIterator]: () => flatten(batchIterable) },
@@ -136,20 +174,8 @@ export async function* flatten<T>(batches: AsyncIterable<readonly T[]>): AsyncGe
 const CR = 0x0d;
 const LF = 0x0a;
 
-/**
- * bytes[start, end) as a latin1 string. Node's Buffer has had a latin1Slice method since its
- * first versions (toString('latin1', …) calls it after checking its arguments); it is not in
- * the typings, and it is 2.5 times as fast per line as toString in `npm run bench`'s profile.
- * Where it is missing, toString does the same.
- */
-const latin1Slice: (bytes: Buffer, start: number, end: number) => string = (() => {
-  const method: unknown = Reflect.get(Buffer.prototype, 'latin1Slice');
-  if (typeof method !== 'function') return (bytes, start, end) => bytes.toString('latin1', start, end);
-  return (bytes, start, end) => {
-    const text: unknown = Reflect.apply(method, bytes, [start, end]);
-    return typeof text === 'string' ? text : bytes.toString('latin1', start, end);
-  };
-})();
+/** The messages of every reader in this thread: a message repeats across files and devices too. */
+const interned = new ByteInterner();
 
 /**
  * Byte-chars in, numbered lines out, synchronously. Each line becomes a string of its own
@@ -174,38 +200,39 @@ export class LineSplitter {
   /** CRs seen while cutting and not yet known to be content: before the LF they end the line. */
   private pendingCRs = 0;
 
-  private readonly stamps: ((line: string) => LeadingStamp | null) | undefined;
+  private readonly stamps: ByteStamps | undefined;
 
-  constructor(maxChars: number, stamps?: (line: string) => LeadingStamp | null) {
+  constructor(maxChars: number, stamps?: ByteStamps) {
     this.maxChars = maxChars;
     this.stamps = stamps;
   }
 
-  /** Splits the next chunk (`plain`: see Line.plain); the lines it finishes are appended to `out`. */
-  push(chunk: Buffer, out: Line[], plain = false): void {
+  /** Splits the next chunk (`plain`: see Line.plain); the lines it finishes go to `sink`. */
+  push(chunk: Buffer, sink: LineSink, plain = false): void {
     let pos = 0;
     if (this.open) {
       const newline = chunk.indexOf(LF);
       this.extend(chunk, 0, newline === -1 ? chunk.length : newline);
       if (newline === -1) return;
-      this.finish(out);
+      this.finish(sink);
       pos = newline + 1;
     }
+    const stamps = plain && sink.stamped !== undefined ? this.stamps : undefined;
     for (;;) {
       const newline = chunk.indexOf(LF, pos);
       if (newline === -1) break;
       if (newline - pos <= this.maxChars) {
         let end = newline;
         while (end > pos && chunk[end - 1] === CR) end--;
-        const raw = latin1Slice(chunk, pos, end);
         this.number += 1;
+        const message = stamps === undefined ? -1 : stamps.read(chunk, pos, end);
         // A plain chunk is ASCII, which decodes to itself; any other line is decoded on its own.
-        if (plain && this.stamps) out.push({ number: this.number, text: raw, plain: true, stamp: stampOf(this.stamps, raw, chunk, end) });
-        else if (plain) out.push({ number: this.number, text: raw, plain: true });
-        else out.push({ number: this.number, text: this.decode(raw, false).text });
+        if (message >= 0) sink.stamped?.(this.number, stamps?.time() ?? 0, interned.intern(chunk, message, end));
+        else if (plain) sink.line({ number: this.number, text: latin1Slice(chunk, pos, end), plain: true });
+        else sink.line({ number: this.number, text: this.decode(latin1Slice(chunk, pos, end), false).text });
       } else {
         this.extend(chunk, pos, newline);
-        this.finish(out);
+        this.finish(sink);
       }
       pos = newline + 1;
     }
@@ -213,8 +240,8 @@ export class LineSplitter {
   }
 
   /** The end of the input: a last line without a newline is a line too. */
-  end(out: Line[]): void {
-    if (this.open) this.finish(out);
+  end(sink: LineSink): void {
+    if (this.open) this.finish(sink);
   }
 
   /** Adds chunk[start, end), a piece of the current line without its newline. */
@@ -244,16 +271,16 @@ export class LineSplitter {
   }
 
   /** Ends the current line (carried over or cut) and resets. */
-  private finish(out: Line[]): void {
+  private finish(sink: LineSink): void {
     this.number += 1;
     const raw = Buffer.concat(this.carry, this.carried).toString('latin1');
     if (this.droppedBytes === 0) {
-      out.push({ number: this.number, text: this.decode(withoutTrailingCRs(raw), false).text });
+      sink.line({ number: this.number, text: this.decode(withoutTrailingCRs(raw), false).text });
     } else {
       const decoded = this.decode(raw, true);
       // A character cut in half at the end of the kept part counts as dropped.
       const dropped = decoded.windows1252 ? this.droppedBytes : this.droppedChars + (decoded.trimmedBytes > 0 ? 1 : 0);
-      out.push({ number: this.number, text: decoded.text, oversizedChars: dropped });
+      sink.line({ number: this.number, text: decoded.text, oversizedChars: dropped });
     }
     this.carry = [];
     this.carried = 0;
@@ -269,13 +296,6 @@ export class LineSplitter {
     if (decoded.windows1252) this.windows1252 = true;
     return decoded;
   }
-}
-
-/** The leading timestamp of `raw` (chunk's bytes up to `end`), its message made from those bytes, not sliced from `raw`. */
-function stampOf(stamps: (line: string) => LeadingStamp | null, raw: string, chunk: Buffer, end: number): LeadingStamp | null {
-  const stamp = stamps(raw);
-  if (stamp !== null && stamp.ok && stamp.rest.length >= SHORTEST_SLICE) stamp.rest = latin1Slice(chunk, end - stamp.rest.length, end);
-  return stamp;
 }
 
 /**

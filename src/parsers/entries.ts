@@ -4,8 +4,10 @@
 //   RebootBehavior_Apply.zip
 // After plaso's text parsers: a bad line is counted and kept with its number, never thrown;
 // after too many bad lines in a row the file is not what its name says, and we stop trying.
+import type { LineSink } from '../ingest/lines.js';
 import type { UnparsedLine, WallTime } from '../types.js';
-import { parseLeadingTimestamp, type TimestampResult } from './timestamp.js';
+import type { LineBatches } from './parser.js';
+import { parseLeadingTimestamp } from './timestamp.js';
 
 /** One line as the ingest layer delivers it. */
 export interface SourceLine {
@@ -15,9 +17,10 @@ export interface SourceLine {
   oversizedChars?: number;
   /** The reader found it plain ASCII text without a NUL (see ingest/lines.ts). */
   plain?: true;
-  /** The reader read its leading timestamp already (null: it has none); see ingest/lines.ts. */
-  stamp?: TimestampResult | null;
 }
+
+/** Where the grouper gives each entry it completes: its first line's number, its time, its text. */
+export type EntryHandler = (line: number, time: WallTime, text: string) => void;
 
 export interface Entry {
   line: number;
@@ -68,96 +71,120 @@ export function looksBinary(text: string): boolean {
 }
 
 /**
- * Groups a file's lines into timestamped entries, synchronously, a line at a time: `push`
- * gives back the entry a line completed (the one before a new timestamp), `end` the last.
- * Lines that belong to no entry are counted in `stats` with their reason; nothing here
- * throws on content.
+ * Groups a file's lines into timestamped entries, synchronously, a line at a time: each entry
+ * goes to `onEntry` once the line after it shows it complete (a new timestamp) or at `end`.
+ * A line sink (ingest/lines.ts): the reader gives it lines whose timestamps it read itself as
+ * `stamped`, every other line as `line`. Lines that belong to no entry are counted in `stats`
+ * with their reason; nothing here throws on content. The entry being built is held in fields,
+ * not an object: most entries of a large file are thinned away unseen (line-log.ts).
  */
-export class EntryGrouper {
+export class EntryGrouper implements LineSink {
   private readonly file: string;
   private readonly kindLabel: string;
   private readonly stats: LineStats;
-  private pending: Entry | null = null;
+  private readonly onEntry: EntryHandler;
+  /** The entry being built: its first line (0: none), time and text. */
+  private pendingLine = 0;
+  private pendingTime: WallTime = 0;
+  private pendingText = '';
   /** Continuation lines of the pending entry, joined only when it is given out. */
   private more: string[] | null = null;
   private moreChars = 0;
   private badInARow = 0;
   private entries = 0;
 
-  constructor(file: string, kindLabel: string, stats: LineStats) {
+  constructor(file: string, kindLabel: string, stats: LineStats, onEntry: EntryHandler) {
     this.file = file;
     this.kindLabel = kindLabel;
     this.stats = stats;
+    this.onEntry = onEntry;
   }
 
-  push(line: SourceLine): Entry | null {
+  /** A line whose timestamp the reader read: a new entry. */
+  stamped(number: number, time: WallTime, message: string): void {
+    const stats = this.stats;
+    stats.lines += 1;
+    if (stats.gaveUp) {
+      // The line itself is not at hand; giving up takes GIVE_UP_AFTER bad lines, more than are shown.
+      countUnparsed(stats, this.file, { number, text: message }, `not read: gave up on this file (not a ${this.kindLabel} log?)`);
+      return;
+    }
+    this.start(number, time, message);
+  }
+
+  line(line: SourceLine): void {
     const stats = this.stats;
     stats.lines += 1;
     if (stats.gaveUp) {
       countUnparsed(stats, this.file, line, `not read: gave up on this file (not a ${this.kindLabel} log?)`);
-      return null;
+      return;
     }
     if (line.oversizedChars !== undefined) {
       this.bad(line, `line of ${line.text.length + line.oversizedChars} characters, too long to be a log entry`);
-      return null;
+      return;
     }
     // A timestamped line of a plain chunk is text; any other line is checked for binary data.
     const plain = line.plain === true;
     if (!plain && looksBinary(line.text)) {
       this.bad(line, 'binary data');
-      return null;
+      return;
     }
-    const stamp = line.stamp !== undefined ? line.stamp : parseLeadingTimestamp(line.text);
+    const stamp = parseLeadingTimestamp(line.text);
     if (stamp) {
-      if (!stamp.ok) {
-        this.bad(line, stamp.reason);
-        return null;
-      }
-      const done = this.take();
-      this.pending = { line: line.number, time: stamp.time, text: stamp.rest };
-      this.entries += 1;
-      stats.parsed += 1;
-      this.badInARow = 0;
-      return done;
+      if (stamp.ok) this.start(line.number, stamp.time, stamp.rest);
+      else this.bad(line, stamp.reason);
+      return;
     }
     if (plain && looksBinary(line.text)) {
       this.bad(line, 'binary data');
-      return null;
+      return;
     }
     if (isBlank(line.text)) {
       // Blank lines carry nothing; inside an entry they are part of it, before any entry they are noise.
-      if (this.pending) stats.parsed += 1;
+      if (this.pendingLine > 0) stats.parsed += 1;
       else this.bad(line, 'blank line before the first entry');
-      return null;
+      return;
     }
-    if (this.pending) {
+    if (this.pendingLine > 0) {
       // A line without a timestamp continues the entry above it.
-      if (this.pending.text.length + this.moreChars < MAX_ENTRY_CHARS) {
+      if (this.pendingText.length + this.moreChars < MAX_ENTRY_CHARS) {
         (this.more ??= []).push(line.text);
         this.moreChars += line.text.length + 1;
       }
       stats.parsed += 1;
       this.badInARow = 0;
-      return null;
+      return;
     }
     this.bad(line, 'no timestamp, and no entry above it to continue');
-    return null;
   }
 
-  /** The last entry, at the end of the file. */
-  end(): Entry | null {
-    return this.take();
+  /** The end of the file: the last entry is complete. */
+  end(): void {
+    this.give();
   }
 
-  private take(): Entry | null {
-    const done = this.pending;
-    if (done && this.more) {
-      done.text = `${done.text}\n${this.more.join('\n')}`.slice(0, MAX_ENTRY_CHARS);
+  private start(number: number, time: WallTime, message: string): void {
+    this.give();
+    this.pendingLine = number;
+    this.pendingTime = time;
+    this.pendingText = message;
+    this.entries += 1;
+    this.stats.parsed += 1;
+    this.badInARow = 0;
+  }
+
+  private give(): void {
+    if (this.pendingLine === 0) return;
+    let text = this.pendingText;
+    if (this.more) {
+      text = `${text}\n${this.more.join('\n')}`.slice(0, MAX_ENTRY_CHARS);
+      this.more = null;
+      this.moreChars = 0;
     }
-    this.pending = null;
-    this.more = null;
-    this.moreChars = 0;
-    return done;
+    const line = this.pendingLine;
+    this.pendingLine = 0;
+    this.pendingText = '';
+    this.onEntry(line, this.pendingTime, text);
   }
 
   private bad(line: SourceLine, reason: string): void {
@@ -183,17 +210,24 @@ function isUnicodeBlank(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/** The lines of `input` to `sink`: fed by the reader where it can be (no batch or Line per stamped line), else a batch at a time. */
+export async function feedLines(input: LineBatches, sink: LineSink): Promise<void> {
+  if (input.feed) {
+    await input.feed(sink);
+    return;
+  }
+  for await (const batch of input) {
+    for (const line of batch) sink.line(line);
+  }
+}
+
 /** The entries of batches of lines: EntryGrouper as an async generator (tests, the benchmark). */
 export async function* readEntries(
-  batches: AsyncIterable<readonly SourceLine[]>, file: string, kindLabel: string, stats: LineStats,
+  batches: LineBatches, file: string, kindLabel: string, stats: LineStats,
 ): AsyncGenerator<Entry> {
-  const grouper = new EntryGrouper(file, kindLabel, stats);
-  for await (const batch of batches) {
-    for (const line of batch) {
-      const entry = grouper.push(line);
-      if (entry) yield entry;
-    }
-  }
-  const last = grouper.end();
-  if (last) yield last;
+  const entries: Entry[] = [];
+  const grouper = new EntryGrouper(file, kindLabel, stats, (line, time, text) => entries.push({ line, time, text }));
+  await feedLines(batches, grouper);
+  grouper.end();
+  yield* entries;
 }

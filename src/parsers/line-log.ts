@@ -1,8 +1,8 @@
 // The shared engine of the timestamped logs (sdclient, vulscan, policy sync, scheduler,
 // provisioning): entries from lines, then the pattern pack decides what each entry means.
 // An entry no pattern knows is still an event ('message'): kept and shown, never lost.
-import type { Event, LogKind, ProcessName } from '../types.js';
-import { EntryGrouper, newStats, type Entry } from './entries.js';
+import type { Event, LogKind, ProcessName, WallTime } from '../types.js';
+import { EntryGrouper, feedLines, newStats, type Entry } from './entries.js';
 import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
 import type { PatternMatch, PatternSet } from './patterns.js';
 import { parseLeadingTimestamp } from './timestamp.js';
@@ -36,15 +36,23 @@ const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs:
  */
 const THINNABLE: ReadonlySet<Event['kind']> = new Set(['message', 'installer-activity']);
 
+/** Makes an entry's 'message' event, where the collector keeps it. */
+export type MessageMaker = (line: number, time: WallTime, text: string) => Event;
+
 /** Collects a file's events, thinning ordinary messages once a file is very large. */
 export class EventCollector {
   readonly events: Event[] = [];
   private readonly limits: CollectorLimits;
   private messages = 0;
-  /** The last message of the current stretch, not yet kept: an event, or an entry whose event is made only if it is kept. */
+  /**
+   * The last message of the current stretch, not yet kept: an event, or an entry (its line,
+   * time and text, in fields: no object) whose event `heldMake` makes only if it is kept.
+   */
   private held: Event | null = null;
-  private heldEntry: Entry | null = null;
-  private heldMake: ((entry: Entry) => Event) | null = null;
+  private heldLine = 0;
+  private heldTime = 0;
+  private heldText = '';
+  private heldMake: MessageMaker | null = null;
   dropped = 0;
   /** The oldest entries given way to newer ones: how many, and the last such line. */
   evicted = 0;
@@ -71,7 +79,7 @@ export class EventCollector {
       return;
     }
     if (this.thins(event.time)) {
-      this.hold(event, null, null);
+      this.hold(event);
       return;
     }
     this.flush();
@@ -82,20 +90,24 @@ export class EventCollector {
    * An entry that no pattern knew: its 'message' event, made by `make`, costs nothing until it
    * is kept (past keepAllMessages most such entries of a large file are not).
    */
-  addMessage(entry: Entry, make: (entry: Entry) => Event): void {
-    if (this.thins(entry.time)) {
-      this.hold(null, entry, make);
+  addMessage(line: number, time: WallTime, text: string, make: MessageMaker): void {
+    if (this.thins(time)) {
+      this.hold(null);
+      this.heldLine = line;
+      this.heldTime = time;
+      this.heldText = text;
+      this.heldMake = make;
       return;
     }
     this.flush();
-    this.push(make(entry));
+    this.push(make(line, time, text));
   }
 
   /** Counts a message; true when it falls in the stretch of the message before it and thinning has begun. */
   private thins(time: number): boolean {
     this.messages += 1;
     if (this.messages <= this.limits.keepAllMessages) return false;
-    const heldTime = this.held?.time ?? this.heldEntry?.time;
+    const heldTime = this.held?.time ?? (this.heldMake ? this.heldTime : undefined);
     let lastTime: number | undefined = heldTime;
     if (lastTime === undefined) {
       const last = this.events[this.events.length - 1];
@@ -105,19 +117,19 @@ export class EventCollector {
   }
 
   /** Same stretch: this message may be its last one; the one held before it is not. */
-  private hold(event: Event | null, entry: Entry | null, make: ((entry: Entry) => Event) | null): void {
-    if (this.held || this.heldEntry) this.dropped += 1;
+  private hold(event: Event | null): void {
+    if (this.held || this.heldMake) this.dropped += 1;
     this.held = event;
-    this.heldEntry = entry;
-    this.heldMake = make;
+    this.heldMake = null;
+    this.heldText = '';
   }
 
   flush(): void {
     if (this.held) this.push(this.held);
-    else if (this.heldEntry && this.heldMake) this.push(this.heldMake(this.heldEntry));
+    else if (this.heldMake) this.push(this.heldMake(this.heldLine, this.heldTime, this.heldText));
     this.held = null;
-    this.heldEntry = null;
     this.heldMake = null;
+    this.heldText = '';
   }
 }
 
@@ -142,17 +154,17 @@ function firstLineOf(text: string): string {
 
 /** An entry as an event: what the pattern pack makes of its first line, or a plain 'message'. */
 export function eventOfEntry(kind: LogKind, entry: Entry, context: ParseContext): Event {
-  return eventOfMatch(kind, entry, context, context.patterns.match(kind, firstLineOf(entry.text)));
+  return eventOfMatch(kind, entry.line, entry.time, entry.text, context, context.patterns.match(kind, firstLineOf(entry.text)));
 }
 
-function eventOfMatch(kind: LogKind, entry: Entry, context: ParseContext, match: PatternMatch | null): Event {
+function eventOfMatch(kind: LogKind, line: number, time: WallTime, text: string, context: ParseContext, match: PatternMatch | null): Event {
   const event: Event = {
     kind: match ? match.kind : 'message',
     source: kind,
     file: context.file,
-    line: entry.line,
-    time: entry.time,
-    text: entry.text,
+    line,
+    time,
+    text,
   };
   if (match) {
     Object.assign(event, match.fields);
@@ -162,24 +174,19 @@ function eventOfMatch(kind: LogKind, entry: Entry, context: ParseContext, match:
 }
 
 /**
- * The common loop of the entry logs: batches of lines → entries, synchronously within a
- * batch; `take` gives each entry's event to the collector (add, or addMessage to make it
+ * The common loop of the entry logs: lines → entries, synchronously as the reader splits them
+ * (feedLines); `take` gives each entry's event to the collector (add, or addMessage to make it
  * only if it is kept).
  */
 export async function collectEntries(
-  batches: LineBatches, file: string, label: string, take: (entry: Entry, collector: EventCollector) => void,
+  batches: LineBatches, file: string, label: string,
+  take: (line: number, time: WallTime, text: string, collector: EventCollector) => void,
 ): Promise<ParseResult> {
   const stats = newStats();
   const collector = new EventCollector();
-  const grouper = new EntryGrouper(file, label, stats);
-  for await (const batch of batches) {
-    for (const line of batch) {
-      const entry = grouper.push(line);
-      if (entry !== null) take(entry, collector);
-    }
-  }
-  const last = grouper.end();
-  if (last) take(last, collector);
+  const grouper = new EntryGrouper(file, label, stats, (line, time, text) => take(line, time, text, collector));
+  await feedLines(batches, grouper);
+  grouper.end();
   collector.flush();
   if (collector.dropped > 0) {
     stats.warnings.push(`${file}: a large file: ${collector.dropped} ordinary entries (no known wording, or an installer's progress, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
@@ -207,18 +214,18 @@ export function timestampedLogParser(options: {
     },
     async parse(batches, context): Promise<ParseResult> {
       const decorate = decorator?.(context) ?? null;
-      const message = (entry: Entry): Event => {
-        const event = eventOfMatch(kind, entry, context, null);
+      const message: MessageMaker = (line, time, text) => {
+        const event = eventOfMatch(kind, line, time, text, context, null);
         decorate?.(event);
         return event;
       };
-      return collectEntries(batches, context.file, label, (entry, collector) => {
-        const match = context.patterns.match(kind, firstLineOf(entry.text));
+      return collectEntries(batches, context.file, label, (line, time, text, collector) => {
+        const match = context.patterns.match(kind, firstLineOf(text));
         if (match === null) {
-          collector.addMessage(entry, message);
+          collector.addMessage(line, time, text, message);
           return;
         }
-        const event = eventOfMatch(kind, entry, context, match);
+        const event = eventOfMatch(kind, line, time, text, context, match);
         if (process && event.process === undefined && (event.kind === 'process-start' || event.kind === 'process-exit')) {
           event.process = process;
         }

@@ -1,11 +1,15 @@
 // What every parser module exports. A parser turns one file's lines into typed events and
 // accounts for every line; it never reads the file itself (the ingest layer streams it).
+import type { LineSink } from '../ingest/lines.js';
 import type { Event, LogKind } from '../types.js';
 import type { LineStats, SourceLine } from './entries.js';
 import type { PatternSet } from './patterns.js';
 
-/** A file's lines as the ingest layer delivers them: in batches, in order. */
-export type LineBatches = AsyncIterable<readonly SourceLine[]>;
+/**
+ * A file's lines as the ingest layer delivers them: in batches, in order; or, where `feed` is
+ * there (the line reader's), given to a sink as they are split (see entries.ts's feedLines).
+ */
+export type LineBatches = AsyncIterable<readonly SourceLine[]> & { feed?: (sink: LineSink) => Promise<void> };
 
 export interface ParseContext {
   /** Display path of the file, for events and messages. */
@@ -28,7 +32,8 @@ export interface Parser {
   sniff(firstLines: string[], patterns: PatternSet): number;
   /**
    * Set where the parser reads timestamped lines through EntryGrouper: the line reader then reads
-   * each line's leading timestamp itself, from the line's bytes (ReadLinesOptions.stamps).
+   * each line's leading timestamp itself, from the line's bytes (ReadLinesOptions.stamps), for
+   * the grouper fed through LineBatches.feed.
    */
   timestamped?: true;
   /** Reads the file's lines, a batch at a time (see ingest/lines.ts: one await per chunk, not per line). */

@@ -5,7 +5,7 @@
 //   03/09/2026 10:02:11 Run PolicySync                           (US month-first)
 //   2011-06-29 00:23:15(1956-1960) ldProvision:Process exit code:0  (provisioning agent: pid-tid glued to the seconds, then component:)
 // Times are the device's wall clock: we keep them as WallTime and never guess a zone here.
-import type { LeadingStamp } from '../ingest/lines.js';
+import type { ByteStamps } from '../ingest/lines.js';
 import type { WallTime } from '../types.js';
 
 const MONTHS: Record<string, number> = {
@@ -24,10 +24,9 @@ const MONTH_DAY_YEAR = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ ,]+(\d{1,2}):(\d{2}):(\d
 
 /**
  * A leading timestamp read: its time and the message after it (a suffix of the line), or, where
- * the line starts like a timestamp but names an impossible moment (31 Feb, 25:00), why not. The
- * line reader's type (it reads them itself for the timestamped logs: ReadLinesOptions.stamps).
+ * the line starts like a timestamp but names an impossible moment (31 Feb, 25:00), why not.
  */
-export type TimestampResult = LeadingStamp;
+export type TimestampResult = { ok: true; time: WallTime; rest: string } | { ok: false; reason: string };
 
 /** Builds a WallTime from its parts; null when the parts name no real moment. */
 export function wallTime(
@@ -146,6 +145,11 @@ function isoOf(time: WallTime): string {
 // is looked up in a one-entry cache, and anything unusual (one-digit hours, long month names,
 // a missing comma, an impossible date) is left to the regexes above: the fast path answers
 // only where it is sure to give what they give, and null otherwise.
+//
+// It reads bytes, not a string: the line reader hands it a plain (ASCII) line's bytes in the
+// chunk they arrived in, so a line whose timestamp it reads never becomes a string of its own
+// (only its message does, and a repeated message not even that: see ingest/intern.ts). A string
+// is copied into a small scratch buffer first; see fastTimestamp.
 
 /** True for what the regex class \s matches. */
 function isSpace(c: number): boolean {
@@ -165,21 +169,33 @@ function messageStart(line: string, at: number): number {
   return i;
 }
 
-function digit(line: string, at: number): number {
-  const d = line.charCodeAt(at) - 0x30;
+/** The line being read: its bytes, where it ends in them, and whether a read went that far. */
+let codes: Uint8Array = new Uint8Array(0);
+let limit = 0;
+let readToLimit = false;
+
+/** The code at `i`, or -1 past the line's end. */
+function code(i: number): number {
+  if (i < limit) return codes[i] ?? -1;
+  readToLimit = true;
+  return -1;
+}
+
+function digit(at: number): number {
+  const d = code(at) - 0x30;
   return d >= 0 && d <= 9 ? d : -1;
 }
 
 /** Two digits at `at` as a number, or -1. */
-function two(line: string, at: number): number {
-  const a = digit(line, at);
-  const b = digit(line, at + 1);
+function two(at: number): number {
+  const a = digit(at);
+  const b = digit(at + 1);
   return a < 0 || b < 0 ? -1 : a * 10 + b;
 }
 
-function four(line: string, at: number): number {
-  const a = two(line, at);
-  const b = two(line, at + 2);
+function four(at: number): number {
+  const a = two(at);
+  const b = two(at + 2);
   return a < 0 || b < 0 ? -1 : a * 100 + b;
 }
 
@@ -187,63 +203,76 @@ function isLetter(c: number): boolean {
   return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 }
 
+/** messageStart over the line's codes. */
+function messageStartAt(at: number): number {
+  let i = at;
+  while (isSpace(code(i))) i++;
+  const c = code(i);
+  if (c === 0x2d || c === 0x3a || c === 0x7c) {
+    let j = i + 1;
+    while (isSpace(code(j))) j++;
+    if (j > i + 1) return j;
+  }
+  return i;
+}
+
 /** Month numbers by their three lower-case letters' codes, so no string is made per line. */
 const MONTH_CODES = new Map(Object.entries(MONTHS).map(([name, n]) => [(name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2), n]));
 
-/** The last date part read, and the midnight it names: a log's lines share their day. */
-let cachedDate = '';
+/** The last date part read (its codes), and the midnight it names: a log's lines share their day. */
+const cachedDate = new Uint8Array(16);
+let cachedDateLength = 0;
 let cachedMidnight = 0;
 
-function midnightOf(line: string, start: number, end: number, year: number, month: number, day: number): number | null {
-  if (cachedDate.length === end - start && holdsAt(line, cachedDate, start)) return cachedMidnight;
+function midnightOf(start: number, end: number, year: number, month: number, day: number): number | null {
+  if (holdsCachedDate(start, end - start)) return cachedMidnight;
   const midnight = wallTime(year, month, day);
   if (midnight === null) return null;
-  cachedDate = line.slice(start, end);
+  cachedDate.set(codes.subarray(start, end));
+  cachedDateLength = end - start;
   cachedMidnight = midnight;
   return midnight;
 }
 
-/**
- * True where `line` holds `part` at `start`. A loop over character codes: String.prototype.startsWith
- * was most of the date check's self time in the worker profile of the benchmark's 200 MB file.
- */
-function holdsAt(line: string, part: string, start: number): boolean {
-  if (start + part.length > line.length) return false;
-  for (let i = 0; i < part.length; i++) {
-    if (line.charCodeAt(start + i) !== part.charCodeAt(i)) return false;
+/** True where the line holds the cached date part, `length` codes long, at `start`. */
+function holdsCachedDate(start: number, length: number): boolean {
+  if (cachedDateLength !== length || start + length > limit) return false;
+  for (let i = 0; i < length; i++) {
+    if (codes[start + i] !== cachedDate[i]) return false;
   }
   return true;
 }
 
-/** Where the time of day that timeOfDay last read ends: a variable, not an object per line. */
+/** Where the time of day that timeOfDay last read ends, and the time read: variables, not an object per line. */
 let timeEnd = 0;
+let stampTime = 0;
 
 /**
  * "HH:MM:SS" at `at`, then an optional fraction: the time of day in ms (where it ends is left
  * in timeEnd), or -1 (the regexes decide). `fractionDigits` is how many digits after the third
  * the regex lets a fraction have (Infinity: any number).
  */
-function timeOfDay(line: string, at: number, fractionDigits: number): number {
-  if (line.charCodeAt(at + 2) !== 0x3a || line.charCodeAt(at + 5) !== 0x3a) return -1;
-  const h = two(line, at);
-  const m = two(line, at + 3);
-  const s = two(line, at + 6);
+function timeOfDay(at: number, fractionDigits: number): number {
+  if (code(at + 2) !== 0x3a || code(at + 5) !== 0x3a) return -1;
+  const h = two(at);
+  const m = two(at + 3);
+  const s = two(at + 6);
   if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 59) return -1;
   let end = at + 8;
   let ms = 0;
-  if (digit(line, end) >= 0) return -1; // a third digit of seconds: not a shape we know fast
-  const sep = line.charCodeAt(end);
-  if ((sep === 0x2e || sep === 0x2c) && digit(line, end + 1) >= 0) {
+  if (digit(end) >= 0) return -1; // a third digit of seconds: not a shape we know fast
+  const sep = code(end);
+  if ((sep === 0x2e || sep === 0x2c) && digit(end + 1) >= 0) {
     let i = end + 1;
     let taken = 0;
-    while (taken < 3 && digit(line, i) >= 0) {
-      ms = ms * 10 + digit(line, i);
+    while (taken < 3 && digit(i) >= 0) {
+      ms = ms * 10 + digit(i);
       i++;
       taken++;
     }
     for (let k = taken; k < 3; k++) ms *= 10;
     let extra = 0;
-    while (digit(line, i) >= 0) {
+    while (digit(i) >= 0) {
       if (extra === fractionDigits) return -1;
       i++;
       extra++;
@@ -254,86 +283,126 @@ function timeOfDay(line: string, at: number, fractionDigits: number): number {
   return h * 3_600_000 + m * 60_000 + s * 1000 + ms;
 }
 
-/** The fixed shapes, or null where the regexes must decide. Exported for the test that holds it to them. */
-export function fastTimestamp(line: string): TimestampResult | null {
-  const c0 = line.charCodeAt(0);
+/**
+ * The fixed shapes in bytes[start, end), a line without its line end: where its message starts
+ * (the time is then stampTimeRead()), or -1 where the regexes must decide (on the line as a
+ * string). The bytes must be the line's own characters, one byte each (a plain ASCII line).
+ */
+export function fastStampOfBytes(bytes: Uint8Array, start: number, end: number): number {
+  codes = bytes;
+  limit = end;
+  readToLimit = false;
+  const c0 = code(start);
   if (isLetter(c0)) {
     // "Thu, 10 Feb 2022 21:00:19": a three-letter weekday, a comma, one blank.
-    if (!isLetter(line.charCodeAt(1)) || !isLetter(line.charCodeAt(2)) || line.charCodeAt(3) !== 0x2c || line.charCodeAt(4) !== 0x20) return null;
-    return dayMonthYear(line, 5);
+    if (!isLetter(code(start + 1)) || !isLetter(code(start + 2)) || code(start + 3) !== 0x2c || code(start + 4) !== 0x20) return -1;
+    return dayMonthYear(start + 5);
   }
-  if (digit(line, 0) < 0) return null;
-  const c2 = line.charCodeAt(2);
-  if (c2 === 0x20) return dayMonthYear(line, 0); // "09 Mar 2026 09:41:02"
-  if (c2 === 0x2f) return monthDayYear(line); // "03/09/2026 10:02:11"
-  if (line.charCodeAt(4) === 0x2d) return yearMonthDay(line); // "2026-03-09 10:02:11.250"
-  return null;
+  if (digit(start) < 0) return -1;
+  const c2 = code(start + 2);
+  if (c2 === 0x20) return dayMonthYear(start); // "09 Mar 2026 09:41:02"
+  if (c2 === 0x2f) return monthDayYear(start); // "03/09/2026 10:02:11"
+  if (code(start + 4) === 0x2d) return yearMonthDay(start); // "2026-03-09 10:02:11.250"
+  return -1;
+}
+
+/** The time of the last stamp fastStampOfBytes read. */
+export function stampTimeRead(): number {
+  return stampTime;
+}
+
+/** The fast shapes for the line reader (ReadLinesOptions.stamps); every other line comes to parseLeadingTimestamp as a string. */
+export const byteStamps: ByteStamps = { read: fastStampOfBytes, time: stampTimeRead };
+
+/** A string's first characters as bytes for the fast path: its shapes are at most this long. */
+const SCRATCH_CHARS = 64;
+const scratch = new Uint8Array(SCRATCH_CHARS);
+
+/** The fixed shapes, or null where the regexes must decide. Exported for the test that holds it to them. */
+export function fastTimestamp(line: string): TimestampResult | null {
+  // The line's first characters, up to one that is not a byte (no fixed shape holds one).
+  let length = 0;
+  const most = Math.min(line.length, SCRATCH_CHARS);
+  while (length < most) {
+    const c = line.charCodeAt(length);
+    if (c > 0xff) break;
+    scratch[length++] = c;
+  }
+  const start = fastStampOfBytes(scratch, 0, length);
+  // What was read up to the copy's end, where the line goes on, is not known to end there.
+  if (start < 0 || (readToLimit && length < line.length)) return null;
+  return { ok: true, time: stampTime, rest: line.slice(start) };
 }
 
 /** "DD Mon YYYY HH:MM:SS" from `at`. */
-function dayMonthYear(line: string, at: number): TimestampResult | null {
+function dayMonthYear(at: number): number {
   // The same day as the line before: only the time is read. The date part alone is compared,
   // not the weekday before it, which real files get wrong and which names no other day.
-  if (cachedDate.length === 11 && line.charCodeAt(at + 11) === 0x20 && holdsAt(line, cachedDate, at)) {
-    const time = timeOfDay(line, at + 12, Infinity);
-    return time < 0 ? null : { ok: true, time: cachedMidnight + time, rest: line.slice(messageStart(line, timeEnd)) };
+  if (code(at + 11) === 0x20 && holdsCachedDate(at, 11)) {
+    const time = timeOfDay(at + 12, Infinity);
+    if (time < 0) return -1;
+    stampTime = cachedMidnight + time;
+    return messageStartAt(timeEnd);
   }
-  const day = two(line, at);
-  if (day < 0 || line.charCodeAt(at + 2) !== 0x20 || line.charCodeAt(at + 6) !== 0x20 || line.charCodeAt(at + 11) !== 0x20) return null;
-  const a = line.charCodeAt(at + 3) | 0x20;
-  const b = line.charCodeAt(at + 4) | 0x20;
-  const c = line.charCodeAt(at + 5) | 0x20;
-  if (!isLetter(a) || !isLetter(b) || !isLetter(c)) return null;
+  const day = two(at);
+  if (day < 0 || code(at + 2) !== 0x20 || code(at + 6) !== 0x20 || code(at + 11) !== 0x20) return -1;
+  const a = code(at + 3) | 0x20;
+  const b = code(at + 4) | 0x20;
+  const c = code(at + 5) | 0x20;
+  if (!isLetter(a) || !isLetter(b) || !isLetter(c)) return -1;
   const month = MONTH_CODES.get((a << 16) | (b << 8) | c);
-  const year = four(line, at + 7);
-  if (month === undefined || year < 0) return null;
-  const time = timeOfDay(line, at + 12, Infinity);
-  if (time < 0) return null;
+  const year = four(at + 7);
+  if (month === undefined || year < 0) return -1;
+  const time = timeOfDay(at + 12, Infinity);
+  if (time < 0) return -1;
   const end = timeEnd;
-  const midnight = midnightOf(line, at, at + 11, year, month, day);
-  if (midnight === null) return null;
-  return { ok: true, time: midnight + time, rest: line.slice(messageStart(line, end)) };
+  const midnight = midnightOf(at, at + 11, year, month, day);
+  if (midnight === null) return -1;
+  stampTime = midnight + time;
+  return messageStartAt(end);
 }
 
-/** "YYYY-MM-DD HH:MM:SS[.ffffff][(pid-tid)]". */
-function yearMonthDay(line: string): TimestampResult | null {
-  const year = four(line, 0);
-  const month = two(line, 5);
-  const day = two(line, 8);
-  if (year < 0 || month < 0 || day < 0 || line.charCodeAt(7) !== 0x2d) return null;
-  const sep = line.charCodeAt(10);
-  if (sep !== 0x20 && sep !== 0x54) return null;
-  const time = timeOfDay(line, 11, 6);
-  if (time < 0) return null;
+/** "YYYY-MM-DD HH:MM:SS[.ffffff][(pid-tid)]" from `at`. */
+function yearMonthDay(at: number): number {
+  const year = four(at);
+  const month = two(at + 5);
+  const day = two(at + 8);
+  if (year < 0 || month < 0 || day < 0 || code(at + 7) !== 0x2d) return -1;
+  const sep = code(at + 10);
+  if (sep !== 0x20 && sep !== 0x54) return -1;
+  const time = timeOfDay(at + 11, 6);
+  if (time < 0) return -1;
   const end = timeEnd;
   // The provisioning agent's (pid-tid) and the component after it: the regexes handle those.
-  if (line.charCodeAt(end) === 0x28) return null;
-  const midnight = midnightOf(line, 0, 10, year, month, day);
-  if (midnight === null) return null;
-  return { ok: true, time: midnight + time, rest: line.slice(messageStart(line, end)) };
+  if (code(end) === 0x28) return -1;
+  const midnight = midnightOf(at, at + 10, year, month, day);
+  if (midnight === null) return -1;
+  stampTime = midnight + time;
+  return messageStartAt(end);
 }
 
 /** /^[AaPp][Mm]\b/ at `at`, without a slice and a regex per line. */
-function meridiemAt(line: string, at: number): boolean {
-  const a = line.charCodeAt(at) | 0x20;
-  if ((a !== 0x61 && a !== 0x70) || (line.charCodeAt(at + 1) | 0x20) !== 0x6d) return false;
-  // Past the end of the line is a word boundary too (NaN is no letter, digit or "_").
-  const next = line.charCodeAt(at + 2);
-  return !(isLetter(next) || digit(line, at + 2) >= 0 || next === 0x5f);
+function meridiemAt(at: number): boolean {
+  const a = code(at) | 0x20;
+  if ((a !== 0x61 && a !== 0x70) || (code(at + 1) | 0x20) !== 0x6d) return false;
+  // Past the end of the line is a word boundary too (-1 is no letter, digit or "_").
+  const next = code(at + 2);
+  return !(isLetter(next) || digit(at + 2) >= 0 || next === 0x5f);
 }
 
-/** "MM/DD/YYYY HH:MM:SS" with no AM/PM after it (that one is the regexes' too). */
-function monthDayYear(line: string): TimestampResult | null {
-  const month = two(line, 0);
-  const day = two(line, 3);
-  const year = four(line, 6);
-  if (month < 0 || day < 0 || year < 0 || line.charCodeAt(5) !== 0x2f || line.charCodeAt(10) !== 0x20) return null;
-  const time = timeOfDay(line, 11, Infinity);
-  if (time < 0) return null;
-  const start = messageStart(line, timeEnd);
+/** "MM/DD/YYYY HH:MM:SS" from `at`, with no AM/PM after it (that one is the regexes' too). */
+function monthDayYear(at: number): number {
+  const month = two(at);
+  const day = two(at + 3);
+  const year = four(at + 6);
+  if (month < 0 || day < 0 || year < 0 || code(at + 5) !== 0x2f || code(at + 10) !== 0x20) return -1;
+  const time = timeOfDay(at + 11, Infinity);
+  if (time < 0) return -1;
+  const start = messageStartAt(timeEnd);
   // A meridiem after the time changes the hour.
-  if (meridiemAt(line, start)) return null;
-  const midnight = midnightOf(line, 0, 10, year, month, day);
-  if (midnight === null) return null;
-  return { ok: true, time: midnight + time, rest: line.slice(start) };
+  if (meridiemAt(start)) return -1;
+  const midnight = midnightOf(at, at + 10, year, month, day);
+  if (midnight === null) return -1;
+  stampTime = midnight + time;
+  return start;
 }

@@ -3,7 +3,35 @@
 // shape FORMATS.md lists and on the near-misses around them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastTimestamp, generalTimestamp, parseLeadingTimestamp } from '../../src/parsers/timestamp.js';
+import { fastStampOfBytes, fastTimestamp, generalTimestamp, parseLeadingTimestamp, stampTimeRead, type TimestampResult } from '../../src/parsers/timestamp.js';
+
+/**
+ * The byte path as the line reader takes it: the line inside a chunk, between other lines'
+ * bytes (which it must never read), as a TimestampResult, or null where it declines.
+ */
+function fromBytes(line: string): TimestampResult | null {
+  const before = 'Tue, 10 Mar 2026 11:11:11 the line before\n';
+  const chunk = Buffer.from(`${before}${line}9999 more digits and text of the next line`, 'latin1');
+  const start = Buffer.byteLength(before, 'latin1');
+  const end = start + Buffer.byteLength(line, 'latin1');
+  const message = fastStampOfBytes(chunk, start, end);
+  return message < 0 ? null : { ok: true, time: stampTimeRead(), rest: chunk.toString('latin1', message, end) };
+}
+
+/** Both fast paths against the regexes on one line: each answers what they answer, or declines. */
+function expectAgreement(line: string): void {
+  const general = generalTimestamp(line);
+  const fast = fastTimestamp(line);
+  if (fast !== null) expect(fast).toEqual(general);
+  expect(parseLeadingTimestamp(line)).toEqual(general);
+  if (/^[\x01-\x7f]*$/.test(line)) {
+    const bytes = fromBytes(line);
+    if (bytes !== null) expect(bytes).toEqual(general);
+    // Both read the same shapes: a line one declines, the other declines too (the string path
+    // copies 64 characters; past that it leaves what it cannot see to the regexes).
+    if (line.length <= 64) expect(bytes === null).toBe(fast === null);
+  }
+}
 
 const SHAPES = [
   'Thu, 10 Feb 2022 21:00:19 Info: Core did not find file',
@@ -53,14 +81,35 @@ const SHAPES = [
 ];
 
 describe('fastTimestamp', () => {
-  it.each(SHAPES)('agrees with the regexes on %j', (line) => {
-    const fast = fastTimestamp(line);
-    if (fast !== null) expect(fast).toEqual(generalTimestamp(line));
-    expect(parseLeadingTimestamp(line)).toEqual(generalTimestamp(line));
+  it.each(SHAPES)('agrees with the regexes on %j, from a string and from bytes', (line) => {
+    expectAgreement(line);
   });
 
-  it('answers for the common shapes itself (the point of having it)', () => {
-    for (const line of [SHAPES[0], SHAPES[2], SHAPES[23], SHAPES[25], SHAPES[31]]) expect(fastTimestamp(line ?? '')).not.toBeNull();
+  it('answers for the common shapes itself (the point of having it), from a string and from bytes', () => {
+    for (const line of [SHAPES[0], SHAPES[2], SHAPES[23], SHAPES[25], SHAPES[31]]) {
+      expect(fastTimestamp(line ?? '')).not.toBeNull();
+      expect(fromBytes(line ?? '')).not.toBeNull();
+    }
+  });
+
+  it('leaves to the regexes a string whose timestamp runs past the characters it copies, or holds one that is not a byte', () => {
+    const long = ['Mon, 09 Mar 2026 10:02:12.' + '1'.repeat(60) + ' a long fraction', 'Mon, 09 Mar 2026 10:02:12' + ' '.repeat(60) + 'blanks', '2026-03-09 10:02:11' + '\t'.repeat(50) + '- x'];
+    for (const line of long) {
+      expect(fastTimestamp(line)).toBeNull();
+      expectAgreement(line);
+      expect(parseLeadingTimestamp(line)?.ok).toBe(true);
+    }
+    // U+3000 is a blank to the regexes; the copy stops before it, so the fast path declines.
+    const wide = 'Mon, 09 Mar 2026 10:02:12\u3000message';
+    expect(fastTimestamp(wide)).toBeNull();
+    expect(parseLeadingTimestamp(wide)).toEqual({ ok: true, time: Date.UTC(2026, 2, 9, 10, 2, 12), rest: 'message' });
+  });
+
+  it('reads a line from bytes only up to its end, never into the next line', () => {
+    // "10:02:12" ends the line; the next line's digits would make it a three-digit second or a fraction.
+    expect(fromBytes('Mon, 09 Mar 2026 10:02:12')).toEqual({ ok: true, time: Date.UTC(2026, 2, 9, 10, 2, 12), rest: '' });
+    expect(fromBytes('Mon, 09 Mar 2026 10:02:12.')).toEqual(generalTimestamp('Mon, 09 Mar 2026 10:02:12.'));
+    expect(fromBytes('03/09/2026 10:02:11 P')).toEqual(generalTimestamp('03/09/2026 10:02:11 P'));
   });
 
   it('does not carry one line\'s date into the next when only the date part differs', () => {
@@ -85,9 +134,7 @@ describe('fastTimestamp', () => {
     const ymd = fc.tuple(fc.integer({ min: 1990, max: 2100 }), two, two, sep, time, tail).map(([y, mo, d, s, t, rest]) => `${y}-${mo}-${d}${s}${t}${rest}`);
     const mdy = fc.tuple(anyDigits, anyDigits, fc.integer({ min: 1990, max: 2100 }), sep, time, tail).map(([mo, d, y, s, t, rest]) => `${mo}/${d}/${y}${s}${t}${rest}`);
     fc.assert(fc.property(fc.oneof(dmy, ymd, mdy), (line) => {
-      const fast = fastTimestamp(line);
-      if (fast !== null) expect(fast).toEqual(generalTimestamp(line));
-      expect(parseLeadingTimestamp(line)).toEqual(generalTimestamp(line));
+      expectAgreement(line);
     }), { numRuns: 5000 });
   });
 });
