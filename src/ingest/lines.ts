@@ -14,7 +14,6 @@
 // Parsing happens in the caller's loop over the batches; nothing here throws on content.
 
 import type { Readable } from 'node:stream';
-import type { WallTime } from '../types.js';
 import { ByteCharDecoder, decodeLine, type FileEncoding } from './decode.js';
 import { ByteInterner, latin1Slice } from './intern.js';
 
@@ -41,12 +40,20 @@ export interface Line {
 }
 
 /**
+ * A time in a cell, [0]: how a line's time is handed on, line after line. A time in ms is no
+ * small integer, and V8 boxes a double passed to a call it does not inline or kept in a
+ * variable, an allocation per line per step; a typed array's cell holds it as it is.
+ */
+export type TimeCell = Float64Array;
+
+/**
  * Reads a leading timestamp from a line's bytes (parsers/timestamp.ts's fast shapes): where
- * the message starts, or -1 where the line must be read as a string; then the time it read.
+ * the message starts, or -1 where the line must be read as a string; the time it read is then
+ * in `time`.
  */
 export interface ByteStamps {
   read(bytes: Buffer, start: number, end: number): number;
-  time(): WallTime;
+  readonly time: TimeCell;
 }
 
 /**
@@ -58,10 +65,10 @@ export interface LineSink {
   line(line: Line): void;
   /**
    * A plain line whose leading timestamp the reader read (ReadLinesOptions.stamps): its number,
-   * time and message (the line after its timestamp; one string for all lines of one message).
-   * Without it every line goes to `line`.
+   * its time (in the cell, read it there and then), and its message (the line after its
+   * timestamp; one string for all lines of one message). Without it every line goes to `line`.
    */
-  stamped?(number: number, time: WallTime, message: string): void;
+  stamped?(number: number, time: TimeCell, message: string): void;
 }
 
 /** Batches of lines that can also be fed, line by line, to a sink. */
@@ -227,7 +234,7 @@ export class LineSplitter {
         this.number += 1;
         const message = stamps === undefined ? -1 : stamps.read(chunk, pos, end);
         // A plain chunk is ASCII, which decodes to itself; any other line is decoded on its own.
-        if (message >= 0) sink.stamped?.(this.number, stamps?.time() ?? 0, interned.intern(chunk, message, end));
+        if (message >= 0 && stamps !== undefined) sink.stamped?.(this.number, stamps.time, interned.intern(chunk, message, end));
         else if (plain) sink.line({ number: this.number, text: latin1Slice(chunk, pos, end), plain: true });
         else sink.line({ number: this.number, text: this.decode(latin1Slice(chunk, pos, end), false).text });
       } else {

@@ -4,7 +4,7 @@
 //   RebootBehavior_Apply.zip
 // After plaso's text parsers: a bad line is counted and kept with its number, never thrown;
 // after too many bad lines in a row the file is not what its name says, and we stop trying.
-import type { LineSink } from '../ingest/lines.js';
+import type { LineSink, TimeCell } from '../ingest/lines.js';
 import type { UnparsedLine, WallTime } from '../types.js';
 import type { LineBatches } from './parser.js';
 import { parseLeadingTimestamp } from './timestamp.js';
@@ -19,8 +19,13 @@ export interface SourceLine {
   plain?: true;
 }
 
-/** Where the grouper gives each entry it completes: its first line's number, its time, its text. */
-export type EntryHandler = (line: number, time: WallTime, text: string) => void;
+/**
+ * Where the grouper gives each entry it completes. The entry is the grouper's own, refilled for
+ * the next one: read it there and then, copy what is kept. (One object for all entries, not one
+ * each; and its time is read from a field, not passed as a double, which V8 boxes at every call
+ * it does not inline.)
+ */
+export type EntryHandler = (entry: Readonly<Entry>) => void;
 
 export interface Entry {
   line: number;
@@ -85,8 +90,10 @@ export class EntryGrouper implements LineSink {
   private readonly onEntry: EntryHandler;
   /** The entry being built: its first line (0: none), time and text. */
   private pendingLine = 0;
-  private pendingTime: WallTime = 0;
+  private pendingTime: WallTime = Number.NaN;
   private pendingText = '';
+  /** The entry handed out, refilled each time. */
+  private readonly done: Entry = { line: 0, time: Number.NaN, text: '' };
   /** Continuation lines of the pending entry, joined only when it is given out. */
   private more: string[] | null = null;
   private moreChars = 0;
@@ -101,7 +108,7 @@ export class EntryGrouper implements LineSink {
   }
 
   /** A line whose timestamp the reader read: a new entry. */
-  stamped(number: number, time: WallTime, message: string): void {
+  stamped(number: number, time: TimeCell, message: string): void {
     const stats = this.stats;
     stats.lines += 1;
     if (stats.gaveUp) {
@@ -109,7 +116,12 @@ export class EntryGrouper implements LineSink {
       countUnparsed(stats, this.file, { number, text: message }, `not read: gave up on this file (not a ${this.kindLabel} log?)`);
       return;
     }
-    this.start(number, time, message);
+    // Read from its cell first: giving the entry before runs the patterns, whose own timestamps
+    // (a scheduler line's /start=) are read through the same cell.
+    const at = time[0] ?? Number.NaN;
+    this.give();
+    this.pendingTime = at;
+    this.begin(number, message);
   }
 
   line(line: SourceLine): void {
@@ -131,8 +143,11 @@ export class EntryGrouper implements LineSink {
     }
     const stamp = parseLeadingTimestamp(line.text);
     if (stamp) {
-      if (stamp.ok) this.start(line.number, stamp.time, stamp.rest);
-      else this.bad(line, stamp.reason);
+      if (stamp.ok) {
+        this.give();
+        this.pendingTime = stamp.time;
+        this.begin(line.number, stamp.rest);
+      } else this.bad(line, stamp.reason);
       return;
     }
     if (plain && looksBinary(line.text)) {
@@ -163,10 +178,9 @@ export class EntryGrouper implements LineSink {
     this.give();
   }
 
-  private start(number: number, time: WallTime, message: string): void {
-    this.give();
+  /** A new entry, once the one before was given and the new one's time set. */
+  private begin(number: number, message: string): void {
     this.pendingLine = number;
-    this.pendingTime = time;
     this.pendingText = message;
     this.entries += 1;
     this.stats.parsed += 1;
@@ -181,10 +195,13 @@ export class EntryGrouper implements LineSink {
       this.more = null;
       this.moreChars = 0;
     }
-    const line = this.pendingLine;
+    const done = this.done;
+    done.line = this.pendingLine;
+    done.time = this.pendingTime;
+    done.text = text;
     this.pendingLine = 0;
     this.pendingText = '';
-    this.onEntry(line, this.pendingTime, text);
+    this.onEntry(done);
   }
 
   private bad(line: SourceLine, reason: string): void {
@@ -226,7 +243,7 @@ export async function* readEntries(
   batches: LineBatches, file: string, kindLabel: string, stats: LineStats,
 ): AsyncGenerator<Entry> {
   const entries: Entry[] = [];
-  const grouper = new EntryGrouper(file, kindLabel, stats, (line, time, text) => entries.push({ line, time, text }));
+  const grouper = new EntryGrouper(file, kindLabel, stats, (entry) => entries.push({ ...entry }));
   await feedLines(batches, grouper);
   grouper.end();
   yield* entries;

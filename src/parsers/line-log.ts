@@ -1,7 +1,7 @@
 // The shared engine of the timestamped logs (sdclient, vulscan, policy sync, scheduler,
 // provisioning): entries from lines, then the pattern pack decides what each entry means.
 // An entry no pattern knows is still an event ('message'): kept and shown, never lost.
-import type { Event, LogKind, ProcessName, WallTime } from '../types.js';
+import type { Event, LogKind, ProcessName } from '../types.js';
 import { EntryGrouper, feedLines, newStats, type Entry } from './entries.js';
 import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
 import type { PatternMatch, PatternSet } from './patterns.js';
@@ -36,8 +36,8 @@ const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs:
  */
 const THINNABLE: ReadonlySet<Event['kind']> = new Set(['message', 'installer-activity']);
 
-/** Makes an entry's 'message' event, where the collector keeps it. */
-export type MessageMaker = (line: number, time: WallTime, text: string) => Event;
+/** Makes the event of an entry and what the patterns made of it (null: none), where the collector keeps it. */
+export type EventMaker = (entry: Readonly<Entry>, match: PatternMatch | null) => Event;
 
 /** Collects a file's events, thinning ordinary messages once a file is very large. */
 export class EventCollector {
@@ -45,14 +45,13 @@ export class EventCollector {
   private readonly limits: CollectorLimits;
   private messages = 0;
   /**
-   * The last message of the current stretch, not yet kept: an event, or an entry (its line,
-   * time and text, in fields: no object) whose event `heldMake` makes only if it is kept.
+   * The last message of the current stretch, not yet kept: an event, or an entry (copied into
+   * one object for all) and its match, whose event `heldMake` makes only if it is kept.
    */
   private held: Event | null = null;
-  private heldLine = 0;
-  private heldTime = 0;
-  private heldText = '';
-  private heldMake: MessageMaker | null = null;
+  private readonly heldEntry: Entry = { line: 0, time: Number.NaN, text: '' };
+  private heldMatch: PatternMatch | null = null;
+  private heldMake: EventMaker | null = null;
   dropped = 0;
   /** The oldest entries given way to newer ones: how many, and the last such line. */
   evicted = 0;
@@ -78,7 +77,7 @@ export class EventCollector {
       this.push(event);
       return;
     }
-    if (this.thins(event.time)) {
+    if (this.thins(event)) {
       this.hold(event);
       return;
     }
@@ -87,33 +86,44 @@ export class EventCollector {
   }
 
   /**
-   * An entry that no pattern knew: its 'message' event, made by `make`, costs nothing until it
-   * is kept (past keepAllMessages most such entries of a large file are not).
+   * An entry whose event would be thinnable (no pattern knew it: a 'message'; or an installer's
+   * progress): its event, made by `make`, costs nothing until it is kept (past keepAllMessages
+   * most such entries of a large file are not). The same as add(make(entry, match)), cheaper.
    */
-  addMessage(line: number, time: WallTime, text: string, make: MessageMaker): void {
-    if (this.thins(time)) {
+  addThinnable(entry: Readonly<Entry>, match: PatternMatch | null, make: EventMaker): void {
+    if (this.thins(entry)) {
       this.hold(null);
-      this.heldLine = line;
-      this.heldTime = time;
-      this.heldText = text;
+      const held = this.heldEntry;
+      held.line = entry.line;
+      held.time = entry.time;
+      held.text = entry.text;
+      this.heldMatch = match;
       this.heldMake = make;
       return;
     }
     this.flush();
-    this.push(make(line, time, text));
+    this.push(make(entry, match));
+  }
+
+  /** True for an event kind that thinning may drop: what addThinnable takes. */
+  static thinnable(kind: Event['kind']): boolean {
+    return THINNABLE.has(kind);
   }
 
   /** Counts a message; true when it falls in the stretch of the message before it and thinning has begun. */
-  private thins(time: number): boolean {
+  private thins(subject: { readonly time: number }): boolean {
+    // The event or entry, not its time: a double passed to a call V8 does not inline is boxed.
+    const time = subject.time;
     this.messages += 1;
     if (this.messages <= this.limits.keepAllMessages) return false;
-    const heldTime = this.held?.time ?? (this.heldMake ? this.heldTime : undefined);
-    let lastTime: number | undefined = heldTime;
-    if (lastTime === undefined) {
+    // NaN for none, not undefined: a variable that may hold either is boxed, a double each line.
+    let lastTime = this.held ? this.held.time : this.heldMake ? this.heldEntry.time : Number.NaN;
+    if (Number.isNaN(lastTime)) {
       const last = this.events[this.events.length - 1];
       if (last && THINNABLE.has(last.kind)) lastTime = last.time;
     }
-    return lastTime !== undefined && time >= lastTime && time - lastTime <= this.limits.thinGapMs;
+    // Every comparison with NaN is false: no message before it, no stretch.
+    return time >= lastTime && time - lastTime <= this.limits.thinGapMs;
   }
 
   /** Same stretch: this message may be its last one; the one held before it is not. */
@@ -121,15 +131,17 @@ export class EventCollector {
     if (this.held || this.heldMake) this.dropped += 1;
     this.held = event;
     this.heldMake = null;
-    this.heldText = '';
+    this.heldMatch = null;
+    this.heldEntry.text = '';
   }
 
   flush(): void {
     if (this.held) this.push(this.held);
-    else if (this.heldMake) this.push(this.heldMake(this.heldLine, this.heldTime, this.heldText));
+    else if (this.heldMake) this.push(this.heldMake(this.heldEntry, this.heldMatch));
     this.held = null;
     this.heldMake = null;
-    this.heldText = '';
+    this.heldMatch = null;
+    this.heldEntry.text = '';
   }
 }
 
@@ -153,18 +165,18 @@ function firstLineOf(text: string): string {
 }
 
 /** An entry as an event: what the pattern pack makes of its first line, or a plain 'message'. */
-export function eventOfEntry(kind: LogKind, entry: Entry, context: ParseContext): Event {
-  return eventOfMatch(kind, entry.line, entry.time, entry.text, context, context.patterns.match(kind, firstLineOf(entry.text)));
+export function eventOfEntry(kind: LogKind, entry: Readonly<Entry>, context: ParseContext): Event {
+  return eventOfMatch(kind, entry, context, context.patterns.match(kind, firstLineOf(entry.text)));
 }
 
-function eventOfMatch(kind: LogKind, line: number, time: WallTime, text: string, context: ParseContext, match: PatternMatch | null): Event {
+function eventOfMatch(kind: LogKind, entry: Readonly<Entry>, context: ParseContext, match: PatternMatch | null): Event {
   const event: Event = {
     kind: match ? match.kind : 'message',
     source: kind,
     file: context.file,
-    line,
-    time,
-    text,
+    line: entry.line,
+    time: entry.time,
+    text: entry.text,
   };
   if (match) {
     Object.assign(event, match.fields);
@@ -175,16 +187,16 @@ function eventOfMatch(kind: LogKind, line: number, time: WallTime, text: string,
 
 /**
  * The common loop of the entry logs: lines → entries, synchronously as the reader splits them
- * (feedLines); `take` gives each entry's event to the collector (add, or addMessage to make it
+ * (feedLines); `take` gives each entry's event to the collector (add, or addThinnable to make it
  * only if it is kept).
  */
 export async function collectEntries(
   batches: LineBatches, file: string, label: string,
-  take: (line: number, time: WallTime, text: string, collector: EventCollector) => void,
+  take: (entry: Readonly<Entry>, collector: EventCollector) => void,
 ): Promise<ParseResult> {
   const stats = newStats();
   const collector = new EventCollector();
-  const grouper = new EntryGrouper(file, label, stats, (line, time, text) => take(line, time, text, collector));
+  const grouper = new EntryGrouper(file, label, stats, (entry) => take(entry, collector));
   await feedLines(batches, grouper);
   grouper.end();
   collector.flush();
@@ -214,23 +226,18 @@ export function timestampedLogParser(options: {
     },
     async parse(batches, context): Promise<ParseResult> {
       const decorate = decorator?.(context) ?? null;
-      const message: MessageMaker = (line, time, text) => {
-        const event = eventOfMatch(kind, line, time, text, context, null);
-        decorate?.(event);
-        return event;
-      };
-      return collectEntries(batches, context.file, label, (line, time, text, collector) => {
-        const match = context.patterns.match(kind, firstLineOf(text));
-        if (match === null) {
-          collector.addMessage(line, time, text, message);
-          return;
-        }
-        const event = eventOfMatch(kind, line, time, text, context, match);
+      const make: EventMaker = (entry, match) => {
+        const event = eventOfMatch(kind, entry, context, match);
         if (process && event.process === undefined && (event.kind === 'process-start' || event.kind === 'process-exit')) {
           event.process = process;
         }
         decorate?.(event);
-        collector.add(event);
+        return event;
+      };
+      return collectEntries(batches, context.file, label, (entry, collector) => {
+        const match = context.patterns.match(kind, firstLineOf(entry.text));
+        if (match === null || EventCollector.thinnable(match.kind)) collector.addThinnable(entry, match, make);
+        else collector.add(make(entry, match));
       });
     },
   };

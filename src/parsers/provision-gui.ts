@@ -74,15 +74,15 @@ const parser: Parser = {
   },
   async parse(batches, context): Promise<ParseResult> {
     let current: Current = { nameFollows: false };
-    return collectEntries(batches, context.file, 'ProvisionGUI', (line, time, text, collector) => {
-      const event = eventOfEntry(KIND, { line, time, text }, context);
+    return collectEntries(batches, context.file, 'ProvisionGUI', (entry, collector) => {
+      const event = eventOfEntry(KIND, entry, context);
       if (event.kind === 'action-started') {
         current = announce(current, event);
       } else if (event.kind === 'action-result') {
         // A repeated result line of the same action stays in the timeline as an ordinary line.
         if (!resolveResult(current, event)) event.kind = 'message';
       } else if (event.pattern === undefined && current.nameFollows) {
-        current.name = (text.split('\n', 1)[0] ?? '').trim();
+        current.name = (entry.text.split('\n', 1)[0] ?? '').trim();
         current.nameFollows = false;
       }
       collector.add(event);

@@ -243,9 +243,13 @@ function holdsCachedDate(start: number, length: number): boolean {
   return true;
 }
 
-/** Where the time of day that timeOfDay last read ends, and the time read: variables, not an object per line. */
+/** Where the time of day that timeOfDay last read ends: a variable, not an object per line. */
 let timeEnd = 0;
-let stampTime = 0;
+/**
+ * The time the last stamp read names. A cell of a typed array, not a variable: a time in ms is
+ * no small integer, and V8 boxes a double stored in a variable (16 bytes a line).
+ */
+const stampTime = new Float64Array(1);
 
 /**
  * "HH:MM:SS" at `at`, then an optional fraction: the time of day in ms (where it ends is left
@@ -285,7 +289,7 @@ function timeOfDay(at: number, fractionDigits: number): number {
 
 /**
  * The fixed shapes in bytes[start, end), a line without its line end: where its message starts
- * (the time is then stampTimeRead()), or -1 where the regexes must decide (on the line as a
+ * (the time is then in byteStamps.time), or -1 where the regexes must decide (on the line as a
  * string). The bytes must be the line's own characters, one byte each (a plain ASCII line).
  */
 export function fastStampOfBytes(bytes: Uint8Array, start: number, end: number): number {
@@ -306,13 +310,8 @@ export function fastStampOfBytes(bytes: Uint8Array, start: number, end: number):
   return -1;
 }
 
-/** The time of the last stamp fastStampOfBytes read. */
-export function stampTimeRead(): number {
-  return stampTime;
-}
-
 /** The fast shapes for the line reader (ReadLinesOptions.stamps); every other line comes to parseLeadingTimestamp as a string. */
-export const byteStamps: ByteStamps = { read: fastStampOfBytes, time: stampTimeRead };
+export const byteStamps: ByteStamps = { read: fastStampOfBytes, time: stampTime };
 
 /** A string's first characters as bytes for the fast path: its shapes are at most this long. */
 const SCRATCH_CHARS = 64;
@@ -331,7 +330,7 @@ export function fastTimestamp(line: string): TimestampResult | null {
   const start = fastStampOfBytes(scratch, 0, length);
   // What was read up to the copy's end, where the line goes on, is not known to end there.
   if (start < 0 || (readToLimit && length < line.length)) return null;
-  return { ok: true, time: stampTime, rest: line.slice(start) };
+  return { ok: true, time: stampTime[0] ?? 0, rest: line.slice(start) };
 }
 
 /** "DD Mon YYYY HH:MM:SS" from `at`. */
@@ -341,7 +340,7 @@ function dayMonthYear(at: number): number {
   if (code(at + 11) === 0x20 && holdsCachedDate(at, 11)) {
     const time = timeOfDay(at + 12, Infinity);
     if (time < 0) return -1;
-    stampTime = cachedMidnight + time;
+    stampTime[0] = cachedMidnight + time;
     return messageStartAt(timeEnd);
   }
   const day = two(at);
@@ -358,7 +357,7 @@ function dayMonthYear(at: number): number {
   const end = timeEnd;
   const midnight = midnightOf(at, at + 11, year, month, day);
   if (midnight === null) return -1;
-  stampTime = midnight + time;
+  stampTime[0] = midnight + time;
   return messageStartAt(end);
 }
 
@@ -377,7 +376,7 @@ function yearMonthDay(at: number): number {
   if (code(end) === 0x28) return -1;
   const midnight = midnightOf(at, at + 10, year, month, day);
   if (midnight === null) return -1;
-  stampTime = midnight + time;
+  stampTime[0] = midnight + time;
   return messageStartAt(end);
 }
 
@@ -403,6 +402,6 @@ function monthDayYear(at: number): number {
   if (meridiemAt(start)) return -1;
   const midnight = midnightOf(at, at + 10, year, month, day);
   if (midnight === null) return -1;
-  stampTime = midnight + time;
+  stampTime[0] = midnight + time;
   return start;
 }

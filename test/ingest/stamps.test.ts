@@ -14,7 +14,7 @@ type Fed = { stamped: [number, number, string] } | { line: Line };
 async function fedTo(bytes: Buffer, sinkTakesStamps = true): Promise<Fed[]> {
   const out: Fed[] = [];
   const sink: LineSink = { line: (line) => out.push({ line }) };
-  if (sinkTakesStamps) sink.stamped = (number, time, message) => out.push({ stamped: [number, time, message] });
+  if (sinkTakesStamps) sink.stamped = (number, time, message) => out.push({ stamped: [number, time[0] ?? Number.NaN, message] });
   await readLines(bytes, { stamps: byteStamps }).batches.feed(sink);
   return out;
 }
@@ -25,7 +25,7 @@ async function entriesOf(chunks: readonly Buffer[], stamps: boolean, maxLineChar
   const entries: Entry[] = [];
   const reader = readLines(Readable.from(chunks.map((c) => Buffer.from(c))), { ...(stamps ? { stamps: byteStamps } : {}), ...(maxLineChars ? { maxLineChars } : {}) });
   if (stamps) {
-    const grouper = new EntryGrouper('sdclient.log', 'sdclient', stats, (line, time, text) => entries.push({ line, time, text }));
+    const grouper = new EntryGrouper('sdclient.log', 'sdclient', stats, (entry) => entries.push({ ...entry }));
     await reader.batches.feed(grouper);
     grouper.end();
   } else {
@@ -77,5 +77,29 @@ describe('readLines fed to a sink, with stamps', () => {
         expect(read).toEqual(await entriesOf(chunks, false, maxLineChars));
       },
     ), { numRuns: 400 });
+  });
+});
+
+describe('the parsers fed with stamps', () => {
+  it('make the same events and accounting of every sample log as from batches without, patterns and all', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { logKindFromFileName } = await import('../../src/ingest/names.js');
+    const { parsers } = await import('../../src/parsers/index.js');
+    const { SAMPLES, builtInPatterns } = await import('../helpers/parse.js');
+    let compared = 0;
+    for (const entry of readdirSync(SAMPLES, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const kind = logKindFromFileName(entry.name);
+      if (kind === null || parsers[kind].timestamped !== true) continue;
+      const bytes = readFileSync(path.join(entry.parentPath, entry.name));
+      const context = { file: entry.name, fileName: entry.name, patterns: builtInPatterns };
+      const fed = await parsers[kind].parse(readLines(bytes, { stamps: byteStamps }).batches, context);
+      const reader = readLines(bytes);
+      const batched = await parsers[kind].parse({ [Symbol.asyncIterator]: () => reader.batches[Symbol.asyncIterator]() }, context);
+      expect(fed, entry.name).toEqual(batched);
+      compared += 1;
+    }
+    expect(compared).toBeGreaterThan(30);
   });
 });
