@@ -23,9 +23,10 @@ export interface SourceLine {
  * Where the grouper gives each entry it completes. The entry is the grouper's own, refilled for
  * the next one: read it there and then, copy what is kept. (One object for all entries, not one
  * each; and its time is read from a field, not passed as a double, which V8 boxes at every call
- * it does not inline.)
+ * it does not inline.) `firstLine` is the text's first line, what the patterns look at: known
+ * here without a search for the first newline.
  */
-export type EntryHandler = (entry: Readonly<Entry>) => void;
+export type EntryHandler = (entry: Readonly<Entry>, firstLine: string) => void;
 
 export interface Entry {
   line: number;
@@ -189,7 +190,8 @@ export class EntryGrouper implements LineSink {
 
   private give(): void {
     if (this.pendingLine === 0) return;
-    let text = this.pendingText;
+    const first = this.pendingText;
+    let text = first;
     if (this.more) {
       text = `${text}\n${this.more.join('\n')}`.slice(0, MAX_ENTRY_CHARS);
       this.more = null;
@@ -201,7 +203,8 @@ export class EntryGrouper implements LineSink {
     done.text = text;
     this.pendingLine = 0;
     this.pendingText = '';
-    this.onEntry(done);
+    // A line holds no newline: the first line is the message, or as much of it as the text kept.
+    this.onEntry(done, text.length > first.length ? first : text);
   }
 
   private bad(line: SourceLine, reason: string): void {

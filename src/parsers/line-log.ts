@@ -192,11 +192,11 @@ function eventOfMatch(kind: LogKind, entry: Readonly<Entry>, context: ParseConte
  */
 export async function collectEntries(
   batches: LineBatches, file: string, label: string,
-  take: (entry: Readonly<Entry>, collector: EventCollector) => void,
+  take: (entry: Readonly<Entry>, firstLine: string, collector: EventCollector) => void,
 ): Promise<ParseResult> {
   const stats = newStats();
   const collector = new EventCollector();
-  const grouper = new EntryGrouper(file, label, stats, (entry) => take(entry, collector));
+  const grouper = new EntryGrouper(file, label, stats, (entry, firstLine) => take(entry, firstLine, collector));
   await feedLines(batches, grouper);
   grouper.end();
   collector.flush();
@@ -226,18 +226,19 @@ export function timestampedLogParser(options: {
     },
     async parse(batches, context): Promise<ParseResult> {
       const decorate = decorator?.(context) ?? null;
-      const make: EventMaker = (entry, match) => {
-        const event = eventOfMatch(kind, entry, context, match);
+      const match = context.patterns.matcherFor(kind);
+      const make: EventMaker = (entry, found) => {
+        const event = eventOfMatch(kind, entry, context, found);
         if (process && event.process === undefined && (event.kind === 'process-start' || event.kind === 'process-exit')) {
           event.process = process;
         }
         decorate?.(event);
         return event;
       };
-      return collectEntries(batches, context.file, label, (entry, collector) => {
-        const match = context.patterns.match(kind, firstLineOf(entry.text));
-        if (match === null || EventCollector.thinnable(match.kind)) collector.addThinnable(entry, match, make);
-        else collector.add(make(entry, match));
+      return collectEntries(batches, context.file, label, (entry, firstLine, collector) => {
+        const found = match(firstLine);
+        if (found === null || EventCollector.thinnable(found.kind)) collector.addThinnable(entry, found, make);
+        else collector.add(make(entry, found));
       });
     },
   };

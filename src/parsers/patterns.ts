@@ -212,7 +212,8 @@ function prefilterOf(spec: PatternSpec, regex: RegExp): Pick<CompiledPattern, 'l
 export class PatternSet {
   readonly packs: PatternPack[];
   private readonly byLog = new Map<LogKind, CompiledPattern[]>();
-  private readonly remembered = new Map<LogKind, Map<string, PatternMatch | null>>();
+  /** Each log kind's match(), with its memory of the answers. */
+  private readonly matchers = new Map<LogKind, (message: string) => PatternMatch | null>();
 
   constructor(packs: PatternPack[]) {
     this.packs = packs;
@@ -234,21 +235,30 @@ export class PatternSet {
 
   /** Recognises one entry's message (timestamp removed) of a log kind. */
   match(log: LogKind, message: string): PatternMatch | null {
-    // Log lines repeat ("Self update: files are up to date.", the same installer line every
-    // run): the answer for a short message is remembered, so a repeat costs one lookup.
-    // What is remembered is never handed out to be changed: eventOfEntry copies the fields.
-    if (message.length > MAX_REMEMBERED_CHARS) return this.matchNow(log, message);
-    let known = this.remembered.get(log);
-    if (known === undefined) {
-      known = new Map();
-      this.remembered.set(log, known);
-    }
-    const seen = known.get(message);
-    if (seen !== undefined) return seen;
-    const result = this.matchNow(log, message);
-    if (known.size >= MAX_REMEMBERED) known.clear();
-    known.set(message, result);
-    return result;
+    return this.matcherFor(log)(message);
+  }
+
+  /**
+   * match() for one log kind, for a parser's loop: the kind's memory is looked up once, not per line.
+   * Log lines repeat ("Self update: files are up to date.", the same installer line every run):
+   * the answer for a short message is remembered, so a repeat costs one lookup. What is
+   * remembered is never handed out to be changed: an event copies the fields.
+   */
+  matcherFor(log: LogKind): (message: string) => PatternMatch | null {
+    const made = this.matchers.get(log);
+    if (made !== undefined) return made;
+    const memory = new Map<string, PatternMatch | null>();
+    const matcher = (message: string): PatternMatch | null => {
+      if (message.length > MAX_REMEMBERED_CHARS) return this.matchNow(log, message);
+      const seen = memory.get(message);
+      if (seen !== undefined) return seen;
+      const result = this.matchNow(log, message);
+      if (memory.size >= MAX_REMEMBERED) memory.clear();
+      memory.set(message, result);
+      return result;
+    };
+    this.matchers.set(log, matcher);
+    return matcher;
   }
 
   private matchNow(log: LogKind, message: string): PatternMatch | null {

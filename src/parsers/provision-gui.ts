@@ -74,7 +74,7 @@ const parser: Parser = {
   },
   async parse(batches, context): Promise<ParseResult> {
     let current: Current = { nameFollows: false };
-    return collectEntries(batches, context.file, 'ProvisionGUI', (entry, collector) => {
+    return collectEntries(batches, context.file, 'ProvisionGUI', (entry, _firstLine, collector) => {
       const event = eventOfEntry(KIND, entry, context);
       if (event.kind === 'action-started') {
         current = announce(current, event);
