@@ -479,11 +479,16 @@ class Collector {
 export const WHOLE_READ_BYTES = 256 * 1024;
 /**
  * The chunk a larger file is streamed in. Fed to the entry grouper, a chunk's lines leave no
- * objects behind (ingest/lines.ts), so fewer, larger reads pay: 256 KiB took 0.92 of 64 KiB's
- * time on the benchmark's 200 MB file (farm-bench, 5 runs); 1 MiB another 0.91 there, but 1.10
- * of 64 KiB's time on 100 devices of 5 MB, with 250 MB peak against 230.
+ * objects behind (ingest/lines.ts), so on a very large file fewer, larger reads pay: 256 KiB
+ * took 0.89 of 64 KiB's time on the benchmark's 200 MB file (farm-bench, 3 runs; 1 MiB faster
+ * still). But each chunk is a new buffer outside V8's heap, freed only by a collection, and the
+ * grouper makes so little garbage that collections are rare: 100 devices of 5 MB read on one
+ * thread peaked at 279 MB with 256 KiB chunks against 167 MB with 64 KiB, at the same speed.
+ * So 256 KiB only for a file of at least LARGE_FILE_BYTES.
  */
-const STREAM_CHUNK_BYTES = 256 * 1024;
+const STREAM_CHUNK_BYTES = 64 * 1024;
+const LARGE_FILE_CHUNK_BYTES = 256 * 1024;
+const LARGE_FILE_BYTES = 64 * 1024 * 1024;
 
 async function openFile(absolute: string, size: number): Promise<Readable | Buffer> {
   if (size <= WHOLE_READ_BYTES) {
@@ -503,7 +508,7 @@ async function openFile(absolute: string, size: number): Promise<Readable | Buff
   }
   // Opening first makes a missing or locked file reject here, with its path, not later mid-parse.
   const handle = await fs.open(absolute, 'r');
-  return handle.createReadStream({ highWaterMark: STREAM_CHUNK_BYTES });
+  return handle.createReadStream({ highWaterMark: size >= LARGE_FILE_BYTES ? LARGE_FILE_CHUNK_BYTES : STREAM_CHUNK_BYTES });
 }
 
 /** A path as shown to the user: relative to `base`, forward slashes on every platform. */
