@@ -1,12 +1,15 @@
 // The report file of -o: written whole or not at all. The text goes to a temporary file beside
 // it, which replaces the old report only when the run completed; a failed run (a full disk
 // among the reasons) leaves the old file as it was and says why, with the file's name.
+// Only a regular file is replaced so: `-o /dev/null`, `-o /dev/stdout` or a named pipe is
+// written into as it is (a rename over /dev/null replaced the device for the whole machine,
+// for a run as root), and a symbolic link keeps pointing where it did (its target is replaced).
 //
 // The writes are synchronous calls: a write to a file lands in the page cache at once, and the
 // round trip through the thread pool per write was time the main thread waited with nothing
 // else to do (a warm --cache rerun of 10,000 devices writes 160 MB: 0.93 of the time with
 // these, farm-bench; a cold run the same time and peak RSS).
-import { closeSync, fstatSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeAllSync } from './atomic.js';
 import { messageOf, UsageError } from './errors.js';
@@ -55,21 +58,46 @@ export function stdoutFile(): FileSink | null {
   };
 }
 
+/**
+ * Where a report for `target` is written: the regular file it names (through a symbolic link,
+ * the file the link points to), replaced at the end; or, where it names something else that
+ * exists (a device such as /dev/null, a named pipe, /dev/stdout), that thing itself, written
+ * into directly. Null for the direct case.
+ */
+function replacedFile(target: string): string | null {
+  let stats;
+  try {
+    stats = statSync(target);
+  } catch {
+    return target; // not there yet (or not reachable: opening its temporary file says why)
+  }
+  if (!stats.isFile()) return null;
+  try {
+    return realpathSync(target);
+  } catch {
+    return target;
+  }
+}
+
 export class OutputFile implements FileSink {
-  readonly temp: string;
+  /** The temporary file written and renamed over the report; null where the target is written directly. */
+  readonly temp: string | null;
+  /** The file the temporary one replaces (the target, or the file its link points to). */
+  private readonly replaced: string | null;
   private fd: number | null;
   /** Ends the removal of the temporary file on Ctrl-C (see interrupt.ts) once it is committed or discarded. */
   private readonly settled: () => void;
 
   constructor(readonly target: string) {
-    this.temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+    this.replaced = replacedFile(target);
+    this.temp = this.replaced === null ? null : path.join(path.dirname(this.replaced), `.${path.basename(this.replaced)}.${process.pid}.tmp`);
     try {
       // Fails early, before a fleet is read, where the report could not be written.
-      this.fd = openSync(this.temp, 'w');
+      this.fd = openSync(this.temp ?? target, 'w');
     } catch (error) {
       throw new UsageError(`--output: cannot write ${target}: ${messageOf(error)}`);
     }
-    this.settled = cleanUpOnInterrupt(() => this.discard());
+    this.settled = this.temp === null ? () => undefined : cleanUpOnInterrupt(() => this.discard());
   }
 
   /** Appends to the report; a failed write (no space left, a quota) throws a UsageError naming the file. */
@@ -86,7 +114,7 @@ export class OutputFile implements FileSink {
   commit(): void {
     try {
       this.close();
-      renameSync(this.temp, this.target);
+      if (this.temp !== null && this.replaced !== null) renameSync(this.temp, this.replaced);
     } catch (error) {
       throw this.failed(error);
     }
@@ -100,7 +128,7 @@ export class OutputFile implements FileSink {
     } catch {
       // the error that stopped the run is the one to tell
     }
-    rmSync(this.temp, { force: true });
+    if (this.temp !== null) rmSync(this.temp, { force: true });
     this.settled();
   }
 

@@ -1,5 +1,6 @@
 // The -o report file is written whole or not at all: a write that fails (a full disk) is said
 // with the file's name and exits 2, never a crash or a hang, and the old report stays as it was.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
@@ -84,5 +85,40 @@ describe('the -o report file', () => {
     const parsed = JSON.parse(fs.readFileSync(report, 'utf8')) as { devices: { device: string }[] };
     expect(parsed.devices.map((d) => d.device)).toEqual(['LAB-0101', 'LAB-0102']);
     expect(fs.readdirSync(dir.name)).toEqual(['report.json']);
+  });
+
+  // Only a regular file is replaced by a rename: `-o /dev/null` as root once replaced the
+  // machine's /dev/null with a regular file. A named pipe stands in for any such target here.
+  it('a named pipe (as /dev/null or /dev/stdout) is written into, never replaced', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    const pipe = path.join(dir.name, 'report.pipe');
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    const reader = spawn('cat', [pipe]);
+    const read: Buffer[] = [];
+    reader.stdout.on('data', (chunk: Buffer) => read.push(chunk));
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const { code } = await run(['diagnose', path.join(SAMPLES, 'LAB-0101'), path.join(SAMPLES, 'LAB-0102'), '-f', 'json', '-o', pipe]);
+    await closed;
+    expect(code).toBe(1);
+    const parsed = JSON.parse(Buffer.concat(read).toString('utf8')) as { devices: { device: string }[] };
+    expect(parsed.devices.map((d) => d.device)).toEqual(['LAB-0101', 'LAB-0102']);
+    expect(fs.lstatSync(pipe).isFIFO()).toBe(true);
+    expect(fs.readdirSync(dir.name)).toEqual(['report.pipe']);
+  });
+
+  it('a symbolic link keeps pointing where it did: the file it points to is replaced', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    const reports = path.join(dir.name, 'reports');
+    fs.mkdirSync(reports);
+    const report = path.join(reports, 'report.json');
+    fs.writeFileSync(report, 'the old report\n');
+    const link = path.join(dir.name, 'latest.json');
+    fs.symlinkSync(report, link);
+    const { code } = await run(['diagnose', path.join(SAMPLES, 'LAB-0101'), '-f', 'json', '-o', link]);
+    expect(code).toBe(1);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect((JSON.parse(fs.readFileSync(report, 'utf8')) as { devices: unknown[] }).devices).toHaveLength(1);
+    expect(fs.readdirSync(dir.name).sort()).toEqual(['latest.json', 'reports']);
+    expect(fs.readdirSync(reports)).toEqual(['report.json']);
   });
 });
