@@ -36,13 +36,126 @@ const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs:
  */
 const THINNABLE: ReadonlySet<Event['kind']> = new Set(['message', 'installer-activity']);
 
-/** Makes the event of an entry and what the patterns made of it (null: none), where the collector keeps it. */
+/**
+ * Makes the event of an entry and what the patterns made of it (null: none), where the collector
+ * keeps it. Its kind is the match's, or 'message' without one: the collector reads it from the match.
+ */
 export type EventMaker = (entry: Readonly<Entry>, match: PatternMatch | null) => Event;
 
-/** Collects a file's events, thinning ordinary messages once a file is very large. */
+/**
+ * A large file's kept entries once the oldest have begun to give way: a ring of slots in columns
+ * (line and time in typed arrays; text, match and maker beside them), not an event per entry.
+ * From here on most entries are evicted before the file ends, and an event made for each of them
+ * only to be evicted was most of a large file's garbage (promoted, then collected in the old
+ * space). A slot holds an event given whole, or an entry whose maker makes its event at the end.
+ */
+class EntryRing {
+  private readonly capacity: number;
+  private readonly lines: Float64Array;
+  private readonly times: Float64Array;
+  private readonly texts: string[];
+  private readonly matches: (PatternMatch | null)[];
+  private readonly makers: (EventMaker | null)[];
+  /** An event given whole, where the slot holds one; null where its maker makes it. */
+  private readonly ready: (Event | null)[];
+  /** The oldest slot, and how many are held. */
+  private head = 0;
+  count = 0;
+  /** The entry a maker is given, refilled each time. */
+  private readonly entry: Entry = { line: 0, time: Number.NaN, text: '' };
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.lines = new Float64Array(capacity);
+    this.times = new Float64Array(capacity);
+    this.texts = new Array<string>(capacity).fill('');
+    this.matches = new Array<PatternMatch | null>(capacity).fill(null);
+    this.makers = new Array<EventMaker | null>(capacity).fill(null);
+    this.ready = new Array<Event | null>(capacity).fill(null);
+  }
+
+  private nextSlot(): number {
+    if (this.count === this.capacity) throw new Error('EntryRing: full (evict first)');
+    const slot = (this.head + this.count) % this.capacity;
+    this.count += 1;
+    return slot;
+  }
+
+  pushEvent(event: Event): void {
+    const slot = this.nextSlot();
+    this.ready[slot] = event;
+    this.lines[slot] = event.line;
+    this.times[slot] = event.time;
+  }
+
+  pushEntry(entry: Readonly<Entry>, match: PatternMatch | null, make: EventMaker): void {
+    const slot = this.nextSlot();
+    this.lines[slot] = entry.line;
+    this.times[slot] = entry.time;
+    this.texts[slot] = entry.text;
+    this.matches[slot] = match;
+    this.makers[slot] = make;
+  }
+
+  /** The newest slot's event kind and time (the ring is not empty). */
+  lastKind(): Event['kind'] {
+    const slot = (this.head + this.count - 1) % this.capacity;
+    return this.ready[slot]?.kind ?? this.matches[slot]?.kind ?? 'message';
+  }
+
+  lastTime(): number {
+    return this.times[(this.head + this.count - 1) % this.capacity]!;
+  }
+
+  /** Lets the `n` oldest go; the line of the last of them. */
+  evictOldest(n: number): number {
+    let line = 0;
+    for (let i = 0; i < n; i += 1) {
+      const slot = (this.head + i) % this.capacity;
+      line = this.lines[slot]!;
+      // Let go of what the slot holds: a reference kept in a reused slot would outlive its entry.
+      this.ready[slot] = null;
+      this.matches[slot] = null;
+      this.makers[slot] = null;
+      this.texts[slot] = '';
+    }
+    this.head = (this.head + n) % this.capacity;
+    this.count -= n;
+    return line;
+  }
+
+  /** The held events, oldest first, each made now where the slot holds an entry. */
+  toEvents(): Event[] {
+    const events = new Array<Event>(this.count);
+    const entry = this.entry;
+    for (let i = 0; i < this.count; i += 1) {
+      const slot = (this.head + i) % this.capacity;
+      const ready = this.ready[slot];
+      if (ready) {
+        events[i] = ready;
+        continue;
+      }
+      entry.line = this.lines[slot]!;
+      entry.time = this.times[slot]!;
+      entry.text = this.texts[slot]!;
+      events[i] = this.makers[slot]!(entry, this.matches[slot]!);
+    }
+    return events;
+  }
+}
+
+/**
+ * Collects a file's events, thinning ordinary messages once a file is very large. An entry may
+ * be given with its match and maker (`addMade`, `addThinnable`) instead of as an event: its event
+ * is made only if it is kept (thinning drops most of a large file's messages), and once the oldest
+ * entries have begun to give way, only at the end (EntryRing). An event given whole (`add`) is
+ * kept as that object, for a parser that changes an event after adding it.
+ */
 export class EventCollector {
-  readonly events: Event[] = [];
   private readonly limits: CollectorLimits;
+  /** What is kept until the first entry gives way (most files: all of it), then the ring. */
+  private events: Event[] = [];
+  private ring: EntryRing | null = null;
   private messages = 0;
   /**
    * The last message of the current stretch, not yet kept: an event, or an entry (copied into
@@ -61,20 +174,54 @@ export class EventCollector {
     this.limits = limits;
   }
 
-  private push(event: Event): void {
+  /** Past the cap a tenth of the oldest give way at once: one step per 10,000 entries keeps the cost flat. */
+  private get evictionStep(): number {
+    return Math.ceil(this.limits.keepMaxEvents / 10);
+  }
+
+  private pushEvent(event: Event): void {
+    const ring = this.ring;
+    if (ring) {
+      ring.pushEvent(event);
+      this.evictFromRing(ring);
+      return;
+    }
     this.events.push(event);
     if (this.events.length > this.limits.keepMaxEvents) {
-      // Drop a tenth at once: one splice per 10,000 entries keeps the cost flat.
-      const gone = this.events.splice(0, Math.ceil(this.limits.keepMaxEvents / 10));
+      const gone = this.events.splice(0, this.evictionStep);
       this.evicted += gone.length;
       this.evictedUpToLine = gone[gone.length - 1]?.line ?? this.evictedUpToLine;
+      // From here on the file keeps giving way: what is kept moves to the ring.
+      const moved = new EntryRing(this.limits.keepMaxEvents + 1);
+      for (const kept of this.events) moved.pushEvent(kept);
+      this.events = [];
+      this.ring = moved;
     }
   }
 
+  private evictFromRing(ring: EntryRing): void {
+    if (ring.count <= this.limits.keepMaxEvents) return;
+    const gone = this.evictionStep;
+    this.evictedUpToLine = ring.evictOldest(gone);
+    this.evicted += gone;
+  }
+
+  /** The entry, not its time: a double passed to a call V8 does not inline is boxed, an object a line. */
+  private pushEntry(entry: Readonly<Entry>, match: PatternMatch | null, make: EventMaker): void {
+    const ring = this.ring;
+    if (ring) {
+      ring.pushEntry(entry, match, make);
+      this.evictFromRing(ring);
+      return;
+    }
+    this.pushEvent(make(entry, match));
+  }
+
+  /** An event, whole: kept as this object (a parser may still change it). */
   add(event: Event): void {
     if (!THINNABLE.has(event.kind)) {
       this.flush();
-      this.push(event);
+      this.pushEvent(event);
       return;
     }
     if (this.thins(event)) {
@@ -82,7 +229,16 @@ export class EventCollector {
       return;
     }
     this.flush();
-    this.push(event);
+    this.pushEvent(event);
+  }
+
+  /**
+   * An entry whose event is not thinnable: `make` makes it when the file ends, if the entry is
+   * still kept then. The same as add(make(entry, match)), cheaper.
+   */
+  addMade(entry: Readonly<Entry>, match: PatternMatch | null, make: EventMaker): void {
+    this.flush();
+    this.pushEntry(entry, match, make);
   }
 
   /**
@@ -102,7 +258,7 @@ export class EventCollector {
       return;
     }
     this.flush();
-    this.push(make(entry, match));
+    this.pushEntry(entry, match, make);
   }
 
   /** True for an event kind that thinning may drop: what addThinnable takes. */
@@ -119,8 +275,13 @@ export class EventCollector {
     // NaN for none, not undefined: a variable that may hold either is boxed, a double each line.
     let lastTime = this.held ? this.held.time : this.heldMake ? this.heldEntry.time : Number.NaN;
     if (Number.isNaN(lastTime)) {
-      const last = this.events[this.events.length - 1];
-      if (last && THINNABLE.has(last.kind)) lastTime = last.time;
+      const ring = this.ring;
+      if (ring) {
+        if (ring.count > 0 && THINNABLE.has(ring.lastKind())) lastTime = ring.lastTime();
+      } else {
+        const last = this.events[this.events.length - 1];
+        if (last && THINNABLE.has(last.kind)) lastTime = last.time;
+      }
     }
     // Every comparison with NaN is false: no message before it, no stretch.
     return time >= lastTime && time - lastTime <= this.limits.thinGapMs;
@@ -136,12 +297,18 @@ export class EventCollector {
   }
 
   flush(): void {
-    if (this.held) this.push(this.held);
-    else if (this.heldMake) this.push(this.heldMake(this.heldEntry, this.heldMatch));
+    if (this.held) this.pushEvent(this.held);
+    else if (this.heldMake) this.pushEntry(this.heldEntry, this.heldMatch, this.heldMake);
     this.held = null;
     this.heldMake = null;
     this.heldMatch = null;
     this.heldEntry.text = '';
+  }
+
+  /** The kept events, oldest first. Ends the collection. */
+  takeEvents(): Event[] {
+    this.flush();
+    return this.ring ? this.ring.toEvents() : this.events;
   }
 }
 
@@ -199,14 +366,14 @@ export async function collectEntries(
   const grouper = new EntryGrouper(file, label, stats, (entry, firstLine) => take(entry, firstLine, collector));
   await feedLines(batches, grouper);
   grouper.end();
-  collector.flush();
+  const events = collector.takeEvents();
   if (collector.dropped > 0) {
     stats.warnings.push(`${file}: a large file: ${collector.dropped} ordinary entries (no known wording, or an installer's progress, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
   }
   if (collector.evicted > 0) {
-    stats.warnings.push(`${file}: a large file: only its last ${collector.events.length} entries are kept; lines 1 to ${collector.evictedUpToLine} were read and counted, not kept`);
+    stats.warnings.push(`${file}: a large file: only its last ${events.length} entries are kept; lines 1 to ${collector.evictedUpToLine} were read and counted, not kept`);
   }
-  return { events: collector.events, stats };
+  return { events, stats };
 }
 
 export function timestampedLogParser(options: {
@@ -238,7 +405,7 @@ export function timestampedLogParser(options: {
       return collectEntries(batches, context.file, label, (entry, firstLine, collector) => {
         const found = match(firstLine);
         if (found === null || EventCollector.thinnable(found.kind)) collector.addThinnable(entry, found, make);
-        else collector.add(make(entry, found));
+        else collector.addMade(entry, found, make);
       });
     },
   };

@@ -1,8 +1,10 @@
 // The event collector keeps memory flat on very large files: past a number of ordinary
 // messages it keeps each stretch's first and last, and past a number of events the oldest
 // give way. Limits are small here so the behaviour shows on a few lines.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventCollector } from '../../src/parsers/line-log.js';
+import { EventCollector, type CollectorLimits, type EventMaker } from '../../src/parsers/line-log.js';
+import type { PatternMatch } from '../../src/parsers/patterns.js';
 import type { Event } from '../../src/types.js';
 
 function event(line: number, seconds: number, kind: Event['kind'] = 'message'): Event {
@@ -13,8 +15,7 @@ describe('EventCollector', () => {
   it('keeps every event while the file is small', () => {
     const c = new EventCollector({ keepAllMessages: 10, thinGapMs: 60_000, keepMaxEvents: 100 });
     for (let i = 1; i <= 10; i += 1) c.add(event(i, i));
-    c.flush();
-    expect(c.events.map((e) => e.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(c.takeEvents().map((e) => e.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(c.dropped).toBe(0);
   });
 
@@ -24,18 +25,105 @@ describe('EventCollector', () => {
     // its last (6) is added; 7 is a known event; 8..9 a new stretch; 10 comes 10 minutes later.
     [event(1, 0), event(2, 1), event(3, 2), event(4, 3), event(5, 4), event(6, 5), event(7, 6, 'package-result'), event(8, 7), event(9, 8), event(10, 608)]
       .forEach((e) => c.add(e));
-    c.flush();
-    expect(c.events.map((e) => e.line)).toEqual([1, 2, 6, 7, 8, 9, 10]);
+    expect(c.takeEvents().map((e) => e.line)).toEqual([1, 2, 6, 7, 8, 9, 10]);
     expect(c.dropped).toBe(3);
   });
 
   it('lets the oldest events give way past the cap, and says up to which line', () => {
     const c = new EventCollector({ keepAllMessages: 1000, thinGapMs: 60_000, keepMaxEvents: 10 });
     for (let i = 1; i <= 25; i += 1) c.add(event(i, i, 'package-result'));
-    c.flush();
-    expect(c.events.length).toBeLessThanOrEqual(10);
-    expect(c.events[c.events.length - 1]?.line).toBe(25);
-    expect(c.evicted + c.events.length).toBe(25);
-    expect(c.evictedUpToLine).toBe(c.events[0]!.line - 1);
+    const events = c.takeEvents();
+    expect(events.length).toBeLessThanOrEqual(10);
+    expect(events[events.length - 1]?.line).toBe(25);
+    expect(c.evicted + events.length).toBe(25);
+    expect(c.evictedUpToLine).toBe(events[0]!.line - 1);
+  });
+
+  // The collector keeps entries in a ring of columns and makes their events when the file ends.
+  // Against the plain way (an event made for every entry at once, kept in an array whose oldest
+  // tenth gives way past the cap), any mix of the three ways in must give the same events and counts.
+  it('keeps, thins and evicts exactly as an array of events made at once would, across growth and wrap-around', () => {
+    const matchOf = (kind: Event['kind']): PatternMatch | null =>
+      kind === 'message' ? null : ({ kind, fields: { code: 7 }, pattern: { spec: { id: `p-${kind}` } } } as unknown as PatternMatch);
+    const make: EventMaker = (entry, match) => ({
+      kind: match ? match.kind : 'message', source: 'sdclient', file: 'F', line: entry.line, time: entry.time, text: entry.text,
+      ...(match ? { ...match.fields, pattern: match.pattern.spec.id } : {}),
+    });
+    const step = fc.record({
+      how: fc.constantFrom('add', 'made', 'thinnable'),
+      kind: fc.constantFrom<Event['kind']>('message', 'installer-activity', 'package-result', 'process-start'),
+      gap: fc.integer({ min: 0, max: 90 }),
+    });
+    fc.assert(fc.property(
+      fc.array(step, { maxLength: 700 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 300 }),
+      (steps, keepAllMessages, keepMaxEvents) => {
+        const limits: CollectorLimits = { keepAllMessages, thinGapMs: 60_000, keepMaxEvents };
+        const ring = new EventCollector(limits);
+        const plain = new PlainCollector(limits);
+        let time = Date.UTC(2026, 2, 9, 10);
+        steps.forEach((s, i) => {
+          time += s.gap * 1000;
+          const entry = { line: i + 1, time, text: `line ${i + 1}` };
+          // What the parser hands over: add takes thinnable and other kinds, made only the others, thinnable only thinnable ones.
+          const how = s.how === 'made' && EventCollector.thinnable(s.kind) ? 'thinnable'
+            : s.how === 'thinnable' && !EventCollector.thinnable(s.kind) ? 'made' : s.how;
+          const match = matchOf(s.kind);
+          if (how === 'add') ring.add(make(entry, match));
+          else if (how === 'made') ring.addMade(entry, match, make);
+          else ring.addThinnable(entry, match, make);
+          plain.add(make(entry, match));
+        });
+        expect(ring.takeEvents()).toEqual(plain.take());
+        expect([ring.dropped, ring.evicted, ring.evictedUpToLine]).toEqual([plain.dropped, plain.evicted, plain.evictedUpToLine]);
+      },
+    ), { numRuns: 300 });
   });
 });
+
+/** The collector as it was before the ring: every event made at once, kept in an array. */
+class PlainCollector {
+  private readonly events: Event[] = [];
+  private held: Event | null = null;
+  private messages = 0;
+  dropped = 0;
+  evicted = 0;
+  evictedUpToLine = 0;
+  constructor(private readonly limits: CollectorLimits) {}
+
+  add(event: Event): void {
+    if (EventCollector.thinnable(event.kind) && this.thins(event)) {
+      if (this.held) this.dropped += 1;
+      this.held = event;
+      return;
+    }
+    this.flush();
+    this.push(event);
+  }
+
+  take(): Event[] {
+    this.flush();
+    return this.events;
+  }
+
+  private thins(event: Event): boolean {
+    this.messages += 1;
+    if (this.messages <= this.limits.keepAllMessages) return false;
+    const last = this.held ?? this.events[this.events.length - 1];
+    if (!last || !EventCollector.thinnable(last.kind)) return false;
+    return event.time >= last.time && event.time - last.time <= this.limits.thinGapMs;
+  }
+
+  private flush(): void {
+    if (this.held) this.push(this.held);
+    this.held = null;
+  }
+
+  private push(event: Event): void {
+    this.events.push(event);
+    if (this.events.length > this.limits.keepMaxEvents) {
+      const gone = this.events.splice(0, Math.ceil(this.limits.keepMaxEvents / 10));
+      this.evicted += gone.length;
+      this.evictedUpToLine = gone[gone.length - 1]!.line;
+    }
+  }
+}
