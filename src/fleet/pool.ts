@@ -17,13 +17,16 @@ import type { DeviceReport } from '../types.js';
 /**
  * Default per-device budgets on a worker: far above any real device (the benchmark's 200 MB
  * sdclient.log is diagnosed within 64 MB of heap), low enough to stop a runaway one. The heap
- * budget is also what V8 sizes its heap growth by: at 2,048 MB it lets a heap grow to about
- * four times what is live before collecting, at 1,024 MB it collects sooner. Measured with
- * farm-bench against 2,048 MB: the 200 MB file 206 MB of peak RSS against 272 (9 % more wall
- * time), 20 devices of 5 MB 258 MB against 363 (18 % more), 10,000 small devices 252 MB against
- * about 290 (the same time).
+ * budget is also what V8 sizes its heap growth by (MemoryController::MaxGrowingFactor): from
+ * 2,048 MB on it lets a heap grow to four times what is live before collecting; below, between
+ * 1.3 and 2 times, and a worker with a young generation as large as V8's default then marks its
+ * old space again as soon as it finished (the 200 MB file: 10 mark-compacts at 1,024 or 1,536 MB,
+ * 3 at 2,048, --trace-gc). A lone worker takes 2,048 MB: the 200 MB file 0.91 to 0.95 of the wall
+ * time, 203 MB of peak RSS against 168 (farm-bench, 9 and 11 runs); 100 devices of 5 MB on
+ * --jobs 1 the same time and peak. Workers that share the machine take FLEET_DEVICE_MEMORY_MB.
+ * (With one budget for both, 2,048 MB had cost a fleet of 20 devices of 5 MB 363 MB of peak.)
  */
-export const DEVICE_MEMORY_MB = 1024;
+export const DEVICE_MEMORY_MB = 2048;
 /**
  * The heap budget of a worker that shares the machine (two or more): V8 collects sooner still,
  * and a fleet holds every worker's heap at once. Still eight times what the benchmark's largest
