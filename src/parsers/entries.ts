@@ -95,7 +95,12 @@ export class EntryGrouper implements LineSink {
   private pendingText = '';
   /** The entry handed out, refilled each time. */
   private readonly done: Entry = { line: 0, time: Number.NaN, text: '' };
-  /** Continuation lines of the pending entry, joined only when it is given out. */
+  /**
+   * Continuation lines of the pending entry, joined only when it is given out: the first on its
+   * own (most entries that wrap have one, and an array and a join for it were most of what a
+   * large sdclient.log allocated), any after it in an array.
+   */
+  private moreOne: string | null = null;
   private more: string[] | null = null;
   private moreChars = 0;
   private badInARow = 0;
@@ -164,7 +169,8 @@ export class EntryGrouper implements LineSink {
     if (this.pendingLine > 0) {
       // A line without a timestamp continues the entry above it.
       if (this.pendingText.length + this.moreChars < MAX_ENTRY_CHARS) {
-        (this.more ??= []).push(line.text);
+        if (this.moreOne === null) this.moreOne = line.text;
+        else (this.more ??= []).push(line.text);
         this.moreChars += line.text.length + 1;
       }
       stats.parsed += 1;
@@ -192,8 +198,10 @@ export class EntryGrouper implements LineSink {
     if (this.pendingLine === 0) return;
     const first = this.pendingText;
     let text = first;
-    if (this.more) {
-      text = `${text}\n${this.more.join('\n')}`.slice(0, MAX_ENTRY_CHARS);
+    if (this.moreOne !== null) {
+      text = this.more ? `${text}\n${this.moreOne}\n${this.more.join('\n')}` : `${text}\n${this.moreOne}`;
+      if (text.length > MAX_ENTRY_CHARS) text = text.slice(0, MAX_ENTRY_CHARS);
+      this.moreOne = null;
       this.more = null;
       this.moreChars = 0;
     }
