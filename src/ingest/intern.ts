@@ -39,6 +39,9 @@ export class ByteInterner {
   /** Where each slot's bytes are in the arena. */
   private readonly offsets = new Int32Array(SLOTS);
   private readonly strings: string[] = new Array<string>(SLOTS).fill('');
+  /** The slot whose message came after each slot's the last time (-1: none yet), and the last lookup's slot. */
+  private readonly successors = new Int32Array(SLOTS).fill(-1);
+  private lastSlot = -1;
   private readonly arena = Buffer.alloc(ARENA_BYTES);
   private readonly arenaView: DataView = new DataView(this.arena.buffer, this.arena.byteOffset, this.arena.byteLength);
   private arenaUsed = 0;
@@ -53,9 +56,13 @@ export class ByteInterner {
   /** The string of bytes[start, end), one byte a character (latin1): the one made before where these bytes were seen. */
   intern(bytes: Buffer, start: number, end: number): string {
     const length = end - start;
-    if (length > MAX_INTERNED_BYTES) return latin1Slice(bytes, start, end);
+    if (length > MAX_INTERNED_BYTES) {
+      this.lastSlot = -1;
+      return latin1Slice(bytes, start, end);
+    }
     if (this.bypassing > 0) {
       this.bypassing -= 1;
+      this.lastSlot = -1;
       return latin1Slice(bytes, start, end);
     }
     if (bytes !== this.bytes) {
@@ -63,6 +70,20 @@ export class ByteInterner {
       this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
     const view = this.view;
+    // A log repeats its messages in the same order (run after run): the message that followed
+    // this one's predecessor last time is compared first, and where it is the one, no hash is made.
+    const previous = this.lastSlot;
+    if (previous >= 0) {
+      const guess = this.successors[previous] ?? -1;
+      if (guess >= 0) {
+        const text = this.strings[guess] ?? '';
+        if (text.length === length && sameBytes(this.arenaView, this.offsets[guess] ?? 0, view, start, length)) {
+          this.count(true);
+          this.lastSlot = guess;
+          return text;
+        }
+      }
+    }
     const hash = hashOf(view, start, end);
     const mask = SLOTS - 1;
     let slot = hash & mask;
@@ -73,6 +94,7 @@ export class ByteInterner {
         const text = this.strings[slot] ?? '';
         if (text.length === length && sameBytes(this.arenaView, this.offsets[slot] ?? 0, view, start, length)) {
           this.count(true);
+          this.follow(previous, slot);
           return text;
         }
       }
@@ -80,9 +102,11 @@ export class ByteInterner {
     }
     this.count(false);
     const text = latin1Slice(bytes, start, end);
+    let after = previous;
     if (this.held >= MOST || this.arenaUsed + length > ARENA_BYTES) {
       this.clear();
       slot = hash & mask;
+      after = -1;
     }
     bytes.copy(this.arena, this.arenaUsed, start, end);
     this.hashes[slot] = hash;
@@ -90,7 +114,14 @@ export class ByteInterner {
     this.strings[slot] = text;
     this.arenaUsed += length;
     this.held += 1;
+    this.follow(after, slot);
     return text;
+  }
+
+  /** The message at `slot` came after the one at `previous` (-1: none). */
+  private follow(previous: number, slot: number): void {
+    if (previous >= 0) this.successors[previous] = slot;
+    this.lastSlot = slot;
   }
 
   private count(hit: boolean): void {
@@ -105,6 +136,8 @@ export class ByteInterner {
   private clear(): void {
     this.hashes.fill(0);
     this.strings.fill('');
+    this.successors.fill(-1);
+    this.lastSlot = -1;
     this.held = 0;
     this.arenaUsed = 0;
   }

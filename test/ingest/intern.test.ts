@@ -39,6 +39,16 @@ describe('ByteInterner', () => {
     expect(again.spans.map(([start, end]) => interner.intern(again.bytes, start, end))).toEqual(['Task status: Downloading', 'Task status: Installing', 'Task status: Downloading']);
   });
 
+  // A message is first compared with the one that followed its predecessor last time: a
+  // successor that differs in its last byte only, or in its length, must not be taken for it.
+  it('gives the right string where the message after a repeat is not the one that came after it before', () => {
+    const interner = new ByteInterner();
+    // After "Installing" came pid 5120 the first time, so 5120 is what it is compared with when 5121 comes.
+    const texts = [0, 1, 0, 0, 2, 1, 3].flatMap((n) => ['Task status: Installing', `Waiting for installer to finish (pid 512${n})`]);
+    const { bytes, spans } = layOut(texts, 1);
+    expect(spans.map(([start, end]) => interner.intern(bytes, start, end))).toEqual(texts);
+  });
+
   it('gives the string of any bytes, in any buffer, reused or not', () => {
     const interner = new ByteInterner();
     const text = fc.oneof(fc.constantFrom('Task status: Done', 'Task status: Don', 'Task status: Done.'), fc.string({ maxLength: 12 }).map((s) => Buffer.from(s, 'utf8').toString('latin1')));
