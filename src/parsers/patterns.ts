@@ -82,7 +82,7 @@ const MAX_REMEMBERED_CHARS = 256;
 const MAX_REMEMBERED = 8192;
 
 export interface ValidateOptions {
-  /** The built-in pack: its patterns are proven linear by its own test, not probed at every start. */
+  /** The built-in pack: its patterns are proven linear, and its samples checked, by its own tests, not at every start. */
   trusted?: boolean;
 }
 
@@ -123,7 +123,11 @@ export function validatePack(value: unknown, source: string, options: ValidateOp
     };
     if (includes(PROCESSES, p.process)) spec.process = p.process;
     if (includes(PROCESSES, p.blocker)) spec.blocker = p.blocker;
-    if (typeof p.flags === 'string') spec.flags = p.flags;
+    if (typeof p.flags === 'string') {
+      // "g" and "y" make a regex remember where its last match ended: each line would be read from there.
+      if (/[gy]/.test(p.flags)) fail(`pattern "${id}": flags "${p.flags}": "g" and "y" are not allowed (each line is matched on its own, from its start)`);
+      spec.flags = p.flags;
+    }
     if (typeof p.description === 'string') spec.description = p.description;
     if (p.literals !== undefined) {
       if (!Array.isArray(p.literals) || p.literals.length === 0 || !p.literals.every((l) => typeof l === 'string' && l.length > 0)) {
@@ -143,7 +147,8 @@ export function validatePack(value: unknown, source: string, options: ValidateOp
     }
     patterns.push(spec);
   });
-  checkSamples(patterns, source);
+  // The built-in pack passes these checks in its own test (patterns.test.ts), not at every start of every thread.
+  if (!options.trusted) checkSamples(patterns, source);
   return { name, description: 'description' in value && typeof value.description === 'string' ? value.description : undefined, patterns };
 }
 
@@ -158,7 +163,7 @@ export function sampleMessage(sample: string): string {
  * sample is matched by a second pattern of the same pack for the same log kind (first match
  * wins, so that pattern could never be reached with such a line).
  */
-function checkSamples(patterns: readonly PatternSpec[], source: string): void {
+export function checkSamples(patterns: readonly PatternSpec[], source: string): void {
   const compiled = patterns.map((spec) => compile(spec, source));
   for (const pattern of compiled) {
     for (const sample of pattern.spec.samples) {
@@ -177,7 +182,15 @@ function checkSamples(patterns: readonly PatternSpec[], source: string): void {
   }
 }
 
+/**
+ * What compiling a spec costs, its regex and its prefilter, made once per spec: a pack is
+ * compiled when it is checked and again for each PatternSet (each worker thread makes one).
+ */
+const compiledParts = new WeakMap<PatternSpec, Pick<CompiledPattern, 'regex' | 'literals' | 'caseless'>>();
+
 function compile(spec: PatternSpec, pack: string): CompiledPattern {
+  const made = compiledParts.get(spec);
+  if (made !== undefined) return { spec, pack, ...made };
   let regex: RegExp;
   try {
     regex = new RegExp(spec.regex, spec.flags ?? 'i');
@@ -190,7 +203,9 @@ function compile(spec: PatternSpec, pack: string): CompiledPattern {
       throw new UsageError(`${pack}: pattern "${spec.id}": unknown named group "${group[1] ?? ''}"`, `Known groups: ${[...GROUPS].join(', ')}.`);
     }
   }
-  return { spec, regex, pack, ...prefilterOf(spec, regex) };
+  const parts = { regex, ...prefilterOf(spec, regex) };
+  compiledParts.set(spec, parts);
+  return { spec, pack, ...parts };
 }
 
 /**

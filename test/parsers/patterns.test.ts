@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parsers, sniffKind } from '../../src/parsers/index.js';
 import {
-  defaultPack, patternSet, processFromText, schedulerArguments, validatePack, PatternSet, type PatternSpec,
+  checkSamples, defaultPack, patternSet, processFromText, schedulerArguments, validatePack, PatternSet, type PatternSpec,
 } from '../../src/parsers/patterns.js';
 import { hexCode, parseCode } from '../../src/parsers/codes.js';
 import { parseLeadingTimestamp } from '../../src/parsers/timestamp.js';
@@ -297,6 +297,21 @@ describe('validatePack', () => {
 
   it('lets two patterns for different log kinds recognise the same line', () => {
     expect(() => validatePack({ patterns: [spec(), spec({ id: 'my-other', logs: ['vulscan'] })] }, 'p.json')).not.toThrow();
+  });
+
+  it('refuses the flags that make a regex carry on from its last match ("g", "y"): the second of two equal lines would be missed', () => {
+    expect(() => validatePack({ patterns: [spec({ flags: 'gi' })] }, 'p.json'))
+      .toThrow('p.json: pattern "my-busy": flags "gi": "g" and "y" are not allowed (each line is matched on its own, from its start)');
+    expect(() => validatePack({ patterns: [spec({ flags: 'y' })] }, 'p.json')).toThrow(UsageError);
+    expect(() => validatePack({ patterns: [spec({ flags: 'is' })] }, 'p.json')).not.toThrow();
+  });
+
+  // At run time the built-in pack skips lnav's sample checks (they cost every thread its start);
+  // here it gets them as a user's pack does, so skipping them hides nothing.
+  it('the built-in pack passes the sample checks a user\'s pack gets at load time (it is trusted at run time)', () => {
+    expect(() => checkSamples(defaultPack.patterns, 'default.json')).not.toThrow();
+    const broken = defaultPack.patterns.map((p, i) => (i === 0 ? { ...p, samples: ['Mon, 09 Mar 2026 10:02:11 no such line'] } : p));
+    expect(() => checkSamples(broken, 'default.json')).toThrow('does not match its own sample');
   });
 
   it('refuses what is not a pack at all', () => {
