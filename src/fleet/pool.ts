@@ -3,48 +3,19 @@
 // at most a few devices' reports wait for their turn, so memory stays flat with fleet size.
 // A device whose worker dies (an exception, out of memory, past its deadline) is reported as
 // unreadable with the reason; the worker is replaced and the fleet goes on.
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PlanSpec } from '../ingest/bundles.js';
 import { failedDeviceReport } from '../report.js';
 import type { PieceFormat } from '../render/piece.js';
 import type { CommonOptions } from '../run.js';
 import type { DeviceReport } from '../types.js';
+import { DEVICE_MEMORY_MB, DEVICE_SECONDS, FLEET_DEVICE_MEMORY_MB, FLEET_YOUNG_GENERATION_MB, workerFile } from './pool-limits.js';
+import { dropStandbyWorker, takeStandbyWorker } from './standby.js';
 
-/**
- * Default per-device budgets on a worker: far above any real device (the benchmark's 200 MB
- * sdclient.log is diagnosed within 64 MB of heap), low enough to stop a runaway one. The heap
- * budget is also what V8 sizes its heap growth by (MemoryController::MaxGrowingFactor): from
- * 2,048 MB on it lets a heap grow to four times what is live before collecting; below, between
- * 1.3 and 2 times, and a worker with a young generation as large as V8's default then marks its
- * old space again as soon as it finished (the 200 MB file: 10 mark-compacts at 1,024 or 1,536 MB,
- * 3 at 2,048, --trace-gc). A lone worker takes 2,048 MB: the 200 MB file 0.91 to 0.95 of the wall
- * time, 203 MB of peak RSS against 168 (farm-bench, 9 and 11 runs); 100 devices of 5 MB on
- * --jobs 1 the same time and peak. Workers that share the machine take FLEET_DEVICE_MEMORY_MB.
- * (With one budget for both, 2,048 MB had cost a fleet of 20 devices of 5 MB 363 MB of peak.)
- */
-export const DEVICE_MEMORY_MB = 2048;
-/**
- * The heap budget of a worker that shares the machine (two or more): V8 collects sooner still,
- * and a fleet holds every worker's heap at once. Still eight times what the benchmark's largest
- * device needs. Measured against 1,024 MB: 100 devices of 5 MB 231 to 241 MB of peak RSS against
- * 254 to 258 (single runs, the same time), 20 of them 196 MB against 206 (farm-bench, wall
- * 1.00). A lone worker keeps DEVICE_MEMORY_MB: at 512 MB the 200 MB file took 1.24 times as long.
- */
-export const FLEET_DEVICE_MEMORY_MB = 512;
-/**
- * A worker's young generation, where it shares the machine with other workers: V8 grows it to
- * 48 MB for a worker that allocates a lot, and each worker's is memory the fleet holds at
- * once. At 24 MB, against V8's default: 20 devices of 5 MB 200 MB of peak RSS against 250
- * (farm-bench, wall 0.96), 100 of them 251 MB against 289 (single runs, wall 1.04), 10,000
- * small devices 192 MB against 226 (farm-bench, wall 1.00). One worker alone (one device: the
- * 200 MB file) keeps V8's default, where a smaller one cost it 5 to 15 % of its time.
- */
-export const FLEET_YOUNG_GENERATION_MB = 24;
-export const DEVICE_SECONDS = 600;
+export { DEVICE_MEMORY_MB, DEVICE_SECONDS, FLEET_DEVICE_MEMORY_MB, FLEET_YOUNG_GENERATION_MB } from './pool-limits.js';
+
+
 
 /** A worker's options: the run's, and the format its devices are rendered in where pieces are wanted. */
 export interface WorkerOptions extends CommonOptions {
@@ -62,14 +33,6 @@ export type LocalResults<T> = (spec: PlanSpec) => Promise<T[] | null>;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
-}
-
-/** The built worker: beside this file in dist/, or dist/fleet/ when this runs from src/ (tests). */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const beside = path.join(path.dirname(here), 'worker.js');
-  if (here.endsWith('.js') && existsSync(beside)) return beside;
-  return path.join(path.dirname(here), '..', '..', 'dist', 'fleet', 'worker.js');
 }
 
 /** A device sent to a worker: queued there, or running (its deadline armed once the worker says it started). */
@@ -136,8 +99,20 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
     // The deadline alone never keeps the process alive: the worker it watches does, while it runs.
     task.timer.unref();
   };
+  // The standby worker (standby.ts) has a lone worker's budget: it takes a run of one worker
+  // with the default budget, its options sent as its first message; any other run stops it
+  // (a run with `local`, a warm --cache, may start no worker at all).
+  let standby = jobs === 1 && local === undefined && options.deviceMemoryMb === undefined ? takeStandbyWorker() : null;
+  if (standby === null) dropStandbyWorker();
   const spawn = (slot: Slot): void => {
-    const worker = new Worker(file, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: memory, ...(jobs > 1 ? { maxYoungGenerationSizeMb: FLEET_YOUNG_GENERATION_MB } : {}) } });
+    let worker: Worker;
+    if (standby !== null) {
+      worker = standby;
+      standby = null;
+      worker.postMessage({ options: data });
+    } else {
+      worker = new Worker(file, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: memory, ...(jobs > 1 ? { maxYoungGenerationSizeMb: FLEET_YOUNG_GENERATION_MB } : {}) } });
+    }
     slot.worker = worker;
     worker.on('message', (message: { id: number; started?: boolean; reports?: T[]; error?: string }) => {
       // Once the pool is closing, a device that starts is not waited for: its deadline would
@@ -236,6 +211,7 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
     }
   } finally {
     closing = true;
+    if (standby !== null) void standby.terminate();
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
     for (const slot of slots) for (const task of slot.tasks) if (task.timer) clearTimeout(task.timer);
   }
