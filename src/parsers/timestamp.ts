@@ -335,6 +335,8 @@ export function fastTimestamp(line: string): TimestampResult | null {
 
 /** "DD Mon YYYY HH:MM:SS" from `at`. */
 function dayMonthYear(at: number): number {
+  const same = sameDayWholeSeconds(at);
+  if (same >= 0) return same;
   // The same day as the line before: only the time is read. The date part alone is compared,
   // not the weekday before it, which real files get wrong and which names no other day.
   if (code(at + 11) === 0x20 && holdsCachedDate(at, 11)) {
@@ -359,6 +361,43 @@ function dayMonthYear(at: number): number {
   if (midnight === null) return -1;
   stampTime[0] = midnight + time;
   return messageStartAt(end);
+}
+
+/**
+ * Most lines of a log: "DD Mon YYYY HH:MM:SS" of the cached day, whole seconds, the line long
+ * enough to hold it all. Read from the bytes at fixed offsets, with no call per character; -1
+ * for anything else (dayMonthYear's general reading decides: another day, a fraction, a short line).
+ */
+function sameDayWholeSeconds(at: number): number {
+  const b = codes;
+  if (at + 20 > limit || cachedDateLength !== 11 || b[at + 11] !== 0x20 || b[at + 14] !== 0x3a || b[at + 17] !== 0x3a) return -1;
+  for (let i = 0; i < 11; i++) {
+    if (b[at + i] !== cachedDate[i]) return -1;
+  }
+  const h1 = (b[at + 12] ?? 0) - 0x30;
+  const h2 = (b[at + 13] ?? 0) - 0x30;
+  const m1 = (b[at + 15] ?? 0) - 0x30;
+  const m2 = (b[at + 16] ?? 0) - 0x30;
+  const s1 = (b[at + 18] ?? 0) - 0x30;
+  const s2 = (b[at + 19] ?? 0) - 0x30;
+  // Unsigned, each digit is 0 to 9 or not a digit at all.
+  if ((h1 >>> 0) > 9 || (h2 >>> 0) > 9 || (m1 >>> 0) > 9 || (m2 >>> 0) > 9 || (s1 >>> 0) > 9 || (s2 >>> 0) > 9) return -1;
+  const h = h1 * 10 + h2;
+  const m = m1 * 10 + m2;
+  const sec = s1 * 10 + s2;
+  if (h > 23 || m > 59 || sec > 59) return -1;
+  // Through code(): it may be past the line's end, which a string's copy must know (fastTimestamp).
+  const after = code(at + 20);
+  if ((after >= 0x30 && after <= 0x39) || after === 0x2e || after === 0x2c) return -1;
+  stampTime[0] = cachedMidnight + h * 3_600_000 + m * 60_000 + sec * 1000;
+  timeEnd = at + 20;
+  // One blank, then the message's first character (not a blank, nor the "-", ":" or "|" that
+  // messageStartAt would look past): the message starts there.
+  if (after === 0x20 && at + 21 < limit) {
+    const first = b[at + 21] ?? 0;
+    if (first > 0x20 && first < 0x7f && first !== 0x2d && first !== 0x3a && first !== 0x7c) return at + 21;
+  }
+  return messageStartAt(at + 20);
 }
 
 /** "YYYY-MM-DD HH:MM:SS[.ffffff][(pid-tid)]" from `at`. */
