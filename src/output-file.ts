@@ -59,45 +59,44 @@ export function stdoutFile(): FileSink | null {
 }
 
 /**
- * Where a report for `target` is written: the regular file it names (through a symbolic link,
- * the file the link points to), replaced at the end; or, where it names something else that
- * exists (a device such as /dev/null, a named pipe, /dev/stdout), that thing itself, written
- * into directly. Null for the direct case.
+ * How a report for `target` is written: into a temporary file beside the regular file it names
+ * (through a symbolic link, the file the link points to), which replaces that file at the end;
+ * or, null, where it names something else that exists (a device such as /dev/null, a named
+ * pipe, /dev/stdout): into that thing itself.
  */
-function replacedFile(target: string): string | null {
+function replacement(target: string): { temp: string; file: string } | null {
   let stats;
   try {
     stats = statSync(target);
   } catch {
-    return target; // not there yet (or not reachable: opening its temporary file says why)
+    stats = null; // not there yet (or not reachable: opening its temporary file says why)
   }
-  if (!stats.isFile()) return null;
+  if (stats !== null && !stats.isFile()) return null;
+  let file = target;
   try {
-    return realpathSync(target);
+    if (stats !== null) file = realpathSync(target);
   } catch {
-    return target;
+    // the path as given
   }
+  return { temp: path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`), file };
 }
 
 export class OutputFile implements FileSink {
-  /** The temporary file written and renamed over the report; null where the target is written directly. */
-  readonly temp: string | null;
-  /** The file the temporary one replaces (the target, or the file its link points to). */
-  private readonly replaced: string | null;
+  /** The temporary file and the file it replaces; null where the target is written into directly. */
+  private readonly replacing: { temp: string; file: string } | null;
   private fd: number | null;
   /** Ends the removal of the temporary file on Ctrl-C (see interrupt.ts) once it is committed or discarded. */
   private readonly settled: () => void;
 
   constructor(readonly target: string) {
-    this.replaced = replacedFile(target);
-    this.temp = this.replaced === null ? null : path.join(path.dirname(this.replaced), `.${path.basename(this.replaced)}.${process.pid}.tmp`);
+    this.replacing = replacement(target);
     try {
       // Fails early, before a fleet is read, where the report could not be written.
-      this.fd = openSync(this.temp ?? target, 'w');
+      this.fd = openSync(this.replacing?.temp ?? target, 'w');
     } catch (error) {
       throw new UsageError(`--output: cannot write ${target}: ${messageOf(error)}`);
     }
-    this.settled = this.temp === null ? () => undefined : cleanUpOnInterrupt(() => this.discard());
+    this.settled = this.replacing === null ? () => undefined : cleanUpOnInterrupt(() => this.discard());
   }
 
   /** Appends to the report; a failed write (no space left, a quota) throws a UsageError naming the file. */
@@ -114,7 +113,7 @@ export class OutputFile implements FileSink {
   commit(): void {
     try {
       this.close();
-      if (this.temp !== null && this.replaced !== null) renameSync(this.temp, this.replaced);
+      if (this.replacing !== null) renameSync(this.replacing.temp, this.replacing.file);
     } catch (error) {
       throw this.failed(error);
     }
@@ -128,7 +127,7 @@ export class OutputFile implements FileSink {
     } catch {
       // the error that stopped the run is the one to tell
     }
-    if (this.temp !== null) rmSync(this.temp, { force: true });
+    if (this.replacing !== null) rmSync(this.replacing.temp, { force: true });
     this.settled();
   }
 

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
  * 1.3 and 2 times, and a worker with a young generation as large as V8's default then marks its
  * old space again as soon as it finished (the 200 MB file: 10 mark-compacts at 1,024 or 1,536 MB,
  * 3 at 2,048, --trace-gc). A lone worker takes 2,048 MB: the 200 MB file 0.91 to 0.95 of the wall
- * time, 203 MB of peak RSS against 168 (farm-bench, 9 and 11 runs); 100 devices of 5 MB on
- * --jobs 1 the same time and peak. Workers that share the machine take FLEET_DEVICE_MEMORY_MB.
+ * time, 203 MB of peak RSS against 168 (farm-bench, 9 and 11 runs). Workers that share the
+ * machine take FLEET_DEVICE_MEMORY_MB (--jobs 1 diagnoses in the main thread, with no budget).
  * (With one budget for both, 2,048 MB had cost a fleet of 20 devices of 5 MB 363 MB of peak.)
  */
 export const DEVICE_MEMORY_MB = 2048;

@@ -13,9 +13,6 @@ import type { DeviceReport } from '../types.js';
 import { DEVICE_MEMORY_MB, DEVICE_SECONDS, FLEET_DEVICE_MEMORY_MB, FLEET_YOUNG_GENERATION_MB, workerFile } from './pool-limits.js';
 import { dropStandbyWorker, takeStandbyWorker } from './standby.js';
 
-export { DEVICE_MEMORY_MB, DEVICE_SECONDS, FLEET_DEVICE_MEMORY_MB, FLEET_YOUNG_GENERATION_MB } from './pool-limits.js';
-
-
 
 /** A worker's options: the run's, and the format its devices are rendered in where pieces are wanted. */
 export interface WorkerOptions extends CommonOptions {

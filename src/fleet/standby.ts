@@ -10,7 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isOsMetadata, isZipName, LAYOUT_FOLDERS } from '../ingest/source.js';
+import { isLayoutFolder, isOsMetadata, isZipName } from '../ingest/source.js';
 import { DEVICE_MEMORY_MB, workerFile } from './pool-limits.js';
 
 let standby: Worker | null = null;
@@ -25,8 +25,8 @@ const TAKES_A_VALUE: ReadonlySet<string> = new Set(['-f', '--format', '-o', '--o
  * diagnosed on a worker (`diagnose` with more than one core, not --jobs 1, which diagnoses in
  * the main thread). A guess made before the tool is loaded, from the paths in `args`: one path,
  * a log file, a folder of files only, or a folder that holds a layout folder (ProgramData,
- * ldprovisioning, …) itself or in its only subfolder. A wrong guess costs time only: the pool adopts the worker for a run of
- * one device and stops it otherwise (a fleet's workers have budgets of their own, and a standby
+ * ldprovisioning, …) itself or in its only subfolder. A wrong guess costs time only: the pool
+ * adopts the worker for a run of one device and stops it otherwise (a fleet's workers have budgets of their own, and a standby
  * stopped while it loads cost 100 small devices a tenth more time).
  */
 export function startStandbyWorkerFor(args: readonly string[]): void {
@@ -51,14 +51,15 @@ function looksLikeOneDevice(target: string): boolean {
   try {
     if (!statSync(target).isDirectory()) return !isZipName(target);
     const children = readdirSync(target, { withFileTypes: true }).filter((c) => !c.name.startsWith('.') && !isOsMetadata(c.name));
-    if (children.some((c) => c.isDirectory() && LAYOUT_FOLDERS.has(c.name.toLowerCase()))) return true;
+    // The first rules of the bundle finder (bundles.ts, classifyFolder), the cheap ones only.
+    if (children.some(isLayoutFolder)) return true;
     const folders = children.filter((c) => c.isDirectory());
     if (children.some((c) => c.isFile() && isZipName(c.name))) return false;
     // Files only (the logs copied flat): one device.
     if (folders.length === 0) return children.length > 0;
     if (folders.length !== 1) return false;
     const only = path.join(target, folders[0]?.name ?? '');
-    return readdirSync(only, { withFileTypes: true }).some((c) => c.isDirectory() && LAYOUT_FOLDERS.has(c.name.toLowerCase()));
+    return readdirSync(only, { withFileTypes: true }).some(isLayoutFolder);
   } catch {
     return false;
   }

@@ -37,7 +37,7 @@ import { addTo, appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
-import { compareDeviceNames, isOsMetadata, isZipName, LAYOUT_FOLDERS, type Bundle, type SourceFile } from './source.js';
+import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, type Bundle, type SourceFile } from './source.js';
 import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 
 export type { Bundle, SourceFile } from './source.js';
@@ -263,7 +263,7 @@ function readdirOrNull(folder: string): Dirent[] | null {
 
 /** A device bundle: it holds a recognised log itself, or a folder of the client's layout. */
 function isBundleFolder(children: Dirent[]): boolean {
-  return children.some((c) => (c.isDirectory() ? LAYOUT_FOLDERS.has(c.name.toLowerCase()) : c.isFile() && logKindFromFileName(c.name) !== null));
+  return children.some((c) => isLayoutFolder(c) || (c.isFile() && logKindFromFileName(c.name) !== null));
 }
 
 /** True where some folder below (at most `levels` down) is a device bundle, or a .zip lies there. */
@@ -271,7 +271,7 @@ function holdsBundles(folder: string, children: Dirent[], levels: number): boole
   for (const child of children) {
     if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
     if (child.isFile() && isZipName(child.name)) return true;
-    if (!child.isDirectory() || LAYOUT_FOLDERS.has(child.name.toLowerCase())) continue;
+    if (!child.isDirectory() || isLayoutFolder(child)) continue;
     const below = readdirOrNull(path.join(folder, child.name));
     if (below === null) continue;
     if (isBundleFolder(below)) return true;
@@ -283,7 +283,7 @@ function holdsBundles(folder: string, children: Dirent[], levels: number): boole
 /** Applies the rules of the header to a folder's direct children. */
 function classifyFolder(folder: string, children: Dirent[]): 'device' | 'devices' {
   const subfolders = children.filter((c) => c.isDirectory() && !c.name.startsWith('.') && !isOsMetadata(c.name));
-  if (subfolders.some((c) => LAYOUT_FOLDERS.has(c.name.toLowerCase()))) return 'device';
+  if (subfolders.some(isLayoutFolder)) return 'device';
   if (children.some((c) => c.isFile() && isZipName(c.name))) return 'devices';
   if (holdsBundles(folder, children, 3)) return 'devices';
   if (children.some((c) => c.isFile() && logKindFromFileName(c.name) !== null)) return 'device';

@@ -54,7 +54,6 @@ export function isOsMetadata(segment: string): boolean {
   return OS_METADATA.has(segment.toLowerCase()) || segment.startsWith('._');
 }
 
-/** True for a file name ending in .zip (any case). */
 /** Folder names of the EPM client's on-disk layout (lower case); a folder holding one is a device's copy. */
 export const LAYOUT_FOLDERS: ReadonlySet<string> = new Set([
   'programdata',
@@ -74,6 +73,12 @@ export const LAYOUT_FOLDERS: ReadonlySet<string> = new Set([
   'epm agent',
 ]);
 
+/** True for a folder named like one of the client's layout folders (LAYOUT_FOLDERS). */
+export function isLayoutFolder(entry: { readonly name: string; isDirectory(): boolean }): boolean {
+  return entry.isDirectory() && LAYOUT_FOLDERS.has(entry.name.toLowerCase());
+}
+
+/** True for a file name ending in .zip (any case). */
 export function isZipName(name: string): boolean {
   return name.toLowerCase().endsWith('.zip');
 }
