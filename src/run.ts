@@ -2,7 +2,7 @@
 // any other caller) decides what to do with the result.
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
-import { bundleKey, cachedPiece, cachedReport, configKey, holdsEntries, pieceKey, pruneCache, storePiece, storeReport, type CacheOptions } from './fleet/cache.js';
+import { bundleKey, cachedPiece, cachedReport, cachedSeen, configKey, holdsEntries, pieceKey, pruneCache, seenKey, storePiece, storeReport, storeSeen, type CacheOptions } from './fleet/cache.js';
 import { runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
@@ -95,9 +95,18 @@ function filesLimit(options: CommonOptions): { maxFiles?: number } {
   return options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {};
 }
 
+/** What opens a planned bundle: --max-files, and with --cache (by files' times) each folder bundle's listing kept (seenKey). */
+function openOptions(options: CommonOptions): { maxFiles?: number; listing?: boolean } {
+  return options.cache?.strategy === 'metadata' ? { ...filesLimit(options), listing: true } : filesLimit(options);
+}
+
 /** A bundle the run does not ask for: another device than --device names, or another shard's. */
 function notAsked(bundle: Bundle, options: CommonOptions, prepared: Prepared): boolean {
-  return (prepared.wanted !== null && !prepared.wanted.has(bundle.name.toLowerCase())) || !inShard(bundle.name, options.shard);
+  return notAskedName(bundle.name, options, prepared);
+}
+
+function notAskedName(name: string, options: CommonOptions, prepared: Prepared): boolean {
+  return (prepared.wanted !== null && !prepared.wanted.has(name.toLowerCase())) || !inShard(name, options.shard);
 }
 
 /** Each device's bundle read and parsed, in name order; a bundle that breaks is reported, never fatal. */
@@ -184,15 +193,31 @@ async function pieceOfBundle(bundle: Bundle, options: CommonOptions, prepared: P
     try {
       key = await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
       const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
-      if (hit) return hit;
+      if (hit) return keptUnderListing(cache, prepared.cacheConfig, bundle, format, hit);
     } catch {
       key = undefined;
     }
   }
   const { report, kept } = await diagnoseBundleKeyed(bundle, options, prepared, key);
   const piece = pieceOf(report, format);
-  if (cache && format && kept !== undefined) storePiece(cache, pieceKey(kept, format), piece);
+  if (cache && format && kept !== undefined && prepared.cacheConfig !== undefined) {
+    // A bundle with a listing is found by it next time, so its piece is kept there only.
+    if (bundle.listing) storeSeen(cache, seenKey(prepared.cacheConfig, bundle.listing.root, format), bundle.listing, piece);
+    else storePiece(cache, pieceKey(kept, format), piece);
+  }
   return piece;
+}
+
+/** A piece found by its bundle's key, kept under the bundle's listing too where it has one: the next run finds it without a listing. */
+function keptUnderListing(cache: CacheOptions, config: string, bundle: Bundle, format: PieceFormat, piece: DevicePiece): DevicePiece {
+  if (bundle.listing) storeSeen(cache, seenKey(config, bundle.listing.root, format), bundle.listing, piece);
+  return piece;
+}
+
+/** A planned folder bundle's piece kept under its listing (seenKey), where nothing in it moved; null otherwise (listed and looked up as usual). */
+function seenPiece(spec: PlanSpec, cache: CacheOptions, config: string, format: PieceFormat): DevicePiece | null {
+  if (spec.type !== 'folder' || cache.strategy !== 'metadata') return null;
+  return cachedSeen(cache, seenKey(config, spec.folder, format), spec.name);
 }
 
 /** A worker thread's job: the reports of one planned bundle (a fleet zip holds several devices). */
@@ -207,7 +232,7 @@ export function piecesOfPlanned(spec: PlanSpec, options: CommonOptions, format: 
 
 async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions, make: (bundle: Bundle, prepared: Prepared) => Promise<T>, prepared = preparedFor(options)): Promise<T[]> {
   const results: T[] = [];
-  for (const bundle of await openPlanned(spec, filesLimit(options))) {
+  for (const bundle of await openPlanned(spec, openOptions(options))) {
     try {
       if (notAsked(bundle, options, prepared)) continue;
       results.push(await make(bundle, prepared));
@@ -236,21 +261,41 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
  */
 export async function* diagnosePieces(options: CommonOptions, format?: PieceFormat): AsyncGenerator<DevicePiece> {
   const prepared = prepare(options);
+  const seen = format ? (spec: PlanSpec, cache: CacheOptions, config: string) => seenPiece(spec, cache, config, format) : undefined;
   if ((options.jobs ?? 1) > 1) {
     yield* onWorkers(options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
-      format ? cachedHere(options, prepared, (cache, key, bundle) => cachedPiece(cache, pieceKey(key, format), bundle.name)) : undefined);
+      format ? cachedHere(options, prepared, (cache, key, bundle, config) => {
+        const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
+        return hit && keptUnderListing(cache, config, bundle, format, hit);
+      }, seen) : undefined);
   }
-  else yield* inThisThread(options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format));
+  else yield* inThisThread(options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format), seen);
   // After the run, whose hits have marked what is still in use.
   if (options.cache) pruneCache(options.cache);
 }
 
-/** Each bundle found, made into a result in this thread as it is found, in name order. */
-async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>): AsyncGenerator<T> {
+/** A planned device's result kept under its bundle's listing (seenPiece), or null: the bundle is opened and made as usual. */
+type Shortcut<T> = (spec: PlanSpec, cache: CacheOptions, config: string) => T | null;
+
+/**
+ * Each bundle found, made into a result in this thread as it is found, in name order. With
+ * --cache and a `shortcut`, a folder bundle whose listing still holds is not opened at all.
+ */
+async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>, shortcut?: Shortcut<T>): AsyncGenerator<T> {
   let seen = 0;
   let found = 0;
-  for await (const bundle of findBundles(options.paths, { ...filesLimit(options), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
+  const cache = options.cache;
+  const config = prepared.cacheConfig;
+  const bundles = shortcut && cache && config !== undefined && holdsEntries(cache)
+    ? shortcutBundles(options, prepared, (spec) => shortcut(spec, cache, config))
+    : findBundles(options.paths, { ...openOptions(options), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) });
+  for await (const bundle of bundles) {
     found += 1;
+    if ('kept' in bundle) {
+      seen += 1;
+      yield bundle.kept;
+      continue;
+    }
     let result: T;
     try {
       if (notAsked(bundle, options, prepared)) continue;
@@ -264,12 +309,25 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
   if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }
 
+/** The bundles of the run in name order, as findBundles gives them, where each that `kept` answers is its result instead (not opened). */
+async function* shortcutBundles<T>(options: CommonOptions, prepared: Prepared, kept: (spec: PlanSpec) => T | null): AsyncGenerator<Bundle | { kept: T }> {
+  const specs = await planDevices(options.paths, filesLimit(options));
+  options.onPlanned?.(specs.length);
+  for (const spec of specs) {
+    // A folder is one device, of the plan's name: one not asked for is not looked at.
+    if (spec.type === 'folder' && notAskedName(spec.name, options, prepared)) continue;
+    const result = kept(spec);
+    if (result !== null) yield { kept: result };
+    else yield* await openPlanned(spec, openOptions(options));
+  }
+}
+
 /**
  * With --cache, a planned device's results as kept (`lookup`, by its bundle's key), taken in this
  * thread; null where any of its bundles is not kept as it is, so that a worker reads the device
  * (and says what was wrong with a damaged entry).
  */
-function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cache: CacheOptions, key: string, bundle: Bundle) => T | null): LocalResults<T> | undefined {
+function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cache: CacheOptions, key: string, bundle: Bundle, config: string) => T | null, shortcut?: Shortcut<T>): LocalResults<T> | undefined {
   const cache = options.cache;
   const config = prepared.cacheConfig;
   // With --cache-strategy content a lookup hashes every byte of the bundle: work for the workers, side by side.
@@ -278,8 +336,13 @@ function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cach
   // stats made twice, here and again on the worker: its devices go to the workers at once.
   if (!holdsEntries(cache)) return undefined;
   return async (spec) => {
+    if (shortcut) {
+      if (spec.type === 'folder' && notAskedName(spec.name, options, prepared)) return [];
+      const kept = shortcut(spec, cache, config);
+      if (kept !== null) return [kept];
+    }
     // A lookup that throws (a file that cannot be stat'ed) is a miss too: the pool gives the device to a worker.
-    const found = await eachPlanned(spec, options, async (bundle) => lookup(cache, await bundleKey(bundle, config, cache.strategy), bundle), prepared);
+    const found = await eachPlanned(spec, options, async (bundle) => lookup(cache, await bundleKey(bundle, config, cache.strategy), bundle, config), prepared);
     return found.every((hit): hit is T => hit !== null) ? found : null;
   };
 }

@@ -37,7 +37,7 @@ import { addTo, appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
-import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, type Bundle, type SourceFile } from './source.js';
+import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 
 export type { Bundle, SourceFile } from './source.js';
@@ -57,6 +57,8 @@ export interface FindBundlesOptions {
   maxFiles?: number;
   /** Told how many bundles were planned, before the first is opened (a fleet zip may hold more devices). */
   onPlanned?: (bundles: number) => void;
+  /** Keep each folder bundle's listing (Bundle.listing), for --cache: a stat more per folder. */
+  listing?: boolean;
 }
 
 /** A bundle found but not yet read: planning all of them first lets them be yielded sorted. */
@@ -336,7 +338,7 @@ function folderPlan(name: string, folder: string, base: string, options: FindBun
   return {
     name, key: `folder:${toDisplay(base, folder)}`, absolute: folder,
     spec: { type: 'folder', name, absolute: folder, folder, base },
-    open: () => walkFolder(name, folder, base, maxFiles),
+    open: () => walkFolder(name, folder, base, maxFiles, options.listing === true),
   };
 }
 
@@ -346,8 +348,10 @@ function folderPlan(name: string, folder: string, base: string, options: FindBun
  * anyway), and a promise round trip through the thread pool per folder and per file was half
  * of a warm-cache rerun's time.
  */
-async function walkFolder(name: string, root: string, base: string, maxFiles: number): Promise<Bundle> {
+async function walkFolder(name: string, root: string, base: string, maxFiles: number, keepListing = false): Promise<Bundle> {
   const collector = new Collector(name, maxFiles);
+  const listing = keepListing ? new ListingKeeper(path.resolve(root)) : null;
+  collector.listing = listing;
   // Where the bundle really is, for the links inside it only: a realpath walks every folder of
   // the path with a stat each, which most bundles (no links) need not pay. A root that cannot
   // be read is said by its listing below.
@@ -360,6 +364,8 @@ async function walkFolder(name: string, root: string, base: string, maxFiles: nu
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     let children: Dirent[];
     try {
+      // The folder's times before its listing: a change made while it is listed moves them.
+      listing?.folder(next.folder);
       // Through the module object, so a test can make a folder fail to list.
       children = fsSync.readdirSync(next.folder, { withFileTypes: true });
     } catch (error) {
@@ -373,18 +379,61 @@ async function walkFolder(name: string, root: string, base: string, maxFiles: nu
       const full = folderPrefix + child.name;
       const display = displayPrefix + child.name;
       if (child.isDirectory()) {
-        if (next.depth + 1 > MAX_FOLDER_DEPTH) collector.skip(display, `more than ${MAX_FOLDER_DEPTH} folders deep; not read`);
+        if (next.depth + 1 > MAX_FOLDER_DEPTH) {
+          collector.skip(display, `more than ${MAX_FOLDER_DEPTH} folders deep; not read`);
+          listing?.distrust();
+        }
         else pending.push({ folder: full, display, depth: next.depth + 1 });
       } else if (child.isSymbolicLink()) {
+        // Where a link leads can change with no time of the bundle's moving.
+        listing?.distrust();
         await collector.addLink(full, display, realRoot);
       } else if (child.isFile()) {
         await collector.addFile(full, display);
       } else {
         collector.skip(display, 'not a regular file');
+        listing?.distrust();
       }
     }
   }
   return collector.bundle();
+}
+
+/**
+ * What may be shown to change when a folder bundle is walked again without listing it
+ * (BundleListing); `distrust` drops the listing where something in the bundle is not a plain
+ * folder or file.
+ */
+class ListingKeeper {
+  /** A folder whose times are this close to now (or ahead of it) may change again within the same clock tick unseen: FAT's times are 2 s apart. */
+  static readonly RECENT_MS = 5000;
+  private readonly since = Date.now() - ListingKeeper.RECENT_MS;
+  private trusted = true;
+  private readonly kept: BundleListing;
+
+  constructor(root: string) {
+    this.kept = { root, folders: [], files: [] };
+  }
+
+  folder(folder: string): void {
+    if (!this.trusted) return;
+    const stats = statSync(folder, { throwIfNoEntry: false });
+    if (stats === undefined || stats.mtimeMs > this.since || stats.ctimeMs > this.since) this.trusted = false;
+    else this.kept.folders.push([folder, stats.mtimeMs, stats.ctimeMs]);
+  }
+
+  file(file: string, size: number, mtimeMs: number): void {
+    if (this.trusted) this.kept.files.push([file, size, mtimeMs]);
+  }
+
+  distrust(): void {
+    this.trusted = false;
+  }
+
+  /** The listing, where every part of the bundle was plain and nothing was missed. */
+  take(complete: boolean): BundleListing | undefined {
+    return this.trusted && complete ? this.kept : undefined;
+  }
 }
 
 /** Gathers one bundle's files, skips and errors. */
@@ -396,6 +445,8 @@ class Collector {
   private leftOut = 0;
   /** Zips inside the bundle, held open until the bundle is closed. */
   private readonly closers: (() => Promise<void>)[] = [];
+  /** The folder walk's listing, where one is kept: told of each file read. */
+  listing: ListingKeeper | null = null;
 
   constructor(private readonly name: string, private readonly maxFiles = MAX_FILES_PER_BUNDLE) {}
 
@@ -419,6 +470,8 @@ class Collector {
     }
     const fileName = path.basename(display);
     if (isZipName(fileName)) {
+      // Its entries are stamped by the zip's own directory, not by the file's times alone.
+      this.listing?.distrust();
       // A .zip inside a device bundle that holds logs is part of that device.
       const inner = await openZipBundle(absolute, { name: this.name, displayPath: display, maxFiles: Math.max(0, this.maxFiles - this.files.length) });
       appendAll(this.files, inner.files);
@@ -428,6 +481,7 @@ class Collector {
       return;
     }
     this.files.push({ bundle: this.name, path: display, name: fileName, size, stamp: `${size}:${mtimeMs}`, open: () => openFile(absolute, size) });
+    this.listing?.file(absolute, size, mtimeMs);
   }
 
   /** Adds what a symbolic link points to, when that is a file inside the bundle. */
@@ -471,7 +525,8 @@ class Collector {
     }
     this.files.sort((a, b) => compareText(a.path, b.path));
     const closers = this.closers;
-    return { name: this.name, files: this.files, skipped: this.skipped, errors: this.errors, close: async () => { for (const close of closers) await close(); } };
+    const listing = this.listing?.take(this.leftOut === 0 && this.errors.length === 0);
+    return { name: this.name, files: this.files, skipped: this.skipped, errors: this.errors, close: async () => { for (const close of closers) await close(); }, ...(listing ? { listing } : {}) };
   }
 }
 

@@ -43,6 +43,26 @@ export interface Bundle {
   errors: string[];
   /** Releases what the bundle holds open (a zip's file handle). Safe to call twice. */
   close(): Promise<void>;
+  /** How a folder bundle was listed, where it was asked for and can be trusted (BundleListing). */
+  listing?: BundleListing;
+}
+
+/**
+ * A folder bundle's listing as it was walked, so that --cache can tell the bundle is unchanged
+ * with a stat per folder and per file, without listing its folders again (git's untracked cache
+ * is the model): a folder's modification and change times move whenever an entry is added,
+ * removed or renamed in it, and a file's size or time when it is written. Kept only for a
+ * bundle of plain folders and files (no links, zips, special files, errors or files left out),
+ * and only where no folder changed so recently that a change in the same clock tick, after the
+ * listing, could leave its times as they were.
+ */
+export interface BundleListing {
+  /** The bundle's folder, absolute. */
+  root: string;
+  /** Each folder listed, absolute, with its times (ms, as stat gives them) before it was listed. */
+  folders: [folder: string, mtimeMs: number, ctimeMs: number][];
+  /** Each file read, absolute, with its size and modification time: its stamp. */
+  files: [file: string, size: number, mtimeMs: number][];
 }
 
 // Files that operating systems and archivers add next to real content; they

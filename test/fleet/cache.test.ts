@@ -1,9 +1,9 @@
 // --cache: a rerun takes unchanged devices' reports from the cache; a changed file, a new
 // pattern pack or a new option reads the device again; a corrupt cache entry is ignored.
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import fsSync, { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderers } from '../../src/render/index.js';
 import type { PieceFormat } from '../../src/render/piece.js';
 import { holdsEntries, pruneCache, UNUSED_DAYS } from '../../src/fleet/cache.js';
@@ -190,6 +190,123 @@ describe('--cache, rendered devices', () => {
     expect(next.some((t) => t.includes('damaged?'))).toBe(false);
   });
 });
+
+describe('--cache, folder bundles found by their listing', () => {
+  const text: PieceFormat = { format: 'text', options: { color: false, width: 100 } };
+  const log = (device: string) => path.join(fleet, device, 'ProgramData', 'LANDesk', 'Log');
+  // A listing is kept only where no folder changed in the last seconds (the same clock tick
+  // could hide a change after it); the fleet was just copied, so the clock is moved on instead.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(Date.now() + 60_000));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  async function pieces(options: { jobs?: number; devices?: string[] } = {}, cached = true): Promise<string[]> {
+    const out: string[] = [];
+    for await (const piece of diagnosePieces({ paths: [fleet], ...(cached ? { cache: cache() } : {}), jobs: options.jobs ?? 1, ...(options.devices ? { devices: options.devices } : {}) }, text)) out.push(Buffer.from(piece.bytes).toString('utf8'));
+    return out;
+  }
+  function markSeen(): void {
+    for (const file of entries('.seen')) {
+      const bytes = readFileSync(file);
+      const newline = bytes.indexOf(0x0a);
+      writeFileSync(file, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
+    }
+  }
+  /** The folders listed below the devices' own folders while `run` ran. */
+  async function listedInside(run: () => Promise<unknown>): Promise<string[]> {
+    const listed: string[] = [];
+    const real = fsSync.readdirSync;
+    vi.spyOn(fsSync, 'readdirSync').mockImplementation(((folder: string, options: unknown) => {
+      const inside = path.relative(fleet, String(folder)).split(path.sep);
+      if (inside.length > 1 && inside[0] !== '..') listed.push(inside.join('/'));
+      return (real as (f: string, o: unknown) => unknown)(folder, options);
+    }) as typeof fsSync.readdirSync);
+    await run();
+    vi.mocked(fsSync.readdirSync).mockRestore();
+    return listed;
+  }
+
+  it('keeps each folder device under its listing, and a rerun (one job or two) takes it without listing its folders', async () => {
+    const uncached = await pieces({}, false);
+    expect(await pieces()).toEqual(uncached);
+    // The two folder devices by their listing; the zip device as before.
+    expect(entries('.seen')).toHaveLength(2);
+    expect(entries('.piece')).toHaveLength(1);
+    markSeen();
+    for (const jobs of [1, 2]) {
+      let warm: string[] = [];
+      expect(await listedInside(async () => { warm = await pieces({ jobs }); })).toEqual([]);
+      expect(warm.map((t) => t.startsWith('CACHED '))).toEqual([true, true, false]);
+      expect(warm.map((t) => t.replace(/^CACHED /, ''))).toEqual(uncached);
+    }
+  });
+
+  it('lists and reads a device again when a file is added, removed or written anywhere in it, or the folder is renamed', async () => {
+    await pieces();
+    markSeen();
+    // A file added in a folder three levels down moves that folder's times only.
+    writeFileSync(path.join(log(DEVICE_A), 'vulscan2.log'), readFileSync(path.join(log(DEVICE_A), 'vulscan.log')));
+    let warm = await pieces();
+    expect(warm.map((t) => t.startsWith('CACHED '))).toEqual([false, true, false]);
+    expect(warm.map((t) => t.replace(/^CACHED /, ''))).toEqual(await pieces({}, false));
+    markSeen();
+    unlinkSync(path.join(log(DEVICE_A), 'vulscan2.log'));
+    appendFileSync(path.join(log(DEVICE_B), 'sdclient.log'), 'Tue, 17 Feb 2026 10:00:00 one more line\r\n');
+    warm = await pieces();
+    expect(warm.map((t) => t.startsWith('CACHED '))).toEqual([false, false, false]);
+    expect(warm).toEqual(await pieces({}, false));
+    // A file written to its old size and time again is the limit of --cache-strategy metadata, as for every stamp.
+    markSeen();
+    const renamed = path.join(fleet, 'LAB-0199');
+    fsSync.renameSync(path.join(fleet, DEVICE_B), renamed);
+    warm = await pieces();
+    expect(warm.map((t) => t.startsWith('CACHED '))).toEqual([true, false, false]);
+    expect(warm.map((t) => t.replace(/^CACHED /, ''))).toEqual(await pieces({}, false));
+  });
+
+  it('keeps no listing for a folder changed in the last seconds, or a bundle with a link, and finds those by their files as before', async () => {
+    vi.useRealTimers();
+    await pieces();
+    expect(entries('.seen')).toHaveLength(0);
+    expect(entries('.piece')).toHaveLength(3);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(Date.now() + 60_000));
+    symlinkSync(path.join(log(DEVICE_B), 'vulscan.log'), path.join(log(DEVICE_B), 'vulscan-link.log'));
+    // The second run finds each by its files' stamps, and keeps the plain one under its listing from then on.
+    const second = await pieces();
+    expect(entries('.seen').length).toBe(1);
+    markSeen();
+    const third = await pieces();
+    expect(third.map((t) => t.startsWith('CACHED '))).toEqual([true, false, false]);
+    expect(third.map((t) => t.replace(/^CACHED /, ''))).toEqual(second);
+  });
+
+  it('renders again where a kept listing is damaged, another device\'s or names what is gone, with the same bytes; and skips devices not asked for', async () => {
+    const cold = await pieces();
+    const [first, second] = entries('.seen');
+    writeFileSync(second ?? '', readFileSync(first ?? ''));
+    writeFileSync(first ?? '', 'not a listing');
+    expect(await pieces()).toEqual(cold);
+    for (const file of entries('.seen')) {
+      const bytes = readFileSync(file);
+      const newline = bytes.indexOf(0x0a);
+      const head = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { listing: { files: [string, number, number][] } };
+      head.listing.files.push([path.join(fleet, 'gone.log'), 1, 1]);
+      writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
+    }
+    expect(await pieces()).toEqual(cold);
+    markSeen();
+    expect(await pieces({ devices: [DEVICE_B] })).toEqual([`CACHED ${cold[1] ?? ''}`]);
+    expect(await pieces({ devices: [DEVICE_B], jobs: 2 })).toEqual([`CACHED ${cold[1] ?? ''}`]);
+  });
+});
+
+const DEVICE_A = 'LAB-0101';
+const DEVICE_B = 'LAB-0102';
 
 describe('--cache and the folder the tool runs in', () => {
   it('says where each bundle is relative to the folder of this run, not of the run that kept it', async () => {
