@@ -107,16 +107,35 @@ function pieceFileOf(cache: CacheOptions, key: string): string {
 
 /** The rendered piece kept under `key`, or null (absent, damaged, or another device's: the report path decides then). */
 export function cachedPiece(cache: CacheOptions, key: string, device: string): DevicePiece | null {
-  const entry = readEntry(pieceFileOf(cache, key));
+  return pieceIn(pieceFileOf(cache, key), PIECE_FORMAT, device);
+}
+
+/** Keeps a rendered piece beside its report; a failure only costs the next run a render. */
+export function storePiece(cache: CacheOptions, key: string, piece: DevicePiece): void {
+  try {
+    writeEntry(pieceFileOf(cache, key), withHead({ format: PIECE_FORMAT }, piece));
+  } catch {
+    // The report is kept (or its problem said) already: a piece that cannot be kept is rendered again next time.
+  }
+}
+
+/**
+ * A piece as kept: a JSON header line (the format, the tally and group, and what `holds` checks)
+ * and the rendered bytes as they are. Null where absent, damaged, of another format or another
+ * device's, or where `holds` says the header no longer holds.
+ */
+function pieceIn(file: string, format: string, device: string, holds?: (head: object) => boolean): DevicePiece | null {
+  const entry = readEntry(file);
   if (entry === null) return null;
   const bytes = entry.bytes;
   const newline = bytes.indexOf(0x0a);
   if (newline === -1) return null;
   try {
     const head: unknown = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, newline).toString('utf8'));
-    if (typeof head !== 'object' || head === null || !('format' in head) || head.format !== PIECE_FORMAT || !('tally' in head) || !('group' in head)) return null;
+    if (typeof head !== 'object' || head === null || !('format' in head) || head.format !== format || !('tally' in head) || !('group' in head)) return null;
     const tally = head.tally as DeviceTally;
     if (typeof tally !== 'object' || tally === null || tally.device !== device || typeof head.group !== 'number') return null;
+    if (holds && !holds(head)) return null;
     entry.markUsed();
     // A view into the entry's own buffer, which is moved (transferred) to the main thread whole.
     return { tally, group: head.group, bytes: bytes.subarray(newline + 1) };
@@ -125,14 +144,9 @@ export function cachedPiece(cache: CacheOptions, key: string, device: string): D
   }
 }
 
-/** Keeps a rendered piece beside its report; a failure only costs the next run a render. */
-export function storePiece(cache: CacheOptions, key: string, piece: DevicePiece): void {
-  try {
-    const file = pieceFileOf(cache, key);
-    writeEntry(file, Buffer.concat([Buffer.from(`${JSON.stringify({ format: PIECE_FORMAT, tally: piece.tally, group: piece.group })}\n`), piece.bytes]));
-  } catch {
-    // The report is kept (or its problem said) already: a piece that cannot be kept is rendered again next time.
-  }
+/** A piece's bytes behind its header line. */
+function withHead(head: object, piece: DevicePiece): Buffer {
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ ...head, tally: piece.tally, group: piece.group })}\n`), piece.bytes]);
 }
 
 /**
@@ -152,22 +166,7 @@ function seenFileOf(cache: CacheOptions, key: string): string {
 
 /** The piece kept under `key` where its listing still holds, else null (absent, changed, damaged, another device's). */
 export function cachedSeen(cache: CacheOptions, key: string, device: string): DevicePiece | null {
-  const entry = readEntry(seenFileOf(cache, key));
-  if (entry === null) return null;
-  const bytes = entry.bytes;
-  const newline = bytes.indexOf(0x0a);
-  if (newline === -1) return null;
-  try {
-    const head: unknown = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, newline).toString('utf8'));
-    if (typeof head !== 'object' || head === null || !('format' in head) || head.format !== SEEN_FORMAT || !('tally' in head) || !('group' in head) || !('listing' in head)) return null;
-    const tally = head.tally as DeviceTally;
-    if (typeof tally !== 'object' || tally === null || tally.device !== device || typeof head.group !== 'number') return null;
-    if (!listingHolds(head.listing)) return null;
-    entry.markUsed();
-    return { tally, group: head.group, bytes: bytes.subarray(newline + 1) };
-  } catch {
-    return null;
-  }
+  return pieceIn(seenFileOf(cache, key), SEEN_FORMAT, device, (head) => 'listing' in head && listingHolds(head.listing));
 }
 
 /** True where every folder and file of a kept listing has the times (and a file the size) it had. */
@@ -189,8 +188,7 @@ function listingHolds(listing: unknown): boolean {
 /** Keeps a folder bundle's piece under its folder, with the listing it came from; a failure only costs the next run a listing. */
 export function storeSeen(cache: CacheOptions, key: string, listing: BundleListing, piece: DevicePiece): void {
   try {
-    const head = { format: SEEN_FORMAT, tally: piece.tally, group: piece.group, listing: { folders: listing.folders, files: listing.files } };
-    writeEntry(seenFileOf(cache, key), Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), piece.bytes]));
+    writeEntry(seenFileOf(cache, key), withHead({ format: SEEN_FORMAT, listing: { folders: listing.folders, files: listing.files } }, piece));
   } catch {
     // The report is kept already (or its problem said): the next run lists the bundle again.
   }

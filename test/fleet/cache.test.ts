@@ -46,6 +46,15 @@ function markCache(): void {
 
 const cache = (strategy: 'metadata' | 'content' = 'metadata') => ({ dir: cacheDir, strategy });
 
+/** Marks every kept rendering (`.piece`, `.seen`) after its header line, so a text that comes back marked was read as it was kept. */
+function markRenderings(ending: '.piece' | '.seen'): void {
+  for (const file of entries(ending)) {
+    const bytes = readFileSync(file);
+    const newline = bytes.indexOf(0x0a);
+    writeFileSync(file, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
+  }
+}
+
 describe('--cache', () => {
   it('gives the same report, and a rerun takes every unchanged device from the cache', async () => {
     const cold = await diagnose({ paths: [fleet], cache: cache() });
@@ -123,14 +132,7 @@ describe('--cache, rendered devices', () => {
     for await (const piece of diagnosePieces({ paths: options.paths ?? [fleet], cache: cache(), jobs: options.jobs ?? 1 }, options.format ?? text)) out.push(Buffer.from(piece.bytes).toString('utf8'));
     return out;
   }
-  /** Marks every kept rendering after its header line, so a text that comes back marked was read as it was kept. */
-  function markPieces(): void {
-    for (const file of entries('.piece')) {
-      const bytes = readFileSync(file);
-      const newline = bytes.indexOf(0x0a);
-      writeFileSync(file, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
-    }
-  }
+  const markPieces = (): void => markRenderings('.piece');
 
   it('keeps each device as rendered, and a rerun (one job or two) reads it back as it was written', async () => {
     const uncached: string[] = [];
@@ -209,13 +211,7 @@ describe('--cache, folder bundles found by their listing', () => {
     for await (const piece of diagnosePieces({ paths: [fleet], ...(cached ? { cache: cache() } : {}), jobs: options.jobs ?? 1, ...(options.devices ? { devices: options.devices } : {}) }, text)) out.push(Buffer.from(piece.bytes).toString('utf8'));
     return out;
   }
-  function markSeen(): void {
-    for (const file of entries('.seen')) {
-      const bytes = readFileSync(file);
-      const newline = bytes.indexOf(0x0a);
-      writeFileSync(file, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
-    }
-  }
+  const markSeen = (): void => markRenderings('.seen');
   /** The folders listed below the devices' own folders while `run` ran. */
   async function listedInside(run: () => Promise<unknown>): Promise<string[]> {
     const listed: string[] = [];
