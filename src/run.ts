@@ -2,7 +2,7 @@
 // any other caller) decides what to do with the result.
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
-import { bundleKey, cachedPiece, cachedReport, cachedSeen, configKey, holdsEntries, pieceKey, pruneCache, seenKey, storePiece, storeReport, storeSeen, type CacheOptions } from './fleet/cache.js';
+import { bundleKey, cachedPiece, cachedReport, cachedSeen, configKey, holdsEntries, KnownFolders, pieceKey, pruneCache, seenKey, storePiece, storeReport, storeSeen, type CacheOptions } from './fleet/cache.js';
 import { runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
@@ -286,8 +286,8 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
   let found = 0;
   const cache = options.cache;
   const config = prepared.cacheConfig;
-  const bundles = shortcut && cache && config !== undefined && holdsEntries(cache)
-    ? shortcutBundles(options, prepared, (spec) => shortcut(spec, cache, config))
+  const bundles = cache?.strategy === 'metadata' && config !== undefined
+    ? plannedBundles(options, prepared, shortcut && holdsEntries(cache) ? (spec) => shortcut(spec, cache, config) : null)
     : findBundles(options.paths, { ...openOptions(options), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) });
   for await (const bundle of bundles) {
     found += 1;
@@ -309,17 +309,31 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
   if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }
 
-/** The bundles of the run in name order, as findBundles gives them, where each that `kept` answers is its result instead (not opened). */
-async function* shortcutBundles<T>(options: CommonOptions, prepared: Prepared, kept: (spec: PlanSpec) => T | null): AsyncGenerator<Bundle | { kept: T }> {
-  const specs = await planDevices(options.paths, filesLimit(options));
+/**
+ * The bundles of the run in name order, as findBundles gives them (planned by planRun), where
+ * each that `kept` answers is its result instead (not opened).
+ */
+async function* plannedBundles<T>(options: CommonOptions, prepared: Prepared, kept: ((spec: PlanSpec) => T | null) | null): AsyncGenerator<Bundle | { kept: T }> {
+  const specs = await planRun(options, prepared);
   options.onPlanned?.(specs.length);
   for (const spec of specs) {
     // A folder is one device, of the plan's name: one not asked for is not looked at.
-    if (spec.type === 'folder' && notAskedName(spec.name, options, prepared)) continue;
-    const result = kept(spec);
+    if (kept && spec.type === 'folder' && notAskedName(spec.name, options, prepared)) continue;
+    const result = kept ? kept(spec) : null;
     if (result !== null) yield { kept: result };
     else yield* await openPlanned(spec, openOptions(options));
   }
+}
+
+/**
+ * The run's devices as plain data. With --cache (by files' times), a device folder found by the
+ * last run and unchanged since is planned with a stat, not a listing (KnownFolders).
+ */
+async function planRun(options: CommonOptions, prepared: Prepared): Promise<PlanSpec[]> {
+  const known = options.cache?.strategy === 'metadata' && prepared.cacheConfig !== undefined ? new KnownFolders(options.cache, prepared.cacheConfig, options.paths) : undefined;
+  const specs = await planDevices(options.paths, { ...filesLimit(options), ...(known ? { known } : {}) });
+  known?.save();
+  return specs;
 }
 
 /**
@@ -349,7 +363,7 @@ function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cach
 
 /** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed; `local` answers the devices it can here. */
 async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T, local?: LocalResults<T>): AsyncGenerator<T> {
-  const specs = await planDevices(options.paths, filesLimit(options));
+  const specs = await planRun(options, prepared);
   options.onPlanned?.(specs.length);
   let seen = 0;
   // Callbacks stay in this thread: the workers get plain data only.

@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { writeFileAtomically } from '../atomic.js';
 import path from 'node:path';
-import type { Bundle, BundleListing } from '../ingest/source.js';
+import type { KnownBundleFolders } from '../ingest/bundles.js';
+import { settledTimes, type Bundle, type BundleListing } from '../ingest/source.js';
 import type { PatternPack } from '../parsers/patterns.js';
 import type { DevicePiece, PieceFormat } from '../render/piece.js';
 import type { DeviceTally } from '../report.js';
@@ -22,6 +23,7 @@ export const DEFAULT_CACHE_DIR = '.ldforensicscache';
 const FORMAT = 'ldforensics.cache/1';
 const PIECE_FORMAT = 'ldforensics.cache-piece/1';
 const SEEN_FORMAT = 'ldforensics.cache-seen/1';
+const FOLDERS_FORMAT = 'ldforensics.cache-folders/1';
 
 export interface CacheOptions {
   dir: string;
@@ -194,16 +196,77 @@ export function storeSeen(cache: CacheOptions, key: string, listing: BundleListi
   }
 }
 
+/**
+ * The device folders that planning a run's paths found (KnownBundleFolders), with their times,
+ * kept in one file per config and paths: a rerun plans a share of 10,000 devices with a stat a
+ * device where it listed each device's folder (a system call against four, and on a share a
+ * round trip against several). Written only where planning found something else than it read.
+ */
+export class KnownFolders implements KnownBundleFolders {
+  private readonly file: string;
+  private readonly kept = new Map<string, [mtimeMs: number, ctimeMs: number]>();
+  private readonly found = new Map<string, [mtimeMs: number, ctimeMs: number]>();
+  private readonly now = Date.now();
+  private changed = false;
+
+  constructor(cache: CacheOptions, config: string, paths: readonly string[]) {
+    const key = createHash('sha256').update(JSON.stringify([FOLDERS_FORMAT, config, paths.map((given) => path.resolve(given))])).digest('hex');
+    this.file = path.join(cache.dir, key.slice(0, 2), `${key}.folders`);
+    const entry = readEntry(this.file);
+    if (entry === null) return;
+    try {
+      const value: unknown = JSON.parse(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength).toString('utf8'));
+      if (typeof value !== 'object' || value === null || !('format' in value) || value.format !== FOLDERS_FORMAT || !('folders' in value) || !Array.isArray(value.folders)) return;
+      for (const item of value.folders as unknown[]) {
+        if (Array.isArray(item) && typeof item[0] === 'string' && typeof item[1] === 'number' && typeof item[2] === 'number') this.kept.set(item[0], [item[1], item[2]]);
+      }
+      entry.markUsed();
+    } catch {
+      // a damaged file: every folder is listed, and the file written anew
+    }
+  }
+
+  unchanged(folder: string): boolean {
+    const times = this.kept.get(folder);
+    if (times === undefined) return false;
+    let stats;
+    try {
+      stats = statSync(folder, { throwIfNoEntry: false });
+    } catch {
+      return false;
+    }
+    if (stats === undefined || !stats.isDirectory() || stats.mtimeMs !== times[0] || stats.ctimeMs !== times[1]) return false;
+    this.found.set(folder, times);
+    return true;
+  }
+
+  note(folder: string, times: { mtimeMs: number; ctimeMs: number }): void {
+    if (!settledTimes(times, this.now)) return;
+    this.found.set(folder, [times.mtimeMs, times.ctimeMs]);
+    this.changed = true;
+  }
+
+  /** Keeps what this run's planning found for the next run; a failure only costs it the listings. */
+  save(): void {
+    if (!this.changed && this.found.size === this.kept.size) return;
+    try {
+      writeEntry(this.file, JSON.stringify({ format: FOLDERS_FORMAT, folders: Array.from(this.found, ([folder, [mtimeMs, ctimeMs]]) => [folder, mtimeMs, ctimeMs]) }));
+    } catch {
+      // a read-only cache: planned by listing next time too
+    }
+  }
+}
+
 /** Entries no run has used for this long are removed: a share rerun for months must not fill the disk. */
 export const UNUSED_DAYS = 30;
 const DAY_MS = 86_400_000;
 /** Where the last look for unused entries is noted: it is made once a day at the most. */
 const PRUNED_MARK = '.pruned';
 /** An entry's name (its key, a SHA-256 in hex), and a temporary file's (writeFileAtomically's). */
-const ENTRY_NAME = /^[0-9a-f]{64}\.(?:json|piece|seen)$/;
+const ENTRY_NAME = /^[0-9a-f]{64}\.(?:json|piece|seen|folders)$/;
 /** An entries' folder: the first two hex digits of their keys. */
 const ENTRY_FOLDER = /^[0-9a-f]{2}$/;
-const TEMPORARY_NAME = /^[0-9a-f]{64}\.(?:json|piece|seen)\.\d+\.[0-9a-z]+\.tmp$/;
+const TEMPORARY_NAME = /^[0-9a-f]{64}\.(?:json|piece|seen|folders)\.\d+\.[0-9a-z]+\.tmp$/;
 
 /**
  * An entry's time is moved to now when a run uses it and it is older than this: pruneCache

@@ -37,7 +37,7 @@ import { addTo, appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
-import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, type Bundle, type BundleListing, type SourceFile } from './source.js';
+import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 
 export type { Bundle, SourceFile } from './source.js';
@@ -59,6 +59,21 @@ export interface FindBundlesOptions {
   onPlanned?: (bundles: number) => void;
   /** Keep each folder bundle's listing (Bundle.listing), for --cache: a stat more per folder. */
   listing?: boolean;
+  /** Device folders an earlier run listed (--cache): one unchanged since is planned without listing it. */
+  known?: KnownBundleFolders;
+}
+
+/**
+ * Folders found to be device bundles (a layout folder or a recognised log among their children)
+ * by an earlier run, with their times then. A folder's times move whenever an entry is added,
+ * removed or renamed in it, so one whose times have not moved has the same children and is a
+ * bundle still: a grouping folder's children are then planned with a stat each, not a listing.
+ */
+export interface KnownBundleFolders {
+  /** True where `folder` was a bundle folder and its times have not moved since. */
+  unchanged(folder: string): boolean;
+  /** `folder` is a bundle folder: its times, taken before it was listed. */
+  note(folder: string, times: { mtimeMs: number; ctimeMs: number }): void;
 }
 
 /** A bundle found but not yet read: planning all of them first lets them be yielded sorted. */
@@ -237,10 +252,19 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
     if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
     const full = path.join(folder, child.name);
     if (child.isDirectory()) {
+      const known = options.known;
+      if (known?.unchanged(full)) {
+        plans.push(folderPlan(child.name, full, base, options));
+        continue;
+      }
+      const times = known ? statSync(full, { throwIfNoEntry: false }) : undefined;
       const grandchildren = readdirOrNull(full);
-      if (grandchildren !== null && depth < MAX_GROUPING_DEPTH && !isBundleFolder(grandchildren) && holdsBundles(full, grandchildren, 3)) {
+      const bundle = grandchildren !== null && isBundleFolder(grandchildren);
+      if (grandchildren !== null && depth < MAX_GROUPING_DEPTH && !bundle && holdsBundles(full, grandchildren, 3)) {
         appendAll(plans, planGrouping(full, grandchildren, { devices: base, loose: base }, options, depth + 1));
       } else {
+        // Only a bundle folder is known by its own times: whether another folder holds bundles depends on folders below it.
+        if (bundle && times) known?.note(full, times);
         plans.push(folderPlan(child.name, full, base, options));
       }
     } else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
@@ -405,9 +429,7 @@ async function walkFolder(name: string, root: string, base: string, maxFiles: nu
  * folder or file.
  */
 class ListingKeeper {
-  /** A folder whose times are this close to now (or ahead of it) may change again within the same clock tick unseen: FAT's times are 2 s apart. */
-  static readonly RECENT_MS = 5000;
-  private readonly since = Date.now() - ListingKeeper.RECENT_MS;
+  private readonly now = Date.now();
   private trusted = true;
   private readonly kept: BundleListing;
 
@@ -418,7 +440,7 @@ class ListingKeeper {
   folder(folder: string): void {
     if (!this.trusted) return;
     const stats = statSync(folder, { throwIfNoEntry: false });
-    if (stats === undefined || stats.mtimeMs > this.since || stats.ctimeMs > this.since) this.trusted = false;
+    if (stats === undefined || !settledTimes(stats, this.now)) this.trusted = false;
     else this.kept.folders.push([folder, stats.mtimeMs, stats.ctimeMs]);
   }
 

@@ -56,6 +56,18 @@ export interface Bundle {
  * and only where no folder changed so recently that a change in the same clock tick, after the
  * listing, could leave its times as they were.
  */
+/**
+ * A folder whose times are this close to now (or ahead of it) is not known by them: a change in
+ * the same clock tick, after it was listed, could leave them as they were (FAT's times are 2 s apart).
+ */
+export const RECENT_CHANGE_MS = 5000;
+
+/** True where a folder's times are older than RECENT_CHANGE_MS before `now`: it may be known by them. */
+export function settledTimes(times: { mtimeMs: number; ctimeMs: number }, now: number): boolean {
+  const since = now - RECENT_CHANGE_MS;
+  return times.mtimeMs <= since && times.ctimeMs <= since;
+}
+
 export interface BundleListing {
   /** The bundle's folder, absolute. */
   root: string;

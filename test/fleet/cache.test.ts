@@ -301,6 +301,78 @@ describe('--cache, folder bundles found by their listing', () => {
   });
 });
 
+describe('--cache, device folders planned by their times', () => {
+  const text: PieceFormat = { format: 'text', options: { color: false, width: 100 } };
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(Date.now() + 60_000));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  async function names(options: { jobs?: number; cached?: boolean } = {}): Promise<string[]> {
+    const out: string[] = [];
+    for await (const piece of diagnosePieces({ paths: [fleet], ...(options.cached === false ? {} : { cache: cache() }), jobs: options.jobs ?? 1 }, text)) out.push(piece.tally.device);
+    return out;
+  }
+  /** The folders listed while `run` ran. */
+  async function listed(run: () => Promise<unknown>): Promise<string[]> {
+    const folders: string[] = [];
+    const real = fsSync.readdirSync;
+    vi.spyOn(fsSync, 'readdirSync').mockImplementation(((folder: string, options: unknown) => {
+      folders.push(path.relative(fleet, String(folder)).split(path.sep).join('/'));
+      return (real as (f: string, o: unknown) => unknown)(folder, options);
+    }) as typeof fsSync.readdirSync);
+    await run();
+    vi.mocked(fsSync.readdirSync).mockRestore();
+    return folders;
+  }
+
+  it('plans a rerun over an unchanged share listing only the share itself (one job or two)', async () => {
+    expect(await names()).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104']);
+    expect(entries('.folders')).toHaveLength(1);
+    for (const jobs of [1, 2]) {
+      let found: string[] = [];
+      expect(await listed(async () => { found = await names({ jobs }); })).toEqual(['']);
+      expect(found).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104']);
+    }
+  });
+
+  it('finds a device added, leaves out one removed, and lists again a device folder that became a folder of devices', async () => {
+    await names();
+    cpSync(path.join(SAMPLES, 'LAB-0103'), path.join(fleet, 'LAB-0103'), { recursive: true });
+    rmSync(path.join(fleet, 'LAB-0101'), { recursive: true });
+    // LAB-0102's logs move one folder down, under a device folder of their own.
+    const inner = path.join(root.name, 'inner');
+    fsSync.renameSync(path.join(fleet, 'LAB-0102'), inner);
+    mkdirSync(path.join(fleet, 'LAB-0102'));
+    fsSync.renameSync(inner, path.join(fleet, 'LAB-0102', 'LAB-0102-B'));
+    const expected = await names({ cached: false });
+    expect(expected).toEqual(['LAB-0102-B', 'LAB-0103', 'LAB-0104']);
+    expect(await names()).toEqual(expected);
+    expect(await names()).toEqual(expected);
+  });
+
+  it('never knows a folder that is no bundle by its own times: devices added further down are found', async () => {
+    // An empty folder is a device of its own (the run says it holds no logs), until a bundle lands two folders below it.
+    mkdirSync(path.join(fleet, 'site-b', '2026-03-01'), { recursive: true });
+    expect(await names()).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104', 'site-b']);
+    cpSync(path.join(SAMPLES, 'LAB-0103'), path.join(fleet, 'site-b', '2026-03-01', 'LAB-0103'), { recursive: true });
+    expect(await names()).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0103', 'LAB-0104']);
+  });
+
+  it('lists every folder again where the kept file is damaged, and keeps no folder changed in the last seconds', async () => {
+    await names();
+    for (const file of entries('.folders')) writeFileSync(file, '{"format": "ldforensics.cache-folders/1", "folders": [1, ["x"]]');
+    expect(await listed(async () => { expect(await names()).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104']); })).toEqual(expect.arrayContaining(['LAB-0101', 'LAB-0102']));
+    vi.useRealTimers();
+    rmSync(cacheDir, { recursive: true });
+    await names();
+    expect(await listed(() => names())).toEqual(expect.arrayContaining(['LAB-0101', 'LAB-0102']));
+  });
+});
+
 const DEVICE_A = 'LAB-0101';
 const DEVICE_B = 'LAB-0102';
 
