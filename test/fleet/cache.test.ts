@@ -46,6 +46,34 @@ function markCache(): void {
 
 const cache = (strategy: 'metadata' | 'content' = 'metadata') => ({ dir: cacheDir, strategy });
 
+/**
+ * Folders and listings are known by their times only where none changed in the last seconds (the
+ * same clock tick could hide a change after them); the fleet was just copied, so the clock is
+ * moved on instead.
+ */
+function moveClockOn(): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(Date.now() + 60_000));
+}
+
+function restoreClock(): void {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+}
+
+/** The folders listed while `run` ran, relative to the fleet ('' for the fleet itself). */
+async function foldersListed(run: () => Promise<unknown>): Promise<string[]> {
+  const folders: string[] = [];
+  const real = fsSync.readdirSync;
+  vi.spyOn(fsSync, 'readdirSync').mockImplementation(((folder: string, options: unknown) => {
+    folders.push(path.relative(fleet, String(folder)).split(path.sep).join('/'));
+    return (real as (f: string, o: unknown) => unknown)(folder, options);
+  }) as typeof fsSync.readdirSync);
+  await run();
+  vi.mocked(fsSync.readdirSync).mockRestore();
+  return folders;
+}
+
 /** Marks every kept rendering (`.piece`, `.seen`) after its header line, so a text that comes back marked was read as it was kept. */
 function markRenderings(ending: '.piece' | '.seen'): void {
   for (const file of entries(ending)) {
@@ -196,16 +224,8 @@ describe('--cache, rendered devices', () => {
 describe('--cache, folder bundles found by their listing', () => {
   const text: PieceFormat = { format: 'text', options: { color: false, width: 100 } };
   const log = (device: string) => path.join(fleet, device, 'ProgramData', 'LANDesk', 'Log');
-  // A listing is kept only where no folder changed in the last seconds (the same clock tick
-  // could hide a change after it); the fleet was just copied, so the clock is moved on instead.
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date(Date.now() + 60_000));
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
-  });
+  beforeEach(moveClockOn);
+  afterEach(restoreClock);
   async function pieces(options: { jobs?: number; devices?: string[] } = {}, cached = true): Promise<string[]> {
     const out: string[] = [];
     for await (const piece of diagnosePieces({ paths: [fleet], ...(cached ? { cache: cache() } : {}), jobs: options.jobs ?? 1, ...(options.devices ? { devices: options.devices } : {}) }, text)) out.push(Buffer.from(piece.bytes).toString('utf8'));
@@ -213,18 +233,7 @@ describe('--cache, folder bundles found by their listing', () => {
   }
   const markSeen = (): void => markRenderings('.seen');
   /** The folders listed below the devices' own folders while `run` ran. */
-  async function listedInside(run: () => Promise<unknown>): Promise<string[]> {
-    const listed: string[] = [];
-    const real = fsSync.readdirSync;
-    vi.spyOn(fsSync, 'readdirSync').mockImplementation(((folder: string, options: unknown) => {
-      const inside = path.relative(fleet, String(folder)).split(path.sep);
-      if (inside.length > 1 && inside[0] !== '..') listed.push(inside.join('/'));
-      return (real as (f: string, o: unknown) => unknown)(folder, options);
-    }) as typeof fsSync.readdirSync);
-    await run();
-    vi.mocked(fsSync.readdirSync).mockRestore();
-    return listed;
-  }
+  const listedInside = async (run: () => Promise<unknown>): Promise<string[]> => (await foldersListed(run)).filter((folder) => folder.includes('/') && !folder.startsWith('..'));
 
   it('keeps each folder device under its listing, and a rerun (one job or two) takes it without listing its folders', async () => {
     const uncached = await pieces({}, false);
@@ -269,8 +278,7 @@ describe('--cache, folder bundles found by their listing', () => {
     await pieces();
     expect(entries('.seen')).toHaveLength(0);
     expect(entries('.piece')).toHaveLength(3);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date(Date.now() + 60_000));
+    moveClockOn();
     symlinkSync(path.join(log(DEVICE_B), 'vulscan.log'), path.join(log(DEVICE_B), 'vulscan-link.log'));
     // The second run finds each by its files' stamps, and keeps the plain one under its listing from then on.
     const second = await pieces();
@@ -303,31 +311,14 @@ describe('--cache, folder bundles found by their listing', () => {
 
 describe('--cache, device folders planned by their times', () => {
   const text: PieceFormat = { format: 'text', options: { color: false, width: 100 } };
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date(Date.now() + 60_000));
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
-  });
+  beforeEach(moveClockOn);
+  afterEach(restoreClock);
   async function names(options: { jobs?: number; cached?: boolean } = {}): Promise<string[]> {
     const out: string[] = [];
     for await (const piece of diagnosePieces({ paths: [fleet], ...(options.cached === false ? {} : { cache: cache() }), jobs: options.jobs ?? 1 }, text)) out.push(piece.tally.device);
     return out;
   }
-  /** The folders listed while `run` ran. */
-  async function listed(run: () => Promise<unknown>): Promise<string[]> {
-    const folders: string[] = [];
-    const real = fsSync.readdirSync;
-    vi.spyOn(fsSync, 'readdirSync').mockImplementation(((folder: string, options: unknown) => {
-      folders.push(path.relative(fleet, String(folder)).split(path.sep).join('/'));
-      return (real as (f: string, o: unknown) => unknown)(folder, options);
-    }) as typeof fsSync.readdirSync);
-    await run();
-    vi.mocked(fsSync.readdirSync).mockRestore();
-    return folders;
-  }
+  const listed = foldersListed;
 
   it('plans a rerun over an unchanged share listing only the share itself (one job or two)', async () => {
     expect(await names()).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104']);
