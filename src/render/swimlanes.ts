@@ -13,7 +13,7 @@
 // wall clock itself; with an offset (under --tz) as instants, labelled in the first
 // time's offset. Everything drawn from the report is escaped with escapeHtml.
 import { minMax } from '../arrays.js';
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { luxon } from '../luxon.js';
 import type { ActivityItem, ActivityLane, DeviceReport } from '../types.js';
 import { escapeHtml, escapeTerminal } from './escape.js';
 import { displayTime, splitTime } from './model.js';
@@ -77,11 +77,12 @@ function parse(iso: string): Instant | null {
     const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0')));
     if (Number.isFinite(wall)) return { ms: wall - offset * 60_000, offset };
   }
-  const time = DateTime.fromISO(iso, { zone: 'utc', setZone: true });
+  const time = luxon().DateTime.fromISO(iso, { zone: 'utc', setZone: true });
   return time.isValid ? { ms: time.toMillis(), offset: time.offset } : null;
 }
 
 function fmt(ms: number, offset: number, pattern: string): string {
+  const { DateTime, FixedOffsetZone } = luxon();
   return DateTime.fromMillis(ms, { zone: FixedOffsetZone.instance(offset) }).toFormat(pattern);
 }
 

@@ -2,7 +2,7 @@
 // is the device's wall clock. To put both on one axis we move the UTC times onto the wall
 // clock: with the zone the user gave (--tz), or else with the offset the bundle itself shows
 // (the same task's sdclient run ended at a wall time; its .stat says when, in UTC).
-import { DateTime } from 'luxon';
+import { luxon } from '../luxon.js';
 import { UsageError } from '../errors.js';
 import type { Event, Window } from '../types.js';
 
@@ -12,7 +12,7 @@ const MAX_OFFSET_MS = 14 * 60 * 60 * 1000;
 
 /** The wall-clock reading of a UTC instant in a zone (an IANA name, or "UTC+2" style). */
 export function utcToWall(utcMs: number, zone: string): number {
-  const local = DateTime.fromMillis(utcMs, { zone });
+  const local = luxon().DateTime.fromMillis(utcMs, { zone });
   // An unknown zone would give NaN times, which no comparison orders: say so instead.
   if (!local.isValid) throw new UsageError(`unknown time zone "${zone}"`, 'Give an IANA zone name such as Europe/Berlin, or an offset such as UTC+2.');
   return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond);

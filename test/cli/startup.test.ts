@@ -1,0 +1,46 @@
+// What a thread loads at its start is paid by every run, in the main thread and again in each
+// worker: a dependency that only some runs need (yauzl for zips, luxon for --tz and swimlanes)
+// is loaded where it is first used, not by an import at the top of a module.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const LAZY = ['yauzl', 'luxon'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+describe('a thread\'s start', () => {
+  it('imports neither yauzl nor luxon from any module, other than for their types', () => {
+    const found: string[] = [];
+    for (const file of sourceFiles(path.join(ROOT, 'src'))) {
+      for (const [number, line] of readFileSync(file, 'utf8').split('\n').entries()) {
+        const from = /^\s*import\s+(type\s+)?[^;]*\bfrom\s+'([^']+)'/.exec(line);
+        if (from && from[1] === undefined && LAZY.includes(from[2] ?? '')) found.push(`${path.relative(ROOT, file)}:${number + 1}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('loads neither when the CLI and the diagnosis are loaded, and each once used', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const loaded = () => Object.keys(createRequire(import.meta.url)('module')._cache).filter((f) => /node_modules[\\\\/](yauzl|luxon)[\\\\/]/.test(f)).map((f) => f.match(/node_modules[\\\\/](yauzl|luxon)/)[1]);
+      await import(${JSON.stringify(path.join(ROOT, 'dist', 'cli.js'))});
+      const atStart = [...new Set(loaded())];
+      const { checkZone } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'timeline', 'iso.js'))});
+      checkZone('Europe/Paris');
+      const { openZipBundle } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'ingest', 'zip.js'))});
+      await openZipBundle(${JSON.stringify(path.join(ROOT, 'samples', 'LAB-0104.zip'))}, { name: 'x', displayPath: 'x.zip' });
+      console.log(JSON.stringify({ atStart, used: [...new Set(loaded())].sort() }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ atStart: [], used: ['luxon', 'yauzl'] });
+  });
+});
