@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The worker a run of one device will use starts first, and loads while the CLI does (standby.ts).
-const { startStandbyWorkerFor } = await import('../dist/fleet/standby.js');
+const { startStandbyWorkerFor } = await import('../dist/bundle/standby.js');
 startStandbyWorkerFor(process.argv.slice(2));
-const { main, markStdoutClosed, markStdoutFailed, stopped } = await import('../dist/cli.js');
+const { main, markStdoutClosed, markStdoutFailed, stopped } = await import('../dist/bundle/cli.js');
 // `ldforensics … | head` closes the pipe early: that is the reader's choice, not an error. The
 // run goes on quietly to its end, so the exit code is the one the report itself earned.
 // Any other failure of stdout (a full disk under `> report.json`) leaves the report incomplete:

@@ -1,13 +1,16 @@
 // What a thread loads at its start is paid by every run, in the main thread and again in each
 // worker: a dependency that only some runs need (yauzl for zips, luxon for --tz and swimlanes)
 // is loaded where it is first used, not by an import at the top of a module.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import tmp from 'tmp';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const LAZY = ['yauzl', 'luxon'];
+const BIN = path.join(ROOT, 'bin', 'ldforensics.js');
+const DEVICE = path.join(ROOT, 'samples', 'LAB-0101');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -43,4 +46,32 @@ describe('a thread\'s start', () => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual({ atStart: [], used: ['luxon', 'yauzl'] });
   });
+
+  it('runs the bundled CLI, which adopts the worker it started for one device: two threads in all, the same report as the API\'s', async () => {
+    const profiles = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      // One CPU profile per thread: a second copy of the standby module would leave its worker unadopted and start another.
+      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles.name}`, BIN, 'diagnose', DEVICE, '-f', 'json'], { cwd: ROOT, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(1);
+      expect(readdirSync(profiles.name).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(2);
+      const { diagnose } = await import('../../src/run.js');
+      const { renderers } = await import('../../src/render/index.js');
+      expect(run.stdout.trim()).toBe(renderers.json.render(await diagnose({ paths: [DEVICE] }), { color: false }).trim());
+    } finally {
+      profiles.removeCallback();
+    }
+  }, 60_000);
+
+  it.skipIf(spawnSync('strace', ['-V']).status !== 0)('opens only the bin and the bundle\'s files for a folder device: none of tsc\'s modules, no dependency', () => {
+    const trace = tmp.fileSync();
+    try {
+      const run = spawnSync('strace', ['-f', '-e', 'trace=openat', '-o', trace.name, process.execPath, BIN, 'diagnose', DEVICE, '-f', 'json'], { cwd: ROOT, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(1);
+      const opened = readFileSync(trace.name, 'utf8').match(/"[^"]+\.js"/g) ?? [];
+      expect(opened.some((file) => file.includes(`${path.sep}dist${path.sep}bundle${path.sep}worker.js`))).toBe(true);
+      expect(opened.filter((file) => !file.includes(`${path.sep}dist${path.sep}bundle${path.sep}`) && file !== JSON.stringify(BIN))).toEqual([]);
+    } finally {
+      trace.removeCallback();
+    }
+  }, 60_000);
 });
