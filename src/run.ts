@@ -193,24 +193,25 @@ async function pieceOfBundle(bundle: Bundle, options: CommonOptions, prepared: P
     try {
       key = await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
       const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
-      if (hit) return keptUnderListing(cache, prepared.cacheConfig, bundle, format, hit);
+      if (hit) return keepPiece(cache, prepared.cacheConfig, bundle, format, hit);
     } catch {
       key = undefined;
     }
   }
   const { report, kept } = await diagnoseBundleKeyed(bundle, options, prepared, key);
   const piece = pieceOf(report, format);
-  if (cache && format && kept !== undefined && prepared.cacheConfig !== undefined) {
-    // A bundle with a listing is found by it next time, so its piece is kept there only.
-    if (bundle.listing) storeSeen(cache, seenKey(prepared.cacheConfig, bundle.listing.root, format), bundle.listing, piece);
-    else storePiece(cache, pieceKey(kept, format), piece);
-  }
+  if (cache && format && kept !== undefined && prepared.cacheConfig !== undefined) keepPiece(cache, prepared.cacheConfig, bundle, format, piece, kept);
   return piece;
 }
 
-/** A piece found by its bundle's key, kept under the bundle's listing too where it has one: the next run finds it without a listing. */
-function keptUnderListing(cache: CacheOptions, config: string, bundle: Bundle, format: PieceFormat, piece: DevicePiece): DevicePiece {
+/**
+ * Keeps a piece for the next run: under the bundle's listing where it has one (found by it,
+ * without a listing; so there only), else under the bundle's key where one is given (a piece
+ * found by that key is kept already).
+ */
+function keepPiece(cache: CacheOptions, config: string, bundle: Bundle, format: PieceFormat, piece: DevicePiece, key?: string): DevicePiece {
   if (bundle.listing) storeSeen(cache, seenKey(config, bundle.listing.root, format), bundle.listing, piece);
+  else if (key !== undefined) storePiece(cache, pieceKey(key, format), piece);
   return piece;
 }
 
@@ -266,7 +267,7 @@ export async function* diagnosePieces(options: CommonOptions, format?: PieceForm
     yield* onWorkers(options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
       format ? cachedHere(options, prepared, (cache, key, bundle, config) => {
         const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
-        return hit && keptUnderListing(cache, config, bundle, format, hit);
+        return hit && keepPiece(cache, config, bundle, format, hit);
       }, seen) : undefined);
   }
   else yield* inThisThread(options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format), seen);

@@ -1,6 +1,7 @@
-// A worker started before anything else, for the run of one device: the CLI's own modules take
-// the main thread about 120 ms to load, a worker as long again to start and load its own, and
-// one device waits for both, one after the other, with the second core idle. Started first
+// A worker started before anything else, for the run of one device: the main thread loads the
+// CLI's modules, a worker then starts and loads its own (each about 120 ms unbundled, 35 to 60
+// ms from dist/bundle/), and one device waits for both, one after the other, with the second
+// core idle. Started first
 // (bin/ldforensics.js), the worker loads its modules while the main thread loads the CLI's and
 // plans; the pool adopts it for a run of one device (runOnWorkers with one job), or stops it.
 //

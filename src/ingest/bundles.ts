@@ -257,7 +257,7 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
         plans.push(folderPlan(child.name, full, base, options));
         continue;
       }
-      const times = known ? statSync(full, { throwIfNoEntry: false }) : undefined;
+      const times = known ? statOrUndefined(full) : undefined;
       const grandchildren = readdirOrNull(full);
       const bundle = grandchildren !== null && isBundleFolder(grandchildren);
       if (grandchildren !== null && depth < MAX_GROUPING_DEPTH && !bundle && holdsBundles(full, grandchildren, 3)) {
@@ -284,6 +284,16 @@ function readdirOrNull(folder: string): Dirent[] | null {
     return fsSync.readdirSync(folder, { withFileTypes: true });
   } catch {
     return null; // it will still be listed as a device, and its read error reported there
+  }
+}
+
+/** A folder's stats, or undefined where it cannot be stat'ed (its listing then says why, on its device). */
+function statOrUndefined(folder: string): Stats | undefined {
+  try {
+    // Through the module object, so a test can make a folder fail to stat.
+    return fsSync.statSync(folder, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 

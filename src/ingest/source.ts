@@ -48,15 +48,6 @@ export interface Bundle {
 }
 
 /**
- * A folder bundle's listing as it was walked, so that --cache can tell the bundle is unchanged
- * with a stat per folder and per file, without listing its folders again (git's untracked cache
- * is the model): a folder's modification and change times move whenever an entry is added,
- * removed or renamed in it, and a file's size or time when it is written. Kept only for a
- * bundle of plain folders and files (no links, zips, special files, errors or files left out),
- * and only where no folder changed so recently that a change in the same clock tick, after the
- * listing, could leave its times as they were.
- */
-/**
  * A folder whose times are this close to now (or ahead of it) is not known by them: a change in
  * the same clock tick, after it was listed, could leave them as they were (FAT's times are 2 s apart).
  */
@@ -68,6 +59,14 @@ export function settledTimes(times: { mtimeMs: number; ctimeMs: number }, now: n
   return times.mtimeMs <= since && times.ctimeMs <= since;
 }
 
+/**
+ * A folder bundle's listing as it was walked, so that --cache can tell the bundle is unchanged
+ * with a stat per folder and per file, without listing its folders again (git's untracked cache
+ * is the model): a folder's modification and change times move whenever an entry is added,
+ * removed or renamed in it, and a file's size or time when it is written. Kept only for a
+ * bundle of plain folders and files (no links, zips, special files, errors or files left out),
+ * and only where no folder's times are settledTimes' recent.
+ */
 export interface BundleListing {
   /** The bundle's folder, absolute. */
   root: string;

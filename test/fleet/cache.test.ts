@@ -353,6 +353,17 @@ describe('--cache, device folders planned by their times', () => {
     expect(await names()).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0103', 'LAB-0104']);
   });
 
+  it('plans a fleet whose device folder cannot be stat\'ed (a missing search permission), and reports that device', async () => {
+    await names();
+    rmSync(cacheDir, { recursive: true });
+    const real = fsSync.statSync;
+    vi.spyOn(fsSync, 'statSync').mockImplementation(((file: string, options?: unknown) => {
+      if (String(file) === path.join(fleet, 'LAB-0102')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      return (real as (f: string, o?: unknown) => unknown)(file, options);
+    }) as typeof fsSync.statSync);
+    expect(await names()).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104']);
+  });
+
   it('lists every folder again where the kept file is damaged, and keeps no folder changed in the last seconds', async () => {
     await names();
     for (const file of entries('.folders')) writeFileSync(file, '{"format": "ldforensics.cache-folders/1", "folders": [1, ["x"]]');
