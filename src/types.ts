@@ -66,8 +66,12 @@ export type EventKind =
   | 'action-started'
   /** A provisioning template action's result. */
   | 'action-result'
-  /** The provisioning template stopped. */
+  /** The provisioning template stopped (on a failed action, which the line may name). */
   | 'template-stopped'
+  /** A provisioning template run began: a bundle may hold several runs (re-runs, re-provisioning). */
+  | 'template-started'
+  /** A provisioning template run ended well. */
+  | 'template-completed'
   /** A timestamped entry no pattern recognised: kept, shown, never lost. */
   | 'message';
 

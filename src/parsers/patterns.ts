@@ -56,7 +56,7 @@ const LOG_KINDS: readonly LogKind[] = ['sdclient', 'vulscan', 'policysync', 'loc
 const EVENT_KINDS: readonly EventKind[] = [
   'process-start', 'process-exit', 'command-line', 'package-name', 'waiting', 'wait-finished', 'scanning',
   'busy-refusal', 'scrub-skipped', 'package-result', 'task-status-sent', 'download-error', 'installer-activity', 'task-added',
-  'task-launched', 'task-listed', 'task-status', 'action-started', 'action-result', 'template-stopped', 'message',
+  'task-launched', 'task-listed', 'task-status', 'action-started', 'action-result', 'template-stopped', 'template-started', 'template-completed', 'message',
 ];
 const PROCESSES: readonly ProcessName[] = ['sdclient', 'vulscan', 'policysync'];
 

@@ -228,7 +228,12 @@ describe('field extraction', () => {
       actionNumber: 5, actionTotal: 12, actionName: 'Install LANDesk agent', actionType: 'Install service', outcome: 'completed', code: 0,
     });
     expect(match('provisioning', 'Action 3 "Reboot" succeeded')?.fields).toEqual({ actionNumber: 3, actionName: 'Reboot', outcome: 'completed' });
-    expect(match('provisioning', 'Template "Win10 Lab build" stopped: action 7 failed')?.fields).toEqual({ templateName: 'Win10 Lab build' });
+    expect(match('provisioning', 'Template "Win10 Lab build" stopped: action 7 failed')?.fields).toEqual({ templateName: 'Win10 Lab build', actionNumber: 7 });
+    expect(match('provisioning', 'Template "Win10 Lab build" failed')?.fields).toEqual({ templateName: 'Win10 Lab build' });
+    expect(match('provisioning', 'Starting action 7 of 12 "Office 2016 ProPlus" (Distribute software)')).toMatchObject({
+      kind: 'action-started', fields: { actionNumber: 7, actionTotal: 12, actionName: 'Office 2016 ProPlus', actionType: 'Distribute software' },
+    });
+    expect(match('provisioning', 'Template "Win10 Lab build" (id 27): 12 actions')).toMatchObject({ kind: 'template-started', fields: { templateName: 'Win10 Lab build', actionTotal: 12 } });
   });
 
   it('matches a pattern only in the log kinds it lists', () => {

@@ -12,7 +12,7 @@ describe('provisioning parser', () => {
       ['10:02:13', 'Template "Win10 Lab build" stopped: action 7 failed'],
     ]));
     expect(outline(events)).toEqual([
-      '1 2026-03-09T09:30:00 message',
+      '1 2026-03-09T09:30:00 template-started',
       '2 2026-03-09T09:40:55 action-result',
       '3 2026-03-09T10:01:31 action-result',
       '4 2026-03-09T10:02:13 action-result',
@@ -27,7 +27,7 @@ describe('provisioning parser', () => {
     expect(events[3]).toMatchObject({
       actionNumber: 7, actionTotal: 12, actionName: 'Office 2016 ProPlus', actionType: 'Distribute software', outcome: 'failed', code: -1916,
     });
-    expect(events[4]).toMatchObject({ templateName: 'Win10 Lab build' });
+    expect(events[4]).toMatchObject({ templateName: 'Win10 Lab build', actionNumber: 7 });
     expect(events.every((e) => e.process === undefined)).toBe(true);
   });
 
@@ -44,7 +44,7 @@ describe('provisioning parser on samples/', () => {
   it('LAB-0109 ldprovisioning.log: ISO-like times with milliseconds, ten actions', async () => {
     const { events, stats } = await parseSample('LAB-0109/ldprovisioning/ldprovisioning.log');
     expect(stats).toMatchObject({ lines: 53, parsed: 53, unparsed: 0 });
-    expect(countByKind(events)).toEqual({ message: 41, 'action-result': 10, 'template-stopped': 1 });
+    expect(countByKind(events)).toEqual({ message: 30, 'template-started': 1, 'action-started': 10, 'action-result': 10, 'template-stopped': 1 });
     expect(outline(events.filter((e) => e.line >= 51 && e.line <= 52))).toEqual([
       '51 2026-02-13T14:12:34.310 action-result',
       '52 2026-02-13T14:12:34.330 template-stopped',
@@ -58,10 +58,10 @@ describe('provisioning parser on samples/', () => {
     expect(stats).toMatchObject({ lines: 62, parsed: 62, unparsed: 0 });
     // The BOM does not hide the first line's timestamp.
     expect(outline(events.slice(0, 1))).toEqual(['1 2026-03-11T07:30:02 message']);
-    expect(countByKind(events)).toEqual({ message: 49, 'action-result': 12 });
+    expect(countByKind(events)).toEqual({ message: 35, 'template-started': 1, 'action-started': 12, 'action-result': 12, 'template-completed': 1 });
     expect(events.filter((e) => e.kind === 'action-result').every((e) => e.outcome === 'completed')).toBe(true);
     // A template that completed names itself: the report's template name comes from that line.
-    expect(events.filter((e) => e.templateName !== undefined).map((e) => [e.line, e.templateName])).toEqual([[61, 'Win11 Office build']]);
+    expect(events.filter((e) => e.templateName !== undefined).map((e) => [e.line, e.templateName])).toEqual([[3, 'Win11 Office build'], [61, 'Win11 Office build']]);
   });
 
   it('takes the template\'s name from a line that starts or completes it, not only from one that stops it', async () => {
@@ -69,7 +69,7 @@ describe('provisioning parser on samples/', () => {
       ['09:30:00', 'Template "Win10 Lab build" started'],
       ['10:40:13', 'Template Win10-Lab finished'],
     ]));
-    expect(events.map((e) => [e.kind, e.templateName])).toEqual([['message', 'Win10 Lab build'], ['message', 'Win10-Lab']]);
+    expect(events.map((e) => [e.kind, e.templateName])).toEqual([['template-started', 'Win10 Lab build'], ['template-completed', 'Win10-Lab']]);
   });
 
   it('LAB-0111 ldprovisioning.log: a hostile package name is read up to its last quote', async () => {
