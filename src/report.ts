@@ -8,8 +8,9 @@ import { isDistribution, runFailed } from './timeline/actions.js';
 import { isoTime } from './timeline/iso.js';
 import { timingOf } from './timing.js';
 import { rules } from './rules/index.js';
-import { RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, type Verdict } from './rules/verdict.js';
-import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, Report, Summary, Timeline, Window } from './types.js';
+import { INCOMPLETE, NO_FAILURE, RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, type RunVerdict, type Verdict } from './rules/verdict.js';
+import { runNumberAt, templateRuns } from './timeline/runs.js';
+import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, Report, RunReport, Summary, Timeline, Window } from './types.js';
 
 /** Lines shown before and after an unexplained failure. */
 const CONTEXT_BEFORE = 10;
@@ -128,6 +129,56 @@ export function explanationOf(verdict: string): string {
   return rule?.meta.explanation ?? VERDICT_EXPLANATIONS[verdict] ?? verdict;
 }
 
+function runReport(judged: RunVerdict, zone?: string): RunReport {
+  const { run, failure, finding, unfinished } = judged;
+  const report: RunReport = {
+    run: run.number,
+    start: isoTime(run.start, zone),
+    end: isoTime(run.end, zone),
+    startedBy: run.startedBy,
+    ...(run.template !== undefined ? { template: run.template } : {}),
+    verdict: judged.verdict,
+    failedPackage: failure?.packageName ?? unfinished?.actionName ?? null,
+    failedAction: failure?.action?.number ?? unfinished?.actionNumber ?? null,
+  };
+  if (failure?.code !== undefined) report.failedCode = failure.code;
+  if (finding) report.finding = { rule: finding.finding.rule, confidence: finding.finding.confidence, message: finding.finding.message };
+  return report;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+/** An earlier run in a few words: "run 1 failed: <why> (<rule>)". */
+function earlierRun(run: RunReport): string {
+  if (run.verdict === NO_FAILURE) return `run ${run.run} had no failure`;
+  const what = run.finding?.message.replace(/\.$/, '') ?? explanationOf(run.verdict).replace(/\.$/, '');
+  return `run ${run.run} ${run.verdict === INCOMPLETE ? 'did not finish' : 'failed'}: ${what} (${run.verdict})`;
+}
+
+/** What the history adds to the verdict's sentence: the run that decides, and how the earlier ones ended. */
+function historySentence(runs: readonly RunReport[]): string {
+  const latest = runs[runs.length - 1];
+  const earlier = runs.slice(0, -1);
+  if (!latest || earlier.length === 0) return '';
+  const failedBefore = earlier.filter((r) => r.verdict !== NO_FAILURE);
+  const lead = latest.verdict === NO_FAILURE && failedBefore.length > 0
+    ? `Succeeded on the ${ordinal(latest.run)} run`
+    : `This is the ${ordinal(latest.run)} template run in these logs, and it decides the verdict`;
+  return ` ${lead}; ${earlier.map(earlierRun).join('; ')}.`;
+}
+
+/** The sentence for an action begun where the logs end. */
+function unfinishedSentence(event: Event, lastTime: number, zone?: string): string {
+  const name = event.actionName !== undefined ? ` "${event.actionName}"` : '';
+  const type = event.actionType !== undefined ? ` (${event.actionType})` : '';
+  const number = event.actionNumber !== undefined ? `action ${event.actionNumber}` : 'an action';
+  return ` The last action started is ${number}${name}${type}, at ${isoTime(event.time, zone)}; the logs end at ${isoTime(lastTime, zone)}.`;
+}
+
 export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFinding[], verdict: Verdict, zone?: string): DeviceReport {
   const { timeline } = loaded;
   const failure = verdict.failure;
@@ -137,26 +188,45 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   const unreadable = loaded.files.length === 0 || nothingUsable;
   const verdictId = unreadable ? UNREADABLE : verdict.verdict;
   const context = verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [];
+  // A device with a history: the earlier runs' findings (their causes, their fixes) are the
+  // history's, shown with each run; what is advised is for the latest run.
+  const history = verdict.runs.length > 1 || verdict.before !== undefined;
+  const latest = verdict.runs[verdict.runs.length - 1]?.run.number;
+  const split = templateRuns(timeline);
+  const shown = history && latest !== undefined ? findings.filter((f) => runNumberAt(split, f.at) === latest) : findings;
+  const runs = history ? verdict.runs.map((r) => runReport(r, zone)) : [];
+  const lastRun = verdict.runs[verdict.runs.length - 1]?.run;
+  const explanation = explanationOf(verdictId)
+    + (!unreadable && verdict.unfinished && lastRun ? unfinishedSentence(verdict.unfinished, lastRun.end, zone) : '')
+    + (unreadable ? '' : historySentence(runs));
+  const unfinished = unreadable ? undefined : verdict.unfinished;
   return {
     device: loaded.device,
     ...(loaded.source !== undefined ? { source: path.relative(process.cwd(), loaded.source) || '.' } : {}),
     verdict: verdictId,
-    explanation: explanationOf(verdictId),
-    findings: findings.map((f) => f.finding),
+    explanation,
+    findings: shown.map((f) => f.finding),
     files: loaded.files,
     skipped: loaded.skipped,
-    failedPackage: failure?.packageName ?? null,
-    failedAction: failure?.action?.number ?? null,
+    failedPackage: failure?.packageName ?? unfinished?.actionName ?? null,
+    failedAction: failure?.action?.number ?? unfinished?.actionNumber ?? null,
     failureTime: failure ? isoTime(failure.time, zone) : null,
     ...(failure?.code !== undefined ? { failedCode: failure.code } : {}),
     ...deviceFacts(timeline),
+    ...(lastRun?.template !== undefined ? { template: lastRun.template } : {}),
     context,
     activity: activityLanes(timeline, zone),
     errors: nothingUsable ? [...loaded.errors, noUsableEntry(loaded)]
       : unreadable && loaded.errors.length === 0 && loaded.skipped.length === 0 ? ['no EPM log file found in this bundle'] : loaded.errors,
-    notes: notesShown(timeline, findings, context),
+    notes: notesShown(timeline, shown, context),
     ...unrecognisedRunsOf(timeline),
     ...timingField(timeline, zone),
+    ...(runs.length > 0 ? { runs } : {}),
+    ...(verdict.before ? {
+      before: {
+        start: isoTime(verdict.before.start, zone), end: isoTime(verdict.before.end, zone), lines: verdict.before.events, files: verdict.before.files,
+      },
+    } : {}),
   };
 }
 

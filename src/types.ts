@@ -297,6 +297,30 @@ export interface DeviceReport {
   unrecognisedRuns?: number;
   /** When the scan and sync were registered and fired, against the distributions (the fleet timing picture). */
   timing?: DeviceTiming;
+  /**
+   * The device's template runs, oldest first, where the bundle holds more than one or lines
+   * older than the first (absent for one run): the last decides the verdict above.
+   */
+  runs?: RunReport[];
+  /** Lines older than the first template run (an image's leftovers): shown, never the verdict. */
+  before?: { start: string; end: string; lines: number; files: string[] };
+}
+
+/** One template run of a device's history. */
+export interface RunReport {
+  /** 1-based, oldest first. */
+  run: number;
+  start: string;
+  end: string;
+  /** What shows a run began: a template start line, action numbers starting again, the first action, hours of silence, the logs' start. */
+  startedBy: 'template-start' | 'action-restart' | 'first-action' | 'gap' | 'logs-start';
+  template?: string;
+  verdict: string;
+  failedPackage: string | null;
+  failedAction: number | null;
+  failedCode?: number;
+  /** The finding that explains the run's verdict. */
+  finding?: { rule: string; confidence: Confidence; message: string };
 }
 
 /** Minutes after the agent install registered the scheduler's scan and sync tasks. */

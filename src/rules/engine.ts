@@ -2,11 +2,13 @@
 // never build findings themselves, as in ESLint). One failure is explained by one error rule:
 // where two claim the same failed action, the better-founded claim stays.
 import { eventIso, isoTime } from '../timeline/iso.js';
-import type { ActionResult, Confidence, Event, EvidenceLine, Finding, Rule, RuleReport, Severity, Timeline, Window } from '../types.js';
+import type { ActionResult, Confidence, Event, EvidenceLine, Finding, Rule, RuleReport, Severity, Timeline, WallTime, Window } from '../types.js';
 
 /** A finding with what the verdict needs: which failed action it explains. */
 export interface RuleFinding {
   finding: Finding;
+  /** The decisive event's wall time (the finding's time before it became text): which template run it belongs to. */
+  at: WallTime;
   action?: ActionResult;
   run?: Window;
   order: number;
@@ -60,7 +62,7 @@ export function runRules(timeline: Timeline, rules: readonly Rule[], zone?: stri
     if (handlers.event) for (const event of timeline.events) handlers.event(event);
     handlers.end?.();
     for (const report of reports) {
-      const entry: RuleFinding = { finding: toFinding(rule, report, zone), order: ruleIndex, explains: rule.meta.severity === 'error' };
+      const entry: RuleFinding = { finding: toFinding(rule, report, zone), at: report.time, order: ruleIndex, explains: rule.meta.severity === 'error' };
       if (report.action) entry.action = report.action;
       if (report.run) entry.run = report.run;
       found.push(entry);

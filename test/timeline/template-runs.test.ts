@@ -1,0 +1,135 @@
+// A bundle is a device's history (FORMATS.md): re-runs of a failed template, re-provisioning
+// months later, an image's old logs. The latest template run decides the verdict; the earlier
+// ones are shown with their own outcome, and their advice is not given again.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { PATHS, logText, plus, sdclientRun, statXml, type BundleFiles } from '../helpers/bundle.js';
+import { DAYS, HOURS, history, shiftBundle } from '../helpers/history.js';
+import { diagnoseBundle } from '../helpers/rule-tester.js';
+import { cleanStory, installStory, raceStory } from '../rules/scenarios.js';
+
+const YEAR_3000 = '01 Jan 3000 00:00:00';
+const RACE = 'vulscan-blocked-sdclient';
+
+const schema: unknown = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'schema', 'diagnosis.schema.json'), 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+ajv.addSchema(schema as object);
+const deviceSchema = ajv.getSchema('https://github.com/ldforensics/ldforensics/schema/diagnosis.schema.json#/$defs/deviceReport');
+
+/** The documented fix in place: the provisioning-only agent's scan and sync start in the year 3000. */
+const fixed = (): BundleFiles => cleanStory({ firstStart: YEAR_3000 });
+
+describe('the latest template run decides', () => {
+  it('a race, then a re-run with the year-3000 agent that succeeds: no-failure, with run 1 in the history and no advice for it', async () => {
+    const device = await diagnoseBundle(history(raceStory().files, shiftBundle(fixed(), 4 * HOURS)));
+    expect(device.verdict).toBe('no-failure');
+    expect(device.failedPackage).toBeNull();
+    expect(device.explanation).toMatch(/Succeeded on the 2nd run; run 1 failed: .*\(vulscan-blocked-sdclient\)\./);
+    expect(device.runs?.map((r) => [r.run, r.verdict, r.failedPackage, r.failedAction])).toEqual([[1, RACE, 'Adobe Reader DC', 7], [2, 'no-failure', null, null]]);
+    expect(device.runs?.[0]?.finding).toMatchObject({ rule: RACE, confidence: 'high' });
+    expect(device.runs?.[1]?.startedBy).toBe('template-start');
+    // Run 1's cause and its fix are history: nothing advises building the agent already in place.
+    expect(device.findings.map((f) => f.rule)).not.toContain(RACE);
+    expect(device.findings.map((f) => f.rule)).toContain('provisioning-agent-active');
+  });
+
+  it('a download error, then the race in the re-run: the race is the verdict', async () => {
+    const device = await diagnoseBundle(history(installStory({ download: 'error' }), shiftBundle(raceStory().files, 5 * HOURS)));
+    expect(device.verdict).toBe(RACE);
+    expect(device.failedPackage).toBe('Adobe Reader DC');
+    expect(device.runs?.map((r) => r.verdict)).toEqual(['download-failed', RACE]);
+    expect(device.explanation).toMatch(/2nd template run .* run 1 failed: .*\(download-failed\)/);
+  });
+
+  it('an image\'s seven-month-old sdclient.log with a 1603, before a healthy year-3000 run: history, never the verdict', async () => {
+    const stale = sdclientRun({ start: '2025-08-12 14:02:10', taskId: 880, package: 'Java Runtime 8u361', installSeconds: 120, result: 1603 });
+    const files = { ...fixed() };
+    files[PATHS.sdclient] = logText([stale]) + (files[PATHS.sdclient] ?? '');
+    const device = await diagnoseBundle(files);
+    expect(device.verdict).toBe('no-failure');
+    expect(device.before).toMatchObject({ start: '2025-08-12T14:02:10', files: [expect.stringContaining('sdclient.log')] });
+    expect(device.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(device.runs?.map((r) => r.verdict)).toEqual(['no-failure']);
+    expect(deviceSchema?.(JSON.parse(JSON.stringify(device))), JSON.stringify(deviceSchema?.errors)).toBe(true);
+  });
+
+  it('three runs in one bundle: race, installer failure, then success; each run keeps its own outcome', async () => {
+    const device = await diagnoseBundle(history(raceStory().files, shiftBundle(installStory(), 1 * DAYS), shiftBundle(fixed(), 2 * DAYS)));
+    expect(device.verdict).toBe('no-failure');
+    expect(device.runs?.map((r) => r.verdict)).toEqual([RACE, 'package-install-failed', 'no-failure']);
+    expect(device.explanation).toContain('Succeeded on the 3rd run; run 1 failed');
+    expect(device.explanation).toContain('run 2 failed');
+    expect(device.runs?.[2]?.start.slice(0, 10)).toBe('2026-03-11');
+    // The history fields are in the published schema.
+    expect(deviceSchema?.(JSON.parse(JSON.stringify(device))), JSON.stringify(deviceSchema?.errors)).toBe(true);
+  });
+
+  it('action numbers starting again begin a run where no line says a template started', async () => {
+    const withoutStartLines = (files: BundleFiles): BundleFiles => ({
+      ...files, [PATHS.provisioning]: (files[PATHS.provisioning] ?? '').split('\r\n').filter((l) => !/ Template "[^"]*" \(id \d+\)/.test(l)).join('\r\n'),
+    });
+    const device = await diagnoseBundle(history(withoutStartLines(cleanStory()), withoutStartLines(shiftBundle(raceStory().files, 6 * HOURS))));
+    expect(device.runs?.map((r) => [r.verdict, r.startedBy])).toEqual([['no-failure', 'first-action'], [RACE, 'action-restart']]);
+    expect(device.verdict).toBe(RACE);
+  });
+
+  it('one run and nothing before it: no history in the report (the report stays as it was)', async () => {
+    const device = await diagnoseBundle(raceStory().files);
+    expect(device.verdict).toBe(RACE);
+    expect(device.runs).toBeUndefined();
+    expect(device.before).toBeUndefined();
+  });
+
+  it('without a provisioning log, hours of silence with nothing running part the runs: an old 1603, then a clean day', async () => {
+    const old = installStory({ withoutProvisioning: true });
+    const device = await diagnoseBundle(history(old, shiftBundle(fixed(), 3 * DAYS), {}));
+    // The newer run's provisioning log makes it a template run; the old lines are history.
+    expect(device.verdict).toBe('no-failure');
+    const noProvisioning = (files: BundleFiles): BundleFiles => Object.fromEntries(Object.entries(files).filter(([p]) => p !== PATHS.provisioning));
+    const both = await diagnoseBundle(history(old, shiftBundle(noProvisioning(cleanStory()), 3 * DAYS)));
+    expect(both.runs?.map((r) => [r.verdict, r.startedBy])).toEqual([['package-install-failed', 'logs-start'], ['no-failure', 'gap']]);
+    expect(both.verdict).toBe('no-failure');
+  });
+});
+
+describe('logs that end in the middle of the template', () => {
+  it('every log stops right after "Starting action 7": incomplete, naming the action and where the logs end, never no-failure', async () => {
+    const story = cleanStory();
+    const provisioning = story[PATHS.provisioning] ?? '';
+    const cut = provisioning.slice(0, provisioning.indexOf('\r\n', provisioning.indexOf('Starting action 7')) + 2);
+    const sd = story[PATHS.sdclient] ?? '';
+    const files = { ...story, [PATHS.provisioning]: cut, [PATHS.sdclient]: sd.slice(0, sd.indexOf('\r\n', sd.indexOf('SDClient exiting')) + 2) };
+    const device = await diagnoseBundle(files);
+    expect(device.verdict).toBe('incomplete');
+    expect(device.failedAction).toBe(7);
+    expect(device.failedPackage).toBe('Adobe Reader DC');
+    expect(device.explanation).toMatch(/had not finished where these logs end.*action 7 "Adobe Reader DC" \(Distribute software\), at 2026-03-09T09:5\d:\d\d; the logs end at 2026-03-09T/);
+  });
+
+  it('a template that ends with its completion line, or stops on a failure, is not incomplete', async () => {
+    expect((await diagnoseBundle(cleanStory())).verdict).toBe('no-failure');
+    expect((await diagnoseBundle(installStory())).verdict).toBe('package-install-failed');
+  });
+
+  it('an earlier run that was cut short is history; the latest run decides', async () => {
+    const story = cleanStory();
+    const provisioning = story[PATHS.provisioning] ?? '';
+    const cut = { ...story, [PATHS.provisioning]: provisioning.slice(0, provisioning.indexOf('\r\n', provisioning.indexOf('Starting action 7')) + 2) };
+    const device = await diagnoseBundle(history(cut, shiftBundle(fixed(), 2 * DAYS)));
+    expect(device.runs?.map((r) => r.verdict)).toEqual(['incomplete', 'no-failure']);
+    expect(device.verdict).toBe('no-failure');
+    expect(device.explanation).toContain('run 1 did not finish');
+  });
+});
+
+describe('a .stat of a failed run beside a later success', () => {
+  it('the .stat of the task is the latest\'s: a re-run that succeeded is no-failure', async () => {
+    const rerun = shiftBundle(fixed(), 5 * HOURS);
+    const files = history(raceStory({ withStatFiles: true }).files, rerun);
+    // The re-run's task 1054 wrote a new status file over the old one.
+    const device = await diagnoseBundle({ ...files, [PATHS.stat(1054)]: statXml({ taskId: 1054, status: 4, code: 0, lastRun: plus('14:50:00', 0) }) });
+    expect(device.verdict).toBe('no-failure');
+  });
+});
