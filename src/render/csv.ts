@@ -8,6 +8,7 @@ import { csvCell } from './escape.js';
 import type { Renderer } from './index.js';
 import { unparsedCount, verdictConfidence } from './model.js';
 import { fixInPlace, isAtRisk } from '../report.js';
+import { UNREADABLE } from '../rules/verdict.js';
 
 export const CSV_COLUMNS = [
   'device',
@@ -28,6 +29,8 @@ export const CSV_COLUMNS = [
   'files',
   'unparsed_lines',
   'bundle',
+  'runs',
+  'first_run_verdict',
 ] as const;
 
 /** The process that refused the failed distribution its turn, read from the verdict. */
@@ -37,6 +40,11 @@ const IN_THE_WAY: Record<string, string> = {
 
 function row(cells: (string | number | null)[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+/** The template runs in the bundle: listed where there are several, else one (none where nothing could be read). */
+export function runCount(report: DeviceReport): number {
+  return report.runs?.length ?? (report.verdict === UNREADABLE ? 0 : 1);
 }
 
 function device(report: DeviceReport): string {
@@ -62,6 +70,8 @@ function device(report: DeviceReport): string {
     report.files.length,
     unparsedCount(report).lines,
     report.source ?? null,
+    runCount(report),
+    report.runs?.[0]?.verdict ?? report.verdict,
   ]);
 }
 

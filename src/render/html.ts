@@ -9,6 +9,7 @@ import type { RenderOptions, Renderer } from './index.js';
 import {
   displayTime,
   explainVerdict,
+  historyLines,
   headline,
   NO_FAILURE,
   plural,
@@ -213,6 +214,8 @@ function device(report: DeviceReport, index: number): string {
   ];
   if (head !== null) out.push(`<p class="headline">${escapeHtml(head)}</p>`);
   out.push(`<p class="explain">${escapeHtml(explainVerdict(report))}</p>`);
+  const history = historyLines(report);
+  if (history.length > 0) out.push(`<h3>History</h3>\n<ul class="history">${history.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`);
   const drawing = swimlanes(report, id);
   if (drawing) {
     out.push(`<figure>\n${drawing.svg}\n<figcaption>${escapeHtml(drawing.caption)}</figcaption>\n</figure>`);

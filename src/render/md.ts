@@ -10,6 +10,7 @@ import type { Renderer } from './index.js';
 import {
   displayTime,
   explainVerdict,
+  historyLines,
   headline,
   racePackagesByCount,
   RACE_VERDICTS,
@@ -79,6 +80,8 @@ function device(report: DeviceReport): string[] {
   const out = [`## ${escapeMarkdown(report.device)}: ${escapeMarkdown(report.verdict)}`, ''];
   const head = headline(report);
   out.push(head !== null ? `**${escapeMarkdown(head)}** ${escapeMarkdown(explainVerdict(report))}` : escapeMarkdown(explainVerdict(report)));
+  const history = historyLines(report);
+  if (history.length > 0) out.push('', '**History:**', '', ...history.map((line) => `- ${escapeMarkdown(line)}`));
   for (const item of report.findings) out.push('', ...finding(item));
   if (report.context.length > 0) out.push('', '**Lines around the failure:**', '', ...linesTable(report.context));
   const notes = report.notes.map((note) => `- Note: ${escapeMarkdown(note)}`);

@@ -1,6 +1,6 @@
 // What several renderers derive from a DeviceReport the same way: the verdict's finding,
 // its tone (colour), its plain-language explanation, the headline, unparsed counts, times.
-import { NO_FAILURE } from '../rules/verdict.js';
+import { INCOMPLETE, NO_FAILURE } from '../rules/verdict.js';
 import type { Confidence, DeviceReport, Finding, Summary } from '../types.js';
 
 export { NO_FAILURE, RACE_VERDICTS } from '../rules/verdict.js';
@@ -34,12 +34,35 @@ export function headline(device: DeviceReport): string | null {
   if (device.failedAction === null && device.failedPackage === null && device.failureTime === null) {
     return null;
   }
-  const what =
-    device.failedAction !== null
-      ? `Action ${device.failedAction}${device.failedPackage !== null ? ` (${device.failedPackage})` : ''}`
-      : (device.failedPackage ?? 'A provisioning action');
+  const what = actionText(device.failedAction, device.failedPackage) ?? 'A provisioning action';
+  if (device.verdict === INCOMPLETE) return `${what} began, and the logs end before its result.`;
   const when = device.failureTime !== null ? ` at ${displayTime(device.failureTime)}` : '';
   return `${what} failed${when}.`;
+}
+
+function actionText(action: number | null, name: string | null): string | null {
+  if (action !== null) return `Action ${action}${name !== null ? ` (${name})` : ''}`;
+  return name;
+}
+
+/**
+ * The device's history, a line each, oldest first: the lines before the first template run,
+ * then each run with its verdict and why; the last run decides. Empty for a device of one run.
+ */
+export function historyLines(device: DeviceReport): string[] {
+  const out: string[] = [];
+  if (device.before) {
+    const b = device.before;
+    out.push(`Before the template: ${plural(b.lines, 'line')} from ${displayTime(b.start)} to ${displayTime(b.end)} (${b.files.join(', ')}), an image's or an earlier install's leftovers: not judged.`);
+  }
+  const runs = device.runs ?? [];
+  for (const run of runs) {
+    const latest = run === runs[runs.length - 1];
+    const what = actionText(run.failedAction, run.failedPackage);
+    const why = run.finding ? ` ${run.finding.message}` : '';
+    out.push(`Run ${run.run}${latest ? ' (latest: decides the verdict)' : ''}, ${displayTime(run.start)} to ${displayTime(run.end)}${run.template !== undefined ? `, template ${run.template}` : ''}: ${run.verdict}${what !== null ? `, ${what}` : ''}.${latest ? '' : why}`);
+  }
+  return out;
 }
 
 export interface UnparsedCount {

@@ -9,6 +9,7 @@ import { drawTable, tableLines } from './table.js';
 import type { RenderOptions, Renderer } from './index.js';
 import {
   explainVerdict,
+  historyLines,
   headline,
   racePackagesByCount,
   RACE_VERDICTS,
@@ -207,6 +208,11 @@ function device(report: DeviceReport, options: RenderOptions): string {
   const head = headline(report);
   if (head !== null) appendAll(out, indented(escapeTerminal(head), 0, width));
   appendAll(out, indented(escapeTerminal(explainVerdict(report)), 0, width));
+  const history = historyLines(report);
+  if (history.length > 0) {
+    out.push('', paint('History', '1', options));
+    for (const line of history) appendAll(out, indented(escapeTerminal(line), 4, width, '- '));
+  }
 
   for (const finding of report.findings) {
     out.push('', ...findingBlock(finding, width, options));

@@ -66,6 +66,38 @@ function happened(event: Event): boolean {
 interface Marker {
   event: Event;
   by: RunStart;
+  /** Where the run begins: the marker's time, or that of the lines that lead in to it. */
+  time?: number;
+}
+
+/** A run's opening lines (the agent's banner, the core it uses) come just before its start line. */
+const LEAD_IN_MS = 5 * 60 * 1000;
+
+/**
+ * Each marker's time moved back over the lines of its own file that lead in to it: lines just
+ * before it, within minutes, none of them an action's or a template's own line.
+ */
+function withLeadIn(markers: readonly Marker[], events: readonly Event[]): Marker[] {
+  const byFile = new Map<string, Event[]>();
+  for (const event of events) {
+    if (!PROVISIONING_SOURCES.has(event.source)) continue;
+    const list = byFile.get(event.file) ?? [];
+    list.push(event);
+    byFile.set(event.file, list);
+  }
+  for (const list of byFile.values()) list.sort((a, b) => a.line - b.line);
+  return markers.map((marker) => {
+    const list = byFile.get(marker.event.file);
+    let at = list ? list.indexOf(marker.event) : -1;
+    let time = marker.event.time;
+    while (list && at > 0) {
+      const previous = list[at - 1];
+      if (!previous || isTemplateEvent(previous) || previous.time > time || time - previous.time > LEAD_IN_MS) break;
+      time = previous.time;
+      at -= 1;
+    }
+    return { ...marker, time };
+  });
 }
 
 /** Where the provisioning logs say a run begins, in time order. */
@@ -158,8 +190,8 @@ export function splitRuns(events: readonly Event[], windows: readonly Window[]):
   const timed = events.filter(happened);
   if (timed.length === 0) return { runs: [] };
   const template = timed.filter(isTemplateEvent);
-  const markers = template.length > 0 ? provisioningMarkers(template) : gapMarkers(timed, windows);
-  const starts = markers.map((m) => m.event.time);
+  const markers = template.length > 0 ? withLeadIn(provisioningMarkers(template), timed) : gapMarkers(timed, windows);
+  const starts = markers.map((m) => m.time ?? m.event.time);
   const firstStart = starts[0] ?? -Infinity;
   // Lines before the first run: those within an hour's silence of it belong to it (an agent's
   // log that began a little before the provisioning log did); older ones are history.
@@ -175,8 +207,8 @@ export function splitRuns(events: readonly Event[], windows: readonly Window[]):
   const history = earlier.slice(0, cut);
   const runs: TemplateRun[] = markers.map((marker, index) => ({
     number: index + 1,
-    start: index === 0 ? chainStart : marker.event.time,
-    end: marker.event.time,
+    start: index === 0 ? chainStart : marker.time ?? marker.event.time,
+    end: marker.time ?? marker.event.time,
     startedBy: marker.by,
     startEvent: marker.event,
     lastEvent: marker.event,

@@ -133,3 +133,31 @@ describe('a .stat of a failed run beside a later success', () => {
     expect(device.verdict).toBe('no-failure');
   });
 });
+
+describe('the history in every format', () => {
+  it('text, md and html show a History part; csv has runs and first_run_verdict', async () => {
+    const { renderers } = await import('../../src/render/index.js');
+    const { buildReport } = await import('../../src/report.js');
+    const { parse } = await import('csv-parse/sync');
+    const device = await diagnoseBundle(history(raceStory().files, shiftBundle(fixed(), 4 * HOURS)));
+    const report = buildReport([device]);
+    const text = renderers.text.render(report, { color: false, width: 200 });
+    expect(text).toMatch(/History\n {4}- Run 1, 2026-03-09 09:26:00 to 2026-03-09 10:14:14, template Win10 Lab build: vulscan-blocked-sdclient, Action 7 \(Adobe Reader DC\)\. /);
+    expect(text).toContain('- Run 2 (latest: decides the verdict)');
+    expect(renderers.md.render(report, { color: false, width: 100 })).toContain('**History:**\n\n- Run 1, ');
+    expect(renderers.html.render(report, { color: false, width: 100 })).toMatch(/<h3>History<\/h3>\n<ul class="history"><li>Run 1, /);
+    const rows = parse(renderers.csv.render(report, { color: false, width: 100 }).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({ verdict: 'no-failure', runs: '2', first_run_verdict: RACE });
+  });
+
+  it('an incomplete run\'s headline says the action began, not that it failed', async () => {
+    const story = cleanStory();
+    const provisioning = story[PATHS.provisioning] ?? '';
+    const files = { ...story, [PATHS.provisioning]: provisioning.slice(0, provisioning.indexOf('\r\n', provisioning.indexOf('Starting action 7')) + 2) };
+    const { renderers } = await import('../../src/render/index.js');
+    const { buildReport } = await import('../../src/report.js');
+    const text = renderers.text.render(buildReport([await diagnoseBundle(files)]), { color: false, width: 200 });
+    expect(text).toContain('Action 7 (Adobe Reader DC) began, and the logs end before its result.');
+    expect(text).not.toContain('failed at');
+  });
+});
