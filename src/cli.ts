@@ -281,6 +281,12 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     progress.device(device.verdict);
     fleet.addTally(device);
     missing.delete(device.device.toLowerCase());
+    // What a run could not read is said on stderr too: one line per device.
+    if ((device.readErrors ?? 0) > 0 && !flags.quiet) {
+      const files = device.readErrorFiles ?? [];
+      const more = (device.readErrors ?? 0) > files.length ? `, and ${(device.readErrors ?? 0) - files.length} more` : '';
+      progress.interrupt(`ldforensics: ${escapeTerminal(device.device)}: ${plural(device.readErrors ?? 0, 'log')} could not be read: ${escapeTerminal(files.join(', '))}${more}\n`);
+    }
   };
   await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen, () => fleet.summary());
   progress.end();

@@ -23,6 +23,8 @@ export interface LoadedDevice {
   timeline: Timeline;
   files: FileReport[];
   skipped: SkippedFile[];
+  /** Logs found in the bundle that could not be opened (permission denied, a broken entry): never skipped files. */
+  readErrors: SkippedFile[];
   errors: string[];
 }
 
@@ -82,7 +84,12 @@ interface ParsedSource {
   report: FileReport;
 }
 
-async function parseSource(source: SourceFile, options: LoadOptions): Promise<ParsedSource | SkippedFile> {
+/** A file that exists but could not be opened. */
+interface ReadError {
+  readError: SkippedFile;
+}
+
+async function parseSource(source: SourceFile, options: LoadOptions): Promise<ParsedSource | SkippedFile | ReadError> {
   const named = logKindFromFileName(source.name);
   const notEpm = named === null ? skipReasonFromPath(source.path) : null;
   if (notEpm !== null) return { path: source.path, reason: notEpm };
@@ -90,7 +97,7 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   try {
     stream = await source.open();
   } catch (error) {
-    return { path: source.path, reason: `cannot be read: ${error instanceof Error ? error.message : String(error)}` };
+    return { readError: { path: source.path, reason: `cannot be read: ${error instanceof Error ? error.message : String(error)}` } };
   }
   const sourceWarnings: string[] = [];
   if (!Buffer.isBuffer(stream)) stream.on(SOURCE_WARNING, (message: string) => sourceWarnings.push(`${source.path}: ${message}`));
@@ -138,8 +145,13 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
   const files: FileReport[] = [];
   const parsed: FileEvents[] = [];
   const skipped: SkippedFile[] = [...bundle.skipped];
+  const readErrors: SkippedFile[] = [];
   for (const source of bundle.files) {
     const result = await parseSource(source, options);
+    if ('readError' in result) {
+      readErrors.push(result.readError);
+      continue;
+    }
     if ('reason' in result) {
       skipped.push(result);
       continue;
@@ -148,5 +160,5 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
     parsed.push(result.events);
   }
   const timeline = buildTimeline(bundle.name, parsed, options.zone ? { zone: options.zone } : {});
-  return { device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), timeline, files, skipped, errors: [...bundle.errors] };
+  return { device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), timeline, files, skipped, readErrors, errors: [...bundle.errors] };
 }

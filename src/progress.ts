@@ -30,6 +30,13 @@ export class Progress {
     this.draw(false);
   }
 
+  /** A line of its own on the same stream (a note): the progress line is cleared first and drawn again after it. */
+  interrupt(text: string): void {
+    this.end();
+    this.sink.write(text);
+    this.draw(true);
+  }
+
   /** Clears the line: the terminal is left as it was. */
   end(): void {
     if (this.shown) this.sink.write('\r\u001b[2K');

@@ -10,7 +10,8 @@ import { timingOf } from './timing.js';
 import { rules } from './rules/index.js';
 import { INCOMPLETE, NO_FAILURE, RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, type RunVerdict, type Verdict } from './rules/verdict.js';
 import { runNumberAt, templateRuns } from './timeline/runs.js';
-import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, Report, RunReport, Summary, Timeline, Window } from './types.js';
+import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, LogKind, Report, RunReport, SkippedFile, Summary, Timeline, Window } from './types.js';
+import { logKindFromFileName } from './ingest/names.js';
 
 /** Lines shown before and after an unexplained failure. */
 const CONTEXT_BEFORE = 10;
@@ -171,6 +172,30 @@ function historySentence(runs: readonly RunReport[]): string {
   return ` ${lead}; ${earlier.map(earlierRun).join('; ')}.`;
 }
 
+/** The logs whose absence leaves a verdict unproven: the task's run, the template's actions, the task's status; and files whose name says nothing (they may be any of these). */
+const DECISIVE_KINDS = new Set<LogKind>(['sdclient', 'provisioning', 'provision-gui', 'task-status']);
+
+function isDecisiveLog(file: string): boolean {
+  const kind = logKindFromFileName(file.split('/').pop() ?? file);
+  return kind === null || DECISIVE_KINDS.has(kind);
+}
+
+function unreadSentence(files: readonly SkippedFile[]): string {
+  const list = files.map((f) => `${f.path.split('/').pop() ?? f.path} (${f.reason.replace(/^cannot be read: /, '')})`).join('; ');
+  return `Key logs of this bundle could not be read: ${list}. What was read shows no failure, but the unread logs may hold one, so the device is not called healthy. Read the bundle with an account that may open these files, or gather them again.`;
+}
+
+/** What a failed .stat says where no log line stands for the task, and what the logs beside it held. */
+function statusSentence(event: Event, loaded: LoadedDevice): string {
+  const file = event.file.split('/').pop() ?? event.file;
+  const code = event.code !== undefined ? `, return code ${event.code}` : '';
+  const logs = loaded.files.filter((f) => f.kind !== 'task-status');
+  const empty = logs.filter((f) => f.lines === 0 || f.parsed === 0).map((f) => f.path.split('/').pop() ?? f.path);
+  const beside = logs.length === 0 ? ' No log of the task\'s run is in this bundle.'
+    : empty.length === logs.length ? ` The logs beside it hold no entry: ${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty or unreadable.` : ' No log line shows the task\'s run.';
+  return ` Task ${event.taskId ?? '?'}'s status file (${file}) says ${event.statusName ?? 'failed'} (status ${event.status ?? '?'})${code}.${beside}`;
+}
+
 /** The sentence for an action begun where the logs end. */
 function unfinishedSentence(event: Event, lastTime: number, zone?: string): string {
   const name = event.actionName !== undefined ? ` "${event.actionName}"` : '';
@@ -186,7 +211,10 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   // "no-failure" on the strength of an empty folder, or of files that were all empty or binary.
   const nothingUsable = loaded.files.length > 0 && timeline.events.length === 0;
   const unreadable = loaded.files.length === 0 || nothingUsable;
-  const verdictId = unreadable ? UNREADABLE : verdict.verdict;
+  // A decisive log that could not be read leaves "no failure" unproven: it may hold the failure.
+  const unreadDecisive = loaded.readErrors.filter((f) => isDecisiveLog(f.path));
+  const unprovenHealthy = !unreadable && unreadDecisive.length > 0 && (verdict.verdict === NO_FAILURE || verdict.verdict === INCOMPLETE);
+  const verdictId = unreadable || unprovenHealthy ? UNREADABLE : verdict.verdict;
   const context = verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [];
   // A device with a history: the earlier runs' findings (their causes, their fixes) are the
   // history's, shown with each run; what is advised is for the latest run.
@@ -196,7 +224,8 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   const shown = history && latest !== undefined ? findings.filter((f) => runNumberAt(split, f.at) === latest) : findings;
   const runs = history ? verdict.runs.map((r) => runReport(r, zone)) : [];
   const lastRun = verdict.runs[verdict.runs.length - 1]?.run;
-  const explanation = explanationOf(verdictId)
+  const explanation = (unprovenHealthy ? unreadSentence(unreadDecisive) : explanationOf(verdictId))
+    + (!unreadable && failure?.event.kind === 'task-status' ? statusSentence(failure.event, loaded) : '')
     + (!unreadable && verdict.unfinished && lastRun ? unfinishedSentence(verdict.unfinished, lastRun.end, zone) : '')
     + (unreadable ? '' : historySentence(runs));
   const unfinished = unreadable ? undefined : verdict.unfinished;
@@ -221,6 +250,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     notes: notesShown(timeline, shown, context),
     ...unrecognisedRunsOf(timeline),
     ...timingField(timeline, zone),
+    ...(loaded.readErrors.length > 0 ? { readErrors: loaded.readErrors } : {}),
     ...(runs.length > 0 ? { runs } : {}),
     ...(verdict.before ? {
       before: {
@@ -305,6 +335,12 @@ export interface DeviceTally {
   failed: boolean;
   warned: boolean;
   read: boolean;
+  /** Files that could not be read, and the first of them by path. */
+  readErrors?: number;
+  readErrorFiles?: string[];
+  /** Template runs in the bundle where more than one, and the first's verdict. */
+  runs?: number;
+  firstRunVerdict?: string;
 }
 
 export function tallyOf(device: DeviceReport): DeviceTally {
@@ -318,6 +354,8 @@ export function tallyOf(device: DeviceReport): DeviceTally {
     failed: device.verdict !== 'no-failure' || device.findings.some((f) => f.severity === 'error'),
     warned: device.findings.some((f) => f.severity === 'warning'),
     read: device.files.length > 0,
+    ...(device.readErrors && device.readErrors.length > 0 ? { readErrors: device.readErrors.length, readErrorFiles: device.readErrors.slice(0, 3).map((f) => f.path) } : {}),
+    ...(device.runs && device.runs.length > 1 ? { runs: device.runs.length, firstRunVerdict: device.runs[0]?.verdict ?? NO_FAILURE } : {}),
   };
 }
 
@@ -333,6 +371,8 @@ export class SummaryBuilder {
   private readonly racePackages: Record<string, number> = {};
   private unparsedLines = 0;
   private readonly unrecognised = { devices: 0, runs: 0 };
+  private readonly readErrors = { devices: 0, files: 0 };
+  private readonly firstRuns = { rerun: 0, failedFirst: 0, causes: {} as Record<string, number> };
   /** Whether any device failed or has an error finding, has a warning, had a file read at all. */
   failed = false;
   warned = false;
@@ -360,6 +400,16 @@ export class SummaryBuilder {
       this.unrecognised.devices += 1;
       this.unrecognised.runs += device.unrecognisedRuns;
     }
+    if ((device.readErrors ?? 0) > 0) {
+      this.readErrors.devices += 1;
+      this.readErrors.files += device.readErrors ?? 0;
+    }
+    if ((device.runs ?? 0) > 1) {
+      this.firstRuns.rerun += 1;
+      const first = device.firstRunVerdict ?? NO_FAILURE;
+      if (first !== NO_FAILURE) this.firstRuns.failedFirst += 1;
+      this.firstRuns.causes[first] = (this.firstRuns.causes[first] ?? 0) + 1;
+    }
     if (device.failed) this.failed = true;
     if (device.warned) this.warned = true;
     if (device.read) this.anythingRead = true;
@@ -371,6 +421,8 @@ export class SummaryBuilder {
       ...(this.unrecognised.runs > 0 ? { unrecognised: { ...this.unrecognised } } : {}),
       names: this.names,
       ...(this.atRisk.devices > 0 ? { atRisk: { devices: this.atRisk.devices, names: [...this.atRisk.names] } } : {}),
+      ...(this.readErrors.devices > 0 ? { readErrors: { ...this.readErrors } } : {}),
+      ...(this.firstRuns.rerun > 0 ? { firstRuns: { ...this.firstRuns, causes: { ...this.firstRuns.causes } } } : {}),
     };
   }
 }

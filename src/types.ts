@@ -291,6 +291,8 @@ export interface DeviceReport {
   activity: ActivityLane[];
   /** Errors that stopped this device's analysis (never the fleet's). */
   errors: string[];
+  /** Logs found in the bundle that could not be read (permission denied, a broken entry): not skipped files, and never a healthy device where they were decisive. */
+  readErrors?: SkippedFile[];
   /** How the timeline was put together where the reader should know (e.g. UTC anchoring). */
   notes: string[];
   /** Runs (sdclient, vulscan, policy sync) with not one line in wording the patterns know: `patterns suggest` can help. */
@@ -347,6 +349,13 @@ export interface Summary {
   names?: Record<string, string[]>;
   /** Devices where a scan or sync was due during provisioning: how many, and the first of them by name. */
   atRisk?: { devices: number; names: string[] };
+  /** Devices with logs that could not be read (permission denied, a broken entry), and how many files. */
+  readErrors?: { devices: number; files: number };
+  /**
+   * The first attempt: devices whose bundle holds more than one template run, how many of them
+   * failed their first run, and the first run's verdict per device (the race's cost that re-runs hid).
+   */
+  firstRuns?: { rerun: number; failedFirst: number; causes: Record<string, number> };
 }
 
 export interface Report {

@@ -31,6 +31,7 @@ export const CSV_COLUMNS = [
   'bundle',
   'runs',
   'first_run_verdict',
+  'read_errors',
 ] as const;
 
 /** The process that refused the failed distribution its turn, read from the verdict. */
@@ -72,6 +73,7 @@ function device(report: DeviceReport): string {
     report.source ?? null,
     runCount(report),
     report.runs?.[0]?.verdict ?? report.verdict,
+    (report.readErrors ?? []).map((f) => f.path).join('; '),
   ]);
 }
 

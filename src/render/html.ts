@@ -9,6 +9,7 @@ import type { RenderOptions, Renderer } from './index.js';
 import {
   displayTime,
   explainVerdict,
+  fleetSentences,
   historyLines,
   headline,
   NO_FAILURE,
@@ -127,7 +128,8 @@ export function fleetCard(summary: Summary, toneOf: (verdict: string) => Tone, e
       : `<table><thead><tr><th>Package</th><th class="num">Times</th></tr></thead><tbody>\n${packages
           .map(([name, count]) => `<tr><td>${escapeHtml(name)}</td><td class="num">${count}</td></tr>`)
           .join('\n')}\n</tbody></table>`;
-  const unparsed = summary.unparsedLines > 0 ? `<p class="muted">${plural(summary.unparsedLines, 'unparsed line')} in all.</p>` : '';
+  const unparsed = (summary.unparsedLines > 0 ? `<p class="muted">${plural(summary.unparsedLines, 'unparsed line')} in all.</p>` : '')
+    + fleetSentences(summary).map((sentence) => `<p>${escapeHtml(sentence)}</p>`).join('');
   return `<section class="card fleet" aria-labelledby="fleet-title">
 <h2 id="fleet-title">Fleet summary</h2>
 <div class="fleet-grid">
@@ -225,6 +227,9 @@ function device(report: DeviceReport, index: number): string {
   for (const item of report.findings) out.push(finding(item, report.failureTime));
   if (report.context.length > 0) {
     out.push(`<h3>Lines around the failure</h3>\n${linesTable(report.context, report.failureTime)}`);
+  }
+  if (report.readErrors && report.readErrors.length > 0) {
+    out.push(`<h3>Logs that could not be read</h3>\n<ul class="errors">${report.readErrors.map((f) => `<li><code>${escapeHtml(f.path)}</code>: ${escapeHtml(f.reason)}</li>`).join('')}</ul>`);
   }
   if (report.errors.length > 0) {
     out.push(

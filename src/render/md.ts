@@ -10,6 +10,7 @@ import type { Renderer } from './index.js';
 import {
   displayTime,
   explainVerdict,
+  fleetSentences,
   historyLines,
   headline,
   racePackagesByCount,
@@ -44,6 +45,7 @@ function summary(fleet: Summary): string[] {
   appendAll(out, racePackages(fleet));
   if (fleet.unparsedLines > 0) out.push('', `${fleet.unparsedLines} unparsed lines in all.`);
   if (fleet.unrecognised) out.push('', unrecognisedHint(fleet.unrecognised));
+  for (const sentence of fleetSentences(fleet)) out.push('', escapeMarkdown(sentence));
   return out;
 }
 
@@ -90,6 +92,7 @@ function device(report: DeviceReport): string[] {
   for (const skipped of report.skipped) {
     notes.push(`- Skipped ${escapeMarkdown(skipped.path)}: ${escapeMarkdown(skipped.reason)}`);
   }
+  for (const unread of report.readErrors ?? []) notes.push(`- Could not read ${escapeMarkdown(unread.path)}: ${escapeMarkdown(unread.reason)}`);
   for (const error of report.errors) notes.push(`- Analysis error: ${escapeMarkdown(error)}`);
   if (notes.length > 0) out.push('', ...notes);
   return out;

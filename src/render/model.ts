@@ -111,6 +111,20 @@ function byCount(counts: Record<string, number>): [string, number][] {
   return Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/** The fleet summary's sentences on what a run could not read and on first attempts (every format shows them). */
+export function fleetSentences(summary: Summary): string[] {
+  const out: string[] = [];
+  if (summary.readErrors) {
+    out.push(`${plural(summary.readErrors.files, 'log')} on ${plural(summary.readErrors.devices, 'device')} could not be read (see each device's read errors): those devices are never called healthy.`);
+  }
+  if (summary.firstRuns) {
+    const f = summary.firstRuns;
+    const causes = byCount(f.causes).filter(([verdict]) => verdict !== NO_FAILURE).map(([verdict, count]) => `${verdict} ${count}`);
+    out.push(`First attempt: ${plural(f.rerun, 'device')} needed more than one template run; ${f.failedFirst} of them failed the first${causes.length > 0 ? ` (${causes.join(', ')})` : ''}.`);
+  }
+  return out;
+}
+
 /** The tone of a verdict id alone (for summaries, where no device is at hand). */
 export function toneOfVerdictId(verdict: string, devices: DeviceReport[]): Tone {
   const device = devices.find((candidate) => candidate.verdict === verdict);

@@ -9,6 +9,7 @@ import { drawTable, tableLines } from './table.js';
 import type { RenderOptions, Renderer } from './index.js';
 import {
   explainVerdict,
+  fleetSentences,
   historyLines,
   headline,
   racePackagesByCount,
@@ -233,6 +234,9 @@ function device(report: DeviceReport, options: RenderOptions): string {
   for (const skipped of report.skipped) {
     appendAll(notes, indented(`Skipped ${escapeTerminal(skipped.path)}: ${escapeTerminal(skipped.reason)}`, 2, width));
   }
+  for (const unread of report.readErrors ?? []) {
+    appendAll(notes, indented(`Could not read ${escapeTerminal(unread.path)}: ${escapeTerminal(unread.reason)}`, 2, width));
+  }
   if (report.errors.length > 0) {
     notes.push(`  ${paint(`${plural(report.errors.length, 'analysis error')}:`, `1;${SGR.error}`, options)}`);
     for (const error of report.errors) appendAll(notes, indented(escapeTerminal(error), 4, width, '- '));
@@ -289,6 +293,7 @@ function end(summary: Summary, options: RenderOptions): string {
   }
   if (summary.unparsedLines > 0) out.push(`${plural(summary.unparsedLines, 'unparsed line')} in all.`);
   if (summary.unrecognised) out.push(unrecognisedHint(summary.unrecognised));
+  for (const sentence of fleetSentences(summary)) appendAll(out, indented(escapeTerminal(sentence), 0, width));
   return `${out.join('\n')}\n`;
 }
 

@@ -1,8 +1,8 @@
 // What the rules ask of a timeline, asked once: which runs failed, which action each run
 // was, which other runs were open at a moment. Rules stay short and agree on the answers.
-import { addTo, firstPast } from '../arrays.js';
+import { addTo, appendAll, firstPast } from '../arrays.js';
 import { isSuccessCode } from '../parsers/codes.js';
-import { isDistribution, runCode, runFailed } from '../timeline/actions.js';
+import { FAILED_STATUSES, isDistribution, runCode, runFailed } from '../timeline/actions.js';
 import type { ActionResult, Event, ProcessName, RuleContext, RuleHandlers, RuleReport, Timeline, Window, WallTime } from '../types.js';
 
 /** Logs write whole seconds and two files flush at slightly different moments. */
@@ -233,9 +233,30 @@ export function failures(timeline: Timeline): Failure[] {
     if (code !== undefined) failure.code = code;
     list.push(failure);
   }
+  appendAll(list, statusFailures(timeline));
   list.sort((a, b) => a.time - b.time);
   cache.set(timeline, list);
   return list;
+}
+
+/**
+ * A task status file that says the task failed (5 Failed, 8 Failed_Exception) is evidence on
+ * its own (FORMATS.md): where no sdclient run of the task and no provisioning action stands for
+ * it (the logs are empty, missing or unreadable), the .stat is the failure. Where the provisioning
+ * log has actions and none failed, the .stat contradicts it: that is the task-status-conflict
+ * rule's, not a failure of an unknown action.
+ */
+export function statusFailures(timeline: Timeline): Failure[] {
+  const failed = eventsOfKind(timeline, 'task-status').filter((e) => e.status !== undefined && FAILED_STATUSES.has(e.status));
+  if (failed.length === 0) return [];
+  const logged = timeline.actions.some((a) => a.event.source === 'provisioning' || a.event.source === 'provision-gui');
+  if (logged) return [];
+  const tasks = new Set(sdclientRuns(timeline).map((run) => run.taskId).filter((id) => id !== undefined));
+  return failed.filter((e) => e.taskId === undefined || !tasks.has(e.taskId)).map((event) => {
+    const failure: Failure = { time: event.time, event };
+    if (event.code !== undefined) failure.code = event.code;
+    return failure;
+  });
 }
 
 /** The handlers of a rule that judges each failed distribution in turn, after the last event. */

@@ -8,6 +8,7 @@ import policysyncBlockedSdclient from './policysync-blocked-sdclient.js';
 import provisioningAgentActive from './provisioning-agent-active.js';
 import scanDuringProvisioning from './scan-during-provisioning.js';
 import sdclientOverlap from './sdclient-overlap.js';
+import taskStatusConflict from './task-status-conflict.js';
 import vulscanBlockedSdclient from './vulscan-blocked-sdclient.js';
 
 export const rules = {
@@ -16,6 +17,7 @@ export const rules = {
   'sdclient-overlap': sdclientOverlap,
   'package-install-failed': packageInstallFailed,
   'download-failed': downloadFailed,
+  'task-status-conflict': taskStatusConflict,
   'scan-during-provisioning': scanDuringProvisioning,
   'provisioning-agent-active': provisioningAgentActive,
   'clock-jump': clockJump,

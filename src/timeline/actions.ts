@@ -43,7 +43,7 @@ function fromSdclientRun(window: Window): ActionResult {
 }
 
 /** .stat statuses that mean the task failed: 5 Failed, 8 Failed_Exception. */
-const FAILED_STATUSES = new Set([5, 8]);
+export const FAILED_STATUSES = new Set([5, 8]);
 
 /** Two provisioning logs' lines about one action's result lie this close in time. */
 const SAME_RESULT_MS = 10 * 60 * 1000;
@@ -72,7 +72,36 @@ function loggedActions(events: readonly Event[]): ActionResult[] {
     if (action.number !== undefined) lastByNumber.set(action.number, action);
     actions.push(action);
   }
-  return actions;
+  return withStoppedActions(events, actions);
+}
+
+/** How long before its template's stop line a failed action's own result line is written. */
+const STOP_LAG_MS = 60 * 60 * 1000;
+
+/**
+ * "Template … stopped: action 7 failed" with no "Action 7 … failed" line of its own: action 7
+ * failed all the same. It is made from the stop line, with the name and type its start line gave.
+ */
+function withStoppedActions(events: readonly Event[], actions: ActionResult[]): ActionResult[] {
+  const stops = events.filter((e) => e.kind === 'template-stopped' && e.actionNumber !== undefined);
+  if (stops.length === 0) return actions;
+  const out = [...actions];
+  for (const stop of stops) {
+    const number = stop.actionNumber;
+    const known = actions.some((a) => a.number === number && a.failed && a.event.time <= stop.time + SAME_RESULT_MS && a.event.time >= stop.time - STOP_LAG_MS);
+    if (known) continue;
+    const started = events.filter((e) => e.kind === 'action-started' && e.actionNumber === number && e.time <= stop.time && e.time >= stop.time - STOP_LAG_MS * 24).pop();
+    const action: ActionResult = { event: stop, failed: true };
+    if (number !== undefined) action.number = number;
+    if (started?.actionTotal !== undefined) action.total = started.actionTotal;
+    if (started?.actionName !== undefined) {
+      action.name = started.actionName;
+      if (/nocheck/i.test(started.actionName)) action.noCheck = true;
+    }
+    if (started?.actionType !== undefined) action.type = started.actionType;
+    out.push(action);
+  }
+  return out.sort((a, b) => a.event.time - b.event.time);
 }
 
 /** The device's actions in time order, from the provisioning logs or, lacking one, from sdclient runs. */

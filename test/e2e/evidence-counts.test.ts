@@ -1,0 +1,123 @@
+// Every piece of failure evidence counts (the third red-team pass): devices that failed were
+// called no-failure because their only evidence was a .stat, a stop line, or a log cut short.
+import { execFile } from 'node:child_process';
+import { chmodSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { PATHS, statXml, writeBundle, type BundleFiles } from '../helpers/bundle.js';
+import { diagnoseBundle } from '../helpers/rule-tester.js';
+import { cleanStory, raceStory } from '../rules/scenarios.js';
+import type { Report } from '../../src/types.js';
+
+const run = promisify(execFile);
+const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
+/** Root opens any file: the unreadable files are then read by an unprivileged user (nobody). */
+const NOBODY = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+function openUp(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) openUp(full);
+    else chmodSync(full, 0o644);
+  }
+}
+
+async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return run(process.execPath, [BIN, ...args], { ...NOBODY, maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }))
+    .catch((error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }));
+}
+
+describe('a .stat that says failed is evidence on its own', () => {
+  it('every log empty, a .stat with Status 5 and a code: unexplained-failure naming the task and code, and that the logs are empty', async () => {
+    const files: BundleFiles = {
+      [PATHS.sdclient]: '',
+      [PATHS.provisioning]: '',
+      [PATHS.stat(2203)]: statXml({ taskId: 2203, status: 5, code: 1603, lastRun: '10:02:13' }),
+    };
+    const device = await diagnoseBundle(files);
+    expect(device.verdict).toBe('unexplained-failure');
+    expect(device.failedCode).toBe(1603);
+    expect(device.explanation).toContain('Task 2203\'s status file (CP.2203.RunNow.stat) says Failed (status 5), return code 1603.');
+    expect(device.explanation).toContain('sdclient.log, ldprovisioning.log are empty or unreadable');
+  });
+
+  it('no log at all, a .stat with Status 8 (Failed_Exception): unexplained-failure, never no-failure', async () => {
+    const device = await diagnoseBundle({ [PATHS.stat(2203)]: statXml({ taskId: 2203, status: 8, code: -2147023838, lastRun: '10:02:13' }) });
+    expect(device.verdict).toBe('unexplained-failure');
+    expect(device.explanation).toContain('says Failed_Exception (status 8), return code -2147023838. No log of the task\'s run is in this bundle.');
+  });
+
+  it('a .stat that says Success beside empty logs is no failure', async () => {
+    const device = await diagnoseBundle({ [PATHS.sdclient]: '', [PATHS.stat(2203)]: statXml({ taskId: 2203, status: 4, code: 0, lastRun: '10:02:13' }) });
+    expect(device.verdict).not.toBe('unexplained-failure');
+  });
+});
+
+describe('"Template stopped: action 7 failed" with no failed-action line', () => {
+  it('action 7 failed, named from its start line', async () => {
+    const story = cleanStory({ secondResult: 1603 });
+    const provisioning = (story[PATHS.provisioning] ?? '').split('\r\n').filter((line) => !/Action 7 of 7 .* failed, return code/.test(line)).join('\r\n');
+    expect(provisioning).toContain('stopped: action 7 failed');
+    const device = await diagnoseBundle({ ...story, [PATHS.provisioning]: provisioning });
+    expect(device.verdict).toBe('package-install-failed');
+    expect(device.failedAction).toBe(7);
+    expect(device.failedPackage).toBe('Adobe Reader DC');
+  });
+
+  it('with no sdclient log either: the stop line alone is a failed action, unexplained', async () => {
+    const story = cleanStory();
+    const provisioning = (story[PATHS.provisioning] ?? '').split('\r\n');
+    const at = provisioning.findIndex((line) => line.includes('Starting action 7'));
+    const stopped = [...provisioning.slice(0, at + 1), provisioning[at]?.replace(/Starting action 7 of 7 .*$/, 'Template "Win10 Lab build" stopped: action 7 failed') ?? '', ''].join('\r\n');
+    const device = await diagnoseBundle({ [PATHS.provisioning]: stopped, [PATHS.localsch]: story[PATHS.localsch] ?? '' });
+    expect(device.verdict).toBe('unexplained-failure');
+    expect(device.failedAction).toBe(7);
+    expect(device.failedPackage).toBe('Adobe Reader DC');
+  });
+});
+
+describe('key logs that cannot be read', () => {
+  it('sdclient.log, ldprovisioning.log and both .stat files unreadable: a read error on the device, on stderr, in the summary and CSV; never no-failure', async () => {
+    const bundle = writeBundle(raceStory({ withStatFiles: true }).files, 'LAB-LOCKED');
+    try {
+      openUp(path.dirname(bundle.dir));
+      for (const file of [PATHS.sdclient, PATHS.provisioning, PATHS.stat(1053), PATHS.stat(1054)]) chmodSync(path.join(bundle.dir, ...file.split('/')), 0o000);
+      const json = await cli(['diagnose', bundle.dir, '-f', 'json']);
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.stdout) as Report;
+      const device = report.devices[0];
+      expect(device?.verdict).toBe('unreadable');
+      expect(device?.explanation).toMatch(/^Key logs of this bundle could not be read: sdclient\.log \(.*EACCES.*\); ldprovisioning\.log/);
+      expect(device?.readErrors?.map((f) => path.basename(f.path)).sort()).toEqual(['CP.1053.RunNow.stat', 'CP.1054.RunNow.stat', 'ldprovisioning.log', 'sdclient.log']);
+      expect(device?.skipped.map((f) => path.basename(f.path))).not.toContain('sdclient.log');
+      expect(report.summary.readErrors).toEqual({ devices: 1, files: 4 });
+      expect(json.stderr).toMatch(/ldforensics: LAB-LOCKED: 4 logs could not be read: .*sdclient\.log/);
+      const csv = await cli(['diagnose', bundle.dir, '-f', 'csv']);
+      const { parse } = await import('csv-parse/sync');
+      const rows = parse(csv.stdout.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+      expect(rows[0]?.read_errors?.split('; ').map((p) => path.basename(p)).sort()).toEqual(['CP.1053.RunNow.stat', 'CP.1054.RunNow.stat', 'ldprovisioning.log', 'sdclient.log']);
+      const text = await cli(['diagnose', bundle.dir]);
+      expect(text.stdout).toContain('Could not read');
+      expect(text.stdout).toMatch(/4 logs on 1 device could not be read/);
+    } finally {
+      bundle.cleanup();
+    }
+  });
+
+  it('an unreadable vulscan.log beside a failure the logs show: the verdict stands, the read error is still said', async () => {
+    const bundle = writeBundle(raceStory().files, 'LAB-VULSCAN');
+    try {
+      openUp(path.dirname(bundle.dir));
+      chmodSync(path.join(bundle.dir, ...PATHS.vulscan.split('/')), 0o000);
+      const { stdout } = await cli(['diagnose', bundle.dir, '-f', 'json']);
+      const device = (JSON.parse(stdout) as Report).devices[0];
+      expect(device?.verdict).not.toBe('no-failure');
+      expect(device?.verdict).not.toBe('unreadable');
+      expect(device?.readErrors?.map((f) => path.basename(f.path))).toEqual(['vulscan.log']);
+    } finally {
+      bundle.cleanup();
+    }
+  });
+});
