@@ -15,7 +15,7 @@ import { pipeline, Transform, type Readable, type TransformCallback } from 'node
 import zlib from 'node:zlib';
 import type { Entry, ZipFile } from 'yauzl';
 import type { SkippedFile } from '../types.js';
-import { appendAll } from '../arrays.js';
+import { appendAll, minMax } from '../arrays.js';
 import { messageOf } from '../errors.js';
 import { logKindFromFileName } from './names.js';
 import { compareDeviceNames, isOsMetadata, isZipName, LAYOUT_FOLDERS, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
@@ -257,11 +257,11 @@ export async function openZipBundles(zipPath: string, options: ZipBundleOptions)
     open -= 1;
     if (open === 0) await whole.close();
   };
+  const names = deviceFolderNames(devices);
   const bundles = devices.map((device): Bundle => {
     const inside = `${prefix}${device}/`;
     const files = whole.files.filter((f) => f.path.startsWith(inside)).map((f) => ({ ...f, bundle: device }));
-    const last = device.split('/').pop() ?? device;
-    const named = isZipName(last) ? last.slice(0, -'.zip'.length) || last : device;
+    const named = names.get(device) ?? device;
     return { name: named, files: files.map((f) => ({ ...f, bundle: named })), skipped: whole.skipped.filter((s) => s.path.startsWith(inside)), errors: [], close: closeOne };
   }).sort((a, b) => compareDeviceNames(a.name, b.name));
   // In the order of a share's devices (by name), not of the zip's entries.
@@ -277,39 +277,73 @@ export async function openZipBundles(zipPath: string, options: ZipBundleOptions)
 }
 
 /**
- * The top folders of a zip that are device bundles themselves: more than one means a fleet zipped
- * together, whose logs must not be read as one device's. A top folder is a device bundle where it
+ * The folders of a zip that are device bundles themselves: more than one means a fleet zipped
+ * together, whose logs must not be read as one device's. A folder is a device bundle where it
  * holds a folder of the client's layout (PC-1/ProgramData/…), or logs of two kinds or more directly
- * (a flat gathered device). A zip with logs at its root, or with a layout folder at its root, is one
- * device whatever else it holds: stray copies in old/ or backup/ do not make it a fleet.
+ * (a flat gathered device), at any depth: a wrapper folder around the devices (logs.zip →
+ * logs/LAB-0101/…) or a zipped nested share (site/date/device/) is a fleet as well. A zip with
+ * logs at its root, or with a layout folder at its root, is one device whatever else it holds:
+ * stray copies in old/ or backup/ do not make it a fleet, nor does a folder inside a device's.
  */
 export function deviceFolders(entryPaths: readonly string[]): string[] {
   const layouts = new Set<string>();
   const kinds = new Map<string, Set<string>>();
   for (const entryPath of entryPaths) {
     const parts = entryPath.split('/');
-    const top = parts[0];
-    if (top === undefined) continue;
+    if (parts[0] === undefined) continue;
     const kind = logKindFromFileName(parts[parts.length - 1] ?? '');
-    if (parts.length < 2 ? kind !== null : LAYOUT_FOLDERS.has(top.toLowerCase())) return [];
+    if (parts.length < 2 ? kind !== null : LAYOUT_FOLDERS.has((parts[0] ?? '').toLowerCase())) return [];
     if (kind === null) continue;
-    const second = parts[1];
     // A zip inside that holds logs, at any depth, is a device zip of its own (a zip of device zips).
     const inner = parts.findIndex((part, i) => i < parts.length - 1 && isZipName(part));
     if (inner >= 0) {
       layouts.add(parts.slice(0, inner + 1).join('/'));
       continue;
     }
-    if (parts.length > 2 && second !== undefined && LAYOUT_FOLDERS.has(second.toLowerCase())) layouts.add(top);
-    if (parts.length === 2) {
-      const set = kinds.get(top) ?? new Set<string>();
-      set.add(kind);
-      kinds.set(top, set);
+    // The device folder is the one above the first layout folder on the way down.
+    const layout = parts.findIndex((part, i) => i > 0 && i < parts.length - 1 && LAYOUT_FOLDERS.has(part.toLowerCase()));
+    if (layout > 0) {
+      layouts.add(parts.slice(0, layout).join('/'));
+      continue;
     }
+    const folder = parts.slice(0, -1).join('/');
+    const set = kinds.get(folder) ?? new Set<string>();
+    set.add(kind);
+    kinds.set(folder, set);
   }
-  const devices = new Set(layouts);
-  for (const [top, set] of kinds) if (set.size >= 2) devices.add(top);
-  return [...devices].sort(compareText);
+  const candidates = new Set(layouts);
+  for (const [folder, set] of kinds) if (set.size >= 2) candidates.add(folder);
+  // A folder inside a device's folder is part of that device (its old/ copy, its per-task logs).
+  const devices = [...candidates].filter((folder) => {
+    const parts = folder.split('/');
+    for (let i = 1; i < parts.length; i += 1) if (candidates.has(parts.slice(0, i).join('/'))) return false;
+    return true;
+  });
+  return devices.sort(compareText);
+}
+
+/**
+ * The names of a zip's device folders: the folder's own name, or, where two devices share it
+ * (site-a/LAB-0101, site-b/LAB-0101), the path that tells them apart, without the folders that
+ * every device sits in (a wrapper).
+ */
+export function deviceFolderNames(devices: readonly string[]): Map<string, string> {
+  const split = devices.map((d) => d.split('/'));
+  let common = 0;
+  const shortest = minMax(split.map((parts) => parts.length - 1))?.min ?? 0;
+  while (common < shortest && split.every((parts) => parts[common] === split[0]?.[common])) common += 1;
+  const own = (device: string): string => {
+    const last = device.split('/').pop() ?? device;
+    return isZipName(last) ? last.slice(0, -'.zip'.length) || last : last;
+  };
+  const counts = new Map<string, number>();
+  for (const device of devices) counts.set(own(device).toLowerCase(), (counts.get(own(device).toLowerCase()) ?? 0) + 1);
+  return new Map(devices.map((device, index) => {
+    const name = own(device);
+    if ((counts.get(name.toLowerCase()) ?? 0) < 2) return [device, name];
+    const parts = split[index] ?? [];
+    return [device, [...parts.slice(common, -1), name].join('/')];
+  }));
 }
 
 /**

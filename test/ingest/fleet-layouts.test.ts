@@ -1,6 +1,6 @@
 // The layouts real shares have: nested site/date/device folders, the same device gathered twice,
 // a log file given alone. Built from the samples in a temporary folder.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -82,5 +82,55 @@ describe('what one bundle may hold', () => {
     const report = await diagnose({ paths: [zip], maxFiles: 10 });
     expect(report.devices[0]?.files).toHaveLength(10);
     expect(report.devices[0]?.skipped).toContainEqual({ path: 'LAB-ZIPMANY.zip', reason: '30 more entries not read: the zip holds more than 10 files (raise the limit with --max-files)' });
+  });
+});
+
+/** A sample's files as zip entries under `prefix`. */
+function entriesOf(sample: string, prefix: string): { name: string; data: Buffer }[] {
+  const out: { name: string; data: Buffer }[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full, `${rel}${entry.name}/`);
+      else out.push({ name: `${prefix}${rel}${entry.name}`, data: readFileSync(full) });
+    }
+  };
+  walk(path.join(SAMPLES, sample), '');
+  return out;
+}
+
+describe('a fleet zipped inside one wrapper folder', () => {
+  it('logs.zip → logs/LAB-0101/…, logs/LAB-0103/…: each folder is a device, never one device', async () => {
+    // Regression: 14 devices zipped with one wrapper folder came out as one device with a confident verdict.
+    const zip = path.join(root.name, 'logs.zip');
+    writeZip(zip, [...entriesOf('LAB-0101', 'logs/LAB-0101/'), ...entriesOf('LAB-0102', 'logs/LAB-0102/'), ...entriesOf('LAB-0103', 'logs/LAB-0103/')]);
+    const report = await diagnose({ paths: [zip] });
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([
+      ['LAB-0101', 'vulscan-blocked-sdclient'],
+      ['LAB-0102', 'no-failure'],
+      ['LAB-0103', 'package-install-failed'],
+    ]);
+  });
+
+  it('a zipped nested share (site/date/device), with one name in two sites: devices at any depth, told apart by their path', async () => {
+    const zip = path.join(root.name, 'share.zip');
+    writeZip(zip, [
+      ...entriesOf('LAB-0101', 'share/site-a/2026-03-01/LAB-0101/'),
+      ...entriesOf('LAB-0102', 'share/site-b/2026-03-02/LAB-0101/'),
+      ...entriesOf('LAB-0112', 'share/site-b/2026-03-02/LAB-0112/'),
+    ]);
+    const report = await diagnose({ paths: [zip] });
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([
+      ['LAB-0112', 'vulscan-blocked-sdclient'],
+      ['site-a/2026-03-01/LAB-0101', 'vulscan-blocked-sdclient'],
+      ['site-b/2026-03-02/LAB-0101', 'no-failure'],
+    ]);
+  });
+
+  it('one device whose folder holds an old/ copy of its logs stays one device', async () => {
+    const zip = path.join(root.name, 'LAB-0101.zip');
+    writeZip(zip, [...entriesOf('LAB-0101', 'LAB-0101/'), ...entriesOf('LAB-0101', 'LAB-0101/old/')]);
+    const report = await diagnose({ paths: [zip] });
+    expect(report.devices).toHaveLength(1);
   });
 });
