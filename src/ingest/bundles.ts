@@ -37,6 +37,7 @@ import { addTo, appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
+import { deviceNameOfFolder, gatheredZipName } from './gathered.js';
 import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 
@@ -218,7 +219,7 @@ async function statGiven(given: string, absolute: string): Promise<Stats> {
 }
 
 async function planFolder(folder: string, base: string, options: FindBundlesOptions): Promise<Plan[]> {
-  const name = path.basename(folder) || folder;
+  const name = deviceNameOfFolder(path.basename(folder) || folder, folder);
   const display = toDisplay(base, folder);
   let children: Dirent[];
   try {
@@ -254,7 +255,7 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
     if (child.isDirectory()) {
       const known = options.known;
       if (known?.unchanged(full)) {
-        plans.push(folderPlan(child.name, full, base, options));
+        plans.push(folderPlan(deviceNameOfFolder(child.name, full), full, base, options));
         continue;
       }
       const times = known ? statOrUndefined(full) : undefined;
@@ -265,7 +266,7 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
       } else {
         // Only a bundle folder is known by its own times: whether another folder holds bundles depends on folders below it.
         if (bundle && times) known?.note(full, times);
-        plans.push(folderPlan(child.name, full, base, options));
+        plans.push(folderPlan(deviceNameOfFolder(child.name, full), full, base, options));
       }
     } else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
     else if (child.isFile() && logKindFromFileName(child.name) !== null) looseLogs.push(full);
@@ -328,7 +329,9 @@ function classifyFolder(folder: string, children: Dirent[]): 'device' | 'devices
 
 function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Plan {
   const fileName = path.basename(zipPath);
-  const name = fileName.slice(0, -'.zip'.length) || fileName;
+  const stem = fileName.slice(0, -'.zip'.length) || fileName;
+  // The vendor's gathering script names its zip All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy>.
+  const name = gatheredZipName(stem)?.device ?? stem;
   const displayPath = toDisplay(base, zipPath);
   return {
     name,

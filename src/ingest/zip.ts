@@ -16,6 +16,7 @@ import zlib from 'node:zlib';
 import type { Entry, ZipFile } from 'yauzl';
 import type { SkippedFile } from '../types.js';
 import { appendAll, minMax } from '../arrays.js';
+import { deviceNameOfFolder } from './gathered.js';
 import { messageOf } from '../errors.js';
 import { logKindFromFileName } from './names.js';
 import { compareDeviceNames, isOsMetadata, isZipName, LAYOUT_FOLDERS, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
@@ -333,8 +334,10 @@ export function deviceFolderNames(devices: readonly string[]): Map<string, strin
   const shortest = minMax(split.map((parts) => parts.length - 1))?.min ?? 0;
   while (common < shortest && split.every((parts) => parts[common] === split[0]?.[common])) common += 1;
   const own = (device: string): string => {
-    const last = device.split('/').pop() ?? device;
-    return isZipName(last) ? last.slice(0, -'.zip'.length) || last : last;
+    const parts = device.split('/');
+    const last = parts[parts.length - 1] ?? device;
+    // The gathering script's folder is named from the folder it was unzipped into, or its own zip's name.
+    return deviceNameOfFolder(isZipName(last) ? last.slice(0, -'.zip'.length) || last : last, parts.length > 1 ? parts.join('/') : `./${last}`, false);
   };
   const counts = new Map<string, number>();
   for (const device of devices) counts.set(own(device).toLowerCase(), (counts.get(own(device).toLowerCase()) ?? 0) + 1);

@@ -1,0 +1,89 @@
+// The vendor's own gathering script (FORMATS.md, "The vendor's gathering script"): it copies a
+// device's logs into C:\ProgramData\LANDesk\PS1_Log_Script\ and zips that folder as
+// All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy>.zip. The zip's name carries the device's name and
+// the gathering date; an unzipped bundle is a folder named PS1_Log_Script, whose own name says
+// nothing, so the device is named from the folder above it or from the script's own outputs.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy> (the computer name may hold underscores). */
+const DEVICE_ZIP = /^all_zipped_logs_(.{1,255})_(\d{2})(\d{2})(\d{4})$/i;
+/** The core server's script: All_Zipped_Logs<yyyyMMdd>, no underscore, no computer name. */
+const CORE_ZIP = /^all_zipped_logs\d{8}$/i;
+const GATHERED_FOLDER = 'ps1_log_script';
+
+/** The script's outputs that name the device (UTF-16LE, written by Out-File). */
+const HOSTNAME_FILES = ['Hostname_IP_Info.log', 'SystemInfo.log'];
+/** "Host Name:  LAB-0102" (systeminfo), "Hostname: LAB-0102", "ComputerName = LAB-0102". */
+const HOSTNAME_LINE = /^\s*(?:host\s*name|hostname|computer\s*name|computername|dnshostname|device\s*name)\s*[:=]\s*([A-Za-z0-9][A-Za-z0-9._-]{0,62})\s*$/im;
+/** A NetBIOS or DNS label alone on the file's first line (the output of `hostname`). */
+const BARE_HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
+const READ_AT_MOST = 64 * 1024;
+
+export interface GatheredName {
+  device: string;
+  /** The gathering date, ISO (YYYY-MM-DD), where the name gives a real date. */
+  gathered?: string;
+}
+
+/** The device and date in a gathering zip's name without ".zip", or null for any other name. */
+export function gatheredZipName(stem: string): GatheredName | null {
+  const m = DEVICE_ZIP.exec(stem);
+  if (!m) return null;
+  const [, device = stem, month = '', day = '', year = ''] = m;
+  const date = `${year}-${month}-${day}`;
+  const valid = !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+  return valid ? { device, gathered: date } : { device };
+}
+
+/** A core server's bundle from the core's own script: not a device. */
+export function isCoreBundleName(stem: string): boolean {
+  return CORE_ZIP.test(stem);
+}
+
+/** A folder the script made: its name says nothing about the device. */
+export function isGatheredFolder(name: string): boolean {
+  return name.toLowerCase() === GATHERED_FOLDER;
+}
+
+/** What the script's outputs say the device is called, or null. */
+export function hostnameIn(folder: string): string | null {
+  for (const file of HOSTNAME_FILES) {
+    const text = readSmallText(path.join(folder, file));
+    if (text === null) continue;
+    const named = HOSTNAME_LINE.exec(text)?.[1];
+    if (named) return named;
+    const first = text.split(/\r?\n/).map((line) => line.trim()).find((line) => line !== '');
+    if (first !== undefined && BARE_HOSTNAME.test(first)) return first;
+  }
+  return null;
+}
+
+function readSmallText(file: string): string | null {
+  let handle: number | undefined;
+  try {
+    handle = fs.openSync(file, 'r');
+    const buffer = Buffer.alloc(READ_AT_MOST);
+    const size = fs.readSync(handle, buffer, 0, READ_AT_MOST, 0);
+    const bytes = buffer.subarray(0, size);
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+    return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return null;
+  } finally {
+    if (handle !== undefined) fs.closeSync(handle);
+  }
+}
+
+/**
+ * A PS1_Log_Script folder's device name: the folder above it where that is named like the
+ * script's zip (it was unzipped there), else the name the script's outputs give, else the folder
+ * above it; any other folder keeps its own name.
+ */
+export function deviceNameOfFolder(name: string, folder: string, read = true): string {
+  if (!isGatheredFolder(name)) return gatheredZipName(name)?.device ?? name;
+  const parent = path.basename(path.dirname(folder));
+  const zipped = gatheredZipName(parent);
+  if (zipped) return zipped.device;
+  return (read ? hostnameIn(folder) : null) ?? (parent || name);
+}

@@ -1,0 +1,96 @@
+// The vendor's gathering script's bundles (FORMATS.md): All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy>.zip,
+// which unzips to a folder named PS1_Log_Script. Regression: such devices came out named
+// "All_Zipped_Logs_LAB-0102_03092026" and "PS1_Log_Script".
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import tmp from 'tmp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deviceNameOfFolder, gatheredZipName, isCoreBundleName } from '../../src/ingest/gathered.js';
+import { diagnose } from '../../src/run.js';
+import { SAMPLES } from '../helpers/parse.js';
+import { writeZip } from '../helpers/zip.js';
+
+let root: tmp.DirResult;
+beforeEach(() => {
+  root = tmp.dirSync({ unsafeCleanup: true });
+});
+afterEach(() => {
+  root.removeCallback();
+});
+
+/** A sample's files where the gathering script puts them: Log\, Policies\Policies\, Provisioning\, command outputs at the top. */
+function gatheredLayout(sample: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else {
+        const name = entry.name;
+        const where = /\.stat$/i.test(name) ? 'Policies/Policies/' : /provision/i.test(name) ? 'Provisioning/' : /^LocalSchedulerTasks\.log$/i.test(name) ? '' : 'Log/';
+        out[`${where}${name}`] = readFileSync(full);
+      }
+    }
+  };
+  walk(path.join(SAMPLES, sample));
+  return out;
+}
+
+function writeFolder(dir: string, files: Record<string, Buffer>): void {
+  for (const [relative, data] of Object.entries(files)) {
+    const full = path.join(dir, ...relative.split('/'));
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, data);
+  }
+}
+
+const utf16 = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+
+describe('names in the gathering script\'s shape', () => {
+  it('reads the device and the gathering date from the zip\'s name', () => {
+    expect(gatheredZipName('All_Zipped_Logs_LAB-0102_03092026')).toEqual({ device: 'LAB-0102', gathered: '2026-03-09' });
+    expect(gatheredZipName('all_zipped_logs_PC_WITH_UNDERSCORES_12312025')).toEqual({ device: 'PC_WITH_UNDERSCORES', gathered: '2025-12-31' });
+    expect(gatheredZipName('All_Zipped_Logs_LAB-0102_13452026')).toEqual({ device: 'LAB-0102' });
+    expect(gatheredZipName('LAB-0102')).toBeNull();
+    expect(isCoreBundleName('All_Zipped_Logs20260309')).toBe(true);
+    expect(isCoreBundleName('All_Zipped_Logs_LAB-0102_03092026')).toBe(false);
+    expect(deviceNameOfFolder('LAB-0101', '/share/LAB-0101')).toBe('LAB-0101');
+    expect(deviceNameOfFolder('PS1_Log_Script', '/share/All_Zipped_Logs_LAB-0102_03092026/PS1_Log_Script')).toBe('LAB-0102');
+  });
+});
+
+describe('the gathering script\'s bundles in a share', () => {
+  it('as a zip, unzipped under its zip-named folder, and unzipped elsewhere (named from Hostname_IP_Info.log or SystemInfo.log, UTF-16LE)', async () => {
+    const share = path.join(root.name, 'share');
+    const zipped = gatheredLayout('LAB-0101');
+    writeZip(path.join(share, 'All_Zipped_Logs_LAB-0101_03092026.zip'), Object.entries(zipped).map(([name, data]) => ({ name: `PS1_Log_Script/${name}`, data })));
+    writeFolder(path.join(share, 'All_Zipped_Logs_LAB-0102_03112026', 'PS1_Log_Script'), gatheredLayout('LAB-0102'));
+    writeFolder(path.join(share, 'batch-7', 'PS1_Log_Script'), { ...gatheredLayout('LAB-0103'), 'Hostname_IP_Info.log': utf16('Hostname: LAB-0103\r\nIPv4 Address: 10.20.4.17\r\n') });
+    writeFolder(path.join(share, 'batch-8', 'PS1_Log_Script'), { ...gatheredLayout('LAB-0107'), 'SystemInfo.log': utf16('\r\nHost Name:                 LAB-0107\r\nOS Name:                   Microsoft Windows 10 Enterprise\r\n') });
+    const report = await diagnose({ paths: [share] });
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([
+      ['LAB-0101', 'vulscan-blocked-sdclient'],
+      ['LAB-0102', 'no-failure'],
+      ['LAB-0103', 'package-install-failed'],
+      ['LAB-0107', 'no-failure'],
+    ]);
+  });
+
+  it('a PS1_Log_Script folder with no name anywhere in it takes the folder above it, never "PS1_Log_Script"', async () => {
+    const share = path.join(root.name, 'share');
+    writeFolder(path.join(share, 'LAB-0104', 'PS1_Log_Script'), gatheredLayout('LAB-0101'));
+    writeFolder(path.join(share, 'LAB-0105', 'PS1_Log_Script'), gatheredLayout('LAB-0102'));
+    const report = await diagnose({ paths: [share] });
+    expect(report.devices.map((d) => d.device)).toEqual(['LAB-0104', 'LAB-0105']);
+  });
+
+  it('a fleet zip of gathered bundles names each from its folder', async () => {
+    const zip = path.join(root.name, 'fleet.zip');
+    writeZip(zip, [
+      ...Object.entries(gatheredLayout('LAB-0101')).map(([name, data]) => ({ name: `All_Zipped_Logs_LAB-0101_03092026/PS1_Log_Script/${name}`, data })),
+      ...Object.entries(gatheredLayout('LAB-0102')).map(([name, data]) => ({ name: `All_Zipped_Logs_LAB-0102_03092026/PS1_Log_Script/${name}`, data })),
+    ]);
+    const report = await diagnose({ paths: [zip] });
+    expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-0102', 'no-failure']]);
+  });
+});
