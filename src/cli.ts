@@ -23,7 +23,7 @@ import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
 import { plural } from './render/model.js';
 import { GroupSpool } from './spool.js';
 import { packageVersion } from './version.js';
-import { diagnoseDevices, diagnosePieces, nothingReadable, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
+import { diagnoseDevices, diagnosePieces, nothingReadable, shardKey, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from './run.js';
 import type { DeviceReport, DeviceTimeline, Summary } from './types.js';
 
 const EXIT_OK = 0;
@@ -288,9 +288,14 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
       progress.interrupt(`ldforensics: ${escapeTerminal(device.device)}: ${plural(device.readErrors ?? 0, 'log')} could not be read: ${escapeTerminal(files.join(', '))}${more}\n`);
     }
   };
-  await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen, () => fleet.summary());
+  // A shard's summary says which shard it is and what its run depended on, so merge can refuse shards that do not belong together.
+  const shard = flags.shard ? { index: flags.shard.index, count: flags.shard.count, version: packageVersion(), key: shardKey(common) } : undefined;
+  await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen,
+    () => (shard ? { ...fleet.summary(), shard } : fleet.summary()));
   progress.end();
   activeProgress = undefined;
+  // A shard of a small share may hold no device: a valid, empty shard (its summary says so).
+  if (shard && fleet.summary().devices === 0) return EXIT_OK;
   if (!fleet.anythingRead) {
     process.stderr.write(`ldforensics: nothing readable found in ${escapeTerminal(paths.join(', '))}\n`);
     return EXIT_USAGE;
@@ -397,16 +402,18 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <level>', 'exit 1 on devices with findings of this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
-    .action(async (files: string[], flags: { format: string; output?: string; failOn: FailOn; color?: boolean }) => {
+    .option('--allow-partial', 'take shards cut short (no summary line) and an incomplete set of shards, saying what is missing')
+    .action(async (files: string[], flags: { format: string; output?: string; failOn: FailOn; color?: boolean; allowPartial?: boolean }) => {
       if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`);
       const format: FormatName = flags.format;
       const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
       // The shards are read as they are written: a device at a time, as diagnose writes a fleet.
       const fleet = new SummaryBuilder();
+      const mergeOptions = { allowPartial: flags.allowPartial === true, onWarning: (message: string): void => { process.stderr.write(`ldforensics: ${escapeTerminal(message)}\n`); } };
       const input: FleetInput = {
-        devices: () => mergeShards(files),
+        devices: () => mergeShards(files, mergeOptions),
         async *pieces(pieceFormat) {
-          for await (const device of mergeShards(files)) yield pieceOf(device, pieceFormat);
+          for await (const device of mergeShards(files, mergeOptions)) yield pieceOf(device, pieceFormat);
         },
       };
       await writeFleet(input, format, options, flags, (tally) => fleet.addTally(tally), () => fleet.summary());

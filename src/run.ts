@@ -75,6 +75,15 @@ function prepare(options: CommonOptions): Prepared {
   };
 }
 
+/** What a --shard run depended on besides its share (no folder: shards run on several machines), for merge to compare. */
+export function shardKey(options: Pick<CommonOptions, 'patternFiles' | 'zone' | 'maxFiles'>): string {
+  const zone = options.zone ? checkZone(options.zone) : undefined;
+  return configKey({
+    version: packageVersion(), packs: patternSet(options.patternFiles ?? []).packs, rules: Object.keys(rules), base: '',
+    ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+  });
+}
+
 /**
  * A worker's options, prepared once for all the bundles it is given: the packs are read and
  * compiled once, and the pattern set's memory of lines seen carries from device to device.

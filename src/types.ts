@@ -356,6 +356,11 @@ export interface Summary {
    * failed their first run, and the first run's verdict per device (the race's cost that re-runs hid).
    */
   firstRuns?: { rerun: number; failedFirst: number; causes: Record<string, number> };
+  /**
+   * A --shard run's summary: which shard of how many, the tool's version, and a key of what the
+   * run depended on (packs, rules, --tz, --max-files), so merge can refuse shards that do not belong together.
+   */
+  shard?: { index: number; count: number; version: string; key: string };
 }
 
 export interface Report {

@@ -45,6 +45,37 @@ describe('--shard', () => {
     }
   }, 120_000);
 
+  it('a shard that holds no device is a valid, empty shard: exit 0 and a summary line that says which shard it is', async () => {
+    // Regression: --shard K/8 over a share of fewer devices exited 2 ("nothing readable found"), breaking the parallel recipe.
+    let empty: { code: number; stdout: string } | undefined;
+    for (let k = 1; k <= 40 && !empty; k += 1) {
+      const out = await cli('diagnose', `${SAMPLES}LAB-0101`, '-f', 'ndjson', '--shard', `${k}/40`);
+      if (!out.stdout.includes('"device"')) empty = out;
+    }
+    expect(empty?.code).toBe(0);
+    const summary = JSON.parse(empty?.stdout.trim() ?? '{}') as { summary?: { devices: number; shard?: { count: number; version: string } } };
+    expect(summary.summary).toMatchObject({ devices: 0, shard: { count: 40 } });
+    expect(typeof summary.summary?.shard?.version).toBe('string');
+  });
+
+  it('merge refuses a set with a shard missing or doubled; the complete set merges', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const files: string[] = [];
+      for (let k = 1; k <= 2; k += 1) {
+        const file = path.join(dir.name, `shard-${k}.ndjson`);
+        writeFileSync(file, (await cli('diagnose', SAMPLES, '-f', 'ndjson', '--shard', `${k}/2`)).stdout);
+        files.push(file);
+      }
+      expect((await cli('merge', files[0] ?? '', '-f', 'json')).code).toBe(2);
+      expect((await cli('merge', files[0] ?? '', files[0] ?? '', '-f', 'json')).code).toBe(2);
+      expect((await cli('merge', files[0] ?? '', '--allow-partial', '-f', 'json')).code).toBe(1);
+      expect((await cli('merge', ...files, '-f', 'json')).code).toBe(1);
+    } finally {
+      dir.removeCallback();
+    }
+  });
+
   it('merge of the shards\' ndjson equals the single run, in every format checked', async () => {
     const dir = tmp.dirSync({ unsafeCleanup: true });
     try {
