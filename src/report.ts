@@ -219,11 +219,10 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   // A device with a history: the earlier runs' findings (their causes, their fixes) are the
   // history's, shown with each run; what is advised is for the latest run.
   const history = verdict.runs.length > 1 || verdict.before !== undefined;
-  const latest = verdict.runs[verdict.runs.length - 1]?.run.number;
-  const split = templateRuns(timeline);
-  const shown = history && latest !== undefined ? findings.filter((f) => runNumberAt(split, f.at) === latest) : findings;
-  const runs = history ? verdict.runs.map((r) => runReport(r, zone)) : [];
   const lastRun = verdict.runs[verdict.runs.length - 1]?.run;
+  const split = templateRuns(timeline);
+  const shown = history && lastRun ? findings.filter((f) => runNumberAt(split, f.at) === lastRun.number) : findings;
+  const runs = history ? verdict.runs.map((r) => runReport(r, zone)) : [];
   const explanation = (unprovenHealthy ? unreadSentence(unreadDecisive) : explanationOf(verdictId))
     + (!unreadable && failure?.event.kind === 'task-status' ? statusSentence(failure.event, loaded) : '')
     + (!unreadable && verdict.unfinished && lastRun ? unfinishedSentence(verdict.unfinished, lastRun.end, zone) : '')

@@ -219,7 +219,7 @@ async function statGiven(given: string, absolute: string): Promise<Stats> {
 }
 
 async function planFolder(folder: string, base: string, options: FindBundlesOptions): Promise<Plan[]> {
-  const name = deviceNameOfFolder(path.basename(folder) || folder, folder);
+  const name = deviceNameOfFolder(path.basename(folder) || folder, path.basename(path.dirname(folder)), folder);
   const display = toDisplay(base, folder);
   let children: Dirent[];
   try {
@@ -255,7 +255,7 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
     if (child.isDirectory()) {
       const known = options.known;
       if (known?.unchanged(full)) {
-        plans.push(folderPlan(deviceNameOfFolder(child.name, full), full, base, options));
+        plans.push(folderPlan(deviceNameOfFolder(child.name, path.basename(folder), full), full, base, options));
         continue;
       }
       const times = known ? statOrUndefined(full) : undefined;
@@ -266,7 +266,7 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
       } else {
         // Only a bundle folder is known by its own times: whether another folder holds bundles depends on folders below it.
         if (bundle && times) known?.note(full, times);
-        plans.push(folderPlan(deviceNameOfFolder(child.name, full), full, base, options));
+        plans.push(folderPlan(deviceNameOfFolder(child.name, path.basename(folder), full), full, base, options));
       }
     } else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
     else if (child.isFile() && logKindFromFileName(child.name) !== null) looseLogs.push(full);

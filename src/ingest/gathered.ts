@@ -8,8 +8,6 @@ import path from 'node:path';
 
 /** All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy> (the computer name may hold underscores). */
 const DEVICE_ZIP = /^all_zipped_logs_(.{1,255})_(\d{2})(\d{2})(\d{4})$/i;
-/** The core server's script: All_Zipped_Logs<yyyyMMdd>, no underscore, no computer name. */
-const CORE_ZIP = /^all_zipped_logs\d{8}$/i;
 const GATHERED_FOLDER = 'ps1_log_script';
 
 /** The script's outputs that name the device (UTF-16LE, written by Out-File). */
@@ -34,11 +32,6 @@ export function gatheredZipName(stem: string): GatheredName | null {
   const date = `${year}-${month}-${day}`;
   const valid = !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
   return valid ? { device, gathered: date } : { device };
-}
-
-/** A core server's bundle from the core's own script: not a device. */
-export function isCoreBundleName(stem: string): boolean {
-  return CORE_ZIP.test(stem);
 }
 
 /** A folder the script made: its name says nothing about the device. */
@@ -76,14 +69,14 @@ function readSmallText(file: string): string | null {
 }
 
 /**
- * A PS1_Log_Script folder's device name: the folder above it where that is named like the
- * script's zip (it was unzipped there), else the name the script's outputs give, else the folder
- * above it; any other folder keeps its own name.
+ * A PS1_Log_Script folder's device name: the folder above it (`parent`, empty where there is
+ * none) where that is named like the script's zip (it was unzipped there), else the name the
+ * script's outputs in `folder` give (where the folder is on disk to read), else the folder above
+ * it; a folder named like the script's zip is that device; any other folder keeps its own name.
  */
-export function deviceNameOfFolder(name: string, folder: string, read = true): string {
+export function deviceNameOfFolder(name: string, parent: string, folder?: string): string {
   if (!isGatheredFolder(name)) return gatheredZipName(name)?.device ?? name;
-  const parent = path.basename(path.dirname(folder));
   const zipped = gatheredZipName(parent);
   if (zipped) return zipped.device;
-  return (read ? hostnameIn(folder) : null) ?? (parent || name);
+  return (folder !== undefined ? hostnameIn(folder) : null) ?? (parent || name);
 }

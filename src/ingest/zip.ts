@@ -337,7 +337,7 @@ export function deviceFolderNames(devices: readonly string[]): Map<string, strin
     const parts = device.split('/');
     const last = parts[parts.length - 1] ?? device;
     // The gathering script's folder is named from the folder it was unzipped into, or its own zip's name.
-    return deviceNameOfFolder(isZipName(last) ? last.slice(0, -'.zip'.length) || last : last, parts.length > 1 ? parts.join('/') : `./${last}`, false);
+    return deviceNameOfFolder(isZipName(last) ? last.slice(0, -'.zip'.length) || last : last, parts[parts.length - 2] ?? '');
   };
   const counts = new Map<string, number>();
   for (const device of devices) counts.set(own(device).toLowerCase(), (counts.get(own(device).toLowerCase()) ?? 0) + 1);

@@ -16,7 +16,7 @@ const rule: Rule = {
     severity: 'error',
     fix: 'Open the task in the console and look at this device\'s status and return code for it; if the console agrees with the .stat, re-run the task (or the template) and gather the logs again, including sdclient_task<ID>.log. A .stat left from an earlier run of the same task is overwritten when the task runs again.',
     references: ['Ivanti: CP.<id>.RunNow.stat <Status> values (4 Success, 5 Failed, 8 Failed_Exception)'],
-    falsePositives: ['A .stat from an earlier run of the same task, kept because the later run wrote no status (the log then shows the later run).'],
+    falsePositives: ['A .stat left from an earlier run of the same task where the later run wrote none: a run of the task that began after the .stat\'s time is not judged against it.'],
     messages: {
       run: 'Task {task}\'s status file says {status}{code}, but its sdclient run ended with {runCode}.',
       action: 'Task {task}\'s status file says {status}{code}, but the provisioning log says action {action} completed.',
@@ -36,8 +36,11 @@ const rule: Rule = {
             status: `${STATUS_NAMES[status.status ?? -1] ?? 'failed'} (status ${status.status ?? '?'})`,
             code: status.code !== undefined ? `, return code ${status.code}` : '',
           };
+          // The .stat is about the task's run that ended by its time; a later run of the task
+          // (a re-run that wrote no new status) is not contradicted by an older status.
           const ofTask = runs.filter((r) => r.taskId === status.taskId);
-          const run = ofTask[ofTask.length - 1];
+          if (ofTask.some((r) => r.start > status.time + TOLERANCE_MS)) continue;
+          const run = ofTask.filter((r) => r.end <= status.time + TOLERANCE_MS).pop() ?? ofTask[ofTask.length - 1];
           if (run) {
             const code = runCode(run);
             if (runFailed(run) || code === undefined) continue;

@@ -23,6 +23,17 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string }>
   }
 }
 
+/** The samples' ndjson as N shards, written into `dir`: the files, shard 1 first. */
+async function writeShards(dir: string, count: number): Promise<string[]> {
+  const files: string[] = [];
+  for (let k = 1; k <= count; k += 1) {
+    const file = path.join(dir, `shard-${k}.ndjson`);
+    writeFileSync(file, (await cli('diagnose', SAMPLES, '-f', 'ndjson', '--shard', `${k}/${count}`)).stdout);
+    files.push(file);
+  }
+  return files;
+}
+
 describe('--shard', () => {
   it('is stable and case-blind, and refuses what is not K/N', () => {
     expect(nameHash('LAB-0101')).toBe(nameHash('lab-0101'));
@@ -61,12 +72,7 @@ describe('--shard', () => {
   it('merge refuses a set with a shard missing or doubled; the complete set merges', async () => {
     const dir = tmp.dirSync({ unsafeCleanup: true });
     try {
-      const files: string[] = [];
-      for (let k = 1; k <= 2; k += 1) {
-        const file = path.join(dir.name, `shard-${k}.ndjson`);
-        writeFileSync(file, (await cli('diagnose', SAMPLES, '-f', 'ndjson', '--shard', `${k}/2`)).stdout);
-        files.push(file);
-      }
+      const files = await writeShards(dir.name, 2);
       expect((await cli('merge', files[0] ?? '', '-f', 'json')).code).toBe(2);
       expect((await cli('merge', files[0] ?? '', files[0] ?? '', '-f', 'json')).code).toBe(2);
       expect((await cli('merge', files[0] ?? '', '--allow-partial', '-f', 'json')).code).toBe(1);
@@ -79,12 +85,7 @@ describe('--shard', () => {
   it('merge of the shards\' ndjson equals the single run, in every format checked', async () => {
     const dir = tmp.dirSync({ unsafeCleanup: true });
     try {
-      const files: string[] = [];
-      for (let k = 1; k <= 3; k += 1) {
-        const file = path.join(dir.name, `shard-${k}.ndjson`);
-        writeFileSync(file, (await cli('diagnose', SAMPLES, '-f', 'ndjson', '--shard', `${k}/3`)).stdout);
-        files.push(file);
-      }
+      const files = await writeShards(dir.name, 3);
       for (const format of ['json', 'csv', 'md', 'text', 'html']) {
         const single = await cli('diagnose', SAMPLES, '-f', format);
         const merged = await cli('merge', ...files, '-f', format);

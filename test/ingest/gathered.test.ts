@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deviceNameOfFolder, gatheredZipName, isCoreBundleName } from '../../src/ingest/gathered.js';
+import { deviceNameOfFolder, gatheredZipName } from '../../src/ingest/gathered.js';
 import { diagnose } from '../../src/run.js';
 import { SAMPLES } from '../helpers/parse.js';
 import { writeZip } from '../helpers/zip.js';
@@ -52,10 +52,12 @@ describe('names in the gathering script\'s shape', () => {
     expect(gatheredZipName('all_zipped_logs_PC_WITH_UNDERSCORES_12312025')).toEqual({ device: 'PC_WITH_UNDERSCORES', gathered: '2025-12-31' });
     expect(gatheredZipName('All_Zipped_Logs_LAB-0102_13452026')).toEqual({ device: 'LAB-0102' });
     expect(gatheredZipName('LAB-0102')).toBeNull();
-    expect(isCoreBundleName('All_Zipped_Logs20260309')).toBe(true);
-    expect(isCoreBundleName('All_Zipped_Logs_LAB-0102_03092026')).toBe(false);
-    expect(deviceNameOfFolder('LAB-0101', '/share/LAB-0101')).toBe('LAB-0101');
-    expect(deviceNameOfFolder('PS1_Log_Script', '/share/All_Zipped_Logs_LAB-0102_03092026/PS1_Log_Script')).toBe('LAB-0102');
+    expect(deviceNameOfFolder('LAB-0101', 'share')).toBe('LAB-0101');
+    expect(deviceNameOfFolder('All_Zipped_Logs_LAB-0103_03092026', 'share')).toBe('LAB-0103');
+    expect(deviceNameOfFolder('PS1_Log_Script', 'All_Zipped_Logs_LAB-0102_03092026')).toBe('LAB-0102');
+    expect(deviceNameOfFolder('PS1_Log_Script', 'batch-7')).toBe('batch-7');
+    // At a zip's top there is no folder above: the name stays what it is rather than becoming "." or "".
+    expect(deviceNameOfFolder('PS1_Log_Script', '')).toBe('PS1_Log_Script');
   });
 });
 

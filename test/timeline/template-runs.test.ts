@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { PATHS, logText, plus, sdclientRun, statXml, type BundleFiles } from '../helpers/bundle.js';
+import { PATHS, logText, sdclientRun, type BundleFiles } from '../helpers/bundle.js';
 import { DAYS, HOURS, history, shiftBundle } from '../helpers/history.js';
 import { diagnoseBundle } from '../helpers/rule-tester.js';
 import { cleanStory, installStory, raceStory } from '../rules/scenarios.js';
@@ -125,12 +125,12 @@ describe('logs that end in the middle of the template', () => {
 });
 
 describe('a .stat of a failed run beside a later success', () => {
-  it('the .stat of the task is the latest\'s: a re-run that succeeded is no-failure', async () => {
-    const rerun = shiftBundle(fixed(), 5 * HOURS);
-    const files = history(raceStory({ withStatFiles: true }).files, rerun);
-    // The re-run's task 1054 wrote a new status file over the old one.
-    const device = await diagnoseBundle({ ...files, [PATHS.stat(1054)]: statXml({ taskId: 1054, status: 4, code: 0, lastRun: plus('14:50:00', 0) }) });
+  it('run 1\'s .stat of the refused task (Status 5) stays in run 1: the re-run that succeeded decides', async () => {
+    const files = history(raceStory({ withStatFiles: true }).files, shiftBundle(fixed(), 5 * HOURS));
+    expect(files[PATHS.stat(1054)]).toContain('<Status>5</Status>');
+    const device = await diagnoseBundle(files);
     expect(device.verdict).toBe('no-failure');
+    expect(device.runs?.map((r) => r.verdict)).toEqual([RACE, 'no-failure']);
   });
 });
 
