@@ -210,6 +210,20 @@ export interface ActionResult {
   alsoLoggedAt?: Event;
 }
 
+/** A file dated years after the rest of its bundle, moved by whole days onto the others' days. */
+export interface ClockSkew {
+  file: string;
+  /** How far its times were moved back. */
+  shiftMs: number;
+  /** Its first and last times as its lines state them, and the span of the other files. */
+  statedFirst: number;
+  statedLast: number;
+  othersFirst: number;
+  othersLast: number;
+  /** Its first line (already moved), for the evidence. */
+  firstEvent: Event | undefined;
+}
+
 export interface Timeline {
   device: string;
   /** Every event of every file, merged in time order; within a file, file order. */
@@ -217,6 +231,8 @@ export interface Timeline {
   windows: Window[];
   actions: ActionResult[];
   clockJumps: Event[];
+  /** Files dated years after the rest, moved onto the others' days (timeline/skew.ts). */
+  clockSkews: ClockSkew[];
   /** How the timeline was put together where the reader should know (UTC anchoring). */
   notes: string[];
   /**

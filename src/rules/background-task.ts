@@ -13,7 +13,7 @@ import {
   BUSY_CODES, TOLERANCE_MS, chain, eventsOfKind, clock, decisiveEvent, describeAction, downloadFailed, firstOfKind,
   installerFailed, installerLikeCode, installerRan, isAgentCode, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure, aboutFailure, nameOfRun, onEachFailure } from './facts.js';
 
-type BackgroundProcess = Exclude<ProcessName, 'sdclient'>;
+export type BackgroundProcess = Exclude<ProcessName, 'sdclient'>;
 
 const EXE: Record<BackgroundProcess, string> = { vulscan: 'vulscan.exe', policysync: 'PolicySync.exe' };
 
@@ -45,10 +45,25 @@ const HEALTH_TASK_FIX = `The scan was launched by the Windows scheduled task "${
   + `while the template runs (an "Execute file" action after the agent install running schtasks /Change /TN "${HEALTH_TASK}" /Disable, `
   + 'and /Enable as the template\'s last action), as well as using a provisioning-only agent configuration whose scan and sync start in the year 3000. ';
 
-export function raceFix(process: BackgroundProcess, failure: Failure, healthTask = false): string {
+/**
+ * The advice where the provisioning-only agent was already in place: the documented fix is
+ * there, so advising it again would send the admin in a circle; what launched the task is the question.
+ */
+export function agentInPlaceFix(process: BackgroundProcess): string {
+  const task = process === 'vulscan' ? 'security scan' : 'policy sync';
+  const launcher = process === 'vulscan'
+    ? `Check the device's Windows Task Scheduler for "${HEALTH_TASK}" (daily at 9 PM by default) and disable it while the template runs `
+      + `(an "Execute file" action after the agent install running schtasks /Change /TN "${HEALTH_TASK}" /Disable, and /Enable as the template's last action), `
+      + 'and look for a user or another tool starting a scan'
+    : 'Look for a user, the portal or another tool starting a policy sync while the template runs';
+  return `The provisioning-only agent (${task} first due in the far future) was already in place, so the agent's own scheduler did not start this ${task}. ${launcher}.`;
+}
+
+export function raceFix(process: BackgroundProcess, failure: Failure, healthTask = false, agentInPlace = false): string {
   const what = describeAction(failure);
   if (healthTask) return `${HEALTH_TASK_FIX}Stop-gap: re-run ${what} once the security scan has finished, or re-run the template.`;
   const task = process === 'vulscan' ? 'security scan' : 'policy sync';
+  if (agentInPlace) return `${agentInPlaceFix(process)} Stop-gap: re-run ${what} once the ${task} has finished, or re-run the template.`;
   return `The ${task} was due at once after the agent install and ran during the distributions. ${RACE_FIX.replace('retry the failed action.', `re-run ${what} once the ${task} has finished, or re-run the template.`)}`;
 }
 
@@ -183,7 +198,7 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
             failedAt: clock(failure.run?.start ?? failure.time),
             scheduled: healthTask
               ? ` Vulscan started at ${clock(shape.task?.start ?? failure.time)} with no launch by the agent's local scheduler: that is the hour of the Windows scheduled task "${HEALTH_TASK}" (daily, 9 PM by default), which launches vulscan too.`
-              : schedulingNote(timeline, process),
+              : schedulingNote(timeline, process, failure.time),
             typeNote: failure.action !== undefined && failure.action.type === undefined
               ? ' The provisioning log does not say which type of action this was; it is taken for a distribution (only those run sdclient), one step less sure.'
               : '',
@@ -192,26 +207,57 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
           confidence: shape.confidence,
           time: failure.run ? decisiveEvent(failure.run).time : failure.time,
           ...aboutFailure(failure),
-          fix: raceFix(process, failure, healthTask),
+          fix: raceFix(process, failure, healthTask, !healthTask && farFutureAt(timeline, process, failure.time) !== undefined),
         });
       });
     },
   };
 }
 
+/** A first start this far out is the provisioning-only agent's deliberate "never during provisioning". */
+export const FAR_FUTURE_YEAR = 2100;
+
+export function isFarFuture(start: number | undefined): boolean {
+  return start !== undefined && new Date(start).getUTCFullYear() >= FAR_FUTURE_YEAR;
+}
+
+/**
+ * The scheduler's registration of the task in force at a time: the last "Added task" line
+ * before it (the production agent at the template's end registers it again, later), else
+ * the earliest registration known (the task listing, which has no time of its own).
+ */
+export function registrationAt(timeline: Timeline, process: BackgroundProcess, at: number): Event | undefined {
+  const added = [...eventsOfKind(timeline, 'task-added'), ...eventsOfKind(timeline, 'task-listed')]
+    .filter((e) => e.process === process && e.start !== undefined);
+  const before = added.filter((e) => e.kind === 'task-added' && e.time <= at + TOLERANCE_MS);
+  if (before.length > 0) return before.reduce((last, e) => (e.time >= last.time ? e : last));
+  return added.reduce<Event | undefined>((first, e) => (first === undefined || e.time < first.time ? e : first), undefined);
+}
+
+/** The provisioning-only agent was in place when the action failed: the agent's scheduler did not launch the task. */
+export function farFutureAt(timeline: Timeline, process: BackgroundProcess, at: number): Event | undefined {
+  const added = registrationAt(timeline, process, at);
+  return added && isFarFuture(added.start) ? added : undefined;
+}
+
 /**
  * How the scheduler had set the task up, from its "Added task" line: what makes the race
- * possible (due at once, with a random delay that can land inside any distribution).
+ * possible (due at once, with a random delay that can land inside any distribution), or,
+ * for the provisioning-only agent, why the agent's scheduler was not what launched it.
  */
-export function schedulingNote(timeline: Timeline, process: BackgroundProcess): string {
-  // The earliest registration of the task, from the scheduler's log or its task list.
-  const added = [...eventsOfKind(timeline, 'task-added'), ...eventsOfKind(timeline, 'task-listed')]
-    .filter((e) => e.process === process && e.start !== undefined)
-    .reduce<Event | undefined>((first, e) => (first === undefined || e.time < first.time ? e : first), undefined);
+export function schedulingNote(timeline: Timeline, process: BackgroundProcess, at: number): string {
+  const added = registrationAt(timeline, process, at);
   if (added?.start === undefined) return '';
   const what = process === 'vulscan' ? 'security scan' : 'policy sync';
+  const start = added.startText ?? clock(added.start);
+  if (isFarFuture(added.start)) {
+    const others = process === 'vulscan'
+      ? `the Windows scheduled task "${HEALTH_TASK}" (daily at 9 PM by default), a user, or another tool`
+      : 'a user, the portal, or another tool';
+    return ` The agent install had scheduled the ${what} to start at ${start} (the provisioning-only agent), so the agent's scheduler did not launch it during the template: something else did, such as ${others}.`;
+  }
   const delay = added.delayMaxSeconds ? ` with up to ${Math.round(added.delayMaxSeconds / 60)} minutes' random delay` : '';
-  return ` The agent install had scheduled the ${what} to start at ${added.startText ?? clock(added.start)}${delay}, so it was due in the middle of the template.`;
+  return ` The agent install had scheduled the ${what} to start at ${start}${delay}, so it was due in the middle of the template.`;
 }
 
 export function raceMessages(): Record<Shape['messageId'], string> {

@@ -2,13 +2,11 @@
 // the future (the year 2100 or later): the provisioning-only agent, the documented fix for
 // the vulscan race, is in place on this device.
 import type { Event, Rule } from '../types.js';
+import { isFarFuture } from './background-task.js';
 import { chain } from './facts.js';
 
-/** A first start this far out is a deliberate "never during provisioning". */
-const FAR_FUTURE_YEAR = 2100;
-
 function farFuture(event: Event): boolean {
-  return event.start !== undefined && new Date(event.start).getUTCFullYear() >= FAR_FUTURE_YEAR;
+  return isFarFuture(event.start);
 }
 
 const rule: Rule = {

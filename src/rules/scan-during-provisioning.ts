@@ -2,7 +2,7 @@
 // still to come, and this time nothing failed. The device is at risk: the same template
 // fails on the next build whenever the scheduler's random delay lands inside a distribution.
 import type { Rule, Timeline, Window } from '../types.js';
-import { RACE_FIX } from './background-task.js';
+import { RACE_FIX, agentInPlaceFix, farFutureAt, type BackgroundProcess } from './background-task.js';
 import { TOLERANCE_MS, chain, clock, eventsOfKind, failures, firstOfKind, runsOf, schedulerLines, sdclientRuns } from './facts.js';
 
 /**
@@ -21,6 +21,11 @@ const LAUNCH_LAG_MS = 10 * 60 * 1000;
 
 /** A template runs within hours; a task run further from the next distribution is not this build's. */
 const PROVISIONING_SPAN_MS = 12 * 60 * 60 * 1000;
+
+/** The provisioning-only agent was in place when the task ran: its fix is not the advice. */
+function inPlace(timeline: Timeline, task: Window): boolean {
+  return task.process !== 'sdclient' && farFutureAt(timeline, task.process, task.start) !== undefined;
+}
 
 const rule: Rule = {
   meta: {
@@ -70,6 +75,7 @@ const rule: Rule = {
             ),
             confidence: firstOfKind(task, 'waiting') || firstOfKind(task, 'scanning') ? 'high' : 'medium',
             time: task.start,
+            ...(inPlace(timeline, task) ? { fix: `Nothing failed this time, but the next build can. ${agentInPlaceFix(task.process as BackgroundProcess)}` } : {}),
           });
           return;
         }

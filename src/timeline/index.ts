@@ -8,6 +8,7 @@ import { buildActions, isDistributionType } from './actions.js';
 import { anchorUtcEvents } from './anchor.js';
 import { markClockJumps, type SilenceWitness } from './clock.js';
 import { mergeEventStreams } from './merge.js';
+import { correctSkewedFiles } from './skew.js';
 import { buildWindows, type RunBoundaries, type WindowInput } from './windows.js';
 
 /** One parsed file, in the order the bundle lists its files (the merge's tie-break). */
@@ -61,7 +62,12 @@ const TIMESTAMPED = new Set<LogKind>(['sdclient', 'vulscan', 'policysync', 'loca
 /** Two files' lines about one moment differ by a few seconds. */
 const TOLERANCE_MS = 5_000;
 
+const PROVISIONING_LOGS = new Set<LogKind>(['provisioning', 'provision-gui']);
+
 export function buildTimeline(device: string, files: readonly FileEvents[], options: TimelineOptions = {}): Timeline {
+  // Before anything reads a time: a file dated years ahead would otherwise be a template run of its own.
+  const clockSkews = correctSkewedFiles(files.filter((f) => TIMESTAMPED.has(f.kind))
+    .map((f) => ({ file: f.file, provisioning: PROVISIONING_LOGS.has(f.kind), events: f.events })));
   const clockJumps = files.flatMap((f) => markClockJumps(f.events, silenceWitness(files, f)));
   const inputs: WindowInput[] = [];
   for (const file of files) {
@@ -81,5 +87,5 @@ export function buildTimeline(device: string, files: readonly FileEvents[], opti
   if (anchored) notes.push(anchored);
   const events = mergeEventStreams(files.map((f) => f.events));
   const actions = buildActions(events, windows);
-  return { device, events, windows, actions, clockJumps, notes, ...(anchored ? { statTimes: anchored } : {}) };
+  return { device, events, windows, actions, clockJumps, clockSkews, notes, ...(anchored ? { statTimes: anchored } : {}) };
 }

@@ -179,7 +179,7 @@ describe('buildTimeline', () => {
 
   it('makes no note without .stat files, and an empty timeline of no files', async () => {
     expect(buildTimeline('LAB-0101', await raceBundle(false)).notes).toEqual([]);
-    expect(buildTimeline('EMPTY', [])).toEqual({ device: 'EMPTY', events: [], windows: [], actions: [], clockJumps: [], notes: [] });
+    expect(buildTimeline('EMPTY', [])).toEqual({ device: 'EMPTY', events: [], windows: [], actions: [], clockJumps: [], clockSkews: [], notes: [] });
   });
 });
 
