@@ -1,10 +1,13 @@
 // Every piece of failure evidence counts (the third red-team pass): devices that failed were
 // called no-failure because their only evidence was a .stat, a stop line, or a log cut short.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import tmp from 'tmp';
 import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/run.js';
+import { SAMPLES } from '../helpers/parse.js';
 import { PATHS, statXml, writeBundle, type BundleFiles } from '../helpers/bundle.js';
 import { diagnoseBundle } from '../helpers/rule-tester.js';
 import { cleanStory, raceStory } from '../rules/scenarios.js';
@@ -129,5 +132,33 @@ describe.skipIf(!CAN_RUN)('key logs that cannot be read', () => {
     } finally {
       bundle.cleanup();
     }
+  });
+});
+
+describe('advice for a fix already in place', () => {
+  it('LAB-0114 without its vulscan log: the year-3000 scan is never "due in the middle of the template", and the fix is not the agent already there', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const copy = path.join(dir.name, 'LAB-0114');
+      cpSync(path.join(SAMPLES, 'LAB-0114'), copy, { recursive: true });
+      rmSync(path.join(copy, 'ProgramData', 'LANDesk', 'Log', 'vulscan.log'));
+      const device = (await diagnose({ paths: [copy] })).devices[0];
+      expect(device?.verdict).toBe('vulscan-blocked-sdclient');
+      const race = device?.findings.find((f) => f.rule === 'vulscan-blocked-sdclient');
+      expect(race?.message).not.toContain('due in the middle of the template');
+      expect(race?.message).toContain('to start at 01 Jan 3000 00:00:00 (the provisioning-only agent), so the agent\'s scheduler did not launch it');
+      expect(race?.fix).toMatch(/^The provisioning-only agent \(security scan first due in the far future\) was already in place/);
+      expect(race?.fix).toContain('LANDESK Agent Health Bootstrap Task');
+      expect(race?.fix).not.toContain('Build a provisioning-only agent');
+      expect(device?.findings.some((f) => f.rule === 'provisioning-agent-active')).toBe(true);
+    } finally {
+      dir.removeCallback();
+    }
+  });
+
+  it('a race under an agent due at once still gets the year-3000 fix', async () => {
+    const device = await diagnoseBundle(raceStory().files);
+    const race = device.findings.find((f) => f.rule === 'vulscan-blocked-sdclient');
+    expect(race?.fix).toContain('Build a provisioning-only agent');
   });
 });
