@@ -17,24 +17,91 @@ export const KEEP_ALL_MESSAGES = 100_000;
 /** Messages this close in time belong to one stretch of activity (far below any run gap). */
 export const THIN_GAP_MS = 60_000;
 /**
- * The most entries one file keeps. A gathered log ends with the provisioning that failed, so
- * past this the oldest entries give way: read and counted, named in the report, not kept.
+ * The most entries one file keeps in order, newest last. Past it the oldest give way, but only
+ * noise does: an event a rule reads (KEPT_ALWAYS) moves aside and is kept (a refusal at line 4
+ * of a log with 26,000 later runs decides the verdict). Read and counted, named in the report.
  */
 export const KEEP_MAX_EVENTS = 100_000;
+/**
+ * The most rule-read events kept aside from the oldest part of a file. A file of millions of
+ * runs reaches it; then the oldest routine ones (a run's start, its success) give way, and
+ * failure evidence stays.
+ */
+export const KEEP_MAX_KEPT_ASIDE = 100_000;
+
+/**
+ * What a rule reads (FORMATS.md; src/rules): runs' starts and ends, waits, refusals, failures,
+ * return codes, scheduler launches and registrations, provisioning action results. Never
+ * given way for newer lines; thinning and eviction take only the rest (unknown wording, an
+ * installer's progress, "Sending task status", the command line of a run).
+ */
+const KEPT_ALWAYS: ReadonlySet<Event['kind']> = new Set<Event['kind']>([
+  'process-start', 'process-exit', 'package-name', 'waiting', 'wait-finished', 'scanning', 'busy-refusal', 'scrub-skipped',
+  'package-result', 'download-error', 'task-added', 'task-launched', 'task-listed', 'task-status', 'action-started',
+  'action-result', 'template-stopped', 'template-started', 'template-completed',
+]);
+
+/** Of the kept-aside events, what stays even when their number reaches its bound: what says something failed or waited. */
+function isFailureEvidence(event: Event): boolean {
+  switch (event.kind) {
+    case 'busy-refusal': case 'download-error': case 'waiting': case 'wait-finished': case 'scanning': case 'scrub-skipped':
+    case 'template-stopped': case 'task-added': case 'task-launched': case 'task-listed':
+      return true;
+    case 'package-result': case 'process-exit': case 'action-result': case 'task-status':
+      return (event.code !== undefined && event.code !== 0) || /fail/i.test(event.outcome ?? '');
+    default:
+      return false;
+  }
+}
 
 export interface CollectorLimits {
   keepAllMessages: number;
   thinGapMs: number;
   keepMaxEvents: number;
+  /** Default KEEP_MAX_KEPT_ASIDE. */
+  keepMaxKeptAside?: number;
 }
 
-const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs: THIN_GAP_MS, keepMaxEvents: KEEP_MAX_EVENTS };
+const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs: THIN_GAP_MS, keepMaxEvents: KEEP_MAX_EVENTS, keepMaxKeptAside: KEEP_MAX_KEPT_ASIDE };
 
 /**
  * What thinning may drop from the middle of a stretch: ordinary messages, and the installer's
  * progress lines, of which a run's window needs one (that an installer ran), not every one.
  */
 const THINNABLE: ReadonlySet<Event['kind']> = new Set(['message', 'installer-activity']);
+
+interface RunGroup {
+  /** Index of its first event and one past its last. */
+  start: number;
+  end: number;
+  failed: boolean;
+}
+
+/** Events in file order as runs (a process start up to its exit) and single events between them. */
+function runGroups(events: readonly Event[]): RunGroup[] {
+  const groups: RunGroup[] = [];
+  let open: RunGroup | null = null;
+  for (let i = 0; i < events.length; i += 1) {
+    const event = events[i]!;
+    if (event.kind === 'process-start' || !open) {
+      if (open) groups.push(open);
+      open = { start: i, end: i + 1, failed: isFailureEvidence(event) };
+    } else {
+      open.end = i + 1;
+      if (isFailureEvidence(event)) open.failed = true;
+    }
+    if (event.kind !== 'process-start' && event.kind !== 'process-exit' && open.start === i) {
+      // An event outside any run is a group of its own.
+      groups.push(open);
+      open = null;
+    } else if (event.kind === 'process-exit') {
+      groups.push(open);
+      open = null;
+    }
+  }
+  if (open) groups.push(open);
+  return groups;
+}
 
 /**
  * Makes the event of an entry and what the patterns made of it (null: none), where the collector
@@ -107,12 +174,30 @@ class EntryRing {
     return this.times[(this.head + this.count - 1) % this.capacity]!;
   }
 
-  /** Lets the `n` oldest go; the line of the last of them. */
-  evictOldest(n: number): number {
+  /**
+   * Lets the `n` oldest go, handing each whose kind a rule reads to `aside` (made now where the
+   * slot holds an entry); the line of the last one let go entirely (0: none), and how many.
+   */
+  evictOldest(n: number, aside: (event: Event) => void): { line: number; dropped: number } {
     let line = 0;
+    let dropped = 0;
+    const entry = this.entry;
     for (let i = 0; i < n; i += 1) {
       const slot = (this.head + i) % this.capacity;
-      line = this.lines[slot]!;
+      const ready = this.ready[slot];
+      const kind = ready?.kind ?? this.matches[slot]?.kind ?? 'message';
+      if (KEPT_ALWAYS.has(kind)) {
+        if (ready) aside(ready);
+        else {
+          entry.line = this.lines[slot]!;
+          entry.time = this.times[slot]!;
+          entry.text = this.texts[slot]!;
+          aside(this.makers[slot]!(entry, this.matches[slot]!));
+        }
+      } else {
+        line = this.lines[slot]!;
+        dropped += 1;
+      }
       // Let go of what the slot holds: a reference kept in a reused slot would outlive its entry.
       this.ready[slot] = null;
       this.matches[slot] = null;
@@ -121,7 +206,7 @@ class EntryRing {
     }
     this.head = (this.head + n) % this.capacity;
     this.count -= n;
-    return line;
+    return { line, dropped };
   }
 
   /** The held events, oldest first, each made now where the slot holds an entry. */
@@ -169,6 +254,14 @@ export class EventCollector {
   /** The oldest entries given way to newer ones: how many, and the last such line. */
   evicted = 0;
   evictedUpToLine = 0;
+  /** Rule-read events from the part of the file that gave way, kept aside in file order. */
+  private aside: Event[] = [];
+  /** Of those, routine ones let go once their number reached its bound. */
+  asideDropped = 0;
+  private readonly keepAside = (event: Event): void => {
+    this.aside.push(event);
+    if (this.aside.length > (this.limits.keepMaxKeptAside ?? KEEP_MAX_KEPT_ASIDE)) this.thinAside();
+  };
 
   constructor(limits: CollectorLimits = LIMITS) {
     this.limits = limits;
@@ -177,6 +270,29 @@ export class EventCollector {
   /** Past the cap a tenth of the oldest give way at once: one step per 10,000 entries keeps the cost flat. */
   private get evictionStep(): number {
     return Math.ceil(this.limits.keepMaxEvents / 10);
+  }
+
+  /**
+   * The kept-aside events reached their bound: the older half of the routine runs give way, each
+   * whole (its start, name, result and exit together, never a start without its end), in one
+   * pass amortised over the half that refills it. A run that holds failure evidence stays whole.
+   */
+  private thinAside(): void {
+    const groups = runGroups(this.aside);
+    const routine = groups.reduce((n, g) => n + (g.failed ? 0 : g.end - g.start), 0);
+    let toDrop = Math.ceil(routine / 2);
+    const kept: Event[] = [];
+    for (const group of groups) {
+      if (toDrop > 0 && !group.failed) {
+        toDrop -= group.end - group.start;
+        this.asideDropped += group.end - group.start;
+        continue;
+      }
+      for (let i = group.start; i < group.end; i += 1) kept.push(this.aside[i]!);
+    }
+    // Failure evidence alone past the bound (a file of nothing but refusals): its older half goes too.
+    this.aside = kept.length > (this.limits.keepMaxKeptAside ?? KEEP_MAX_KEPT_ASIDE) ? kept.slice(Math.floor(kept.length / 2)) : kept;
+    this.asideDropped += kept.length - this.aside.length;
   }
 
   private pushEvent(event: Event): void {
@@ -189,8 +305,13 @@ export class EventCollector {
     this.events.push(event);
     if (this.events.length > this.limits.keepMaxEvents) {
       const gone = this.events.splice(0, this.evictionStep);
-      this.evicted += gone.length;
-      this.evictedUpToLine = gone[gone.length - 1]?.line ?? this.evictedUpToLine;
+      for (const old of gone) {
+        if (KEPT_ALWAYS.has(old.kind)) this.keepAside(old);
+        else {
+          this.evicted += 1;
+          this.evictedUpToLine = old.line;
+        }
+      }
       // From here on the file keeps giving way: what is kept moves to the ring.
       const moved = new EntryRing(this.limits.keepMaxEvents + 1);
       for (const kept of this.events) moved.pushEvent(kept);
@@ -201,9 +322,9 @@ export class EventCollector {
 
   private evictFromRing(ring: EntryRing): void {
     if (ring.count <= this.limits.keepMaxEvents) return;
-    const gone = this.evictionStep;
-    this.evictedUpToLine = ring.evictOldest(gone);
-    this.evicted += gone;
+    const { line, dropped } = ring.evictOldest(this.evictionStep, this.keepAside);
+    if (dropped > 0) this.evictedUpToLine = line;
+    this.evicted += dropped;
   }
 
   /** The entry, not its time: a double passed to a call V8 does not inline is boxed, an object a line. */
@@ -308,7 +429,13 @@ export class EventCollector {
   /** The kept events, oldest first. Ends the collection. */
   takeEvents(): Event[] {
     this.flush();
-    return this.ring ? this.ring.toEvents() : this.events;
+    const inOrder = this.ring ? this.ring.toEvents() : this.events;
+    if (this.aside.length === 0) return inOrder;
+    // Kept aside from the oldest part: all of them precede what is still in order.
+    const all = this.aside;
+    this.aside = [];
+    for (const event of inOrder) all.push(event);
+    return all;
   }
 }
 
@@ -371,7 +498,11 @@ export async function collectEntries(
     stats.warnings.push(`${file}: a large file: ${collector.dropped} ordinary entries (no known wording, or an installer's progress, amid other activity) were read and counted but not kept in memory; the timeline shows the first and last of each stretch`);
   }
   if (collector.evicted > 0) {
-    stats.warnings.push(`${file}: a large file: only its last ${events.length} entries are kept; lines 1 to ${collector.evictedUpToLine} were read and counted, not kept`);
+    stats.warnings.push(`${file}: a large file: ${collector.evicted} ordinary entries up to line ${collector.evictedUpToLine} were read and counted, not kept in memory; `
+      + (collector.asideDropped > 0 ? 'every failure, wait and refusal in them was kept' : 'every run\'s start and end, wait, refusal, error and result in them was kept'));
+  }
+  if (collector.asideDropped > 0) {
+    stats.warnings.push(`${file}: a very large file: ${collector.asideDropped} events of its oldest routine runs (their starts, names and successes) were read and counted, not kept; every run that failed, waited or was refused was kept whole`);
   }
   return { events, stats };
 }

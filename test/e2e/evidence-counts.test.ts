@@ -1,7 +1,7 @@
 // Every piece of failure evidence counts (the third red-team pass): devices that failed were
 // called no-failure because their only evidence was a .stat, a stop line, or a log cut short.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import tmp from 'tmp';
@@ -161,4 +161,52 @@ describe('advice for a fix already in place', () => {
     const race = device.findings.find((f) => f.rule === 'vulscan-blocked-sdclient');
     expect(race?.fix).toContain('Build a provisioning-only agent');
   });
+});
+
+describe('a large log keeps its own failure', () => {
+  it('a 7 MB sdclient.log with a vulscan refusal at line 4 and 26,000 successful runs after it: the refusal decides', async () => {
+    const day = (ms: number): string => {
+      const d = new Date(ms);
+      const names = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+      const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+      return `${names[d.getUTCDay()]}, ${String(d.getUTCDate()).padStart(2, '0')} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)}`;
+    };
+    let t = Date.UTC(2026, 2, 9, 9);
+    const lines = [
+      `${day(t)} ---------- SDClient starting (version 11.0.5.361) ----------`,
+      `${day(t)} Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1054.RunNow.xml" /taskid=1054`,
+      `${day(t)} Package: "Adobe Reader DC"`,
+      `${day(t + 1000)} Another task is already in progress: vulscan.exe (pid 4242) is running`,
+      `${day(t + 1000)} processing of package is complete, result -1917517692 (0x8DB50084)`,
+      `${day(t + 1000)} SDClient exiting, return code -1917517692`,
+    ];
+    for (let run = 0; run < 26_000; run += 1) {
+      t += 30_000;
+      lines.push(
+        `${day(t)} ---------- SDClient starting (version 11.0.5.361) ----------`,
+        `${day(t)} Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.${2000 + run}.RunNow.xml" /taskid=${2000 + run}`,
+        `${day(t)} Package: "Routine package ${run}"`,
+        `${day(t + 2000)} Self update: files are up to date.`,
+        `${day(t + 5000)} processing of package is complete, result 0 (0x00000000)`,
+        `${day(t + 5000)} SDClient exiting, return code 0`,
+      );
+    }
+    const text = `${lines.join('\r\n')}\r\n`;
+    expect(text.length).toBeGreaterThan(7_000_000);
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const device = path.join(dir.name, 'LAB-LARGE');
+      mkdirSync(path.join(device, 'ProgramData', 'LANDesk', 'Log'), { recursive: true });
+      writeFileSync(path.join(device, PATHS.sdclient), text);
+      const found = (await diagnose({ paths: [device] })).devices[0];
+      expect(found?.verdict).toBe('vulscan-blocked-sdclient');
+      expect(found?.failedPackage).toBe('Adobe Reader DC');
+      const race = found?.findings.find((f) => f.rule === 'vulscan-blocked-sdclient');
+      expect(race?.evidence.some((e) => e.line === 4 && e.text.includes('Another task is already in progress'))).toBe(true);
+      // The noise that gave way is said, with what was kept.
+      expect(found?.files[0]?.warnings.join(' ')).toMatch(/ordinary entries up to line \d+ were read and counted, not kept in memory; every run's start and end/);
+    } finally {
+      dir.removeCallback();
+    }
+  }, 60_000);
 });

@@ -29,14 +29,60 @@ describe('EventCollector', () => {
     expect(c.dropped).toBe(3);
   });
 
-  it('lets the oldest events give way past the cap, and says up to which line', () => {
+  it('lets the oldest ordinary entries give way past the cap, and says up to which line', () => {
     const c = new EventCollector({ keepAllMessages: 1000, thinGapMs: 60_000, keepMaxEvents: 10 });
-    for (let i = 1; i <= 25; i += 1) c.add(event(i, i, 'package-result'));
+    for (let i = 1; i <= 25; i += 1) c.add(event(i, i, 'command-line'));
     const events = c.takeEvents();
     expect(events.length).toBeLessThanOrEqual(10);
     expect(events[events.length - 1]?.line).toBe(25);
     expect(c.evicted + events.length).toBe(25);
     expect(c.evictedUpToLine).toBe(events[0]!.line - 1);
+  });
+
+  it('never lets an event a rule reads give way: a refusal at line 4 outlives 26,000 later runs', () => {
+    const c = new EventCollector({ keepAllMessages: 100, thinGapMs: 60_000, keepMaxEvents: 1000 });
+    let line = 0;
+    const next = (seconds: number, kind: Event['kind'], fields: Partial<Event> = {}): void => c.add({ ...event((line += 1), seconds, kind), ...fields });
+    next(0, 'process-start');
+    next(0, 'command-line');
+    next(0, 'package-name');
+    next(1, 'busy-refusal', { blocker: 'vulscan' });
+    next(1, 'package-result', { code: -1917517692 });
+    next(2, 'process-exit', { code: 0 });
+    for (let run = 1; run <= 26_000; run += 1) {
+      const t = run * 120;
+      next(t, 'process-start');
+      next(t, 'command-line');
+      next(t + 1, 'message');
+      next(t + 2, 'package-result', { code: 0 });
+      next(t + 2, 'task-status-sent');
+      next(t + 3, 'process-exit', { code: 0 });
+    }
+    const events = c.takeEvents();
+    expect(events.slice(0, 5).map((e) => e.kind)).toEqual(['process-start', 'package-name', 'busy-refusal', 'package-result', 'process-exit']);
+    expect(events.filter((e) => e.kind === 'process-start')).toHaveLength(26_001);
+    expect(events.map((e) => e.line)).toEqual([...events.map((e) => e.line)].sort((a, b) => a - b));
+    expect(c.evicted).toBeGreaterThan(0);
+    expect(c.asideDropped).toBe(0);
+  });
+
+  it('past the bound of kept-aside events, routine ones give way and failure evidence stays', () => {
+    const c = new EventCollector({ keepAllMessages: 10, thinGapMs: 60_000, keepMaxEvents: 20, keepMaxKeptAside: 100 });
+    let line = 0;
+    for (let run = 0; run < 500; run += 1) {
+      c.add({ ...event((line += 1), run * 10, 'process-start') });
+      c.add({ ...event((line += 1), run * 10 + 1, run === 3 ? 'busy-refusal' : 'package-result'), code: run === 3 ? undefined : 0 });
+      c.add({ ...event((line += 1), run * 10 + 2, 'process-exit'), code: 0 });
+    }
+    const events = c.takeEvents();
+    // The refused run stays whole: its start, its refusal and its exit.
+    expect(events.filter((e) => e.line >= 10 && e.line <= 12).map((e) => e.kind)).toEqual(['process-start', 'busy-refusal', 'process-exit']);
+    // Routine runs give way whole: no start is left without its exit.
+    const starts = events.filter((e) => e.kind === 'process-start').length;
+    expect(events.filter((e) => e.kind === 'process-exit')).toHaveLength(starts);
+    expect(c.asideDropped).toBeGreaterThan(0);
+    expect(events.length).toBeLessThanOrEqual(100 + 20 + 1);
+    expect(events.length + c.asideDropped + c.evicted).toBe(1500);
   });
 
   // The collector keeps entries in a ring of columns and makes their events when the file ends.
@@ -83,6 +129,8 @@ describe('EventCollector', () => {
 /** The collector as it was before the ring: every event made at once, kept in an array. */
 class PlainCollector {
   private readonly events: Event[] = [];
+  /** What a rule reads, from the part that gave way (the collector's kept-aside events, unbounded here). */
+  private readonly aside: Event[] = [];
   private held: Event | null = null;
   private messages = 0;
   dropped = 0;
@@ -102,7 +150,7 @@ class PlainCollector {
 
   take(): Event[] {
     this.flush();
-    return this.events;
+    return [...this.aside, ...this.events];
   }
 
   private thins(event: Event): boolean {
@@ -122,8 +170,12 @@ class PlainCollector {
     this.events.push(event);
     if (this.events.length > this.limits.keepMaxEvents) {
       const gone = this.events.splice(0, Math.ceil(this.limits.keepMaxEvents / 10));
-      this.evicted += gone.length;
-      this.evictedUpToLine = gone[gone.length - 1]!.line;
+      for (const old of gone) {
+        if (old.kind === 'message' || old.kind === 'installer-activity' || old.kind === 'command-line' || old.kind === 'task-status-sent') {
+          this.evicted += 1;
+          this.evictedUpToLine = old.line;
+        } else this.aside.push(old);
+      }
     }
   }
 }
