@@ -133,6 +133,9 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
     warnings,
   };
   if (stats.gaveUp) report.gaveUp = true;
+  if (stats.unrecognised > 0) report.unrecognised = stats.unrecognised;
+  // Only where the file has entries at all: an empty or binary file is another finding.
+  if (stats.recognised + stats.unrecognised > 0) report.recognised = stats.recognised;
   if (reader.crLineEnds()) {
     report.crLineEnds = true;
     warnings.push(`${source.path}: lines end in CR alone (old Mac style); each CR was read as a line end`);

@@ -8,9 +8,9 @@ import { isDistribution, runFailed } from './timeline/actions.js';
 import { isoTime } from './timeline/iso.js';
 import { timingOf } from './timing.js';
 import { rules } from './rules/index.js';
-import { INCOMPLETE, NO_FAILURE, RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, type RunVerdict, type Verdict } from './rules/verdict.js';
+import { INCOMPLETE, NO_FAILURE, RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, WORDING_NOT_RECOGNISED, type RunVerdict, type Verdict } from './rules/verdict.js';
 import { runNumberAt, templateRuns } from './timeline/runs.js';
-import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, LogKind, Report, RunReport, SkippedFile, Summary, Timeline, Window } from './types.js';
+import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, FileReport, LogKind, Report, RunReport, SkippedFile, Summary, Timeline, Window } from './types.js';
 import { logKindFromFileName } from './ingest/names.js';
 
 /** Lines shown before and after an unexplained failure. */
@@ -214,7 +214,10 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   // A decisive log that could not be read leaves "no failure" unproven: it may hold the failure.
   const unreadDecisive = loaded.readErrors.filter((f) => isDecisiveLog(f.path));
   const unprovenHealthy = !unreadable && unreadDecisive.length > 0 && (verdict.verdict === NO_FAILURE || verdict.verdict === INCOMPLETE);
-  const verdictId = unreadable || unprovenHealthy ? UNREADABLE : verdict.verdict;
+  // Logs read, timestamps and all, in words no pattern knows: "no failure" would only mean "not understood".
+  const unknownWording = !unreadable && !unprovenHealthy && (verdict.verdict === NO_FAILURE || verdict.verdict === INCOMPLETE)
+    ? wordingNotRecognised(loaded.files) : null;
+  const verdictId = unreadable || unprovenHealthy ? UNREADABLE : unknownWording ? WORDING_NOT_RECOGNISED : verdict.verdict;
   const context = verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [];
   // A device with a history: the earlier runs' findings (their causes, their fixes) are the
   // history's, shown with each run; what is advised is for the latest run.
@@ -224,6 +227,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   const shown = history && lastRun ? findings.filter((f) => runNumberAt(split, f.at) === lastRun.number) : findings;
   const runs = history ? verdict.runs.map((r) => runReport(r, zone)) : [];
   const explanation = (unprovenHealthy ? unreadSentence(unreadDecisive) : explanationOf(verdictId))
+    + (unknownWording ? ` ${unknownWording}` : '')
     + (!unreadable && failure?.event.kind === 'task-status' ? statusSentence(failure.event, loaded) : '')
     + (!unreadable && verdict.unfinished && lastRun ? unfinishedSentence(verdict.unfinished, lastRun.end, zone) : '')
     + (unreadable ? '' : historySentence(runs));
@@ -285,6 +289,20 @@ function noUsableEntry(loaded: LoadedDevice): string {
 function unrecognisedRunsOf(timeline: Timeline): Pick<DeviceReport, 'unrecognisedRuns'> {
   const runs = timeline.windows.filter((w) => w.keyEvents.length === 0).length;
   return runs > 0 ? { unrecognisedRuns: runs } : {};
+}
+
+/** The template's own logs: where its actions and their distributions are told. */
+const TEMPLATE_LOGS = new Set<FileReport['kind']>(['sdclient', 'provisioning', 'provision-gui']);
+
+/**
+ * Where the template's logs hold entries and a pattern knew none of them (a bundle in German,
+ * say): the sentence that names them; else null.
+ */
+function wordingNotRecognised(files: readonly FileReport[]): string | null {
+  const logs = files.filter((f) => TEMPLATE_LOGS.has(f.kind) && f.recognised !== undefined);
+  if (logs.length === 0 || logs.some((f) => (f.recognised ?? 0) > 0)) return null;
+  const entries = logs.reduce((n, f) => n + (f.unrecognised ?? 0), 0);
+  return `${entries} timestamped ${entries === 1 ? 'entry' : 'entries'} in ${logs.map((f) => path.basename(f.path.replace(/\\/g, '/'))).join(', ')}, none recognised.`;
 }
 
 /** A device whose analysis failed: it stands in the report with the error, and the fleet goes on. */

@@ -153,6 +153,13 @@ export interface FileReport {
   warnings: string[];
   /** True where the parser gave up on the file ("not a <kind> log?"). */
   gaveUp?: boolean;
+  /**
+   * Entries read with a timestamp whose wording no pattern knows (counted within `parsed`,
+   * shown apart): a log in another language or of another agent version is all of these.
+   */
+  unrecognised?: number;
+  /** Entries whose wording a pattern knows; set where the file has entries. */
+  recognised?: number;
 }
 
 /** A file found in a bundle but not read, and why. */

@@ -43,6 +43,13 @@ export interface LineStats {
   unparsedLines: UnparsedLine[];
   warnings: string[];
   gaveUp: boolean;
+  /**
+   * Entries read with a timestamp whose wording no pattern knows: parsed (nothing is lost),
+   * but not understood. Counted apart from unparsed lines: a log in another language is all these.
+   */
+  unrecognised: number;
+  /** Entries whose wording a pattern knows. */
+  recognised: number;
 }
 
 /** Unparsed lines kept per file: the count is complete, the list is a sample. */
@@ -54,7 +61,7 @@ export const MAX_ENTRY_CHARS = 8000;
 const SHOWN_CHARS = 300;
 
 export function newStats(): LineStats {
-  return { lines: 0, parsed: 0, unparsed: 0, unparsedLines: [], warnings: [], gaveUp: false };
+  return { lines: 0, parsed: 0, unparsed: 0, unparsedLines: [], warnings: [], gaveUp: false, unrecognised: 0, recognised: 0 };
 }
 
 export function countUnparsed(stats: LineStats, file: string, line: SourceLine, reason: string): void {

@@ -482,15 +482,18 @@ function eventOfMatch(kind: LogKind, entry: Readonly<Entry>, context: ParseConte
 /**
  * The common loop of the entry logs: lines → entries, synchronously as the reader splits them
  * (feedLines); `take` gives each entry's event to the collector (add, or addThinnable to make it
- * only if it is kept).
+ * only if it is kept) and says whether a pattern knew its wording.
  */
 export async function collectEntries(
   batches: LineBatches, file: string, label: string,
-  take: (entry: Readonly<Entry>, firstLine: string, collector: EventCollector) => void,
+  take: (entry: Readonly<Entry>, firstLine: string, collector: EventCollector) => boolean,
 ): Promise<ParseResult> {
   const stats = newStats();
   const collector = new EventCollector();
-  const grouper = new EntryGrouper(file, label, stats, (entry, firstLine) => take(entry, firstLine, collector));
+  const grouper = new EntryGrouper(file, label, stats, (entry, firstLine) => {
+    if (take(entry, firstLine, collector)) stats.recognised += 1;
+    else stats.unrecognised += 1;
+  });
   await feedLines(batches, grouper);
   grouper.end();
   const events = collector.takeEvents();
@@ -537,6 +540,7 @@ export function timestampedLogParser(options: {
         const found = match(firstLine);
         if (found === null || EventCollector.thinnable(found.kind)) collector.addThinnable(entry, found, make);
         else collector.addMade(entry, found, make);
+        return found !== null;
       });
     },
   };

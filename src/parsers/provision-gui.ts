@@ -76,6 +76,7 @@ const parser: Parser = {
     let current: Current = { nameFollows: false };
     return collectEntries(batches, context.file, 'ProvisionGUI', (entry, _firstLine, collector) => {
       const event = eventOfEntry(KIND, entry, context);
+      let known = event.pattern !== undefined;
       if (event.kind === 'action-started') {
         current = announce(current, event);
       } else if (event.kind === 'action-result') {
@@ -84,8 +85,11 @@ const parser: Parser = {
       } else if (event.pattern === undefined && current.nameFollows) {
         current.name = (entry.text.split('\n', 1)[0] ?? '').trim();
         current.nameFollows = false;
+        // The name line after "Starting action" is known by its place, not its wording.
+        known = true;
       }
       collector.add(event);
+      return known;
     });
   },
 };

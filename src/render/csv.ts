@@ -6,7 +6,7 @@ import type { DeviceReport, Report } from '../types.js';
 import { hexCode } from '../parsers/codes.js';
 import { csvCell } from './escape.js';
 import type { Renderer } from './index.js';
-import { unparsedCount, verdictConfidence } from './model.js';
+import { unparsedCount, unrecognisedCount, verdictConfidence } from './model.js';
 import { fixInPlace, isAtRisk } from '../report.js';
 import { UNREADABLE } from '../rules/verdict.js';
 
@@ -32,6 +32,7 @@ export const CSV_COLUMNS = [
   'runs',
   'first_run_verdict',
   'read_errors',
+  'unrecognised_lines',
 ] as const;
 
 /** The process that refused the failed distribution its turn, read from the verdict. */
@@ -74,6 +75,7 @@ function device(report: DeviceReport): string {
     runCount(report),
     report.runs?.[0]?.verdict ?? report.verdict,
     (report.readErrors ?? []).map((f) => f.path).join('; '),
+    unrecognisedCount(report).lines,
   ]);
 }
 

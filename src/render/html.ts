@@ -18,6 +18,7 @@ import {
   RACE_VERDICTS,
   toneOfVerdictId,
   unparsedSentence,
+  unrecognisedSentence,
   verdictConfidence,
   verdictsByCount,
   verdictTone,
@@ -240,7 +241,9 @@ function device(report: DeviceReport, index: number): string {
     out.push(`<ul class="notes muted">${report.notes.map((note) => `<li>Note: ${escapeHtml(note)}</li>`).join('')}</ul>`);
   }
   const unparsed = unparsedSentence(report);
-  out.push(`<h3>Files</h3>${unparsed !== null ? `\n<p class="muted">${escapeHtml(unparsed)}.</p>` : ''}\n${files(report.files)}`);
+  const unrecognised = unrecognisedSentence(report);
+  out.push(`<h3>Files</h3>${unparsed !== null ? `\n<p class="muted">${escapeHtml(unparsed)}.</p>` : ''}`
+    + `${unrecognised !== null ? `\n<p class="muted">${escapeHtml(unrecognised)}.</p>` : ''}\n${files(report.files)}`);
   if (report.skipped.length > 0) {
     out.push(
       `<p class="muted">Skipped: ${report.skipped.map((file) => `<code>${escapeHtml(file.path)}</code> (${escapeHtml(file.reason)})`).join(', ')}</p>`,

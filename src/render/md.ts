@@ -16,6 +16,7 @@ import {
   racePackagesByCount,
   RACE_VERDICTS,
   unparsedSentence,
+  unrecognisedSentence,
   verdictsByCount,
 } from './model.js';
 
@@ -89,6 +90,8 @@ function device(report: DeviceReport): string[] {
   const notes = report.notes.map((note) => `- Note: ${escapeMarkdown(note)}`);
   const unparsed = unparsedSentence(report);
   if (unparsed !== null) notes.push(`- ${unparsed}.`);
+  const unrecognised = unrecognisedSentence(report);
+  if (unrecognised !== null) notes.push(`- ${escapeMarkdown(unrecognised)}.`);
   for (const skipped of report.skipped) {
     notes.push(`- Skipped ${escapeMarkdown(skipped.path)}: ${escapeMarkdown(skipped.reason)}`);
   }

@@ -86,6 +86,20 @@ export function unparsedSentence(device: DeviceReport): string | null {
   return `${plural(lines, 'unparsed line')} in ${plural(files, 'file')}`;
 }
 
+/** Timestamped entries whose wording no pattern knows: read and kept, not understood. */
+export function unrecognisedCount(device: DeviceReport): UnparsedCount {
+  const files = device.files.filter((file) => (file.unrecognised ?? 0) > 0);
+  return { lines: files.reduce((sum, file) => sum + (file.unrecognised ?? 0), 0), files: files.length };
+}
+
+/** "412 timestamped entries in 3 files in wording no pattern knows (…)", or null when there are none. */
+export function unrecognisedSentence(device: DeviceReport): string | null {
+  const { lines, files } = unrecognisedCount(device);
+  if (lines === 0) return null;
+  // Every log has some (ordinary messages): a count, not advice; the verdict points to "patterns suggest" where it matters.
+  return `${plural(lines, 'timestamped entry').replace(/entrys$/, 'entries')} in ${plural(files, 'file')} in wording no pattern knows (read and shown as plain lines)`;
+}
+
 /** An ISO wall-clock time as people read it: "2026-03-09 10:02:13" (offset kept if any). */
 export function displayTime(iso: string): string {
   return iso.replace('T', ' ');

@@ -16,6 +16,7 @@ import {
   RACE_VERDICTS,
   type Tone,
   unparsedSentence,
+  unrecognisedSentence,
   verdictConfidence,
   verdictTone,
   verdictsByCount,
@@ -228,6 +229,8 @@ function device(report: DeviceReport, options: RenderOptions): string {
   for (const note of report.notes) appendAll(notes, indented(`Note: ${escapeTerminal(note)}`, 2, width));
   const unparsed = unparsedSentence(report);
   if (unparsed !== null) appendAll(notes, indented(unparsed, 2, width));
+  const unrecognised = unrecognisedSentence(report);
+  if (unrecognised !== null) appendAll(notes, indented(unrecognised, 2, width));
   for (const file of report.files.filter((candidate) => candidate.gaveUp === true)) {
     appendAll(notes, indented(`Gave up on ${escapeTerminal(file.path)}: not a ${file.kind} log?`, 2, width));
   }

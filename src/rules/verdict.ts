@@ -14,6 +14,8 @@ export const UNEXPLAINED_FAILURE = 'unexplained-failure';
 export const UNREADABLE = 'unreadable';
 /** The logs end in the middle of the template: an action began and nothing says how it ended. */
 export const INCOMPLETE = 'incomplete';
+/** The template's logs were read, but none of their lines is in a wording any pattern knows. */
+export const WORDING_NOT_RECOGNISED = 'wording-not-recognised';
 
 /** The verdicts of the scan/sync race, whose packages the fleet summary counts. */
 export const RACE_VERDICTS: readonly string[] = ['vulscan-blocked-sdclient', 'policysync-blocked-sdclient'];
@@ -23,6 +25,8 @@ export const VERDICT_EXPLANATIONS: Record<string, string> = {
   [NO_FAILURE]: 'No provisioning action failed in these logs.',
   [UNEXPLAINED_FAILURE]: 'A provisioning action failed, but no rule recognised the cause; the log lines around the failure are shown for a person to read.',
   [INCOMPLETE]: 'The provisioning template had not finished where these logs end: an action began, and no line says how it ended or that the template stopped or completed. Gather the logs again once the template is over, or look at the device.',
+  [WORDING_NOT_RECOGNISED]: 'The template\'s logs were read, but not one of their lines is in a wording ldforensics knows (another language, or another agent version), '
+    + 'so whether the template failed cannot be told from them. Draft patterns for this wording with "ldforensics patterns suggest <bundle>", review them, and run again with --patterns <pack>.',
   [UNREADABLE]: 'Nothing in this bundle could be read as a log entry (no log file, or files that are empty, binary or in a shape ldforensics cannot read), so nothing could be diagnosed; see the errors.',
 };
 

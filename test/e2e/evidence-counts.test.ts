@@ -37,8 +37,8 @@ function openUp(dir: string): void {
   }
 }
 
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  return run(process.execPath, [BIN, ...args], { ...NOBODY, maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }))
+async function cli(args: string[], as: { uid?: number; gid?: number } = NOBODY): Promise<{ stdout: string; stderr: string; code: number }> {
+  return run(process.execPath, [BIN, ...args], { ...as, maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }))
     .catch((error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }));
 }
 
@@ -209,4 +209,63 @@ describe('a large log keeps its own failure', () => {
       dir.removeCallback();
     }
   }, 60_000);
+});
+
+describe('a bundle in words no pattern knows', () => {
+  /** Each line's words after its timestamp in German, as a German agent might write them; the stamp stays. */
+  function german(text: string): string {
+    const words: [RegExp, string][] = [
+      [/SDClient starting/i, 'SDClient wird gestartet, Fassung 11.0.5.361'],
+      [/Package:/i, 'Paketname ermittelt'],
+      [/already in progress/i, 'Ein anderer Vorgang läuft bereits, Abbruch'],
+      [/processing of package is complete/i, 'Paketverarbeitung beendet, Ergebnis negativ'],
+      [/exiting/i, 'SDClient wird beendet'],
+      [/Starting action/i, 'Aktion wird begonnen'],
+      [/failed/i, 'Aktion fehlgeschlagen, Vorlage angehalten'],
+      [/completed/i, 'Aktion erfolgreich abgeschlossen'],
+      [/waiting/i, 'Warte auf anderen Vorgang'],
+      [/vulscan/i, 'Sicherheitsprüfung läuft'],
+    ];
+    return text.split('\r\n').map((line, i) => {
+      const stamp = /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} /.exec(line)?.[0];
+      if (!stamp) return line;
+      const said = words.find(([re]) => re.test(line))?.[1] ?? `Statusmeldung Nr. ${i}: Verarbeitung läuft`;
+      return `${stamp}${said}`;
+    }).join('\r\n');
+  }
+
+  it('every log in German (Windows-1252), no .stat: the verdict says the wording is not recognised, never no-failure; the lines are counted apart from unparsed ones', async () => {
+    const story = raceStory().files;
+    const files: BundleFiles = Object.fromEntries(Object.entries(story).filter(([file]) => !file.endsWith('.stat') && !file.endsWith('LocalSchedulerTasks.log'))
+      .map(([file, text]) => [file, german(text)]));
+    const bundle = writeBundle(files, 'LAB-DE');
+    try {
+      // Windows-1252: ä is one byte.
+      for (const file of Object.keys(files)) writeFileSync(path.join(bundle.dir, ...file.split('/')), Buffer.from(files[file] ?? '', 'latin1'));
+      const device = (await diagnose({ paths: [bundle.dir] })).devices[0];
+      expect(device?.verdict).toBe('wording-not-recognised');
+      expect(device?.explanation).toContain('ldforensics patterns suggest');
+      expect(device?.explanation).toMatch(/\d+ timestamped entries in .*sdclient\.log.*ldprovisioning\.log.*, none recognised\./);
+      const sdclient = device?.files.find((f) => f.path.endsWith('sdclient.log'));
+      expect(sdclient?.unparsed).toBe(0);
+      expect(sdclient?.recognised).toBe(0);
+      expect(sdclient?.unrecognised).toBeGreaterThan(10);
+      const { stdout, code } = await cli(['diagnose', bundle.dir, '--jobs', '1'], {});
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/timestamped entries in \d+ files in wording no pattern knows/);
+      const csv = await cli(['diagnose', bundle.dir, '-f', 'csv'], {});
+      const { parse } = await import('csv-parse/sync');
+      const rows = parse(csv.stdout.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+      expect(Number(rows[0]?.unrecognised_lines)).toBeGreaterThan(10);
+      expect(rows[0]?.unparsed_lines).toBe('0');
+    } finally {
+      bundle.cleanup();
+    }
+  });
+
+  it('the same bundle in English keeps its verdict (the race), with its ordinary lines counted as unrecognised', async () => {
+    const device = await diagnoseBundle(raceStory().files);
+    expect(device.verdict).toBe('vulscan-blocked-sdclient');
+    expect(device.files.find((f) => f.path.endsWith('sdclient.log'))?.recognised).toBeGreaterThan(0);
+  });
 });
