@@ -8,6 +8,7 @@ import policysyncBlockedSdclient from './policysync-blocked-sdclient.js';
 import provisioningAgentActive from './provisioning-agent-active.js';
 import scanDuringProvisioning from './scan-during-provisioning.js';
 import sdclientOverlap from './sdclient-overlap.js';
+import strayLog from './stray-log.js';
 import taskStatusConflict from './task-status-conflict.js';
 import vulscanBlockedSdclient from './vulscan-blocked-sdclient.js';
 
@@ -21,4 +22,5 @@ export const rules = {
   'scan-during-provisioning': scanDuringProvisioning,
   'provisioning-agent-active': provisioningAgentActive,
   'clock-jump': clockJump,
+  'stray-log': strayLog,
 } satisfies Record<string, Rule>;
