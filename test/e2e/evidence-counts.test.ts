@@ -11,6 +11,7 @@ import { SAMPLES } from '../helpers/parse.js';
 import { PATHS, statXml, writeBundle, type BundleFiles } from '../helpers/bundle.js';
 import { diagnoseBundle } from '../helpers/rule-tester.js';
 import { cleanStory, raceStory } from '../rules/scenarios.js';
+import { DAYS, shiftText } from '../helpers/history.js';
 import type { Report } from '../../src/types.js';
 
 const run = promisify(execFile);
@@ -40,6 +41,65 @@ function openUp(dir: string): void {
 async function cli(args: string[], as: { uid?: number; gid?: number } = NOBODY): Promise<{ stdout: string; stderr: string; code: number }> {
   return run(process.execPath, [BIN, ...args], { ...as, maxBuffer: 64 * 1024 * 1024 }).then((r) => ({ ...r, code: 0 }))
     .catch((error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }));
+}
+
+/** A 7 MB sdclient.log: a vulscan refusal at line 4, then 26,000 successful runs. */
+function largeLogWithEarlyRefusal(): string {
+  const day = (ms: number): string => {
+    const d = new Date(ms);
+    const names = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    return `${names[d.getUTCDay()]}, ${String(d.getUTCDate()).padStart(2, '0')} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)}`;
+  };
+  let t = Date.UTC(2026, 2, 9, 9);
+  const lines = [
+    `${day(t)} ---------- SDClient starting (version 11.0.5.361) ----------`,
+    `${day(t)} Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1054.RunNow.xml" /taskid=1054`,
+    `${day(t)} Package: "Adobe Reader DC"`,
+    `${day(t + 1000)} Another task is already in progress: vulscan.exe (pid 4242) is running`,
+    `${day(t + 1000)} processing of package is complete, result -1917517692 (0x8DB50084)`,
+    `${day(t + 1000)} SDClient exiting, return code -1917517692`,
+  ];
+  for (let run = 0; run < 26_000; run += 1) {
+    t += 30_000;
+    lines.push(
+      `${day(t)} ---------- SDClient starting (version 11.0.5.361) ----------`,
+      `${day(t)} Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.${2000 + run}.RunNow.xml" /taskid=${2000 + run}`,
+      `${day(t)} Package: "Routine package ${run}"`,
+      `${day(t + 2000)} Self update: files are up to date.`,
+      `${day(t + 5000)} processing of package is complete, result 0 (0x00000000)`,
+      `${day(t + 5000)} SDClient exiting, return code 0`,
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Each line's words after its timestamp in German, as a German agent might write them; the stamp stays. */
+function german(text: string): string {
+  const words: [RegExp, string][] = [
+    [/SDClient starting/i, 'SDClient wird gestartet, Fassung 11.0.5.361'],
+    [/Package:/i, 'Paketname ermittelt'],
+    [/already in progress/i, 'Ein anderer Vorgang läuft bereits, Abbruch'],
+    [/processing of package is complete/i, 'Paketverarbeitung beendet, Ergebnis negativ'],
+    [/exiting/i, 'SDClient wird beendet'],
+    [/Starting action/i, 'Aktion wird begonnen'],
+    [/failed/i, 'Aktion fehlgeschlagen, Vorlage angehalten'],
+    [/completed/i, 'Aktion erfolgreich abgeschlossen'],
+    [/waiting/i, 'Warte auf anderen Vorgang'],
+    [/vulscan/i, 'Sicherheitsprüfung läuft'],
+  ];
+  return text.split('\r\n').map((line, i) => {
+    const stamp = /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} /.exec(line)?.[0];
+    if (!stamp) return line;
+    const said = words.find(([re]) => re.test(line))?.[1] ?? `Statusmeldung Nr. ${i}: Verarbeitung läuft`;
+    return `${stamp}${said}`;
+  }).join('\r\n');
+}
+
+/** The race story, every log in German (Windows-1252 once written as latin1), without the .stat files and task list. */
+function germanRace(): BundleFiles {
+  return Object.fromEntries(Object.entries(raceStory().files).filter(([file]) => !file.endsWith('.stat') && !file.endsWith('LocalSchedulerTasks.log'))
+    .map(([file, text]) => [file, german(text)]));
 }
 
 describe('a .stat that says failed is evidence on its own', () => {
@@ -165,33 +225,7 @@ describe('advice for a fix already in place', () => {
 
 describe('a large log keeps its own failure', () => {
   it('a 7 MB sdclient.log with a vulscan refusal at line 4 and 26,000 successful runs after it: the refusal decides', async () => {
-    const day = (ms: number): string => {
-      const d = new Date(ms);
-      const names = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-      const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-      return `${names[d.getUTCDay()]}, ${String(d.getUTCDate()).padStart(2, '0')} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)}`;
-    };
-    let t = Date.UTC(2026, 2, 9, 9);
-    const lines = [
-      `${day(t)} ---------- SDClient starting (version 11.0.5.361) ----------`,
-      `${day(t)} Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1054.RunNow.xml" /taskid=1054`,
-      `${day(t)} Package: "Adobe Reader DC"`,
-      `${day(t + 1000)} Another task is already in progress: vulscan.exe (pid 4242) is running`,
-      `${day(t + 1000)} processing of package is complete, result -1917517692 (0x8DB50084)`,
-      `${day(t + 1000)} SDClient exiting, return code -1917517692`,
-    ];
-    for (let run = 0; run < 26_000; run += 1) {
-      t += 30_000;
-      lines.push(
-        `${day(t)} ---------- SDClient starting (version 11.0.5.361) ----------`,
-        `${day(t)} Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.${2000 + run}.RunNow.xml" /taskid=${2000 + run}`,
-        `${day(t)} Package: "Routine package ${run}"`,
-        `${day(t + 2000)} Self update: files are up to date.`,
-        `${day(t + 5000)} processing of package is complete, result 0 (0x00000000)`,
-        `${day(t + 5000)} SDClient exiting, return code 0`,
-      );
-    }
-    const text = `${lines.join('\r\n')}\r\n`;
+    const text = largeLogWithEarlyRefusal();
     expect(text.length).toBeGreaterThan(7_000_000);
     const dir = tmp.dirSync({ unsafeCleanup: true });
     try {
@@ -212,32 +246,8 @@ describe('a large log keeps its own failure', () => {
 });
 
 describe('a bundle in words no pattern knows', () => {
-  /** Each line's words after its timestamp in German, as a German agent might write them; the stamp stays. */
-  function german(text: string): string {
-    const words: [RegExp, string][] = [
-      [/SDClient starting/i, 'SDClient wird gestartet, Fassung 11.0.5.361'],
-      [/Package:/i, 'Paketname ermittelt'],
-      [/already in progress/i, 'Ein anderer Vorgang läuft bereits, Abbruch'],
-      [/processing of package is complete/i, 'Paketverarbeitung beendet, Ergebnis negativ'],
-      [/exiting/i, 'SDClient wird beendet'],
-      [/Starting action/i, 'Aktion wird begonnen'],
-      [/failed/i, 'Aktion fehlgeschlagen, Vorlage angehalten'],
-      [/completed/i, 'Aktion erfolgreich abgeschlossen'],
-      [/waiting/i, 'Warte auf anderen Vorgang'],
-      [/vulscan/i, 'Sicherheitsprüfung läuft'],
-    ];
-    return text.split('\r\n').map((line, i) => {
-      const stamp = /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} /.exec(line)?.[0];
-      if (!stamp) return line;
-      const said = words.find(([re]) => re.test(line))?.[1] ?? `Statusmeldung Nr. ${i}: Verarbeitung läuft`;
-      return `${stamp}${said}`;
-    }).join('\r\n');
-  }
-
   it('every log in German (Windows-1252), no .stat: the verdict says the wording is not recognised, never no-failure; the lines are counted apart from unparsed ones', async () => {
-    const story = raceStory().files;
-    const files: BundleFiles = Object.fromEntries(Object.entries(story).filter(([file]) => !file.endsWith('.stat') && !file.endsWith('LocalSchedulerTasks.log'))
-      .map(([file, text]) => [file, german(text)]));
+    const files = germanRace();
     const bundle = writeBundle(files, 'LAB-DE');
     try {
       // Windows-1252: ä is one byte.
@@ -268,4 +278,63 @@ describe('a bundle in words no pattern knows', () => {
     expect(device.verdict).toBe('vulscan-blocked-sdclient');
     expect(device.files.find((f) => f.path.endsWith('sdclient.log'))?.recognised).toBeGreaterThan(0);
   });
+});
+
+describe('the third red-team fleet', () => {
+  function put(dir: string, files: BundleFiles, encoding: BufferEncoding = 'utf8'): void {
+    for (const [file, text] of Object.entries(files)) {
+      const full = path.join(dir, ...file.split('/'));
+      mkdirSync(path.dirname(full), { recursive: true });
+      writeFileSync(full, Buffer.from(text, encoding));
+    }
+  }
+
+  it('gives every sample exactly the verdict it gets alone, and none of the broken bundles no-failure (bar the stray log\'s clean build)', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const fleet = path.join(dir.name, 'fleet');
+      mkdirSync(fleet);
+      const samples = readdirSync(SAMPLES).filter((name) => name.startsWith('LAB-'));
+      for (const sample of samples) cpSync(path.join(SAMPLES, sample), path.join(fleet, sample), { recursive: true });
+      const clean = cleanStory();
+      const story = raceStory({ withStatFiles: true }).files;
+      const provisioning = clean[PATHS.provisioning] ?? '';
+      const sd = clean[PATHS.sdclient] ?? '';
+      put(path.join(fleet, 'BAD-STAT-ONLY'), { [PATHS.sdclient]: '', [PATHS.provisioning]: '', [PATHS.stat(2203)]: statXml({ taskId: 2203, status: 5, code: 1603, lastRun: '10:02:13' }) });
+      put(path.join(fleet, 'BAD-STAT-CONFLICT'), { ...clean, [PATHS.stat(1054)]: statXml({ taskId: 1054, status: 5, code: 1603, lastRun: '09:53:05' }) });
+      put(path.join(fleet, 'BAD-CUT'), {
+        ...clean,
+        [PATHS.provisioning]: provisioning.slice(0, provisioning.indexOf('\r\n', provisioning.indexOf('Starting action 7')) + 2),
+        [PATHS.sdclient]: sd.slice(0, sd.indexOf('\r\n', sd.indexOf('SDClient exiting')) + 2),
+      });
+      put(path.join(fleet, 'BAD-LARGE'), { [PATHS.sdclient]: largeLogWithEarlyRefusal() });
+      put(path.join(fleet, 'BAD-GERMAN'), germanRace(), 'latin1');
+      put(path.join(fleet, 'BAD-FUTURE'), { ...story, [PATHS.vulscan]: shiftText(story[PATHS.vulscan] ?? '', (73 * 365 + 18) * DAYS) });
+      const stray = cleanStory({ firstStart: '01 Jan 3000 00:00:00' });
+      put(path.join(fleet, 'BAD-STRAY'), { ...stray, 'old/LAB-0199/sdclient.log': shiftText(raceStory().files[PATHS.sdclient] ?? '', -21 * DAYS) });
+      cpSync(path.join(SAMPLES, 'LAB-0114'), path.join(fleet, 'BAD-0114-NO-VULSCAN'), { recursive: true });
+      rmSync(path.join(fleet, 'BAD-0114-NO-VULSCAN', 'ProgramData', 'LANDesk', 'Log', 'vulscan.log'));
+
+      const report = await diagnose({ paths: [fleet] });
+      const verdicts = Object.fromEntries(report.devices.map((d) => [d.device, d.verdict]));
+      for (const sample of samples) {
+        const alone = (await diagnose({ paths: [path.join(SAMPLES, sample)] })).devices[0];
+        expect(verdicts[sample.replace(/\.zip$/, '')], sample).toBe(alone?.verdict);
+      }
+      expect(verdicts).toMatchObject({
+        'BAD-STAT-ONLY': 'unexplained-failure',
+        'BAD-STAT-CONFLICT': 'task-status-conflict',
+        'BAD-CUT': 'incomplete',
+        'BAD-LARGE': 'vulscan-blocked-sdclient',
+        'BAD-GERMAN': 'wording-not-recognised',
+        'BAD-FUTURE': 'vulscan-blocked-sdclient',
+        'BAD-0114-NO-VULSCAN': 'vulscan-blocked-sdclient',
+        // A clean build: its right verdict is no-failure; what it must not be is the stray log's race.
+        'BAD-STRAY': 'no-failure',
+      });
+      expect(report.devices.find((d) => d.device === 'BAD-STRAY')?.findings.map((f) => f.rule)).toContain('stray-log');
+    } finally {
+      dir.removeCallback();
+    }
+  }, 120_000);
 });
