@@ -1,6 +1,7 @@
 // The rule registry: one module per rule id (the file name is the id, the test name and the
 // docs anchor). `satisfies` checks the names; a test checks that files and keys agree.
 import type { Rule } from '../types.js';
+import actionFailed from './action-failed.js';
 import clockJump from './clock-jump.js';
 import downloadFailed from './download-failed.js';
 import packageInstallFailed from './package-install-failed.js';
@@ -19,6 +20,7 @@ export const rules = {
   'package-install-failed': packageInstallFailed,
   'download-failed': downloadFailed,
   'task-status-conflict': taskStatusConflict,
+  'action-failed': actionFailed,
   'scan-during-provisioning': scanDuringProvisioning,
   'provisioning-agent-active': provisioningAgentActive,
   'clock-jump': clockJump,

@@ -2,6 +2,7 @@
 // else in the way. This is the failure the race is most often mistaken for, and the other
 // way round: a vulscan that happened to be waiting on this very run did not cause it.
 import { hexCode } from '../parsers/codes.js';
+import { isDistribution } from '../timeline/actions.js';
 import type { Rule } from '../types.js';
 import { BUSY_CODES, TOLERANCE_MS, chain, downloadFailed, installerFailed, installerLikeCode, clock, describeAction, hasFailureCode, provisioningLines, runsOf, aboutFailure, onEachFailure } from './facts.js';
 
@@ -17,12 +18,14 @@ const rule: Rule = {
     falsePositives: ['Installers that return a non-zero code on success (e.g. a custom "already installed" code): add the code to the package\'s success codes.'],
     messages: {
       failed: 'At {failedAt} the installer of {action} returned {code} ({hex}){codeName}. Nothing else was in the way{waiting}.',
-      actionOnly: 'The template\'s action {action} failed with {code} ({hex}), an installer\'s exit code; this bundle has no sdclient log of the run.',
+      actionOnly: 'The template\'s action {action} failed with {code} ({hex}), an installer\'s exit code; this bundle has no sdclient log of the run.{typeNote}',
       codeOnly: '{action} failed with {code} ({hex}), an installer\'s exit code; sdclient\'s log of the run names no other cause (no refusal, no download error) in words ldforensics knows.',
     },
   },
   create(context) {
     return onEachFailure(context, (failure, timeline) => {
+      // An action that runs no sdclient (Execute file, Join domain, …) has no installer: action-failed reads it.
+      if (failure.action?.type !== undefined && !isDistribution(failure.action)) return;
       const run = failure.run;
       const code = failure.code;
       const result = run?.keyEvents.find((e) => e.kind === 'package-result');
@@ -56,9 +59,16 @@ const rule: Rule = {
         // The action's code is an installer's own, and sdclient's lines (if any) say nothing against it.
         context.report({
           messageId: run ? 'codeOnly' : 'actionOnly',
-          data: { action: describeAction(failure), code, hex: hexCode(code) },
+          data: {
+            action: describeAction(failure),
+            code,
+            hex: hexCode(code),
+            typeNote: !run && failure.action !== undefined && failure.action.type === undefined
+              ? ' The provisioning log does not say which type of action this was; it is taken for a distribution, one step less sure.' : '',
+          },
           evidence: chain(run?.firstEvent, run?.lastEvent, failure.event, provisioningLines(timeline, failure)),
-          confidence: 'medium',
+          // Without its own sdclient run, and with no type written, the action may not even be a distribution: one step less sure.
+          confidence: !run && failure.action !== undefined && failure.action.type === undefined ? 'low' : 'medium',
           time: failure.time,
           ...aboutFailure(failure),
         });

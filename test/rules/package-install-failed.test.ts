@@ -3,7 +3,7 @@
 // that happened to be waiting on this very run did not cause it.
 import { PATHS, ref } from '../helpers/bundle.js';
 import { ruleTester } from '../helpers/rule-tester.js';
-import { cleanStory, installStory, raceStory } from './scenarios.js';
+import { cleanStory, failedStepStory, installStory, raceStory } from './scenarios.js';
 
 const RULE = 'package-install-failed';
 const FAILED_ACTION = 'Action 8 of 13 "Java Runtime 8u401" (Distribute software) failed, return code 1603';
@@ -31,6 +31,12 @@ ruleTester.run(RULE, {
     },
   ],
   invalid: [
+    {
+      // Where the type is not written, today's reasoning holds, one step less sure.
+      name: 'an action of no written type failing with 1603 and no sdclient log of it: an installer\'s code, at low confidence',
+      files: failedStepStory(undefined, 'Office 2021', 1603),
+      expect: { verdict: 'package-install-failed', confidence: 'low', actionNumber: 7, messageIncludes: ['does not say which type of action this was'] },
+    },
     {
       name: 'unknown wording: the template says action 7 returned 1603 while vulscan ran: the installer, with medium confidence',
       files: unknownWordingInstaller1603,

@@ -293,3 +293,33 @@ export function raceWithProvisionGui(options: { type?: string | null; refusal?: 
   ]);
   return files;
 }
+
+/** 7-Zip (action 6) installs; then action 7, of `type`, fails with `code`, optionally while vulscan scans. */
+export function failedStepStory(type: string | undefined, name: string, code: number, options: { vulscan?: boolean } = {}): BundleFiles {
+  const first = sdclientRun({ start: '09:45:07', taskId: 1053, package: '7-Zip 23.01', installSeconds: 300 });
+  const stepStart = plus(first.end, 40);
+  const stepEnd = plus(stepStart, 20);
+  const files: Record<string, string> = {
+    [PATHS.sdclient]: logText([first]),
+    [PATHS.provisioning]: logText([provisioningLog({
+      total: 9,
+      actions: [
+        AGENT_ACTION,
+        { n: 6, name: '7-Zip 23.01', start: '09:45:05', end: plus(first.end, 2), taskId: 1053, pid: 3312 },
+        { n: 7, name, ...(type !== undefined ? { type } : {}), start: stepStart, end: stepEnd, code },
+      ],
+    })]),
+  };
+  const launches: { at: string | number; program: 'vulscan'; pid: number; finished: string | number }[] = [];
+  if (options.vulscan) {
+    const scan = vulscanRun({ start: plus(first.end, 10), scanSeconds: 600 });
+    files[PATHS.vulscan] = logText([scan]);
+    launches.push({ at: plus(scan.start, -1), program: 'vulscan', pid: 4412, finished: scan.end });
+  }
+  files[PATHS.localsch] = logText([schedulerLog({ added: '09:41:02', launches })]);
+  if (type === undefined) {
+    // The provisioning log of the tests always writes a type; drop it, as ProvisionGUI's lines do.
+    files[PATHS.provisioning] = (files[PATHS.provisioning] ?? '').replace(/ \(Distribute software\)(?= failed| completed|$)/gm, '');
+  }
+  return files;
+}

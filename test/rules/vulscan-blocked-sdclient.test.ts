@@ -273,14 +273,14 @@ function shiftBundle(files: BundleFiles, seconds: number): BundleFiles {
 ruleTester.run(RULE, {
   valid: [
     {
-      name: 'an "Execute file" action that failed while vulscan scanned is not a refused distribution',
+      name: 'an "Execute file" action that failed while vulscan scanned is not a refused distribution: the action\'s own failure',
       files: raceWithProvisionGui({ type: 'Execute file' }),
-      expect: { verdict: 'unexplained-failure' },
+      expect: { verdict: 'action-failed' },
     },
     {
       name: 'a "Reboot/Shutdown" action that failed while vulscan scanned is not the race either',
       files: raceWithProvisionGui({ type: 'Reboot/Shutdown' }),
-      expect: { verdict: 'unexplained-failure' },
+      expect: { verdict: 'action-failed' },
     },
   ],
   invalid: [
