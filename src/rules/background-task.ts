@@ -8,7 +8,8 @@
 // where it does not: a window of the task that opens inside an sdclient window, outlasts
 // it, and is open when the next, short, failed sdclient window begins.
 import { isDistribution } from '../timeline/actions.js';
-import type { Confidence, Event, ProcessName, Rule, RuleMeta, Timeline, Window } from '../types.js';
+import { hexCode } from '../parsers/codes.js';
+import type { ActionResult, Confidence, Event, ProcessName, Rule, RuleMeta, Timeline, Window } from '../types.js';
 import {
   BUSY_CODES, TOLERANCE_MS, chain, eventsOfKind, clock, decisiveEvent, describeAction, downloadFailed, firstOfKind,
   installerFailed, installerLikeCode, installerRan, isAgentCode, isShort, provisioningLines, runsOf, schedulerLines, sdclientRuns, type Failure, aboutFailure, nameOfRun, onEachFailure } from './facts.js';
@@ -85,11 +86,57 @@ function waitedOn(timeline: Timeline, task: Window, failed: Window | undefined):
 
 interface Shape {
   confidence: Confidence;
-  messageId: 'chain' | 'overlapped' | 'between' | 'oneSide' | 'windows';
+  messageId: 'chain' | 'overlapped' | 'between' | 'oneSide' | 'windows' | 'launchOnly';
   task?: Window;
   waitedOn?: Window;
   /** Without the task's own log: the scheduler's line that launched it. */
   launch?: Event;
+  /** launchOnly: the action the launch fell in, and the failed action's start line. */
+  previous?: { started: Event; result: ActionResult };
+  failedStart?: Event;
+}
+
+/** A refused action fails within seconds of its start: sdclient gives up at once. */
+const REFUSED_WITHIN_MS = 30_000;
+
+/** The last "Starting action N" line for an action result, at or before it. */
+function startOf(timeline: Timeline, result: ActionResult): Event | undefined {
+  if (result.number === undefined) return undefined;
+  return eventsOfKind(timeline, 'action-started')
+    .filter((e) => e.actionNumber === result.number && e.time <= result.event.time + TOLERANCE_MS)
+    .pop();
+}
+
+/**
+ * The race from the scheduler's and the template's logs alone (no sdclient.log, no log of the
+ * task): the scheduler launched the task while the previous distribution action ran, and the
+ * next action failed within seconds of its start with the agent's busy code. The documented
+ * race's shape, at low confidence, where nothing else explains the failure.
+ */
+function launchOnly(timeline: Timeline, failure: Failure, process: BackgroundProcess): Shape | null {
+  const action = failure.action;
+  if (!action || !BUSY_CODES.has(failure.code ?? 0)) return null;
+  const failedStart = startOf(timeline, action);
+  if (!failedStart || action.event.time - failedStart.time > REFUSED_WITHIN_MS) return null;
+  const previous = timeline.actions.filter((a) => a !== action && a.event.time <= failedStart.time + TOLERANCE_MS && isDistribution(a)).pop();
+  if (!previous) return null;
+  const started = startOf(timeline, previous);
+  if (!started) return null;
+  const launch = eventsOfKind(timeline, 'task-launched')
+    .filter((e) => e.process === process && e.time >= started.time - TOLERANCE_MS && e.time <= previous.event.time + TOLERANCE_MS)
+    .pop();
+  if (!launch) return null;
+  return { confidence: 'low', messageId: 'launchOnly', launch, previous: { started, result: previous }, failedStart };
+}
+
+/** The logs a launch-only finding lacks, which would confirm it. */
+function missingLogs(timeline: Timeline, process: BackgroundProcess): string {
+  const has = (source: Event['source']): boolean => timeline.events.some((e) => e.source === source);
+  const missing = [
+    ...(has('sdclient') ? [] : ['sdclient.log (the refusal naming the process in the way)']),
+    ...(has(process) ? [] : [process === 'vulscan' ? 'vulscan.log (its wait and scan)' : 'PolicySync.exe.log (its run)']),
+  ];
+  return missing.join(' and ');
 }
 
 /** One step less sure: where the failed action's type is not written. */
@@ -139,14 +186,23 @@ function shapeOfRefusal(timeline: Timeline, failure: Failure, process: Backgroun
   }
   // No sdclient log for the failed action: the task's own log and the template's say it.
   const task = blockerAt(tasks, failure.time);
-  if (!task) return null;
+  if (!task) return tasks.length === 0 ? launchOnly(timeline, failure, process) : null;
   const previous = waitedOn(timeline, task, undefined);
   const waited = task.waitStart !== undefined && task.waitingFor !== 'vulscan' && task.waitingFor !== 'policysync';
   if (!BUSY_CODES.has(failure.code ?? 0) && !waited) return null;
   return { confidence: waited && BUSY_CODES.has(failure.code ?? 0) ? 'medium' : 'low', messageId: 'windows', task, ...(previous ? { waitedOn: previous } : {}) };
 }
 
+function describePrevious(action: ActionResult): string {
+  const name = action.name !== undefined ? `"${action.name}"` : 'the previous distribution';
+  return action.number !== undefined ? `${name} (action ${action.number})` : name;
+}
+
 function evidence(timeline: Timeline, failure: Failure, process: BackgroundProcess, shape: Shape): Event[] {
+  if (shape.messageId === 'launchOnly') {
+    return chain(schedulerLines(timeline, process, shape.launch?.time ?? failure.time), shape.previous?.started, shape.previous?.result.event,
+      shape.failedStart, provisioningLines(timeline, failure));
+  }
   const task = shape.task;
   const run = failure.run;
   const waitedRun = shape.waitedOn;
@@ -199,6 +255,11 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
             scheduled: healthTask
               ? ` Vulscan started at ${clock(shape.task?.start ?? failure.time)} with no launch by the agent's local scheduler: that is the hour of the Windows scheduled task "${HEALTH_TASK}" (daily, 9 PM by default), which launches vulscan too.`
               : schedulingNote(timeline, process, failure.time),
+            launchAt: shape.launch ? clock(shape.launch.time) : '?',
+            previous: shape.previous ? describePrevious(shape.previous.result) : '',
+            seconds: shape.failedStart ? String(Math.max(0, Math.round((failure.time - shape.failedStart.time) / 1000))) : '?',
+            code: failure.code !== undefined ? `${failure.code} (${hexCode(failure.code)})` : '',
+            missing: missingLogs(timeline, process),
             typeNote: failure.action !== undefined && failure.action.type === undefined
               ? ' The provisioning log does not say which type of action this was; it is taken for a distribution (only those run sdclient), one step less sure.'
               : '',
@@ -270,6 +331,8 @@ export function raceMessages(): Record<Shape['messageId'], string> {
       + 'found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}',
     oneSide: 'At {failedAt} sdclient refused to run {action} because {exe} was running ("a task is already in progress"). '
       + 'This bundle has no log of {task}{confirm}.{scheduled}{typeNote}',
+    launchOnly: 'The agent\'s scheduler launched {task} at {launchAt}, while {previous} was running; at {failedAt} the next action, {action}, failed {seconds} s after it began, '
+      + 'with the agent\'s busy code {code}. That is the race\'s shape and nothing else here explains the failure, but this bundle lacks {missing}, which would confirm it.{scheduled}{typeNote}',
     windows: 'No line names the conflict, but the activity windows show the race: {task} started at {taskStart} during {waitedOn}, outlasted it, '
       + 'and was still running when {action} started at {failedAt} and failed within moments.{scheduled}{typeNote}',
   };

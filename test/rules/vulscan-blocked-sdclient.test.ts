@@ -261,6 +261,11 @@ ruleTester.run(RULE, {
   ],
 });
 
+/** The bundle's files of these paths alone. */
+function only(files: BundleFiles, paths: readonly string[]): BundleFiles {
+  return Object.fromEntries(Object.entries(files).filter(([p]) => paths.includes(p)));
+}
+
 /** Every timestamp of a bundle moved by `seconds` (sdclient-style stamps and the scheduler's /start values). */
 function shiftBundle(files: BundleFiles, seconds: number): BundleFiles {
   const shift = (text: string): string => text
@@ -276,6 +281,11 @@ ruleTester.run(RULE, {
       name: 'an "Execute file" action that failed while vulscan scanned is not a refused distribution: the action\'s own failure',
       files: raceWithProvisionGui({ type: 'Execute file' }),
       expect: { verdict: 'action-failed' },
+    },
+    {
+      name: 'only the scheduler and ProvisionGUI logs, with no launch during the previous action: not the race',
+      files: only(raceWithProvisionGui(), ['ldprovisioning/ProvisionGUI.exe.log']),
+      expect: { verdict: 'unexplained-failure' },
     },
     {
       name: 'a "Reboot/Shutdown" action that failed while vulscan scanned is not the race either',
@@ -298,6 +308,16 @@ ruleTester.run(RULE, {
       name: 'the action\'s type is not written: still the race, one step less sure, and the finding says why',
       files: raceWithProvisionGui({ type: null }),
       expect: { confidence: 'medium', verdict: RULE, messageIncludes: ['does not say which type of action this was'] },
+    },
+    {
+      name: 'only localsch.log and ProvisionGUI.exe.log: the scheduler launched vulscan during action 6, action 7 failed within seconds with the busy code: the race, low, naming the missing logs',
+      files: only(raceWithProvisionGui(), [PATHS.localsch, 'ldprovisioning/ProvisionGUI.exe.log']),
+      expect: {
+        confidence: 'low', verdict: RULE, actionNumber: 7, package: 'Adobe Reader DC',
+        messageIncludes: ['The agent\'s scheduler launched vulscan at', 'while "7-Zip 23.01" (action 6) was running', 'with the agent\'s busy code -1917517692 (0x8DB50084)',
+          'this bundle lacks sdclient.log (the refusal naming the process in the way) and vulscan.log (its wait and scan)'],
+        evidenceIncludes: ['Launching task 3', 'Action 7 FAILED, return:-1917517692'],
+      },
     },
     {
       name: 'a 1-second run whose only word is the agent\'s own code (0x8DB5270F), with the race\'s windows: the race (medium), not an installer failure',
