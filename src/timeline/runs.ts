@@ -11,7 +11,7 @@
 import { firstPast } from '../arrays.js';
 import type { Event, Timeline, WallTime, Window } from '../types.js';
 
-export type RunStart = 'template-start' | 'action-restart' | 'first-action' | 'gap' | 'logs-start';
+export type RunStart = 'template-start' | 'action-restart' | 'first-action' | 'gap' | 'agent-install' | 'logs-start';
 
 export interface TemplateRun {
   /** 1-based, in time order. */
@@ -147,7 +147,7 @@ function provisioningMarkers(template: readonly Event[]): Marker[] {
   return kept;
 }
 
-/** Without a provisioning log: runs parted by hours of silence with no process running. */
+/** Without a provisioning log: runs parted by hours of silence, or a new agent install, with no process running. */
 function gapMarkers(events: readonly Event[], windows: readonly Window[]): Marker[] {
   const first = events[0];
   if (!first) return [];
@@ -155,6 +155,7 @@ function gapMarkers(events: readonly Event[], windows: readonly Window[]): Marke
   const spans = windows.map((w) => [w.start, w.end] as const).sort((a, b) => a[0] - b[0]);
   let reach = -Infinity;
   let w = 0;
+  let registered = first.kind === 'task-added';
   for (let i = 1; i < events.length; i += 1) {
     const previous = events[i - 1];
     const event = events[i];
@@ -165,6 +166,11 @@ function gapMarkers(events: readonly Event[], windows: readonly Window[]): Marke
       w += 1;
     }
     if (event.time - previous.time > RUN_GAP_MS && reach < event.time - RUN_GAP_MS) candidates.push({ event, by: 'gap' });
+    // A new agent install: the scheduler registering the scan or sync again, with nothing running.
+    // The production agent at a template's end does it too, but no distribution follows it there
+    // (the filter below keeps a boundary only with distributions on both sides).
+    else if (event.kind === 'task-added' && registered && reach < event.time) candidates.push({ event, by: 'agent-install' });
+    if (event.kind === 'task-added') registered = true;
   }
   // A stretch with no distribution in it is no run of its own (a scheduler's lines, the
   // production agent registering its tasks at the end): it stays with the run before it.
@@ -173,9 +179,15 @@ function gapMarkers(events: readonly Event[], windows: readonly Window[]): Marke
     const at = firstPast(distributions, from, (t) => t, true);
     return at < distributions.length && (distributions[at] ?? Infinity) < to;
   };
+  // Boundaries with no distribution between them are one beginning: the first names it (the
+  // silence ends, then the agent is installed again).
+  const distinct = candidates.filter((marker, index) => {
+    const previous = candidates[index - 1];
+    return !previous || holdsDistribution(previous.event.time, marker.event.time);
+  });
   const kept: Marker[] = [];
-  candidates.forEach((marker, index) => {
-    const next = candidates[index + 1]?.event.time ?? Infinity;
+  distinct.forEach((marker, index) => {
+    const next = distinct[index + 1]?.event.time ?? Infinity;
     if (kept.length === 0) kept.push(marker);
     else if (holdsDistribution(marker.event.time, next)) {
       const previous = kept[kept.length - 1];

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { PATHS, logText, sdclientRun, type BundleFiles } from '../helpers/bundle.js';
+import { PATHS, addedTaskLine, logText, sdclientRun, type BundleFiles } from '../helpers/bundle.js';
 import { DAYS, HOURS, history, shiftBundle } from '../helpers/history.js';
 import { diagnoseBundle } from '../helpers/rule-tester.js';
 import { cleanStory, installStory, raceStory } from '../rules/scenarios.js';
@@ -87,12 +87,34 @@ describe('the latest template run decides', () => {
     const device = await diagnoseBundle(history(old, shiftBundle(fixed(), 3 * DAYS), {}));
     // The newer run's provisioning log makes it a template run; the old lines are history.
     expect(device.verdict).toBe('no-failure');
-    const noProvisioning = (files: BundleFiles): BundleFiles => Object.fromEntries(Object.entries(files).filter(([p]) => p !== PATHS.provisioning));
     const both = await diagnoseBundle(history(old, shiftBundle(noProvisioning(cleanStory()), 3 * DAYS)));
     expect(both.runs?.map((r) => [r.verdict, r.startedBy])).toEqual([['package-install-failed', 'logs-start'], ['no-failure', 'gap']]);
     expect(both.verdict).toBe('no-failure');
   });
+
+  it('without a provisioning log, a new agent install (the scheduler registering the scan again) with nothing running parts the runs, an hour apart', async () => {
+    const device = await diagnoseBundle(history(noProvisioning(raceStory().files), shiftBundle(noProvisioning(fixed()), 1 * HOURS)));
+    expect(device.runs?.map((r) => [r.verdict, r.startedBy])).toEqual([[RACE, 'logs-start'], ['no-failure', 'agent-install']]);
+    expect(device.verdict).toBe('no-failure');
+    expect(device.explanation).toMatch(/Succeeded on the 2nd run; run 1 failed/);
+  });
+
+  it('the production agent registering its tasks at the template\'s end is no new run', async () => {
+    const files = noProvisioning(fixed());
+    const localsch = files[PATHS.localsch] ?? '';
+    const lastLine = localsch.trimEnd().split('\r\n').pop() ?? '';
+    const endStamp = /^\w{3}, \d{2} \w{3} \d{4} /.exec(lastLine)?.[0] ?? '';
+    const production = `${endStamp}10:30:00 ${addedTaskLine('vulscan', '09 Mar 2026 10:30:00')}\r\n${endStamp}10:30:00 ${addedTaskLine('policysync', '09 Mar 2026 10:30:00')}\r\n`;
+    const device = await diagnoseBundle({ ...files, [PATHS.localsch]: localsch + production });
+    expect(device.runs).toBeUndefined();
+    expect(device.verdict).toBe('no-failure');
+  });
 });
+
+/** A bundle without its provisioning log. */
+function noProvisioning(files: BundleFiles): BundleFiles {
+  return Object.fromEntries(Object.entries(files).filter(([p]) => p !== PATHS.provisioning));
+}
 
 describe('logs that end in the middle of the template', () => {
   it('every log stops right after "Starting action 7": incomplete, naming the action and where the logs end, never no-failure', async () => {
