@@ -389,7 +389,7 @@ export class SummaryBuilder {
   private unparsedLines = 0;
   private readonly unrecognised = { devices: 0, runs: 0 };
   private readonly readErrors = { devices: 0, files: 0 };
-  private readonly firstRuns = { rerun: 0, failedFirst: 0, causes: {} as Record<string, number> };
+  private readonly firstRuns = { rerun: 0, failedFirst: 0, causes: {} as Record<string, number>, names: {} as Record<string, string[]> };
   /** Whether any device failed or has an error finding, has a warning, had a file read at all. */
   failed = false;
   warned = false;
@@ -426,6 +426,8 @@ export class SummaryBuilder {
       const first = device.firstRunVerdict ?? NO_FAILURE;
       if (first !== NO_FAILURE) this.firstRuns.failedFirst += 1;
       this.firstRuns.causes[first] = (this.firstRuns.causes[first] ?? 0) + 1;
+      const grouped = (this.firstRuns.names[first] ??= []);
+      if (grouped.length < SUMMARY_NAMES) grouped.push(device.device);
     }
     if (device.failed) this.failed = true;
     if (device.warned) this.warned = true;
@@ -439,7 +441,7 @@ export class SummaryBuilder {
       names: this.names,
       ...(this.atRisk.devices > 0 ? { atRisk: { devices: this.atRisk.devices, names: [...this.atRisk.names] } } : {}),
       ...(this.readErrors.devices > 0 ? { readErrors: { ...this.readErrors } } : {}),
-      ...(this.firstRuns.rerun > 0 ? { firstRuns: { ...this.firstRuns, causes: { ...this.firstRuns.causes } } } : {}),
+      ...(this.firstRuns.rerun > 0 ? { firstRuns: { ...this.firstRuns, causes: { ...this.firstRuns.causes }, names: structuredClone(this.firstRuns.names) } } : {}),
     };
   }
 }

@@ -378,7 +378,11 @@ export interface Summary {
    * The first attempt: devices whose bundle holds more than one template run, how many of them
    * failed their first run, and the first run's verdict per device (the race's cost that re-runs hid).
    */
-  firstRuns?: { rerun: number; failedFirst: number; causes: Record<string, number> };
+  /**
+   * Devices whose bundle holds more than one template run: how many failed the first, the first
+   * run's verdicts counted, and the devices grouped by them (names capped per verdict, as `names`).
+   */
+  firstRuns?: { rerun: number; failedFirst: number; causes: Record<string, number>; names: Record<string, string[]> };
   /**
    * A --shard run's summary: which shard of how many, the tool's version, and a key of what the
    * run depended on (packs, rules, --tz, --max-files), so merge can refuse shards that do not belong together.

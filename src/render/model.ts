@@ -125,6 +125,9 @@ function byCount(counts: Record<string, number>): [string, number][] {
   return Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/** Names per first-run verdict in the summary's sentences (json keeps up to 50). */
+const FIRST_RUN_NAMES = 10;
+
 /** The fleet summary's sentences on what a run could not read and on first attempts (every format shows them). */
 export function fleetSentences(summary: Summary): string[] {
   const out: string[] = [];
@@ -135,6 +138,12 @@ export function fleetSentences(summary: Summary): string[] {
     const f = summary.firstRuns;
     const causes = byCount(f.causes).filter(([verdict]) => verdict !== NO_FAILURE).map(([verdict, count]) => `${verdict} ${count}`);
     out.push(`First attempt: ${plural(f.rerun, 'device')} needed more than one template run; ${f.failedFirst} of them failed the first${causes.length > 0 ? ` (${causes.join(', ')})` : ''}.`);
+    // The devices grouped by their first run's verdict: what the race cost, even where re-runs hid it.
+    for (const [verdict, count] of byCount(f.causes)) {
+      const names = (f.names?.[verdict] ?? []).slice(0, FIRST_RUN_NAMES);
+      const more = count > names.length ? `, and ${count - names.length} more` : '';
+      out.push(`First run ${verdict === NO_FAILURE ? 'had no failure' : verdict}: ${names.join(', ')}${more}.`);
+    }
   }
   return out;
 }

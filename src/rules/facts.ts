@@ -337,7 +337,9 @@ export function downloadFailed(run: Window): boolean {
 
 /** The scheduler lines that registered and launched a process's task (for the evidence chain). */
 export function schedulerLines(timeline: Timeline, process: ProcessName, before: WallTime): Event[] {
-  const added = eventsOfKind(timeline, 'task-added').find((e) => e.process === process);
+  // The registration in force then: a re-provisioned device's agent registered its tasks again.
+  const registrations = eventsOfKind(timeline, 'task-added').filter((e) => e.process === process);
+  const added = registrations.filter((e) => e.time <= before + TOLERANCE_MS).pop() ?? registrations[0];
   const launches = eventsOfKind(timeline, 'task-launched').filter((e) => e.process === process && e.time <= before + TOLERANCE_MS);
   const launch = launches[launches.length - 1];
   return [added, launch].filter((e): e is Event => e !== undefined);
