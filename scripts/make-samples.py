@@ -1652,6 +1652,102 @@ def lab_0114() -> Device:
     return d
 
 
+def lab_0115() -> Device:
+    """A DEVICE'S HISTORY: the race at 08:10 (run 1), then the template re-run at 13:40 with the provisioning-only
+    agent (scan and sync in the year 3000) and the production agent last, which completes (run 2): the latest run decides."""
+    d = Device("LAB-0115", datetime(2026, 4, 14), 2, "UTC+2 (Central European, summer time)")
+    V, core = "11.0.5.361", "ldcore01.lab.example"
+    sd = d.log("ProgramData/LANDesk/Log/sdclient.log")
+    vs = d.log("ProgramData/LANDesk/Log/vulscan.log")
+    ls = d.log("ProgramData/LANDesk/Log/localsch.log")
+    pv = d.log("ldprovisioning/ldprovisioning.log")
+    p = Prov(pv, "Win11 Lab build", 9)
+    pkgs = [(6, "7-Zip 23.01", 1054, "7-Zip", "7z2301-x64.msi", 1902592, 44, 'msiexec.exe /i "C:\\ProgramData\\LANDesk\\sdmcache\\packages\\7-Zip\\7z2301-x64.msi" /qn /norestart', 33, 3312),
+            (7, "Notepad++ 8.6.4", 1055, "NotepadPP", "npp.8.6.4.Installer.x64.exe", 5177344, 9, "npp.8.6.4.Installer.x64.exe /S", 21, 5096),
+            (8, "Google Chrome 122", 1056, "Chrome", "googlechromestandaloneenterprise64.msi", 121634816, 31, 'msiexec.exe /i "googlechromestandaloneenterprise64.msi" /qn', 64, 5480)]
+
+    # ---- run 1, 08:10: the agent registers the scan due at once; it fires during 7-Zip and refuses Notepad++
+    t = p.header(d.at(7, 31, 10), V, core, 31)
+    t = winpe_phase(d, p, t + sec(4), "Win11 23H2", core)
+    steps(pv, t, [(0, "Provisioning agent version %s starting" % V), (1, 'Resuming template "Win11 Lab build" at action 5')])
+    a5s, added, a5e = t + sec(5), t + sec(300), t + sec(320)
+    p.action(a5s, a5e, 5, "Install LANDesk agent", "Install service", body=[
+        (a5s + sec(2), "Downloading file http://%s/ldlogon/AdvanceAgent/Win11_Lab_agent.exe" % core),
+        (a5s + sec(40), 'Running agent installer (configuration "Lab standard")'),
+        (a5e - sec(3), "Agent installer exited, exit code 0"),
+    ])
+    steps(ls, added - sec(12), [(0, "Local scheduler service starting (version %s)" % V), (0, "Loaded 0 tasks")])
+    localsch_added(ls, added, 3, VULSCAN_EXE, "/AgentBehavior=ERSC_Default /Scan", sch_time(added), "add-vulscan-1")
+    localsch_added(ls, added, 4, POLICYSYNC_EXE, "", sch_time(added), "add-policysync-1")
+    ls.add(added + sec(1), "Task 3: next run %s (random delay 37 s)" % sch_time(added + sec(37)))
+    n, name, task, pdir, fn, size, dl, cmd, inst, pid = pkgs[0]
+    a6s, x6 = a5e + sec(1), a5e + sec(3)
+    t = steps(sd, x6, sd_banner(V, task, name) + sd_preamble(task, core) + sd_download(core, pdir, fn, size, dl) + sd_install(cmd, inst, 0) + sd_finish(task, 0))
+    sd.marks["exit6-1"] = sd.marks.pop("exit")
+    end6 = t
+    p.distribute(a6s, x6, end6 + sec(1), n, name, task, pid)
+    launch = added + sec(37)
+    localsch_launch(ls, launch, 3, VULSCAN_EXE, "/AgentBehavior=ERSC_Default /Scan", 4412, "launch-vulscan-1")
+    steps(vs, launch, vs_banner(V) + [(1, "Another task is running (sdclient.exe, pid %d); waiting for it to finish" % pid, "waiting-1")])
+    vs.add(end6 + sec(1), "Wait finished; no other task is running", "wait-finished-1")
+    scan_end = steps(vs, end6 + sec(1), vs_scan(core, 860, 115))
+    ls.add(scan_end, "Task 3 finished, exit code 0")
+    n, name, task, pdir, fn, size, dl, cmd, inst, pid = pkgs[1]
+    a7s, x7 = end6 + sec(2), end6 + sec(4)
+    end7 = steps(sd, x7, sd_banner(V, task, name) + sd_busy(task, "vulscan.exe", 4412))
+    sd.marks["busy-1"] = sd.marks.pop("busy")
+    p.distribute(a7s, x7, end7 + sec(1), n, name, task, pid, BUSY, failed=True)
+    pv.marks["action7-1"] = pv.marks.pop("action7")
+    p.stopped(end7 + sec(1), n)
+    pv.marks["stopped-1"] = pv.marks.pop("stopped")
+
+    # ---- run 2, 13:40: the admin re-runs the template with the provisioning-only agent; the production agent is last
+    t = p.header(d.at(13, 40, 2), V, core, 31)
+    pv.marks["header-2"] = (len(pv.items), pv.items[-1])
+    t = winpe_phase(d, p, t + sec(4), "Win11 23H2", core)
+    steps(pv, t, [(0, "Provisioning agent version %s starting" % V), (1, 'Resuming template "Win11 Lab build" at action 5')])
+    a5s, added, a5e = t + sec(5), t + sec(290), t + sec(311)
+    p.action(a5s, a5e, 5, "Install LANDesk agent", "Install service", body=[
+        (a5s + sec(2), "Downloading file http://%s/ldlogon/AdvanceAgent/Provisioning_agent.exe" % core),
+        (a5s + sec(38), 'Running agent installer (configuration "Provisioning - scan and sync in year 3000")'),
+        (a5e - sec(3), "Agent installer exited, exit code 0"),
+    ])
+    steps(ls, added - sec(11), [(0, "Local scheduler service starting (version %s)" % V), (0, "Loaded 0 tasks")])
+    localsch_added(ls, added, 3, VULSCAN_EXE, "/AgentBehavior=ERSC_Default /Scan", "01 Jan 3000 00:00:00", "add-vulscan-2")
+    localsch_added(ls, added, 4, POLICYSYNC_EXE, "", "01 Jan 3000 00:00:00", "add-policysync-2")
+    t = a5e
+    for n, name, task, pdir, fn, size, dl, cmd, inst, pid in pkgs:
+        ast, x = t + sec(1), t + sec(3)
+        e = steps(sd, x, sd_banner(V, task, name) + sd_preamble(task, core) + sd_download(core, pdir, fn, size, dl) + sd_install(cmd, inst, 0, pid + 4) + sd_finish(task, 0))
+        sd.marks.pop("exit", None)
+        p.distribute(ast, x, e + sec(1), n, name, task, pid)
+        d.stat(task, 4, 0, e)
+        t = e + sec(1)
+    a9 = t + sec(2)
+    p.action(a9, a9 + sec(380), 9, "Install production agent", "Install service", body=[
+        (a9 + sec(1), "Downloading file http://%s/ldlogon/AdvanceAgent/Win11_Standard_agent.exe" % core),
+        (a9 + sec(20), 'Running agent installer (configuration "Win11 Standard")'),
+        (a9 + sec(378), "Agent installer exited, exit code 0"),
+    ])
+    ls.add(a9 + sec(376), "Local scheduler service stopping (agent update)")
+    p.completed(a9 + sec(381))
+    pv.marks["completed-2"] = pv.marks.pop("completed")
+
+    d.files["LocalSchedulerTasks.log"] = tasks_listing([
+        (3, '"%s" /AgentBehavior=ERSC_Default /Scan' % VULSCAN_EXE, "01 Jan 3000 00:00:00"),
+        (4, '"%s"' % POLICYSYNC_EXE, "01 Jan 3000 00:00:00"),
+    ]).encode()
+    S, VS, L, P = "ProgramData/LANDesk/Log/sdclient.log", "ProgramData/LANDesk/Log/vulscan.log", "ProgramData/LANDesk/Log/localsch.log", "ldprovisioning/ldprovisioning.log"
+    d.key(L, "add-vulscan-1", "run 1: the agent install registers the scan due at once")
+    d.key(VS, "waiting-1", "run 1: vulscan waits for 7-Zip's sdclient")
+    d.key(S, "busy-1", "run 1: Notepad++'s sdclient is refused: vulscan.exe is running")
+    d.key(P, "action7-1", "run 1: action 7 failed")
+    d.key(P, "header-2", "run 2 begins at 13:40: the template runs again from the start")
+    d.key(L, "add-vulscan-2", "run 2: the provisioning-only agent's scan starts in the year 3000")
+    d.key(P, "completed-2", "run 2: the template completes; the latest run decides: no-failure")
+    return d
+
+
 DEVICES = [
     (lab_0101, "vulscan-blocked-sdclient", "Adobe Reader DC", 7, "EPM 2016+ layout, UTF-8, CRLF", "the vulscan race (modeled wording)"),
     (lab_0102, "no-failure", None, None, "EPM 2016+ layout, UTF-8 (provisioning log with BOM), CRLF", "clean run with the provisioning-only agent (year 3000), production agent last"),
@@ -1667,6 +1763,7 @@ DEVICES = [
     (lab_0112, "vulscan-blocked-sdclient", "Zoom Workplace 6.0", 5, "EPM 2016+ layout, Ivanti EPM Agent paths, `ldprovisioning/ProvisionGUI.exe.log` only, UTF-8, CRLF", "the vulscan race, the provisioning agent's own log (seen shape)"),
     (lab_0113, "no-failure", None, None, "older layout (LDClient, `SDClientTask.<Core>.<task>.log`), `/exe= /cmd=` scheduler lines, UTF-16LE task list, non-EPM files", "clean run, provisioning-only agent in place"),
     (lab_0114, "vulscan-blocked-sdclient", "Teams Machine-Wide 2.1", 7, "EPM 2016+ layout, both provisioning logs, UTF-8, CRLF", "the year-3000 agent is in place, but the Agent Health task launches vulscan at 9 PM"),
+    (lab_0115, "no-failure", None, None, "EPM 2016+ layout, UTF-8, CRLF; two template runs in one bundle", "re-provisioned: the race at 08:10 (run 1), then a re-run at 13:40 with the year-3000 agent that completes (run 2): the latest run decides"),
 ]
 
 
@@ -1892,6 +1989,11 @@ README_TAIL = """
   "LANDESK Agent Health Bootstrap Task" (daily, 9 PM by default), which launches vulscan too. Its first
   lines are the 2025 advisory's real ones. Both `ldprovisioning.log` and `ProvisionGUI.exe.log` record the
   actions: each action is counted once.
+- **LAB-0115**: one bundle, two template runs, as a re-provisioned device's logs are: every log holds run 1
+  (08:10, the vulscan race refuses action 7, Notepad++) and then run 2 (13:40, the same template with the
+  provisioning-only agent, which completes). The `.stat` files and `LocalSchedulerTasks.log` are snapshots:
+  run 2's. The verdict is run 2's (no-failure); run 1 is the device's history, and the fleet's first-attempt
+  figures count it.
 """
 
 

@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import tmp from 'tmp';
 import { describe, expect, it } from 'vitest';
 import { colorWanted } from '../../src/cli.js';
+import { SAMPLE_DEVICES } from '../helpers/parse.js';
+
 
 const run = promisify(execFile);
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -128,10 +130,10 @@ describe('--summary', () => {
     const samples = path.join(ROOT, 'samples');
     const text = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary']);
     expect(text.code).toBe(1);
-    expect(text.stdout.startsWith('━━ Fleet summary: 14 devices')).toBe(true);
+    expect(text.stdout.startsWith(`━━ Fleet summary: ${SAMPLE_DEVICES} devices`)).toBe(true);
     expect(text.stdout).not.toContain('━━ LAB-0101');
     const json = JSON.parse((await exec(process.execPath, [BIN, 'diagnose', samples, '--summary', '-f', 'json'])).stdout) as { schema: string; summary: { devices: number }; devices?: unknown };
-    expect(json).toMatchObject({ schema: 'ldforensics.diagnosis/1', summary: { devices: 14 } });
+    expect(json).toMatchObject({ schema: 'ldforensics.diagnosis/1', summary: { devices: SAMPLE_DEVICES } });
     expect(json.devices).toBeUndefined();
     const csv = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary', '-f', 'csv']);
     expect(csv.code).toBe(2);
@@ -144,7 +146,7 @@ describe('--quiet', () => {
     const samples = path.join(ROOT, 'samples');
     const text = await exec(process.execPath, [BIN, 'diagnose', samples, '-q']);
     expect(text.code).toBe(1);
-    expect(text.stdout.startsWith('━━ Fleet summary: 14 devices')).toBe(true);
+    expect(text.stdout.startsWith(`━━ Fleet summary: ${SAMPLE_DEVICES} devices`)).toBe(true);
     expect(text.stdout).not.toContain('━━ LAB-0101');
     expect(text.stderr).toBe('');
     const full = await exec(process.execPath, [BIN, 'diagnose', samples, '-f', 'json']);

@@ -1,5 +1,5 @@
 // Runs the real parsers over log text or files, the way src/device.ts does.
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLines } from '../../src/ingest/lines.js';
@@ -14,6 +14,8 @@ import { splitLines, streamOf } from './lines.js';
 
 /** The project's sample bundles (samples/README.md describes each). */
 export const SAMPLES = fileURLToPath(new URL('../../samples/', import.meta.url));
+/** How many sample devices there are: samples/expected.json's entries (one per bundle). */
+export const SAMPLE_DEVICES = Object.keys(JSON.parse(readFileSync(new URL('../../samples/expected.json', import.meta.url), 'utf8')) as object).length;
 
 /** Parses one file of samples/, shown as its path under samples/ ("LAB-0101/ProgramData/…"). */
 export async function parseSample(relative: string): Promise<ParseResult & { encoding: string }> {
