@@ -338,7 +338,7 @@ export interface RunReport {
   start: string;
   end: string;
   /** What shows a run began: a template start line, action numbers starting again, the first action, hours of silence, the logs' start. */
-  startedBy: 'template-start' | 'action-restart' | 'first-action' | 'gap' | 'agent-install' | 'logs-start';
+  startedBy: 'template-start' | 'action-restart' | 'first-action' | 'gap' | 'agent-install' | 'task-status' | 'logs-start';
   template?: string;
   verdict: string;
   failedPackage: string | null;

@@ -60,7 +60,9 @@ export function historyLines(device: DeviceReport): string[] {
     const latest = run === runs[runs.length - 1];
     const what = actionText(run.failedAction, run.failedPackage);
     const why = run.finding ? ` ${run.finding.message}` : '';
-    out.push(`Run ${run.run}${latest ? ' (latest: decides the verdict)' : ''}, ${displayTime(run.start)} to ${displayTime(run.end)}${run.template !== undefined ? `, template ${run.template}` : ''}: ${run.verdict}${what !== null ? `, ${what}` : ''}.${latest ? '' : why}`);
+    // A run whose logs are not in the bundle: only a task's status file, written a day or more later, tells of it.
+    const known = run.startedBy === 'task-status' ? ', known only from a task\'s status file written after every log line' : '';
+    out.push(`Run ${run.run}${latest ? ' (latest: decides the verdict)' : ''}, ${displayTime(run.start)} to ${displayTime(run.end)}${run.template !== undefined ? `, template ${run.template}` : ''}${known}: ${run.verdict}${what !== null ? `, ${what}` : ''}.${latest ? '' : why}`);
   }
   return out;
 }

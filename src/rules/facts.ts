@@ -2,6 +2,7 @@
 // was, which other runs were open at a moment. Rules stay short and agree on the answers.
 import { addTo, appendAll, firstPast } from '../arrays.js';
 import { isSuccessCode } from '../parsers/codes.js';
+import { LATE_STATUS_MS } from '../timeline/runs.js';
 import { FAILED_STATUSES, isDistribution, runCode, runFailed } from '../timeline/actions.js';
 import type { ActionResult, Event, ProcessName, RuleContext, RuleHandlers, RuleReport, Timeline, Window, WallTime } from '../types.js';
 
@@ -246,13 +247,28 @@ export function failures(timeline: Timeline): Failure[] {
  * log has actions and none failed, the .stat contradicts it: that is the task-status-conflict
  * rule's, not a failure of an unknown action.
  */
+/** True for a task status written a day or more after every log line (timeline/runs.ts: a run of its own). */
+export function isLateStatus(timeline: Timeline, event: Event): boolean {
+  if (event.utc === true) return false;
+  let lastLine = lastLogLine.get(timeline);
+  if (lastLine === undefined) {
+    lastLine = timeline.events.reduce((last, e) => (e.kind !== 'task-status' && e.utc !== true && e.time > last ? e.time : last), -Infinity);
+    lastLogLine.set(timeline, lastLine);
+  }
+  return lastLine !== -Infinity && event.time > lastLine + LATE_STATUS_MS;
+}
+
+const lastLogLine = new WeakMap<Timeline, number>();
+
 export function statusFailures(timeline: Timeline): Failure[] {
   const failed = eventsOfKind(timeline, 'task-status').filter((e) => e.status !== undefined && FAILED_STATUSES.has(e.status));
   if (failed.length === 0) return [];
+  // A .stat written a day or more after every log line is a later run's, which no log holds: its own evidence.
+  const late = failed.filter((e) => isLateStatus(timeline, e));
   const logged = timeline.actions.some((a) => a.event.source === 'provisioning' || a.event.source === 'provision-gui');
-  if (logged) return [];
   const tasks = new Set(sdclientRuns(timeline).map((run) => run.taskId).filter((id) => id !== undefined));
-  return failed.filter((e) => e.taskId === undefined || !tasks.has(e.taskId)).map((event) => {
+  const unlogged = logged ? [] : failed.filter((e) => !late.includes(e) && (e.taskId === undefined || !tasks.has(e.taskId)));
+  return [...unlogged, ...late].map((event) => {
     const failure: Failure = { time: event.time, event };
     if (event.code !== undefined) failure.code = event.code;
     return failure;

@@ -4,6 +4,7 @@
 // device. The admin should look at the task's status in the console before trusting either.
 import { STATUS_NAMES } from '../parsers/task-status.js';
 import { FAILED_STATUSES, isDistribution, runCode, runFailed } from '../timeline/actions.js';
+import { runNumberAt, templateRuns } from '../timeline/runs.js';
 import type { ActionResult, Event, Rule, Window } from '../types.js';
 import { TOLERANCE_MS, chain, decisiveEvent, eventsOfKind, runOfAction, sdclientRuns } from './facts.js';
 
@@ -30,6 +31,9 @@ const rule: Rule = {
         if (failed.length === 0) return;
         const runs = sdclientRuns(timeline);
         const logged = timeline.actions.filter((a) => a.event.source === 'provisioning' || a.event.source === 'provision-gui');
+        // A .stat is judged against its own template run only: one written after every log line is a later run's.
+        const split = templateRuns(timeline);
+        const sameRun = (a: number, b: number): boolean => runNumberAt(split, a) === runNumberAt(split, b);
         for (const status of failed) {
           const data = {
             task: status.taskId ?? '?',
@@ -43,7 +47,7 @@ const rule: Rule = {
           const run = ofTask.filter((r) => r.end <= status.time + TOLERANCE_MS).pop() ?? ofTask[ofTask.length - 1];
           if (run) {
             const code = runCode(run);
-            if (runFailed(run) || code === undefined) continue;
+            if (runFailed(run) || code === undefined || !sameRun(status.time, run.end)) continue;
             const action = actionOfRun(logged, run, timeline);
             context.report({
               messageId: 'run', data: { ...data, runCode: String(code) },
@@ -56,7 +60,7 @@ const rule: Rule = {
           // them failed, the distribution it completed last by the .stat's time is the one the .stat is about.
           if (logged.length === 0 || logged.some((a) => a.failed)) continue;
           const action = lastCompletedBefore(logged, status);
-          if (!action) continue;
+          if (!action || !sameRun(status.time, action.event.time)) continue;
           context.report({
             messageId: 'action', data: { ...data, action: action.number ?? '?' },
             evidence: chain(status, action.event), confidence: 'medium', time: status.time, action,

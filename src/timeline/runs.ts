@@ -11,7 +11,7 @@
 import { firstPast } from '../arrays.js';
 import type { Event, Timeline, WallTime, Window } from '../types.js';
 
-export type RunStart = 'template-start' | 'action-restart' | 'first-action' | 'gap' | 'agent-install' | 'logs-start';
+export type RunStart = 'template-start' | 'action-restart' | 'first-action' | 'gap' | 'agent-install' | 'task-status' | 'logs-start';
 
 export interface TemplateRun {
   /** 1-based, in time order. */
@@ -197,12 +197,30 @@ function gapMarkers(events: readonly Event[], windows: readonly Window[]): Marke
   return kept;
 }
 
+/**
+ * A task status file written a day or more after every log line: the task ran again later, in a
+ * run whose logs are not in the bundle (a re-run from the console, a later template run). Its
+ * .stat is then the only word on the device as it is now, so it begins a run of its own.
+ */
+export const LATE_STATUS_MS = 24 * 60 * 60 * 1000;
+
+function lateStatusMarker(timed: readonly Event[]): Marker | undefined {
+  let lastLine = -Infinity;
+  for (const event of timed) if (event.kind !== 'task-status' && event.time > lastLine) lastLine = event.time;
+  if (lastLine === -Infinity) return undefined;
+  const late = timed.filter((e) => e.kind === 'task-status' && e.time > lastLine + LATE_STATUS_MS)
+    .reduce<Event | undefined>((first, e) => (first === undefined || e.time < first.time ? e : first), undefined);
+  return late ? { event: late, by: 'task-status' } : undefined;
+}
+
 /** The timeline split into template runs, and the leftovers before the first. */
 export function splitRuns(events: readonly Event[], windows: readonly Window[]): TemplateRuns {
   const timed = events.filter(happened);
   if (timed.length === 0) return { runs: [] };
   const template = timed.filter(isTemplateEvent);
   const markers = template.length > 0 ? withLeadIn(provisioningMarkers(template), timed) : gapMarkers(timed, windows);
+  const late = lateStatusMarker(timed);
+  if (late && markers.length > 0) markers.push(late);
   const starts = markers.map((m) => m.time ?? m.event.time);
   const firstStart = starts[0] ?? -Infinity;
   // Lines before the first run: those within an hour's silence of it belong to it (an agent's

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { PATHS, addedTaskLine, logText, sdclientRun, type BundleFiles } from '../helpers/bundle.js';
+import { PATHS, addedTaskLine, logText, plus, sdclientRun, statXml, type BundleFiles } from '../helpers/bundle.js';
 import { DAYS, HOURS, history, shiftBundle } from '../helpers/history.js';
 import { diagnoseBundle } from '../helpers/rule-tester.js';
 import { cleanStory, installStory, raceStory } from '../rules/scenarios.js';
@@ -181,5 +181,36 @@ describe('the history in every format', () => {
     const text = renderers.text.render(buildReport([await diagnoseBundle(files)]), { color: false, width: 200 });
     expect(text).toContain('Action 7 (Adobe Reader DC) began, and the logs end before its result.');
     expect(text).not.toContain('failed at');
+  });
+});
+
+describe('a task status file written after every log line', () => {
+  it('the refused task\'s .stat says Success two days after the race: a later run the logs do not hold, and it decides', async () => {
+    const story = raceStory({ withStatFiles: true }).files;
+    const later = statXml({ taskId: 1054, status: 4, code: 0, lastRun: plus('10:02:00', 2 * DAYS) });
+    const device = await diagnoseBundle({ ...story, [PATHS.stat(1054)]: later });
+    expect(device.runs?.map((r) => [r.verdict, r.startedBy])).toEqual([[RACE, 'template-start'], ['no-failure', 'task-status']]);
+    expect(device.verdict).toBe('no-failure');
+    const { renderers } = await import('../../src/render/index.js');
+    const { buildReport } = await import('../../src/report.js');
+    expect(renderers.text.render(buildReport([device]), { color: false, width: 300 })).toContain('known only from a task\'s status file written after every log line: no-failure');
+  });
+
+  it('a .stat saying Failed two days after a clean run: the device failed later, never no-failure', async () => {
+    const clean = fixed();
+    // Task 1053's own .stat, written as its run ended, puts the UTC .stat times on the device's clock.
+    const exit1053 = /^\w{3}, \d{2} \w{3} \d{4} (\d{2}:\d{2}:\d{2}) SDClient exiting/m.exec(clean[PATHS.sdclient] ?? '')?.[1] ?? '';
+    const device = await diagnoseBundle({
+      ...clean,
+      [PATHS.stat(1053)]: statXml({ taskId: 1053, status: 4, code: 0, lastRun: exit1053 }),
+      [PATHS.stat(1054)]: statXml({ taskId: 1054, status: 5, code: 1603, lastRun: plus('09:53:05', 2 * DAYS) }),
+    });
+    expect(device.verdict).toBe('unexplained-failure');
+    expect(device.runs?.map((r) => r.startedBy)).toEqual(['template-start', 'task-status']);
+  });
+
+  it('a .stat of the run itself (the same day) starts no run', async () => {
+    const device = await diagnoseBundle(raceStory({ withStatFiles: true }).files);
+    expect(device.runs).toBeUndefined();
   });
 });
