@@ -21,7 +21,12 @@ interface FileSpan {
   versions: Set<string>;
   /** Its first line that says something failed: what would have misled the verdict. */
   failure?: Event;
+  /** The core servers its lines fetch from (http://<core>/ldlogon/…), and the first such line. */
+  cores: Map<string, Event>;
 }
+
+/** The core's own share: a URL to it names the core the agent talks to. */
+const CORE_URL = /https?:\/\/([A-Za-z0-9.-]{1,253})(?::\d{1,5})?\/ldlogon\//i;
 
 function spans(events: readonly Event[]): Map<string, FileSpan> {
   const byFile = new Map<string, FileSpan>();
@@ -29,12 +34,14 @@ function spans(events: readonly Event[]): Map<string, FileSpan> {
     if (!RUN_LOGS.has(event.source) || event.utc === true) continue;
     let span = byFile.get(event.file);
     if (!span) {
-      span = { file: event.file, source: event.source, first: event, last: event, versions: new Set() };
+      span = { file: event.file, source: event.source, first: event, last: event, versions: new Set(), cores: new Map() };
       byFile.set(event.file, span);
     }
     if (event.time < span.first.time) span.first = event;
     if (event.time > span.last.time) span.last = event;
     if (event.kind === 'process-start' && event.version !== undefined) span.versions.add(event.version);
+    const core = CORE_URL.exec(event.text)?.[1]?.toLowerCase();
+    if (core !== undefined && !span.cores.has(core)) span.cores.set(core, event);
     if (!span.failure && (event.kind === 'busy-refusal' || event.kind === 'download-error'
       || (event.kind === 'package-result' && event.code !== undefined && event.code !== 0))) span.failure = event;
   }
@@ -49,17 +56,57 @@ function baseName(file: string): string {
   return file.split(/[\\/]/).pop() ?? file;
 }
 
+/** What two files of one time disagree on: the agent version, the core; empty where nothing. */
+function disagreement(a: FileSpan, b: FileSpan): string {
+  const parts: string[] = [];
+  // Versions of one program only: vulscan is updated apart from sdclient.
+  if (a.source === b.source && a.versions.size > 0 && b.versions.size > 0 && ![...a.versions].some((v) => b.versions.has(v))) {
+    parts.push(`two agent versions (${[...a.versions].join(', ')}; ${[...b.versions].join(', ')})`);
+  }
+  if (a.cores.size > 0 && b.cores.size > 0 && ![...a.cores.keys()].some((c) => b.cores.has(c))) {
+    parts.push(`two core servers (${[...a.cores.keys()].join(', ')}; ${[...b.cores.keys()].join(', ')})`);
+  }
+  return parts.join(' and ');
+}
+
+/** Two files whose times overlap and that cannot be one device's: another agent version, another core. */
+function reportAtOnce(context: Parameters<Rule['create']>[0], files: readonly FileSpan[], time: number): void {
+  const reported = new Set<string>();
+  for (let i = 0; i < files.length; i += 1) {
+    for (let j = i + 1; j < files.length; j += 1) {
+      const a = files[i];
+      const b = files[j];
+      if (!a || !b || reported.has(a.file) || reported.has(b.file)) continue;
+      const from = Math.max(a.first.time, b.first.time);
+      const to = Math.min(a.last.time, b.last.time);
+      if (from > to) continue;
+      const what = disagreement(a, b);
+      if (!what) continue;
+      reported.add(a.file).add(b.file);
+      context.report({
+        messageId: 'atOnce',
+        data: { file: a.file, other: b.file, from: day(from), to: day(to), what },
+        evidence: chain(a.first, [...a.cores.values()][0], b.first, [...b.cores.values()][0]),
+        confidence: 'medium',
+        time,
+      });
+    }
+  }
+}
+
 const rule: Rule = {
   meta: {
     id: 'stray-log',
     title: 'A log that belongs to no run of this device',
-    description: 'A whole log lies weeks before the template runs, beside a log of the same kind that the runs use: another device\'s log, or an old copy. It never decides the verdict.',
+    description: 'A whole log lies weeks before the template runs, beside a log of the same kind that the runs use, or two logs of one time disagree on the agent version or the core server: another device\'s log, or an old copy.',
     explanation: 'A log in this bundle lies weeks before the template runs it was gathered with, beside the device\'s own log of the same kind: it may be another device\'s log.',
     severity: 'warning',
     fix: 'Check where the file came from: if it is another device\'s log, move it to that device\'s bundle; if it is this device\'s old copy, nothing to change. It was kept apart as history and does not decide the verdict.',
     references: ['FORMATS.md "A bundle is a device\'s history, not one run"'],
     falsePositives: ['An old copy of this device\'s own log kept in the bundle (an image\'s, or an earlier install\'s): same device, older history.'],
     messages: {
+      atOnce: '{file} and {other} hold lines of the same time ({from} to {to}) from {what}: one device runs one agent talking to one core, '
+        + 'so one of them is likely another device\'s log. Check where each came from; the verdict may rest on the wrong one.',
       apart: '{file} holds only lines from {from} to {to}, {weeks} before this bundle\'s template run ({runDay}), and no run links them, '
         + 'while {own} holds the runs\' lines{versions}. It may be another device\'s log (or an old copy); it was kept apart as history and does not decide the verdict.',
     },
@@ -70,8 +117,10 @@ const rule: Rule = {
         const timeline = context.timeline;
         const split = templateRuns(timeline);
         const firstRun = split.runs[0];
-        if (!firstRun || !split.before) return;
+        if (!firstRun) return;
         const files = spans(timeline.events);
+        reportAtOnce(context, [...files.values()], split.runs[split.runs.length - 1]?.start ?? firstRun.start);
+        if (!split.before) return;
         const inRuns = [...files.values()].filter((f) => f.last.time >= firstRun.start);
         for (const stray of files.values()) {
           if (stray.last.time >= firstRun.start - APART_MS) continue;

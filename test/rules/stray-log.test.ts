@@ -23,6 +23,11 @@ ruleTester.run(RULE, {
       expect: { verdict: 'no-failure' },
     },
     {
+      name: 'a rotated copy of the device\'s own vulscan.log, same core and version',
+      files: { ...raceStory().files, 'ProgramData/LANDesk/Log/vulscan.log.old': raceStory().files[PATHS.vulscan] ?? '' },
+      expect: { verdict: 'vulscan-blocked-sdclient' },
+    },
+    {
       name: 'an old log of another kind than any the runs use',
       files: { ...clean, 'old/PolicySync.exe.log': shiftText(cleanStory({ sync: 'between' })[PATHS.policysync] ?? '', -21 * DAYS) },
       expect: { verdict: 'no-failure' },
@@ -43,6 +48,16 @@ ruleTester.run(RULE, {
       name: 'the same, with the same agent version: weeks apart and no run linking them',
       files: { ...clean, [STRAY]: shiftText(raceStory().files[PATHS.sdclient] ?? '', -21 * DAYS) },
       expect: { verdict: 'no-failure', confidence: 'medium', count: 1, messageExcludes: ['agent version'] },
+    },
+    {
+      name: 'another device\'s sdclient.log of the same day in a subfolder, from another agent version: two versions at once',
+      files: { ...clean, [STRAY]: (raceStory().files[PATHS.sdclient] ?? '').replace(/version 11\.0\.5\.361/g, 'version 11.0.4.733') },
+      expect: { confidence: 'medium', count: 1, messageIncludes: ['hold lines of the same time', 'two agent versions (', '11.0.5.361', '11.0.4.733', 'likely another device\'s log'] },
+    },
+    {
+      name: 'a vulscan.log of the same day that talks to another core than the device\'s',
+      files: { ...raceStory().files, 'old/LAB-0199/vulscan.log': (raceStory().files[PATHS.vulscan] ?? '').replace(/ldcore01\.lab\.example/g, 'epm.other.example') },
+      expect: { confidence: 'medium', verdict: 'vulscan-blocked-sdclient', count: 1, messageIncludes: ['two core servers (', 'epm.other.example'] },
     },
   ],
 });
