@@ -18,6 +18,7 @@ import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { cleanUpAll } from './interrupt.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
+import { guardWrittenPaths } from './output-guard.js';
 import { OutputFile, stdoutFailed, stdoutFile, type FileSink } from './output-file.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
 import { plural } from './render/model.js';
@@ -193,12 +194,17 @@ async function writeFleet(fleetInput: FleetInput, format: FormatName, options: R
   if (format === 'html' && !flags.summary && flags.output !== undefined && namesFolder(flags.output, isFolder)) {
     // A fleet as a folder: a page per device as each is finished, then the index.
     const folder = new HtmlFolder(flags.output);
-    for await (const device of fleetInput.devices()) {
-      seen(tallyOf(device));
-      folder.add(device, options);
+    try {
+      for await (const device of fleetInput.devices()) {
+        seen(tallyOf(device));
+        folder.add(device, options);
+      }
+      currentDevice = undefined;
+      folder.finish(fleetSummary());
+    } finally {
+      // A run that failed midway leaves the old folder as it was (a finished one has nothing left to remove).
+      folder.discard();
     }
-    currentDevice = undefined;
-    folder.finish(fleetSummary());
   } else await withOutput(flags.output, async (file) => {
     // Devices rendered one at a time are rendered where they are diagnosed (on the workers).
     const pieceFormat: PieceFormat = { format, options };
@@ -268,7 +274,14 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   const format: FormatName = flags.format;
   if (flags.summary && !SUMMARY_FORMATS.has(flags.format)) throw new UsageError(`--summary: the fleet summary alone is shown as ${[...SUMMARY_FORMATS].join(', ')}, not ${flags.format}`);
   const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
-  const common: CommonOptions = { paths, patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
+  // Never write into what is read: the report or the cache inside an input bundle is refused, inside a share left out.
+  const cacheDir = flags.cache ? (typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR) : undefined;
+  const guard = guardWrittenPaths(paths, [
+    ...(flags.output !== undefined ? [{ given: flags.output, option: '--output', folder: format === 'html' && !flags.summary && namesFolder(flags.output, isFolder) }] : []),
+    ...(cacheDir !== undefined ? [{ given: cacheDir, option: '--cache', folder: true }] : []),
+  ]);
+  if (!flags.quiet) for (const note of guard.notes) process.stderr.write(`ldforensics: ${escapeTerminal(note)}\n`);
+  const common: CommonOptions = { paths, ...(guard.exclude.size > 0 ? { exclude: guard.exclude } : {}), patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.cache ? { cache: { dir: typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR, strategy: flags.cacheStrategy } } : {}) };
   const fleet = new SummaryBuilder();
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
@@ -307,6 +320,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
 
 async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format: the timeline is shown as text or json, not "${flags.format}"`);
+  if (flags.output !== undefined) guardWrittenPaths(paths, [{ given: flags.output, option: '--output', folder: false }]);
   const devices = timelineDevices({
     paths, patternFiles: flags.patterns, devices: flags.device,
     ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.since ? { since: flags.since } : {}), ...(flags.until ? { until: flags.until } : {}),
@@ -387,6 +401,7 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--patterns <file>', 'packs already in use: lines they recognise are not drafted again; repeatable').argParser(collect).default([]))
     .addOption(new Option('--device <name>', device.description).argParser(collect).default([]))
     .action(async (paths: string[], flags: { output?: string; top: number; patterns: string[]; device: string[] }) => {
+      if (flags.output !== undefined) guardWrittenPaths(paths, [{ given: flags.output, option: '--output', folder: false }]);
       const result = await suggestPatterns({ paths, patternFiles: flags.patterns, devices: flags.device, top: flags.top });
       await withOutput(flags.output, (file) => writeOut(`${JSON.stringify(result.pack, null, 2)}\n`, file));
       const guessed = result.pack.patterns.filter((p) => p.event !== 'message').length;
@@ -406,6 +421,7 @@ function program(setExit: (code: number) => void): Command {
     .action(async (files: string[], flags: { format: string; output?: string; failOn: FailOn; color?: boolean; allowPartial?: boolean }) => {
       if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`);
       const format: FormatName = flags.format;
+      if (flags.output !== undefined) guardWrittenPaths(files, [{ given: flags.output, option: '--output', folder: format === 'html' && namesFolder(flags.output, isFolder) }]);
       const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
       // The shards are read as they are written: a device at a time, as diagnose writes a fleet.
       const fleet = new SummaryBuilder();

@@ -81,6 +81,14 @@ function replacement(target: string): { temp: string; file: string } | null {
   return { temp: path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`), file };
 }
 
+function isExistingFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export class OutputFile implements FileSink {
   /** The temporary file and the file it replaces; null where the target is written into directly. */
   private readonly replacing: { temp: string; file: string } | null;
@@ -89,6 +97,14 @@ export class OutputFile implements FileSink {
   private readonly settled: () => void;
 
   constructor(readonly target: string) {
+    // The two mistakes a path can hold, said in the user's terms rather than as the temporary file's ENOENT or ENOTDIR.
+    if (target.endsWith('/') || target.endsWith(path.sep) || isExistingFolder(target)) {
+      throw new UsageError(`--output: ${target} is a folder, and this report is one file`, 'Give a file name (for example -o report.csv); only --format html writes a folder (-o DIR/), a page per device.');
+    }
+    const folder = path.dirname(path.resolve(target));
+    if (!isExistingFolder(folder)) {
+      throw new UsageError(`--output: the folder ${path.dirname(target) === '.' ? folder : path.dirname(target)} does not exist`, `Create it first (mkdir -p ${path.dirname(target)}), or write the report elsewhere.`);
+    }
     this.replacing = replacement(target);
     try {
       // Fails early, before a fleet is read, where the report could not be written.

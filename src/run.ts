@@ -21,6 +21,8 @@ import type { DeviceReport, DeviceTimeline, Event, Report, TimelineEntry, Timeli
 export interface CommonOptions {
   /** Folders of bundles, bundle folders, .zip bundles or single log files. */
   paths: string[];
+  /** Absolute paths inside the inputs that are the run's own output or cache: never read (output-guard.ts). */
+  exclude?: ReadonlySet<string>;
   /** Extra pattern packs (JSON), tried before the built-in one. */
   patternFiles?: string[];
   /** The devices' time zone (IANA name or UTC+N): absolute times with offsets. */
@@ -69,7 +71,7 @@ function prepare(options: CommonOptions): Prepared {
         version: packageVersion(), packs: patterns.packs, rules: Object.keys(rules),
         // A report says where its bundle is relative to the folder the tool runs in (report.ts).
         base: process.cwd(),
-        ...(zone !== undefined ? { zone } : {}), ...filesLimit(options),
+        ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
       }),
     } : {}),
   };
@@ -100,8 +102,8 @@ function preparedFor(options: CommonOptions): Prepared {
 }
 
 /** --max-files, where given, for the bundle finders. */
-function filesLimit(options: CommonOptions): { maxFiles?: number } {
-  return options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {};
+function filesLimit(options: CommonOptions): { maxFiles?: number; exclude?: ReadonlySet<string> } {
+  return { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) };
 }
 
 /** What opens a planned bundle: --max-files, and with --cache (by files' times) each folder bundle's listing kept (seenKey). */

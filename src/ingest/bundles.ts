@@ -62,6 +62,8 @@ export interface FindBundlesOptions {
   listing?: boolean;
   /** Device folders an earlier run listed (--cache): one unchanged since is planned without listing it. */
   known?: KnownBundleFolders;
+  /** Absolute paths a share's planning leaves out: the run's own report and cache (output-guard.ts). */
+  exclude?: ReadonlySet<string>;
 }
 
 /**
@@ -252,6 +254,7 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
     // Dot folders (.git, .vscode) and OS metadata are never devices.
     if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
     const full = path.join(folder, child.name);
+    if (options.exclude?.has(full)) continue;
     if (child.isDirectory()) {
       const known = options.known;
       if (known?.unchanged(full)) {
@@ -296,6 +299,12 @@ function statOrUndefined(folder: string): Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** True for a folder that is a device bundle (isBundleFolder), read from disk. */
+export function isBundleFolderPath(folder: string): boolean {
+  const children = readdirOrNull(folder);
+  return children !== null && isBundleFolder(children);
 }
 
 /** A device bundle: it holds a recognised log itself, or a folder of the client's layout. */
