@@ -54,7 +54,7 @@ const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson'])
 
 type FailOn = 'error' | 'warning' | 'never';
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; maxFileSize?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean }
 interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
 
 /** Where a report goes: the -o file, or stdout. */
@@ -281,7 +281,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     ...(cacheDir !== undefined ? [{ given: cacheDir, option: '--cache', folder: true }] : []),
   ]);
   if (!flags.quiet) for (const note of guard.notes) process.stderr.write(`ldforensics: ${escapeTerminal(note)}\n`);
-  const common: CommonOptions = { paths, ...(guard.exclude.size > 0 ? { exclude: guard.exclude } : {}), patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
+  const common: CommonOptions = { paths, ...(guard.exclude.size > 0 ? { exclude: guard.exclude } : {}), patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), ...(flags.maxFileSize !== undefined ? { maxFileSize: flags.maxFileSize } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
     ...(flags.cache ? { cache: { dir: typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR, strategy: flags.cacheStrategy } } : {}) };
   const fleet = new SummaryBuilder();
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
@@ -381,6 +381,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--no-color', 'never colour the text report')
     .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', wholeNumber('--jobs', 1, 256))
     .option('--max-files <n>', 'files read per bundle at the most; the rest are counted and listed (default 5000)', wholeNumber('--max-files', 1, Number.MAX_SAFE_INTEGER))
+    .option('--max-file-size <size>', 'files larger than this are not read, and are named on their device (bytes, or with K, M, G: default 2G)', byteSize('--max-file-size'))
     .action(async (paths: string[], flags: DiagnoseFlags) => { setExit(await diagnoseCommand(paths, flags)); });
   cli.command('timeline')
     .description('show each device\'s merged timeline of every log')
@@ -447,6 +448,17 @@ function wholeNumber(option: string, min: number, max: number): (value: string) 
   return (value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${option}: want a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, not "${value}"`);
+    return n;
+  };
+}
+
+/** A size in bytes, or with a K, M or G suffix (binary: 2G is 2 GiB). */
+function byteSize(option: string): (value: string) => number {
+  return (value) => {
+    const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b?)?$/i.exec(value.trim());
+    const unit = (match?.[2] ?? '').charAt(0).toLowerCase();
+    const n = match ? Math.floor(Number(match[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1)) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option}: want a size in bytes, or with K, M or G (for example 2G), not "${value}"`);
     return n;
   };
 }

@@ -2,7 +2,7 @@
 // parser; a file whose name says nothing is sniffed from its first lines; a file that cannot
 // be read becomes a warning on that file, never an error that stops the device or the fleet.
 import { SOURCE_WARNING, type Bundle, type SourceFile } from './ingest/source.js';
-import { readLines, type FeedableBatches, type Line } from './ingest/lines.js';
+import { readLines, ZeroFilledError, type FeedableBatches, type Line } from './ingest/lines.js';
 import { logKindFromFileName, skipReasonFromPath } from './ingest/names.js';
 import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
 import type { PatternSet } from './parsers/patterns.js';
@@ -14,6 +14,23 @@ export interface LoadOptions {
   patterns: PatternSet;
   /** The devices' zone (--tz). */
   zone?: string;
+  /** Files larger than this are not read (--max-file-size; default MAX_FILE_SIZE). */
+  maxFileSize?: number;
+}
+
+/** The default --max-file-size: no log a gathering script copies comes near it; a 10 GB sparse file was read for minutes. */
+export const MAX_FILE_SIZE = 2 * 1024 ** 3;
+
+/** "2 GiB", "512 MiB", "1.5 KiB": a size as the messages give it. */
+export function sizeText(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 export interface LoadedDevice {
@@ -29,8 +46,9 @@ export interface LoadedDevice {
 }
 
 /** The batches, or their feed, stopping (recording why) where reading fails: what was read still counts. */
-function untilReadError(batches: FeedableBatches, failures: string[]): FeedableBatches {
+function untilReadError(batches: FeedableBatches, failures: string[], zeroFilled: { seen: boolean }): FeedableBatches {
   const failed = (error: unknown): void => {
+    if (error instanceof ZeroFilledError) zeroFilled.seen = true;
     failures.push(error instanceof Error ? error.message : String(error));
   };
   async function* lines(): AsyncGenerator<Line[]> {
@@ -93,6 +111,10 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   const named = logKindFromFileName(source.name);
   const notEpm = named === null ? skipReasonFromPath(source.path) : null;
   if (notEpm !== null) return { path: source.path, reason: notEpm };
+  const maxSize = options.maxFileSize ?? MAX_FILE_SIZE;
+  if (source.size > maxSize) {
+    return { readError: { path: source.path, reason: `${sizeText(source.size)}, larger than --max-file-size (${sizeText(maxSize)}): not read` } };
+  }
   let stream;
   try {
     stream = await source.open();
@@ -104,7 +126,8 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   // A file known by its name as a timestamped log has its timestamps read by the line reader.
   const reader = readLines(stream, named !== null && parsers[named].timestamped === true ? { stamps: byteStamps } : {});
   const failures: string[] = [];
-  const lines = untilReadError(reader.batches, failures);
+  const zeroFilled = { seen: false };
+  const lines = untilReadError(reader.batches, failures, zeroFilled);
   let kind: LogKind | null = named;
   let input: AsyncIterable<Line[]> = lines;
   if (kind === null) {
@@ -119,6 +142,8 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
   }
   const parser = parsers[kind];
   const { events, stats } = await parser.parse(input, { file: source.path, fileName: source.name, patterns: options.patterns });
+  // Not a log at all: a read error on the device (its logs may be missing), not an empty file.
+  if (zeroFilled.seen) return { readError: { path: source.path, reason: new ZeroFilledError().message } };
   const warnings = [...stats.warnings, ...sourceWarnings];
   for (const failure of failures) warnings.push(`${source.path}: reading stopped after line ${stats.lines}: ${failure}`);
   if (named === null) warnings.unshift(`${source.path}: name not known; read as a ${parser.label} log from its first lines`);

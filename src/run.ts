@@ -21,6 +21,8 @@ import type { DeviceReport, DeviceTimeline, Event, Report, TimelineEntry, Timeli
 export interface CommonOptions {
   /** Folders of bundles, bundle folders, .zip bundles or single log files. */
   paths: string[];
+  /** Files larger than this many bytes are not read (--max-file-size; default MAX_FILE_SIZE in device.ts). */
+  maxFileSize?: number;
   /** Absolute paths inside the inputs that are the run's own output or cache: never read (output-guard.ts). */
   exclude?: ReadonlySet<string>;
   /** Extra pattern packs (JSON), tried before the built-in one. */
@@ -53,6 +55,7 @@ export interface TimelineOptions extends CommonOptions {
 interface Prepared {
   patterns: PatternSet;
   zone: string | undefined;
+  maxFileSize: number | undefined;
   wanted: Set<string> | null;
   /** With --cache: what every report depends on besides its bundle. */
   cacheConfig?: string;
@@ -65,6 +68,7 @@ function prepare(options: CommonOptions): Prepared {
   return {
     patterns,
     zone,
+    maxFileSize: options.maxFileSize,
     wanted: options.devices && options.devices.length > 0 ? new Set(options.devices.map((d) => d.toLowerCase())) : null,
     ...(options.cache ? {
       cacheConfig: configKey({
@@ -72,17 +76,19 @@ function prepare(options: CommonOptions): Prepared {
         // A report says where its bundle is relative to the folder the tool runs in (report.ts).
         base: process.cwd(),
         ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+        ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
       }),
     } : {}),
   };
 }
 
 /** What a --shard run depended on besides its share (no folder: shards run on several machines), for merge to compare. */
-export function shardKey(options: Pick<CommonOptions, 'patternFiles' | 'zone' | 'maxFiles'>): string {
+export function shardKey(options: Pick<CommonOptions, 'patternFiles' | 'zone' | 'maxFiles' | 'maxFileSize'>): string {
   const zone = options.zone ? checkZone(options.zone) : undefined;
   return configKey({
     version: packageVersion(), packs: patternSet(options.patternFiles ?? []).packs, rules: Object.keys(rules), base: '',
     ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
+    ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
   });
 }
 
@@ -132,7 +138,7 @@ async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGe
     }
     seen += 1;
     try {
-      yield await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}) });
+      yield await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}), ...(prepared.maxFileSize !== undefined ? { maxFileSize: prepared.maxFileSize } : {}) });
     } catch (error) {
       // A bug or a broken file must not cost the rest of the fleet its report; the error is shown on the device.
       yield { device: bundle.name, error };
@@ -177,7 +183,7 @@ async function diagnoseBundleKeyed(bundle: Bundle, options: CommonOptions, prepa
   }
   let loaded: LoadedDevice | { device: string; error: unknown };
   try {
-    loaded = await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}) });
+    loaded = await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}), ...(prepared.maxFileSize !== undefined ? { maxFileSize: prepared.maxFileSize } : {}) });
   } catch (error) {
     loaded = { device: bundle.name, error };
   }

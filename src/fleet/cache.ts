@@ -31,8 +31,8 @@ export interface CacheOptions {
 }
 
 /** What every report depends on besides its bundle. */
-export function configKey(parts: { version: string; packs: readonly PatternPack[]; rules: readonly string[]; base: string; zone?: string; maxFiles?: number }): string {
-  return createHash('sha256').update(JSON.stringify([FORMAT, parts.version, parts.packs, parts.rules, parts.base, parts.zone ?? '', parts.maxFiles ?? 0])).digest('hex');
+export function configKey(parts: { version: string; packs: readonly PatternPack[]; rules: readonly string[]; base: string; zone?: string; maxFiles?: number; maxFileSize?: number }): string {
+  return createHash('sha256').update(JSON.stringify([FORMAT, parts.version, parts.packs, parts.rules, parts.base, parts.zone ?? '', parts.maxFiles ?? 0, parts.maxFileSize ?? 0])).digest('hex');
 }
 
 /** The bundle's key: its name, where it came from, and each file's stamp (or bytes). */

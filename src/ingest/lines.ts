@@ -116,6 +116,34 @@ export interface LineReader {
 /** A file's bytes: a stream, or (a small file, read in one call) the whole of them. */
 export type FileBytes = Readable | Buffer;
 
+/** How much of a file's start, all zero bytes, makes it zero-filled (a sparse or preallocated file, not a log). */
+export const ZERO_FILLED_BYTES = 64 * 1024;
+
+/** Thrown where a file's first ZERO_FILLED_BYTES are all zero bytes: it is not read further. */
+export class ZeroFilledError extends Error {
+  constructor() {
+    super(`its first ${ZERO_FILLED_BYTES / 1024} KiB are all zero bytes (a zero-filled or sparse file, not a log): not read further`);
+  }
+}
+
+/** Follows a file's first bytes: throws ZeroFilledError once ZERO_FILLED_BYTES of zeros are seen; stops looking at the first other byte. */
+class ZeroWatch {
+  private zeros = 0;
+  private done = false;
+
+  see(bytes: Buffer): void {
+    if (this.done) return;
+    for (let i = 0; i < bytes.length; i += 1) {
+      if (bytes[i] !== 0) {
+        this.done = true;
+        return;
+      }
+      this.zeros += 1;
+      if (this.zeros >= ZERO_FILLED_BYTES) throw new ZeroFilledError();
+    }
+  }
+}
+
 /** Reads `input` (a file's bytes) as numbered lines. See LineReader. */
 export function readLines(input: FileBytes, options: ReadLinesOptions = {}): LineReader {
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
@@ -132,7 +160,12 @@ export function readLines(input: FileBytes, options: ReadLinesOptions = {}): Lin
     started = true;
   }
   const chunks = (): AsyncIterable<unknown> | Iterable<unknown> => (Buffer.isBuffer(input) ? [input] : input);
-  const bytesOf = (chunk: unknown): Buffer => decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const zeros = new ZeroWatch();
+  const bytesOf = (chunk: unknown): Buffer => {
+    const raw = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    zeros.see(raw);
+    return decoder.write(raw);
+  };
 
   async function* batches(): AsyncGenerator<Line[]> {
     start();
