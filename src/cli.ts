@@ -287,6 +287,8 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
   const progress = new Progress(process.stderr, process.stderr.isTTY === true && !flags.quiet);
   common.onPlanned = (bundles) => progress.planned(bundles);
+  // A damaged cache entry whose device's report cannot carry the note (its rendered piece was looked up here): said here.
+  common.onCacheProblem = (device, problem) => progress.interrupt(`ldforensics: ${escapeTerminal(device)}: ${escapeTerminal(problem)}\n`);
   activeProgress = progress;
   const missing = new Map(flags.device.map((name) => [name.toLowerCase(), name]));
   const seen = (device: DeviceTally): void => {

@@ -2,7 +2,7 @@
 // any other caller) decides what to do with the result.
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
-import { bundleKey, cachedPiece, cachedReport, cachedSeen, configKey, holdsEntries, KnownFolders, pieceKey, pruneCache, seenKey, storePiece, storeReport, storeSeen, type CacheOptions } from './fleet/cache.js';
+import { bundleKey, cachedPiece, cachedReport, cachedSeen, configKey, dropPiece, holdsEntries, KnownFolders, pieceKey, pruneCache, seenKey, storePiece, storeReport, storeSeen, type CacheOptions } from './fleet/cache.js';
 import { runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
@@ -37,6 +37,11 @@ export interface CommonOptions {
   jobs?: number;
   /** Told how many bundles were found, before the first is read (for a progress line). */
   onPlanned?: (bundles: number) => void;
+  /**
+   * Told of a cache entry found damaged where the device's own report cannot carry the note
+   * (a rendered piece looked up in this thread): the device is read again; the CLI says it.
+   */
+  onCacheProblem?: (device: string, problem: string) => void;
   /** Only the devices of this shard (--shard K/N). */
   shard?: Shard;
   /** Reports of unchanged bundles are taken from here (--cache). */
@@ -167,15 +172,16 @@ async function diagnoseBundle(bundle: Bundle, options: CommonOptions, prepared: 
 }
 
 /** The report, and its bundle's cache key where the report is in the cache as it is (so what is made of it may be kept too). */
-async function diagnoseBundleKeyed(bundle: Bundle, options: CommonOptions, prepared: Prepared, known?: string): Promise<{ report: DeviceReport; kept?: string }> {
+async function diagnoseBundleKeyed(bundle: Bundle, options: CommonOptions, prepared: Prepared, known?: string, earlier: readonly string[] = []): Promise<{ report: DeviceReport; kept?: string }> {
   const cache = options.cache && prepared.cacheConfig !== undefined ? options.cache : undefined;
   let key = known;
-  const problems: string[] = [];
+  const problems: string[] = [...earlier];
   if (cache && prepared.cacheConfig !== undefined) {
     try {
       key ??= await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
       const hit = cachedReport(cache, key, bundle.name);
-      if (hit.report) return { report: hit.report, kept: key };
+      // A report kept whole, whose rendering was damaged: the note goes on it (and it is not kept as rendered with this run's note).
+      if (hit.report) return problems.length > 0 ? { report: { ...hit.report, notes: [...hit.report.notes, ...problems] } } : { report: hit.report, kept: key };
       if (hit.problem) problems.push(hit.problem);
     } catch {
       key = undefined; // a file that cannot be hashed is read (and its error reported) as usual
@@ -206,16 +212,21 @@ async function diagnoseBundleKeyed(bundle: Bundle, options: CommonOptions, prepa
 async function pieceOfBundle(bundle: Bundle, options: CommonOptions, prepared: Prepared, format: PieceFormat | undefined): Promise<DevicePiece> {
   const cache = options.cache && prepared.cacheConfig !== undefined && format !== undefined ? options.cache : undefined;
   let key: string | undefined;
+  const problems: string[] = [];
   if (cache && format && prepared.cacheConfig !== undefined) {
     try {
       key = await bundleKey(bundle, prepared.cacheConfig, cache.strategy);
       const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
-      if (hit) return keepPiece(cache, prepared.cacheConfig, bundle, format, hit);
+      if (hit && 'problem' in hit) {
+        problems.push(hit.problem);
+        // Said once, on this run's device: the next run renders it again and keeps it whole.
+        dropPiece(cache, pieceKey(key, format));
+      } else if (hit) return keepPiece(cache, prepared.cacheConfig, bundle, format, hit);
     } catch {
       key = undefined;
     }
   }
-  const { report, kept } = await diagnoseBundleKeyed(bundle, options, prepared, key);
+  const { report, kept } = await diagnoseBundleKeyed(bundle, options, prepared, key, problems);
   const piece = pieceOf(report, format);
   if (cache && format && kept !== undefined && prepared.cacheConfig !== undefined) keepPiece(cache, prepared.cacheConfig, bundle, format, piece, kept);
   return piece;
@@ -233,9 +244,14 @@ function keepPiece(cache: CacheOptions, config: string, bundle: Bundle, format: 
 }
 
 /** A planned folder bundle's piece kept under its listing (seenKey), where nothing in it moved; null otherwise (listed and looked up as usual). */
-function seenPiece(spec: PlanSpec, cache: CacheOptions, config: string, format: PieceFormat): DevicePiece | null {
+function seenPiece(spec: PlanSpec, cache: CacheOptions, config: string, format: PieceFormat, onProblem?: CommonOptions['onCacheProblem']): DevicePiece | null {
   if (spec.type !== 'folder' || cache.strategy !== 'metadata') return null;
-  return cachedSeen(cache, seenKey(config, spec.folder, format), spec.name);
+  const hit = cachedSeen(cache, seenKey(config, spec.folder, format), spec.name);
+  if (hit && 'problem' in hit) {
+    onProblem?.(spec.name, hit.problem);
+    return null;
+  }
+  return hit;
 }
 
 /** A worker thread's job: the reports of one planned bundle (a fleet zip holds several devices). */
@@ -279,11 +295,13 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
  */
 export async function* diagnosePieces(options: CommonOptions, format?: PieceFormat): AsyncGenerator<DevicePiece> {
   const prepared = prepare(options);
-  const seen = format ? (spec: PlanSpec, cache: CacheOptions, config: string) => seenPiece(spec, cache, config, format) : undefined;
+  const seen = format ? (spec: PlanSpec, cache: CacheOptions, config: string) => seenPiece(spec, cache, config, format, options.onCacheProblem) : undefined;
   if ((options.jobs ?? 1) > 1) {
     yield* onWorkers(options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
       format ? cachedHere(options, prepared, (cache, key, bundle, config) => {
         const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
+        // A damaged one goes to a worker, which finds the damage too and says it on the device.
+        if (hit && 'problem' in hit) return null;
         return hit && keepPiece(cache, config, bundle, format, hit);
       }, seen) : undefined);
   }
@@ -385,7 +403,7 @@ async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: 
   options.onPlanned?.(specs.length);
   let seen = 0;
   // Callbacks stay in this thread: the workers get plain data only.
-  const { onPlanned: _onPlanned, ...data } = options;
+  const { onPlanned: _onPlanned, onCacheProblem: _onCacheProblem, ...data } = options;
   for await (const result of runOnWorkers<T>(specs, { ...data, ...extra }, failed, local)) {
     seen += 1;
     yield result;

@@ -9,6 +9,7 @@
 // A corrupt or foreign file is ignored (the device is read again, and its report says why),
 // never fatal; nothing here prints: problems come back to the caller as text.
 import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { writeFileAtomically } from '../atomic.js';
 import path from 'node:path';
@@ -57,6 +58,7 @@ function fileOf(cache: CacheOptions, key: string): string {
 export function cachedReport(cache: CacheOptions, key: string, device: string): { report: DeviceReport } | { report: null; problem?: string } {
   const entry = readEntry(fileOf(cache, key));
   if (entry === null) return { report: null };
+  if (entry === 'damaged') return { report: null, problem: damagedNote(fileOf(cache, key)) };
   try {
     const value: unknown = JSON.parse(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength).toString('utf8'));
     if (typeof value === 'object' && value !== null && 'format' in value && value.format === FORMAT && 'report' in value) {
@@ -83,14 +85,48 @@ export function storeReport(cache: CacheOptions, key: string, report: DeviceRepo
   }
 }
 
-/** Writes an entry atomically; its folder is made only where it is missing (a mkdir per entry was 2,000 calls for 1,000 devices, nearly all of them failing with EEXIST). */
+/**
+ * Every entry is sealed: a first line with its body's length and checksum. A cut or damaged
+ * entry whose own header still parsed was served as it was (a report cut off mid-table, with a
+ * normal exit); one that does not match its seal is a miss, said on the device, and the device
+ * is read again. CRC-32 (zlib's, native) against truncation and bit rot, not tampering: measured
+ * over 20,000 entries of 16 KiB, 55 ms against SHA-1's 178 ms.
+ */
+const SEAL = 'ldforensics-cache';
+const checksumOf: (body: Uint8Array) => string = typeof zlib.crc32 === 'function'
+  ? (body) => `crc32:${zlib.crc32(body).toString(16)}`
+  : (body) => `sha1:${createHash('sha1').update(body).digest('hex')}`;
+
+export function seal(content: string | Uint8Array): Buffer {
+  const body = typeof content === 'string' ? Buffer.from(content) : content;
+  return Buffer.concat([Buffer.from(`${SEAL} ${body.length} ${checksumOf(body)}\n`), body]);
+}
+
+/** What an entry's seal says of its bytes: its body; damaged; or unsealed (not an entry of this version: damaged too). */
+export function unseal(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> | 'damaged' | 'unsealed' {
+  if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, SEAL.length + 1)).equals(Buffer.from(`${SEAL} `))) return 'unsealed';
+  const newline = bytes.subarray(0, 128).indexOf(0x0a);
+  if (newline === -1) return 'damaged';
+  const [, length, checksum] = Buffer.from(bytes.buffer, bytes.byteOffset, newline).toString('latin1').split(' ');
+  const body = bytes.subarray(newline + 1);
+  if (Number(length) !== body.length || checksum !== checksumOf(body)) return 'damaged';
+  return body;
+}
+
+/** The note on a device whose cache entry did not match its seal. */
+function damagedNote(file: string): string {
+  return `the cache entry ${file} was damaged (its seal, length or checksum did not match); the device was read again`;
+}
+
+/** Writes an entry atomically, sealed; its folder is made only where it is missing (a mkdir per entry was 2,000 calls for 1,000 devices, nearly all of them failing with EEXIST). */
 function writeEntry(file: string, content: string | Uint8Array): void {
+  const sealed = seal(content);
   try {
-    writeFileAtomically(file, content);
+    writeFileAtomically(file, sealed);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomically(file, content);
+    writeFileAtomically(file, sealed);
   }
 }
 
@@ -108,8 +144,13 @@ function pieceFileOf(cache: CacheOptions, key: string): string {
 }
 
 /** The rendered piece kept under `key`, or null (absent, damaged, or another device's: the report path decides then). */
-export function cachedPiece(cache: CacheOptions, key: string, device: string): DevicePiece | null {
+export function cachedPiece(cache: CacheOptions, key: string, device: string): DevicePiece | { problem: string } | null {
   return pieceIn(pieceFileOf(cache, key), PIECE_FORMAT, device);
+}
+
+/** Removes a kept rendering (found damaged, and said so on its device). */
+export function dropPiece(cache: CacheOptions, key: string): void {
+  rmSync(pieceFileOf(cache, key), { force: true });
 }
 
 /** Keeps a rendered piece beside its report; a failure only costs the next run a render. */
@@ -126,9 +167,10 @@ export function storePiece(cache: CacheOptions, key: string, piece: DevicePiece)
  * and the rendered bytes as they are. Null where absent, damaged, of another format or another
  * device's, or where `holds` says the header no longer holds.
  */
-function pieceIn(file: string, format: string, device: string, holds?: (head: object) => boolean): DevicePiece | null {
+function pieceIn(file: string, format: string, device: string, holds?: (head: object) => boolean): DevicePiece | { problem: string } | null {
   const entry = readEntry(file);
   if (entry === null) return null;
+  if (entry === 'damaged') return { problem: damagedNote(file) };
   const bytes = entry.bytes;
   const newline = bytes.indexOf(0x0a);
   if (newline === -1) return null;
@@ -167,7 +209,7 @@ function seenFileOf(cache: CacheOptions, key: string): string {
 }
 
 /** The piece kept under `key` where its listing still holds, else null (absent, changed, damaged, another device's). */
-export function cachedSeen(cache: CacheOptions, key: string, device: string): DevicePiece | null {
+export function cachedSeen(cache: CacheOptions, key: string, device: string): DevicePiece | { problem: string } | null {
   return pieceIn(seenFileOf(cache, key), SEEN_FORMAT, device, (head) => 'listing' in head && listingHolds(head.listing));
 }
 
@@ -213,7 +255,7 @@ export class KnownFolders implements KnownBundleFolders {
     const key = createHash('sha256').update(JSON.stringify([FOLDERS_FORMAT, config, paths.map((given) => path.resolve(given))])).digest('hex');
     this.file = path.join(cache.dir, key.slice(0, 2), `${key}.folders`);
     const entry = readEntry(this.file);
-    if (entry === null) return;
+    if (entry === null || entry === 'damaged') return;
     try {
       const value: unknown = JSON.parse(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength).toString('utf8'));
       if (typeof value !== 'object' || value === null || !('format' in value) || value.format !== FOLDERS_FORMAT || !('folders' in value) || !Array.isArray(value.folders)) return;
@@ -280,7 +322,7 @@ const TOUCH_AFTER_MS = DAY_MS;
  * be transferred to the main thread), with what marks it used; null where it cannot be read
  * (absent: a miss). One open, one fstat, one read: the fstat gives the time markUsed needs.
  */
-function readEntry(file: string): { bytes: Uint8Array<ArrayBuffer>; markUsed(): void } | null {
+function readEntry(file: string): { bytes: Uint8Array<ArrayBuffer>; markUsed(): void } | 'damaged' | null {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -305,8 +347,11 @@ function readEntry(file: string): { bytes: Uint8Array<ArrayBuffer>; markUsed(): 
   } finally {
     closeSync(fd);
   }
+  const body = unseal(bytes);
+  // The device is read anew, and its entry written over (the thread that reads it again finds the damage too, and says it).
+  if (body === 'damaged' || body === 'unsealed') return 'damaged';
   return {
-    bytes,
+    bytes: body,
     markUsed: () => {
       if (Date.now() - mtime < TOUCH_AFTER_MS) return;
       try {

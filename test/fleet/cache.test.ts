@@ -6,7 +6,7 @@ import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderers } from '../../src/render/index.js';
 import type { PieceFormat } from '../../src/render/piece.js';
-import { holdsEntries, pruneCache, UNUSED_DAYS } from '../../src/fleet/cache.js';
+import { holdsEntries, pruneCache, seal, unseal, UNUSED_DAYS } from '../../src/fleet/cache.js';
 import { diagnose, diagnosePieces } from '../../src/run.js';
 import { SAMPLES } from '../helpers/parse.js';
 
@@ -35,12 +35,25 @@ function entries(ending = '.json'): string[] {
   return out.sort();
 }
 
+/** An entry's body, behind its seal (the cache's length and checksum line). */
+function body(file: string): Buffer {
+  const bytes = readFileSync(file);
+  const inner = unseal(new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+  if (typeof inner === 'string') throw new Error(`test setup: ${file} is ${inner}`);
+  return Buffer.from(inner);
+}
+
+/** Writes an entry's body, sealed as the cache seals it. */
+function writeBody(file: string, content: string | Uint8Array): void {
+  writeFileSync(file, seal(content));
+}
+
 /** Marks every cached report, so a report that comes back marked came from the cache. */
 function markCache(): void {
   for (const file of entries()) {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as { report: { explanation: string } };
+    const value = JSON.parse(body(file).toString('utf8')) as { report: { explanation: string } };
     value.report.explanation = `CACHED ${value.report.explanation}`;
-    writeFileSync(file, JSON.stringify(value));
+    writeBody(file, JSON.stringify(value));
   }
 }
 
@@ -77,9 +90,9 @@ async function foldersListed(run: () => Promise<unknown>): Promise<string[]> {
 /** Marks every kept rendering (`.piece`, `.seen`) after its header line, so a text that comes back marked was read as it was kept. */
 function markRenderings(ending: '.piece' | '.seen'): void {
   for (const file of entries(ending)) {
-    const bytes = readFileSync(file);
+    const bytes = body(file);
     const newline = bytes.indexOf(0x0a);
-    writeFileSync(file, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
+    writeBody(file, Buffer.concat([bytes.subarray(0, newline + 1), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
   }
 }
 
@@ -130,7 +143,7 @@ describe('--cache', () => {
     for (const file of entries()) writeFileSync(file, '{"not": "ours"');
     const again = await diagnose({ paths: [fleet], cache: cache() });
     expect(again.devices.map((d) => d.verdict)).toEqual(['vulscan-blocked-sdclient', 'no-failure', 'policysync-blocked-sdclient']);
-    expect(again.devices[0]?.notes).toContainEqual(expect.stringMatching(/^the cache entry .* was not a report of ldforensics \(damaged\?\); the device was read again$/));
+    expect(again.devices[0]?.notes).toContainEqual(expect.stringMatching(/^the cache entry .* was damaged \(its seal, length or checksum did not match\); the device was read again$/));
     // The entry was written anew: the next run takes the device from the cache again.
     markCache();
     expect((await diagnose({ paths: [fleet], cache: cache() })).devices.every((d) => d.explanation.startsWith('CACHED '))).toBe(true);
@@ -184,11 +197,16 @@ describe('--cache, rendered devices', () => {
     expect((await pieces()).map((t) => t.startsWith('CACHED '))).toEqual([false, true, true]);
   });
 
-  it('renders again where a kept rendering is damaged or another device\'s, with the same bytes', async () => {
+  it('renders again where a kept rendering is damaged (said on the device) or another device\'s (the same bytes)', async () => {
     const cold = await pieces();
     const kept = entries('.piece');
     writeFileSync(kept[0] ?? '', 'not a piece');
     writeFileSync(kept[1] ?? '', readFileSync(kept[2] ?? ''));
+    const again = await pieces();
+    const changed = again.filter((t, i) => t !== cold[i]);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toContain('was damaged (its seal, length or checksum did not match)');
+    // Said once: the next run renders it whole again and keeps it.
     expect(await pieces()).toEqual(cold);
   });
 
@@ -207,7 +225,7 @@ describe('--cache, rendered devices', () => {
     for (const file of entries()) writeFileSync(file, '{"not": "ours"');
     const damaged = await diagnose({ paths: [fleet], cache: cache(), jobs: 2 });
     expect(damaged.devices.map((d) => d.device)).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104']);
-    expect(damaged.devices.every((d) => d.notes.some((n) => n.includes('was not a report of ldforensics (damaged?)')))).toBe(true);
+    expect(damaged.devices.every((d) => d.notes.some((n) => n.includes('was damaged (its seal, length or checksum did not match)')))).toBe(true);
   });
 
   it('never keeps a rendering that carries this run\'s cache problem', async () => {
@@ -215,9 +233,9 @@ describe('--cache, rendered devices', () => {
     for (const file of entries('.piece')) writeFileSync(file, 'x');
     for (const file of entries()) writeFileSync(file, '{"not": "ours"');
     const damaged = await pieces();
-    expect(damaged.every((t) => t.includes('was not a report of ldforensics (damaged?)'))).toBe(true);
+    expect(damaged.every((t) => t.includes('was damaged (its seal, length or checksum did not match)'))).toBe(true);
     const next = await pieces();
-    expect(next.some((t) => t.includes('damaged?'))).toBe(false);
+    expect(next.some((t) => t.includes('was damaged'))).toBe(false);
   });
 });
 
@@ -232,6 +250,35 @@ describe('--cache, folder bundles found by their listing', () => {
     return out;
   }
   const markSeen = (): void => markRenderings('.seen');
+
+  it('an entry cut to a third, its header line intact, is never served: the device is read and rendered again whole, and the damage is said', async () => {
+    const cold = await pieces();
+    const cut = (file: string): void => {
+      const bytes = readFileSync(file);
+      writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 3)));
+    };
+    // A folder device's rendering kept under its listing (.seen): said through onCacheProblem, and the same bytes as cold.
+    for (const file of entries('.seen')) cut(file);
+    const problems: string[] = [];
+    const again: string[] = [];
+    for await (const piece of diagnosePieces({ paths: [fleet], cache: cache(), jobs: 1, onCacheProblem: (device, problem) => problems.push(`${device}: ${problem}`) }, text)) {
+      again.push(Buffer.from(piece.bytes).toString('utf8'));
+    }
+    expect(again).toEqual(cold);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^LAB-0101: the cache entry .*\.seen was damaged \(its seal, length or checksum did not match\); the device was read again$/);
+    // The zip device's rendering (.piece): rendered again whole, with the note on the device.
+    for (const file of entries('.piece')) cut(file);
+    const third = await pieces();
+    expect(third.slice(0, 2)).toEqual(cold.slice(0, 2));
+    expect(third[2]).toContain('was damaged (its seal, length or checksum did not match)');
+    expect((third[2] ?? '').length).toBeGreaterThan((cold[2] ?? '').length);
+    // And a report (.json) cut short: read again, its note on the device, the verdicts as before.
+    for (const file of entries()) cut(file);
+    const reports = await diagnose({ paths: [fleet], cache: cache() });
+    expect(reports.devices.map((d) => d.verdict)).toEqual(['vulscan-blocked-sdclient', 'no-failure', 'policysync-blocked-sdclient']);
+    expect(reports.devices.every((d) => d.notes.some((n) => n.includes('was damaged')))).toBe(true);
+  });
   /** The folders listed below the devices' own folders while `run` ran. */
   const listedInside = async (run: () => Promise<unknown>): Promise<string[]> => (await foldersListed(run)).filter((folder) => folder.includes('/') && !folder.startsWith('..'));
 
@@ -296,11 +343,11 @@ describe('--cache, folder bundles found by their listing', () => {
     writeFileSync(first ?? '', 'not a listing');
     expect(await pieces()).toEqual(cold);
     for (const file of entries('.seen')) {
-      const bytes = readFileSync(file);
+      const bytes = body(file);
       const newline = bytes.indexOf(0x0a);
       const head = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { listing: { files: [string, number, number][] } };
       head.listing.files.push([path.join(fleet, 'gone.log'), 1, 1]);
-      writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
+      writeBody(file, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), Buffer.from('CACHED '), bytes.subarray(newline + 1)]));
     }
     expect(await pieces()).toEqual(cold);
     markSeen();
