@@ -1,7 +1,7 @@
 // --shard K/N splits a share between machines, every device in exactly one shard; merge of the
 // shards' ndjson gives what one run over the whole share gives.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import tmp from 'tmp';
@@ -107,4 +107,32 @@ describe('--shard', () => {
       dir.removeCallback();
     }
   }, 120_000);
+
+  it('for N from 1 to 5, of every subset of the shards only the complete set merges, and it equals the single run byte for byte in every format', async () => {
+    const dir = tmp.dirSync({ unsafeCleanup: true });
+    try {
+      const formats = ['json', 'ndjson', 'csv', 'md', 'text', 'html'];
+      const single = Object.fromEntries(await Promise.all(formats.map(async (format) => [format, await cli('diagnose', SAMPLES, '-f', format)] as const)));
+      for (let count = 1; count <= 5; count += 1) {
+        const shardDir = path.join(dir.name, `n${count}`);
+        mkdirSync(shardDir);
+        const files = await writeShards(shardDir, count);
+        const subsets: string[][] = [];
+        for (let mask = 1; mask < 1 << count; mask += 1) subsets.push(files.filter((_, i) => (mask & (1 << i)) !== 0));
+        // Two at a time: the machine has few cores.
+        for (let i = 0; i < subsets.length; i += 2) {
+          await Promise.all(subsets.slice(i, i + 2).map(async (subset) => {
+            const merged = await cli('merge', ...subset, '-f', 'json');
+            expect(merged.code, `${subset.length} of ${count} shards`).toBe(subset.length === count ? single.json?.code : 2);
+          }));
+        }
+        for (const format of formats) {
+          const merged = await cli('merge', ...files, '-f', format);
+          expect(merged.stdout, `${format}, ${count} shards`).toBe(single[format]?.stdout);
+        }
+      }
+    } finally {
+      dir.removeCallback();
+    }
+  }, 300_000);
 });
