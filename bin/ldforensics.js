@@ -12,5 +12,21 @@ process.stdout.on('error', (error) => {
   else markStdoutFailed(error);
 });
 // Ctrl-C or TERM: what the run keeps on disk until its end is removed (cli.ts), then it ends.
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(stopped(signal)));
+// A read blocked in the kernel (a hung network share) holds a thread that exit waits for, for
+// ever: a watchdog process ends this one by the same signal, whose default action is back once
+// the handler is gone, if exit has not happened within 1.5 s. The shell's code is the same.
+const { spawn } = await import('node:child_process');
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    const code = stopped(signal);
+    try {
+      const watchdog = spawn('/bin/sh', ['-c', `sleep 1.5; kill -s ${signal.slice(3)} ${process.pid} 2>/dev/null`], { detached: true, stdio: 'ignore' });
+      watchdog.on('error', () => {});
+      watchdog.unref();
+    } catch {
+      // no shell (Windows): exit as before
+    }
+    process.exit(code);
+  });
+}
 process.exitCode = await main(process.argv.slice(2));
