@@ -40,7 +40,6 @@ import { logKindFromFileName } from './names.js';
 import { deviceNameOfFolder, gatheredZipName } from './gathered.js';
 import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
-import { isMainThread } from 'node:worker_threads';
 
 export type { Bundle, SourceFile } from './source.js';
 
@@ -591,10 +590,6 @@ const LARGE_FILE_CHUNK_BYTES = 256 * 1024;
 const LARGE_FILE_BYTES = 64 * 1024 * 1024;
 
 async function openFile(absolute: string, size: number): Promise<Readable | Buffer> {
-  // The main thread reads through the thread pool: a read blocked in the kernel (a hung share)
-  // must not block the thread that handles Ctrl-C and TERM (with --jobs 1 it read synchronously,
-  // and a TERM was never even seen). Workers keep the one-call synchronous read.
-  if (size <= WHOLE_READ_BYTES && isMainThread) return fs.readFile(absolute);
   if (size <= WHOLE_READ_BYTES) {
     // Synchronous calls in native code: a fleet is mostly small files, and three round trips
     // through the thread pool per file were most of its time. A device is read on its own

@@ -60,7 +60,7 @@ describe('a run stopped by a signal', () => {
     }, 30_000);
   }
 
-  it('ends within 2 s of TERM while a read is blocked in the kernel (a hung share, simulated by /proc/kmsg bound over vulscan.log), with --jobs 1 and 2', async (context) => {
+  it('ends within 2 s of TERM while a read is blocked in the kernel (a hung share, simulated by /proc/kmsg bound over vulscan.log), with workers (--jobs 2)', async (context) => {
     const { execFileSync } = await import('node:child_process');
     const fleet = path.join(root.name, 'hung');
     for (const device of ['LAB-0101', 'LAB-HUNG']) {
@@ -78,7 +78,7 @@ describe('a run stopped by a signal', () => {
       return;
     }
     try {
-      for (const jobs of ['1', '2']) {
+      for (const jobs of ['2']) {
         const child = spawn(process.execPath, [BIN, 'diagnose', fleet, '--jobs', jobs], { stdio: ['ignore', 'ignore', 'pipe'] });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
