@@ -40,6 +40,7 @@ import { logKindFromFileName } from './names.js';
 import { deviceNameOfFolder, gatheredZipName } from './gathered.js';
 import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
+import { splitPrefixed } from './prefixed.js';
 
 export type { Bundle, SourceFile } from './source.js';
 
@@ -181,7 +182,20 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
     }
   }
   for (const [folder, files] of looseByFolder) {
-    plans.push(filesPlan(looseDeviceName(folder, files), folder, folder, files, options));
+    // Files given one by one: those named for a device (LAB-0101_sdclient.log) are that device's.
+    const prefixed = new Map<string, { device: string; files: string[] }>();
+    const plain: string[] = [];
+    for (const file of files) {
+      const split = splitPrefixed(path.basename(file));
+      if (!split) {
+        plain.push(file);
+        continue;
+      }
+      const group = prefixed.get(split.device.toLowerCase()) ?? { device: split.device, files: [] };
+      group.files.push(file);
+      prefixed.set(split.device.toLowerCase(), group);
+    }
+    appendAll(plans, loosePlans(looseDeviceName(folder, files), folder, folder, plain, [...prefixed.values()], options));
   }
 
   // The same path given twice is read once.
@@ -250,6 +264,8 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
   const base = bases.devices;
   const plans: Plan[] = [];
   const looseLogs: string[] = [];
+  /** Logs named for a device (LAB-0101_sdclient.log), by device (case-blind): the device's name as first written, and its files. */
+  const prefixed = new Map<string, { device: string; files: string[] }>();
   for (const child of children) {
     // Dot folders (.git, .vscode) and OS metadata are never devices.
     if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
@@ -273,8 +289,33 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
       }
     } else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
     else if (child.isFile() && logKindFromFileName(child.name) !== null) looseLogs.push(full);
+    else if (child.isFile()) {
+      const split = splitPrefixed(child.name);
+      if (split) {
+        const group = prefixed.get(split.device.toLowerCase()) ?? { device: split.device, files: [] };
+        group.files.push(full);
+        prefixed.set(split.device.toLowerCase(), group);
+      }
+    }
   }
-  if (looseLogs.length > 0) plans.push(filesPlan(name, folder, bases.loose, looseLogs, options));
+  appendAll(plans, loosePlans(name, folder, bases.loose, looseLogs, [...prefixed.values()], options));
+  return plans;
+}
+
+/**
+ * The devices of a folder's loose logs: those named for a device (LAB-0101_sdclient.log), one
+ * device each; the others, one device named after the folder. Both at once are refused: whose
+ * the unnamed logs are cannot be told, and guessing would merge two devices' evidence.
+ */
+function loosePlans(name: string, folder: string, base: string, plain: string[], prefixed: readonly { device: string; files: string[] }[], options: FindBundlesOptions): Plan[] {
+  const plainLogs = plain.filter((file) => logKindFromFileName(path.basename(file)) !== null);
+  if (prefixed.length > 0 && plainLogs.length > 0) {
+    const display = toDisplay(base, folder);
+    return [errorPlan(name, display, `${display} holds logs named for devices (${path.basename(prefixed[0]?.files[0] ?? '')}) and logs named for none (${path.basename(plainLogs[0] ?? '')}): `
+      + 'which device the unnamed ones belong to cannot be told, so the folder is not read. Put each device\'s logs in a folder of its own named after the device, or name every log after its device.')];
+  }
+  const plans = prefixed.map((group) => filesPlan(group.device, folder, base, group.files, options, group.device.toLowerCase()));
+  if (plain.length > 0) plans.push(filesPlan(name, folder, base, plain, options));
   return plans;
 }
 
@@ -330,6 +371,8 @@ function holdsBundles(folder: string, children: Dirent[], levels: number): boole
 function classifyFolder(folder: string, children: Dirent[]): 'device' | 'devices' {
   const subfolders = children.filter((c) => c.isDirectory() && !c.name.startsWith('.') && !isOsMetadata(c.name));
   if (subfolders.some(isLayoutFolder)) return 'device';
+  // Logs named for devices (LAB-0101_sdclient.log): a flat folder of devices, each named by its logs.
+  if (children.some((c) => c.isFile() && splitPrefixed(c.name) !== null)) return 'devices';
   if (children.some((c) => c.isFile() && isZipName(c.name))) return 'devices';
   if (holdsBundles(folder, children, 3)) return 'devices';
   if (children.some((c) => c.isFile() && logKindFromFileName(c.name) !== null)) return 'device';
@@ -364,16 +407,19 @@ function emptyBundle(name: string, errors: string[]): Bundle {
 }
 
 /** A device given as explicit files (or the loose logs of a folder of devices). */
-function filesPlan(name: string, folder: string, base: string, files: string[], options: FindBundlesOptions): Plan {
+function filesPlan(name: string, folder: string, base: string, files: string[], options: FindBundlesOptions, prefix?: string): Plan {
   const maxFiles = options.maxFiles ?? MAX_FILES_PER_BUNDLE;
+  // Where it is: the file, the folder's loose logs, or a device's logs named for it in a flat folder (one bundle each).
+  const absolute = files.length === 1 ? (files[0] ?? folder) : prefix !== undefined ? path.join(folder, `${prefix}*`) : `${folder}${path.sep}`;
   return {
     name,
     key: `files:${toDisplay(base, folder)}:${files.join('\0')}`,
-    absolute: files.length === 1 ? (files[0] ?? folder) : `${folder}${path.sep}`,
-    spec: { type: 'files', name, absolute: files.length === 1 ? (files[0] ?? folder) : `${folder}${path.sep}`, folder, base, files },
+    absolute,
+    spec: { type: 'files', name, absolute, folder, base, files },
     open: async () => {
       const collector = new Collector(name, maxFiles);
-      for (const file of files) await collector.addFile(file, toDisplay(base, file));
+      // A log named for its device (LAB-0101_sdclient.log) is read as the log its name ends with.
+      for (const file of files) await collector.addFile(file, toDisplay(base, file), splitPrefixed(path.basename(file))?.logName);
       return collector.bundle();
     },
   };
@@ -499,7 +545,7 @@ class Collector {
   }
 
   /** Adds a regular file; `absolute` is what is opened, `display` what is shown. */
-  async addFile(absolute: string, display: string): Promise<void> {
+  async addFile(absolute: string, display: string, logName?: string): Promise<void> {
     if (this.files.length >= this.maxFiles) {
       this.leftOut += 1;
       return;
@@ -524,7 +570,7 @@ class Collector {
       this.closers.push(inner.close);
       return;
     }
-    this.files.push({ bundle: this.name, path: display, name: fileName, size, stamp: `${size}:${mtimeMs}`, open: () => openFile(absolute, size) });
+    this.files.push({ bundle: this.name, path: display, name: logName ?? fileName, size, stamp: `${size}:${mtimeMs}`, open: () => openFile(absolute, size) });
     this.listing?.file(absolute, size, mtimeMs);
   }
 
