@@ -19,6 +19,7 @@ import { cleanUpAll } from './interrupt.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
 import { guardWrittenPaths } from './output-guard.js';
+import { PassedOverTally } from './passed-over.js';
 import { OutputFile, stdoutFailed, stdoutFile, type FileSink } from './output-file.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from './render/html.js';
 import { plural } from './render/model.js';
@@ -262,7 +263,8 @@ async function writeFleet(fleetInput: FleetInput, format: FormatName, options: R
         if (devices.length > MAX_PAGE_DEVICES) throw tooLarge(`more than ${MAX_PAGE_DEVICES} devices`);
       }
       currentDevice = undefined;
-      const page = renderer.render(buildReport(devices), options);
+      // The fleet's summary as the run made it: what the share held that was not read is part of it.
+      const page = renderer.render({ ...buildReport(devices), summary: fleetSummary() }, options);
       if (devices.length > 1 && Buffer.byteLength(page) > MAX_PAGE_BYTES) throw tooLarge(`${plural(devices.length, 'device')} make a page of ${(Buffer.byteLength(page) / 1e6).toFixed(1)} MB (the limit is ${MAX_PAGE_BYTES / 1024 / 1024} MiB)`);
       await writeOut(page, file);
     }
@@ -287,6 +289,8 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
   const progress = new Progress(process.stderr, process.stderr.isTTY === true && !flags.quiet);
   common.onPlanned = (bundles) => progress.planned(bundles);
+  const passedOver = new PassedOverTally();
+  common.onPassedOver = (display, kind) => passedOver.add(display, kind);
   // A damaged cache entry whose device's report cannot carry the note (its rendered piece was looked up here): said here.
   common.onCacheProblem = (device, problem) => progress.interrupt(`ldforensics: ${escapeTerminal(device)}: ${escapeTerminal(problem)}\n`);
   activeProgress = progress;
@@ -305,8 +309,14 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   };
   // A shard's summary says which shard it is and what its run depended on, so merge can refuse shards that do not belong together.
   const shard = flags.shard ? { index: flags.shard.index, count: flags.shard.count, version: packageVersion(), key: shardKey(common) } : undefined;
-  await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen,
-    () => (shard ? { ...fleet.summary(), shard } : fleet.summary()));
+  // What the share held that was not read is in the summary (every format), and on stderr a line per kind.
+  const summaryOf = (): Summary => {
+    const summary = fleet.summary();
+    const notRead = passedOver.summary();
+    return { ...summary, ...(shard ? { shard } : {}), ...(notRead ? { passedOver: notRead } : {}) };
+  };
+  await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen, summaryOf);
+  if (!flags.quiet) for (const line of passedOver.lines()) process.stderr.write(`ldforensics: ${escapeTerminal(line)}\n`);
   progress.end();
   activeProgress = undefined;
   // A shard of a small share may hold no device: a valid, empty shard (its summary says so).
@@ -428,14 +438,19 @@ function program(setExit: (code: number) => void): Command {
       const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
       // The shards are read as they are written: a device at a time, as diagnose writes a fleet.
       const fleet = new SummaryBuilder();
-      const mergeOptions = { allowPartial: flags.allowPartial === true, onWarning: (message: string): void => { process.stderr.write(`ldforensics: ${escapeTerminal(message)}\n`); } };
+      let passedOver: Summary['passedOver'];
+      const mergeOptions = {
+        allowPartial: flags.allowPartial === true,
+        onWarning: (message: string): void => { process.stderr.write(`ldforensics: ${escapeTerminal(message)}\n`); },
+        onPassedOver: (notRead: NonNullable<Summary['passedOver']>): void => { passedOver = notRead; },
+      };
       const input: FleetInput = {
         devices: () => mergeShards(files, mergeOptions),
         async *pieces(pieceFormat) {
           for await (const device of mergeShards(files, mergeOptions)) yield pieceOf(device, pieceFormat);
         },
       };
-      await writeFleet(input, format, options, flags, (tally) => fleet.addTally(tally), () => fleet.summary());
+      await writeFleet(input, format, options, flags, (tally) => fleet.addTally(tally), () => ({ ...fleet.summary(), ...(passedOver ? { passedOver } : {}) }));
       setExit(flags.failOn === 'never' ? EXIT_OK : fleet.failed || (flags.failOn === 'warning' && fleet.warned) ? EXIT_FAILURES : EXIT_OK);
     });
   cli.command('rules')

@@ -6,8 +6,9 @@ import { bundleKey, cachedPiece, cachedReport, cachedSeen, configKey, dropPiece,
 import { runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
-import { findBundles, openPlanned, planDevices, type Bundle, type PlanSpec } from './ingest/bundles.js';
+import { findBundles, openPlanned, planDevices, type Bundle, type FindBundlesOptions, type PassedOverKind, type PlanSpec } from './ingest/bundles.js';
 import { packageVersion } from './version.js';
+import { PassedOverTally } from './passed-over.js';
 import { patternSet, type PatternSet } from './parsers/patterns.js';
 import { parseTimestampValue } from './parsers/timestamp.js';
 import { buildReport, deviceReport, failedDeviceReport, SummaryBuilder } from './report.js';
@@ -42,6 +43,8 @@ export interface CommonOptions {
    * (a rendered piece looked up in this thread): the device is read again; the CLI says it.
    */
   onCacheProblem?: (device: string, problem: string) => void;
+  /** Told of each entry of a share that is not read (a hidden folder, a .7z, a stray file), as planning meets it. */
+  onPassedOver?: (display: string, kind: PassedOverKind) => void;
   /** Only the devices of this shard (--shard K/N). */
   shard?: Shard;
   /** Reports of unchanged bundles are taken from here (--cache). */
@@ -113,6 +116,11 @@ function preparedFor(options: CommonOptions): Prepared {
 }
 
 /** --max-files, where given, for the bundle finders. */
+/** What planning tells the caller as it goes: how many bundles, and what it passed over. */
+function planHooks(options: CommonOptions): Pick<FindBundlesOptions, 'onPlanned' | 'onPassedOver'> {
+  return { ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}), ...(options.onPassedOver ? { onPassedOver: options.onPassedOver } : {}) };
+}
+
 function filesLimit(options: CommonOptions): { maxFiles?: number; exclude?: ReadonlySet<string> } {
   return { ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) };
 }
@@ -135,7 +143,7 @@ function notAskedName(name: string, options: CommonOptions, prepared: Prepared):
 async function* loadDevices(options: CommonOptions, prepared: Prepared): AsyncGenerator<LoadedDevice | { device: string; error: unknown }> {
   let seen = 0;
   let found = 0;
-  for await (const bundle of findBundles(options.paths, { ...filesLimit(options), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) })) {
+  for await (const bundle of findBundles(options.paths, { ...filesLimit(options), ...planHooks(options) })) {
     found += 1;
     if (notAsked(bundle, options, prepared)) {
       await bundle.close();
@@ -324,7 +332,7 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
   const config = prepared.cacheConfig;
   const bundles = cache?.strategy === 'metadata' && config !== undefined
     ? plannedBundles(options, prepared, shortcut && holdsEntries(cache) ? (spec) => shortcut(spec, cache, config) : null)
-    : findBundles(options.paths, { ...openOptions(options), ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}) });
+    : findBundles(options.paths, { ...openOptions(options), ...planHooks(options) });
   for await (const bundle of bundles) {
     found += 1;
     if ('kept' in bundle) {
@@ -367,7 +375,7 @@ async function* plannedBundles<T>(options: CommonOptions, prepared: Prepared, ke
  */
 async function planRun(options: CommonOptions, prepared: Prepared): Promise<PlanSpec[]> {
   const known = options.cache?.strategy === 'metadata' && prepared.cacheConfig !== undefined ? new KnownFolders(options.cache, prepared.cacheConfig, options.paths) : undefined;
-  const specs = await planDevices(options.paths, { ...filesLimit(options), ...(known ? { known } : {}) });
+  const specs = await planDevices(options.paths, { ...filesLimit(options), ...(known ? { known } : {}), ...(options.onPassedOver ? { onPassedOver: options.onPassedOver } : {}) });
   known?.save();
   return specs;
 }
@@ -403,7 +411,7 @@ async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: 
   options.onPlanned?.(specs.length);
   let seen = 0;
   // Callbacks stay in this thread: the workers get plain data only.
-  const { onPlanned: _onPlanned, onCacheProblem: _onCacheProblem, ...data } = options;
+  const { onPlanned: _onPlanned, onCacheProblem: _onCacheProblem, onPassedOver: _onPassedOver, ...data } = options;
   for await (const result of runOnWorkers<T>(specs, { ...data, ...extra }, failed, local)) {
     seen += 1;
     yield result;
@@ -421,8 +429,17 @@ function noDevices(options: CommonOptions, prepared: Prepared): InputError {
 /** Diagnoses every device and summarises the fleet. */
 export async function diagnose(options: CommonOptions): Promise<Report> {
   const devices: DeviceReport[] = [];
-  for await (const device of diagnoseDevices(options)) devices.push(device);
-  return buildReport(devices);
+  // What the share held that was not read is part of the report, as the CLI gives it.
+  const passedOver = new PassedOverTally();
+  const given = options.onPassedOver;
+  const onPassedOver = (display: string, kind: PassedOverKind): void => {
+    passedOver.add(display, kind);
+    given?.(display, kind);
+  };
+  for await (const device of diagnoseDevices({ ...options, onPassedOver })) devices.push(device);
+  const report = buildReport(devices);
+  const notRead = passedOver.summary();
+  return notRead ? { ...report, summary: { ...report.summary, passedOver: notRead } } : report;
 }
 
 export interface SuggestOptions extends CommonOptions {

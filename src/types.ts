@@ -388,6 +388,11 @@ export interface Summary {
    * run depended on (packs, rules, --tz, --max-files), so merge can refuse shards that do not belong together.
    */
   shard?: { index: number; count: number; version: string; key: string };
+  /**
+   * What a share held that was not read, with why: hidden folders, archives of other kinds, stray
+   * files, links. `kinds` counts each reason; `paths` names the first of them (display paths).
+   */
+  passedOver?: { count: number; kinds: Record<string, number>; paths: string[] };
 }
 
 export interface Report {

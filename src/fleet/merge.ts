@@ -87,6 +87,8 @@ export interface MergeOptions {
   /** Take shards cut short (no summary line) and an incomplete set of shards, saying so through onWarning. */
   allowPartial?: boolean;
   onWarning?: (message: string) => void;
+  /** Told what the share held that no shard read (each shard planned the whole share, so the first's says it). */
+  onPassedOver?: (passedOver: NonNullable<Summary['passedOver']>) => void;
 }
 
 const HINT = 'merge takes the complete set of ndjson files written by diagnose -f ndjson --shard K/N; --allow-partial takes an incomplete one, saying what is missing';
@@ -152,6 +154,8 @@ export async function* mergeShards(files: readonly string[], options: MergeOptio
   const scans: ShardScan[] = [];
   for (const file of files) scans.push(await scanShard(file, maxLineChars));
   checkShards(files, scans, options);
+  const passedOver = scans.find((scan) => scan.summary?.passedOver !== undefined)?.summary?.passedOver;
+  if (passedOver) options.onPassedOver?.(passedOver);
   const shards = files.map((file, i) => orderedShard(file, maxLineChars, scans[i]?.inOrder ?? false)[Symbol.asyncIterator]());
   let previous: { device: DeviceReport; shard: number } | undefined;
   try {

@@ -65,6 +65,26 @@ export interface FindBundlesOptions {
   known?: KnownBundleFolders;
   /** Absolute paths a share's planning leaves out: the run's own report and cache (output-guard.ts). */
   exclude?: ReadonlySet<string>;
+  /** Told of each entry of a share that is not read, with the kind of thing it is (passedOverKind). */
+  onPassedOver?: (display: string, kind: PassedOverKind) => void;
+}
+
+/** What a share may hold that is not read, each said as it is. */
+export type PassedOverKind = 'hidden' | 'other-archive' | 'stray-file' | 'link';
+
+export const PASSED_OVER_REASONS: Record<PassedOverKind, string> = {
+  hidden: 'hidden (its name starts with a dot): not read',
+  'other-archive': 'an archive ldforensics does not read (.7z, .rar, .tar, .gz, .cab): unpack it, or make it a .zip',
+  'stray-file': 'not a log, a .zip bundle or a folder: not read',
+  link: 'a link or special file in the share: not followed',
+};
+
+/** Archives of kinds that are not read; said by name rather than passed over as stray files. */
+const OTHER_ARCHIVE = /\.(?:7z|rar|tar|tgz|tbz2?|txz|gz|bz2|xz|cab|iso)$/i;
+
+/** The run's own dot entries in a share: its cache, an HTML folder's temporary copy, an -o file's. */
+function isOwnEntry(name: string): boolean {
+  return name === '.ldforensicscache' || /^\..+\.\d+\.tmp$/.test(name);
 }
 
 /**
@@ -266,11 +286,22 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
   const looseLogs: string[] = [];
   /** Logs named for a device (LAB-0101_sdclient.log), by device (case-blind): the device's name as first written, and its files. */
   const prefixed = new Map<string, { device: string; files: string[] }>();
+  const passedOver = (child: Dirent, kind: PassedOverKind): void => options.onPassedOver?.(toDisplay(bases.loose, path.join(folder, child.name)), kind);
   for (const child of children) {
-    // Dot folders (.git, .vscode) and OS metadata are never devices.
-    if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
+    // Dot folders (.git, .vscode) and OS metadata are never devices; a hidden entry is said, the OS's own files are not.
+    if (isOsMetadata(child.name)) continue;
+    if (child.name.startsWith('.')) {
+      // A hidden folder or bundle may be a device someone hid (.LAB-0103); a dot file such as .gitattributes is not.
+      const mayHoldLogs = child.isDirectory() || isZipName(child.name) || logKindFromFileName(child.name) !== null || OTHER_ARCHIVE.test(child.name);
+      if (mayHoldLogs && !isOwnEntry(child.name)) passedOver(child, 'hidden');
+      continue;
+    }
     const full = path.join(folder, child.name);
     if (options.exclude?.has(full)) continue;
+    if (!child.isDirectory() && !child.isFile()) {
+      passedOver(child, 'link');
+      continue;
+    }
     if (child.isDirectory()) {
       const known = options.known;
       if (known?.unchanged(full)) {
@@ -295,7 +326,7 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
         const group = prefixed.get(split.device.toLowerCase()) ?? { device: split.device, files: [] };
         group.files.push(full);
         prefixed.set(split.device.toLowerCase(), group);
-      }
+      } else passedOver(child, OTHER_ARCHIVE.test(child.name) ? 'other-archive' : 'stray-file');
     }
   }
   appendAll(plans, loosePlans(name, folder, bases.loose, looseLogs, [...prefixed.values()], options));

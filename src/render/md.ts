@@ -103,7 +103,10 @@ function device(report: DeviceReport): string[] {
 
 /** The title, and a fleet's summary under it: what comes before the devices. */
 function head(fleet: Summary): string {
-  return `# ldforensics diagnosis\n${fleet.devices > 1 ? `\n${summary(fleet).join('\n')}\n` : ''}`;
+  if (fleet.devices > 1) return `# ldforensics diagnosis\n\n${summary(fleet).join('\n')}\n`;
+  // One device: no summary table, but what the run did not read is still said.
+  const sentences = fleetSentences(fleet).map((sentence) => escapeMarkdown(sentence));
+  return `# ldforensics diagnosis\n${sentences.length > 0 ? `\n${sentences.join('\n\n')}\n` : ''}`;
 }
 
 function deviceSection(report: DeviceReport): string {

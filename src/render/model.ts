@@ -1,5 +1,6 @@
 // What several renderers derive from a DeviceReport the same way: the verdict's finding,
 // its tone (colour), its plain-language explanation, the headline, unparsed counts, times.
+import { passedOverSentence } from '../passed-over.js';
 import { INCOMPLETE, NO_FAILURE } from '../rules/verdict.js';
 import type { Confidence, DeviceReport, Finding, Summary } from '../types.js';
 
@@ -133,6 +134,8 @@ const FIRST_RUN_NAMES = 10;
 /** The fleet summary's sentences on what a run could not read and on first attempts (every format shows them). */
 export function fleetSentences(summary: Summary): string[] {
   const out: string[] = [];
+  const passedOver = passedOverSentence(summary.passedOver);
+  if (passedOver !== null) out.push(passedOver);
   if (summary.readErrors) {
     out.push(`${plural(summary.readErrors.files, 'log')} on ${plural(summary.readErrors.devices, 'device')} could not be read (see each device's read errors): those devices are never called healthy.`);
   }
