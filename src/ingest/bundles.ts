@@ -41,6 +41,7 @@ import { deviceNameOfFolder, gatheredZipName } from './gathered.js';
 import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 import { splitPrefixed } from './prefixed.js';
+import { isTarName, openTarBundles, tarStem } from './tar.js';
 
 export type { Bundle, SourceFile } from './source.js';
 
@@ -74,13 +75,13 @@ export type PassedOverKind = 'hidden' | 'other-archive' | 'stray-file' | 'link';
 
 export const PASSED_OVER_REASONS: Record<PassedOverKind, string> = {
   hidden: 'hidden (its name starts with a dot): not read',
-  'other-archive': 'an archive ldforensics does not read (.7z, .rar, .tar, .gz, .cab): unpack it, or make it a .zip',
+  'other-archive': 'an archive ldforensics does not read (.7z, .rar, .gz, .cab; .zip, .tar and .tar.gz are read): unpack it, or make it a .zip',
   'stray-file': 'not a log, a .zip bundle or a folder: not read',
   link: 'a link or special file in the share: not followed',
 };
 
 /** Archives of kinds that are not read; said by name rather than passed over as stray files. */
-const OTHER_ARCHIVE = /\.(?:7z|rar|tar|tgz|tbz2?|txz|gz|bz2|xz|cab|iso)$/i;
+const OTHER_ARCHIVE = /\.(?:7z|rar|tbz2?|txz|gz|bz2|xz|cab|iso)$/i;
 
 /** The run's own dot entries in a share: its cache, an HTML folder's temporary copy, an -o file's. */
 function isOwnEntry(name: string): boolean {
@@ -191,7 +192,7 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
     const base = path.dirname(absolute);
     if (stats.isDirectory()) {
       appendAll(plans, await planFolder(absolute, base, options));
-    } else if (stats.isFile() && isZipName(absolute)) {
+    } else if (stats.isFile() && (isZipName(absolute) || isTarName(absolute))) {
       plans.push(zipPlan(absolute, base, options));
     } else if (stats.isFile()) {
       const group = looseByFolder.get(base) ?? [];
@@ -318,7 +319,7 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
         if (bundle && times) known?.note(full, times);
         plans.push(folderPlan(deviceNameOfFolder(child.name, path.basename(folder), full), full, base, options));
       }
-    } else if (child.isFile() && isZipName(child.name)) plans.push(zipPlan(full, base, options));
+    } else if (child.isFile() && (isZipName(child.name) || isTarName(child.name))) plans.push(zipPlan(full, base, options));
     else if (child.isFile() && logKindFromFileName(child.name) !== null) looseLogs.push(full);
     else if (child.isFile()) {
       const split = splitPrefixed(child.name);
@@ -388,7 +389,7 @@ function isBundleFolder(children: Dirent[]): boolean {
 function holdsBundles(folder: string, children: Dirent[], levels: number): boolean {
   for (const child of children) {
     if (child.name.startsWith('.') || isOsMetadata(child.name)) continue;
-    if (child.isFile() && isZipName(child.name)) return true;
+    if (child.isFile() && (isZipName(child.name) || isTarName(child.name))) return true;
     if (!child.isDirectory() || isLayoutFolder(child)) continue;
     const below = readdirOrNull(path.join(folder, child.name));
     if (below === null) continue;
@@ -404,15 +405,17 @@ function classifyFolder(folder: string, children: Dirent[]): 'device' | 'devices
   if (subfolders.some(isLayoutFolder)) return 'device';
   // Logs named for devices (LAB-0101_sdclient.log): a flat folder of devices, each named by its logs.
   if (children.some((c) => c.isFile() && splitPrefixed(c.name) !== null)) return 'devices';
-  if (children.some((c) => c.isFile() && isZipName(c.name))) return 'devices';
+  if (children.some((c) => c.isFile() && (isZipName(c.name) || isTarName(c.name)))) return 'devices';
   if (holdsBundles(folder, children, 3)) return 'devices';
   if (children.some((c) => c.isFile() && logKindFromFileName(c.name) !== null)) return 'device';
   return subfolders.length > 0 ? 'devices' : 'device';
 }
 
+/** A .zip, or a .tar / .tar.gz / .tgz read the same way (tar.ts). */
 function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Plan {
   const fileName = path.basename(zipPath);
-  const stem = fileName.slice(0, -'.zip'.length) || fileName;
+  const isTar = isTarName(fileName);
+  const stem = isTar ? tarStem(fileName) : fileName.slice(0, -'.zip'.length) || fileName;
   // The vendor's gathering script names its zip All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy>.
   const name = gatheredZipName(stem)?.device ?? stem;
   const displayPath = toDisplay(base, zipPath);
@@ -421,7 +424,7 @@ function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Pl
     key: `zip:${displayPath}`,
     absolute: zipPath,
     spec: { type: 'zip', name, absolute: zipPath, zipPath, base },
-    open: () => openZipBundles(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}) }),
+    open: () => (isTar ? openTarBundles : openZipBundles)(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}) }),
   };
 }
 

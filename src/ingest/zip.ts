@@ -248,7 +248,15 @@ export async function openZipBundle(zipPath: string | Buffer, options: ZipBundle
  * which is closed when the last of them is.
  */
 export async function openZipBundles(zipPath: string, options: ZipBundleOptions): Promise<Bundle[]> {
-  const whole = await openZipBundle(zipPath, options);
+  return splitArchive(await openZipBundle(zipPath, options), options.displayPath);
+}
+
+/**
+ * An archive's bundle as its devices: one where it holds one device, each device folder's where
+ * it holds a fleet (deviceFolders). Zips and tar archives alike.
+ */
+export function splitArchive(whole: Bundle, displayPath: string): Bundle[] {
+  const options = { displayPath };
   const prefix = `${options.displayPath}/`;
   const devices = deviceFolders(whole.files.map((f) => f.path.slice(prefix.length)));
   // A zip of one device zip is that device; of several, a fleet.

@@ -1,5 +1,5 @@
 // Nothing in a share is passed over without a word (the real-shares issue): a share holding
-// .LAB-0103/, LAB-0105.tar.gz, LAB-0107.7z and LAB-0106_sdclient.txt beside LAB-0101/ reported
+// .LAB-0103/, LAB-0105.cab, LAB-0107.7z and LAB-0106_sdclient.txt beside LAB-0101/ reported
 // "1 device" and never named the others. Each is now listed with its reason: in the fleet
 // summary of every format, and on stderr a line per kind.
 import { execFile } from 'node:child_process';
@@ -35,7 +35,7 @@ function share(): string {
   const dir = path.join(root.name, 'share');
   cpSync(path.join(SAMPLES, 'LAB-0101'), path.join(dir, 'LAB-0101'), { recursive: true });
   cpSync(path.join(SAMPLES, 'LAB-0103'), path.join(dir, '.LAB-0103'), { recursive: true });
-  writeFileSync(path.join(dir, 'LAB-0105.tar.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00]));
+  writeFileSync(path.join(dir, 'LAB-0105.cab'), Buffer.from('MSCF', 'latin1'));
   writeFileSync(path.join(dir, 'LAB-0107.7z'), Buffer.from('7z\xbc\xaf\x27\x1c', 'latin1'));
   writeFileSync(path.join(dir, 'LAB-0108.rar'), Buffer.from('Rar!\x1a\x07\x00', 'latin1'));
   writeFileSync(path.join(dir, 'LAB-0106_sdclient.txt'), 'Mon, 09 Mar 2026 10:02:11 SDClient starting\r\n');
@@ -53,10 +53,10 @@ describe('what a share holds that is not read', () => {
     expect(report.summary.passedOver).toEqual({
       count: 5,
       kinds: { hidden: 1, 'other-archive': 3, 'stray-file': 1 },
-      paths: ['share/.LAB-0103', 'share/LAB-0105.tar.gz', 'share/LAB-0107.7z', 'share/LAB-0108.rar', 'share/LAB-0106_sdclient.txt'],
+      paths: ['share/.LAB-0103', 'share/LAB-0105.cab', 'share/LAB-0107.7z', 'share/LAB-0108.rar', 'share/LAB-0106_sdclient.txt'],
     });
     expect(stderr).toContain('ldforensics: 1 hidden entry in the share (share/.LAB-0103): hidden (its name starts with a dot): not read');
-    expect(stderr).toContain('ldforensics: 3 archives of another kind in the share (share/LAB-0105.tar.gz, share/LAB-0107.7z, share/LAB-0108.rar): an archive ldforensics does not read (.7z, .rar, .tar, .gz, .cab): unpack it, or make it a .zip');
+    expect(stderr).toContain('ldforensics: 3 archives of another kind in the share (share/LAB-0105.cab, share/LAB-0107.7z, share/LAB-0108.rar): an archive ldforensics does not read (.7z, .rar, .gz, .cab; .zip, .tar and .tar.gz are read): unpack it, or make it a .zip');
     expect(stderr).toContain('ldforensics: 1 stray file in the share (share/LAB-0106_sdclient.txt): not a log, a .zip bundle or a folder: not read');
     // A dot file that holds no logs (.gitattributes) and the run's own cache are not listed.
     expect(stderr).not.toContain('.gitattributes');
@@ -68,7 +68,7 @@ describe('what a share holds that is not read', () => {
     for (const format of ['text', 'md', 'html']) {
       const { stdout } = await cli('diagnose', dir, '-f', format);
       // Text wraps; md escapes its punctuation.
-      expect(stdout.replace(/\s+/g, ' ').replace(/\\(.)/g, '$1'), format).toContain('5 entries of the share were not read (1 hidden entry, 3 archives of another kind, 1 stray file): share/.LAB-0103, share/LAB-0105.tar.gz, share/LAB-0107.7z, share/LAB-0108.rar, share/LAB-0106_sdclient.txt.');
+      expect(stdout.replace(/\s+/g, ' ').replace(/\\(.)/g, '$1'), format).toContain('5 entries of the share were not read (1 hidden entry, 3 archives of another kind, 1 stray file): share/.LAB-0103, share/LAB-0105.cab, share/LAB-0107.7z, share/LAB-0108.rar, share/LAB-0106_sdclient.txt.');
     }
     const lines = (await cli('diagnose', dir, '-f', 'ndjson')).stdout.trim().split('\n');
     expect((JSON.parse(lines[lines.length - 1] ?? '{}') as { summary: Report['summary'] }).summary.passedOver?.count).toBe(5);
