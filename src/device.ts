@@ -3,6 +3,7 @@
 // be read becomes a warning on that file, never an error that stops the device or the fleet.
 import { SOURCE_WARNING, type Bundle, type SourceFile } from './ingest/source.js';
 import { readLines, ZeroFilledError, type FeedableBatches, type Line } from './ingest/lines.js';
+import { epmProcessesAtGathering, PROCESS_LIST_NAME } from './ingest/gathering-processes.js';
 import { logKindFromFileName, skipReasonFromPath } from './ingest/names.js';
 import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
 import type { PatternSet } from './parsers/patterns.js';
@@ -42,6 +43,8 @@ export interface LoadedDevice {
   skipped: SkippedFile[];
   /** Logs found in the bundle that could not be opened (permission denied, a broken entry): never skipped files. */
   readErrors: SkippedFile[];
+  /** EPM processes still running when the logs were gathered (the gathering script's Process_Commandline.log), each its line. */
+  runningAtGathering?: string[];
   errors: string[];
 }
 
@@ -174,7 +177,16 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
   const parsed: FileEvents[] = [];
   const skipped: SkippedFile[] = [...bundle.skipped];
   const readErrors: SkippedFile[] = [];
+  const runningAtGathering: string[] = [];
   for (const source of bundle.files) {
+    if (source.name.toLowerCase() === PROCESS_LIST_NAME) {
+      // Not a log, but evidence: the EPM processes still running when the logs were gathered.
+      try {
+        for (const line of await epmProcessesAtGathering(source)) runningAtGathering.push(`${line} (${source.path})`);
+      } catch {
+        // it is also listed as skipped below, with what it is
+      }
+    }
     const result = await parseSource(source, options);
     if ('readError' in result) {
       readErrors.push(result.readError);
@@ -188,5 +200,8 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
     parsed.push(result.events);
   }
   const timeline = buildTimeline(bundle.name, parsed, options.zone ? { zone: options.zone } : {});
-  return { device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), timeline, files, skipped, readErrors, errors: [...bundle.errors] };
+  return {
+    device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), timeline, files, skipped, readErrors, errors: [...bundle.errors],
+    ...(runningAtGathering.length > 0 ? { runningAtGathering } : {}),
+  };
 }

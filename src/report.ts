@@ -2,6 +2,7 @@
 // files, what the swimlanes draw), and a fleet summary.
 import path from 'node:path';
 import type { LoadedDevice } from './device.js';
+import { gatheredDateOf } from './ingest/gathered.js';
 import type { RuleFinding } from './rules/engine.js';
 import { evidenceLine } from './rules/engine.js';
 import { isDistribution, runFailed } from './timeline/actions.js';
@@ -232,6 +233,9 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     + (!unreadable && verdict.unfinished && lastRun ? unfinishedSentence(verdict.unfinished, lastRun.end, zone) : '')
     + (unreadable ? '' : historySentence(runs));
   const unfinished = unreadable ? undefined : verdict.unfinished;
+  // Where the bundle is (an unzipped copy keeps the zip's name as its folder), or inside a fleet zip its files' folder.
+  const gathered = (loaded.source !== undefined ? gatheredDateOf(loaded.source) : undefined)
+    ?? (loaded.files[0] ? gatheredDateOf(path.dirname(loaded.files[0].path)) : undefined);
   return {
     device: loaded.device,
     ...(loaded.source !== undefined ? { source: path.relative(process.cwd(), loaded.source) || '.' } : {}),
@@ -250,7 +254,12 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     activity: activityLanes(timeline, zone),
     errors: nothingUsable ? [...loaded.errors, noUsableEntry(loaded)]
       : unreadable && loaded.errors.length === 0 && loaded.skipped.length === 0 ? ['no EPM log file found in this bundle'] : loaded.errors,
-    notes: notesShown(timeline, shown, context),
+    notes: [
+      ...notesShown(timeline, shown, context),
+      ...(gathered !== undefined ? [`Gathered on ${gathered} (the gathering script's zip name).`] : []),
+      ...(loaded.runningAtGathering ?? []).map((line) => `Still running when these logs were gathered: ${line}.`),
+    ],
+    ...(gathered !== undefined ? { gathered } : {}),
     ...unrecognisedRunsOf(timeline),
     ...timingField(timeline, zone),
     ...(loaded.readErrors.length > 0 ? { readErrors: loaded.readErrors } : {}),

@@ -294,6 +294,8 @@ export interface DeviceReport {
   device: string;
   /** The bundle's folder, zip or file, relative to where ldforensics ran. */
   source?: string;
+  /** When the bundle was gathered (YYYY-MM-DD), where the gathering script's zip name says it. */
+  gathered?: string;
   verdict: string;
   /** The verdict in one plain-language sentence. */
   explanation: string;

@@ -34,6 +34,19 @@ export function gatheredZipName(stem: string): GatheredName | null {
   return valid ? { device, gathered: date } : { device };
 }
 
+/**
+ * The gathering date a bundle's path carries: the vendor's script names its zip
+ * All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy>.zip, and an unzipped copy keeps that name as its
+ * folder; undefined where no part of the path is so named.
+ */
+export function gatheredDateOf(source: string): string | undefined {
+  for (const segment of source.split(/[\\/]/).reverse()) {
+    const found = gatheredZipName(segment.replace(/\.zip$/i, ''));
+    if (found?.gathered !== undefined) return found.gathered;
+  }
+  return undefined;
+}
+
 /** A folder the script made: its name says nothing about the device. */
 export function isGatheredFolder(name: string): boolean {
   return name.toLowerCase() === GATHERED_FOLDER;

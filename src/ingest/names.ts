@@ -90,6 +90,27 @@ const NOT_LOG_EXTENSIONS = new Set([
   'bmp', 'pdf', 'xml', 'json', 'csv', 'ini', 'inf', 'cat', 'wim', 'iso', 'dat', 'db', 'sdb', 'mum', 'ps1', 'bat', 'cmd', 'vbs',
 ]);
 
+// The vendor's gathering script's own outputs (FORMATS.md, "The vendor's gathering script"): command
+// outputs at its top, registry exports saved as .log, PXE troubleshooting notes. None is an EPM log;
+// each is skipped by name, with what it is, never sniffed.
+const SCRIPT_OUTPUTS: Readonly<Record<string, string>> = {
+  'process_running.log': 'the processes running when the logs were gathered',
+  'process_commandline.log': 'the processes running when the logs were gathered, with their command lines',
+  'process_cpu_time.log': 'the processes\' CPU time when the logs were gathered',
+  'systeminfo.log': 'systeminfo\'s output (read for the device\'s name only)',
+  'hostname_ip_info.log': 'the device\'s name and addresses (read for its name only)',
+  'ldclientfilelist.log': 'a listing of the agent\'s folder',
+  'epm_services.log': 'the EPM services\' states',
+  'all_services.log': 'the Windows services\' states',
+  'drive_information.log': 'the drives',
+  'available_hdd_space.log': 'the free disk space',
+  'installedav.log': 'the antivirus products installed',
+};
+const SCRIPT_FOLDERS: Readonly<Record<string, string>> = {
+  registryinfo: 'a registry export the gathering script saves as .log (.reg text)',
+  pxetroubleshooting: 'the gathering script\'s PXE troubleshooting output',
+};
+
 /**
  * Why a file that is no EPM log we read is skipped without a look at its content, or null when
  * its name says nothing (then its first lines are sniffed). `displayPath` may hold folders.
@@ -100,6 +121,10 @@ export function skipReasonFromPath(displayPath: string): string | null {
   const epm = EPM_NOT_READ[name];
   if (epm !== undefined) return `EPM file not read: ${epm}`;
   if (WINDOWS_FILES.has(name)) return 'a Windows file the gathering script takes, not an EPM log';
+  const output = SCRIPT_OUTPUTS[name];
+  if (output !== undefined) return `the gathering script's own output (${output}), not an EPM log`;
+  const scriptFolder = segments.slice(0, -1).map((s) => SCRIPT_FOLDERS[s.toLowerCase()]).find((reason) => reason !== undefined);
+  if (scriptFolder !== undefined) return `${scriptFolder}, not an EPM log`;
   if (segments.slice(0, -1).some((s) => WINDOWS_FOLDERS.has(s.toLowerCase()))) return 'in a Windows setup or event-log folder the gathering script takes, not an EPM log';
   const dot = name.lastIndexOf('.');
   const extension = dot >= 0 ? name.slice(dot + 1) : '';

@@ -33,6 +33,7 @@ export const CSV_COLUMNS = [
   'first_run_verdict',
   'read_errors',
   'unrecognised_lines',
+  'gathered',
 ] as const;
 
 /** The process that refused the failed distribution its turn, read from the verdict. */
@@ -76,6 +77,7 @@ function device(report: DeviceReport): string {
     report.runs?.[0]?.verdict ?? report.verdict,
     (report.readErrors ?? []).map((f) => f.path).join('; '),
     unrecognisedCount(report).lines,
+    report.gathered ?? null,
   ]);
 }
 

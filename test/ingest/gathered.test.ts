@@ -76,6 +76,13 @@ describe('the gathering script\'s bundles in a share', () => {
       ['LAB-0103', 'package-install-failed'],
       ['LAB-0107', 'no-failure'],
     ]);
+    // The gathering date, where the zip's name (or the folder that keeps it) gives one: in json, in a note, in CSV.
+    expect(report.devices.map((d) => d.gathered)).toEqual(['2026-03-09', '2026-03-11', undefined, undefined]);
+    expect(report.devices[0]?.notes).toContain('Gathered on 2026-03-09 (the gathering script\'s zip name).');
+    const { renderers } = await import('../../src/render/index.js');
+    const { parse } = await import('csv-parse/sync');
+    const rows = parse(renderers.csv.render(report, { color: false }).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.gathered)).toEqual(['2026-03-09', '2026-03-11', '', '']);
   });
 
   it('a PS1_Log_Script folder with no name anywhere in it takes the folder above it, never "PS1_Log_Script"', async () => {
@@ -94,5 +101,28 @@ describe('the gathering script\'s bundles in a share', () => {
     ]);
     const report = await diagnose({ paths: [zip] });
     expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-0102', 'no-failure']]);
+    expect(report.devices.map((d) => d.gathered)).toEqual(['2026-03-09', '2026-03-09']);
+  });
+
+  it('skips the script\'s own outputs by name with what they are, and reads Process_Commandline.log for EPM processes still running', async () => {
+    const bundle = path.join(root.name, 'All_Zipped_Logs_LAB-0101_03092026', 'PS1_Log_Script');
+    const reg = 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\LANDesk]\r\n"LastScan"="Mon, 09 Mar 2026 10:02:11 Another task is already in progress"\r\n';
+    writeFolder(bundle, {
+      ...gatheredLayout('LAB-0101'),
+      'RegistryInfo/LANDesk_Registry.log': utf16(reg),
+      'Log/PXETroubleshooting/pxe_check.log': Buffer.from('Mon, 09 Mar 2026 10:02:11 PXE rep found\r\n'),
+      'Process_Running.log': utf16('vulscan   4412\r\n'),
+      'Process_Commandline.log': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Name CommandLine\r\nexplorer.exe C:\\Windows\\explorer.exe\r\nvulscan.exe "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /AgentBehavior=ERSC_Default /Scan\r\n')]),
+    });
+    const device = (await diagnose({ paths: [bundle] })).devices[0];
+    expect(device?.device).toBe('LAB-0101');
+    expect(device?.verdict).toBe('vulscan-blocked-sdclient');
+    const reasons = Object.fromEntries((device?.skipped ?? []).map((s) => [path.basename(s.path), s.reason]));
+    expect(reasons['LANDesk_Registry.log']).toBe('a registry export the gathering script saves as .log (.reg text), not an EPM log');
+    expect(reasons['pxe_check.log']).toBe('the gathering script\'s PXE troubleshooting output, not an EPM log');
+    expect(reasons['Process_Running.log']).toBe('the gathering script\'s own output (the processes running when the logs were gathered), not an EPM log');
+    expect(device?.files.map((f) => path.basename(f.path))).not.toContain('LANDesk_Registry.log');
+    expect(device?.notes.some((n) => n.startsWith('Still running when these logs were gathered: vulscan.exe "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /AgentBehavior=ERSC_Default /Scan'))).toBe(true);
+    expect(device?.notes.filter((n) => n.includes('explorer.exe'))).toEqual([]);
   });
 });

@@ -1,0 +1,38 @@
+// Process_Commandline.log: the processes running when the vendor's gathering script ran, with
+// their command lines (FORMATS.md; UTF-8 with a BOM, or UTF-16LE). An EPM process still running
+// then is evidence the logs cannot give: "vulscan was still running when these logs were gathered".
+import type { SourceFile } from './source.js';
+
+export const PROCESS_LIST_NAME = 'process_commandline.log';
+/** The list is a screenful of processes; anything much larger is not this file. */
+const READ_AT_MOST = 4 * 1024 * 1024;
+const EPM_PROCESS = /\b(vulscan|sdclient|policysync|ldprovision)\.exe\b/i;
+
+function textOf(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf8');
+  // UTF-16LE without a BOM: every other byte of ASCII text is zero.
+  if (bytes.length > 1 && bytes[1] === 0 && bytes[0] !== 0) return bytes.toString('utf16le');
+  return bytes.toString('utf8');
+}
+
+/** The EPM processes the list names, each its line as written (trimmed, cut to a readable length). */
+export async function epmProcessesAtGathering(source: SourceFile): Promise<string[]> {
+  if (source.size > READ_AT_MOST) return [];
+  const opened = await source.open();
+  let bytes: Buffer;
+  if (Buffer.isBuffer(opened)) bytes = opened;
+  else {
+    const chunks: Buffer[] = [];
+    for await (const chunk of opened) chunks.push(chunk as Buffer);
+    bytes = Buffer.concat(chunks);
+  }
+  const seen: string[] = [];
+  for (const line of textOf(bytes).split(/\r?\n/)) {
+    if (!EPM_PROCESS.test(line)) continue;
+    const text = line.trim().replace(/\s+/g, ' ');
+    seen.push(text.length > 300 ? `${text.slice(0, 300)}…` : text);
+    if (seen.length >= 10) break;
+  }
+  return seen;
+}
