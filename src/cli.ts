@@ -315,8 +315,12 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     const notRead = passedOver.summary();
     return { ...summary, ...(shard ? { shard } : {}), ...(notRead ? { passedOver: notRead } : {}) };
   };
-  await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen, summaryOf);
-  if (!flags.quiet) for (const line of passedOver.lines()) process.stderr.write(`ldforensics: ${escapeTerminal(line)}\n`);
+  try {
+    await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen, summaryOf);
+  } finally {
+    // Said even where the run found nothing to read (a core server's bundle given alone).
+    if (!flags.quiet) for (const line of passedOver.lines()) process.stderr.write(`ldforensics: ${escapeTerminal(line)}\n`);
+  }
   progress.end();
   activeProgress = undefined;
   // A shard of a small share may hold no device: a valid, empty shard (its summary says so).

@@ -12,6 +12,7 @@ const KIND_WORDS: Record<PassedOverKind, [one: string, many: string]> = {
   'other-archive': ['archive of another kind', 'archives of another kind'],
   'stray-file': ['stray file', 'stray files'],
   link: ['link or special file', 'links or special files'],
+  'core-bundle': ['core server\'s bundle', 'core servers\' bundles'],
 };
 
 export class PassedOverTally {

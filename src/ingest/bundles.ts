@@ -71,14 +71,26 @@ export interface FindBundlesOptions {
 }
 
 /** What a share may hold that is not read, each said as it is. */
-export type PassedOverKind = 'hidden' | 'other-archive' | 'stray-file' | 'link';
+export type PassedOverKind = 'hidden' | 'other-archive' | 'stray-file' | 'link' | 'core-bundle';
 
 export const PASSED_OVER_REASONS: Record<PassedOverKind, string> = {
   hidden: 'hidden (its name starts with a dot): not read',
   'other-archive': 'an archive ldforensics does not read (.7z, .rar, .gz, .cab; .zip, .tar and .tar.gz are read): unpack it, or make it a .zip',
   'stray-file': 'not a log, a .zip bundle or a folder: not read',
   link: 'a link or special file in the share: not followed',
+  'core-bundle': 'a core server\'s bundle (the core\'s own gathering script: All_Zipped_Logs<yyyyMMdd>.zip, or its log\\provisioning\\ layout), not a device: left out of the fleet',
 };
+
+/** The core server's gathering zip: All_Zipped_Logs<yyyyMMdd>.zip, no underscore and no computer name (FORMATS.md). */
+const CORE_ZIP = /^all_zipped_logs\d{8}\.zip$/i;
+
+/** A folder in the core's layout (log\provisioning\), unzipped from the core's bundle. */
+function isCoreFolder(folder: string, children: Dirent[]): boolean {
+  const log = children.find((c) => c.isDirectory() && c.name.toLowerCase() === 'log');
+  // The core's log\ is named like the client's Log\ folder; any other layout folder makes it a device.
+  if (!log || children.some((c) => isLayoutFolder(c) && c !== log)) return false;
+  return (readdirOrNull(path.join(folder, log.name)) ?? []).some((c) => c.isDirectory() && c.name.toLowerCase() === 'provisioning');
+}
 
 /** Archives of kinds that are not read; said by name rather than passed over as stray files. */
 const OTHER_ARCHIVE = /\.(?:7z|rar|tbz2?|txz|gz|bz2|xz|cab|iso)$/i;
@@ -192,6 +204,8 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
     const base = path.dirname(absolute);
     if (stats.isDirectory()) {
       appendAll(plans, await planFolder(absolute, base, options));
+    } else if (stats.isFile() && CORE_ZIP.test(path.basename(absolute))) {
+      options.onPassedOver?.(toDisplay(base, absolute), 'core-bundle');
     } else if (stats.isFile() && (isZipName(absolute) || isTarName(absolute))) {
       plans.push(zipPlan(absolute, base, options));
     } else if (stats.isFile()) {
@@ -264,6 +278,10 @@ async function planFolder(folder: string, base: string, options: FindBundlesOpti
   } catch (error) {
     return [errorPlan(name, display, `cannot read folder ${display}: ${reasonOf(error)}`)];
   }
+  if (isCoreFolder(folder, children)) {
+    options.onPassedOver?.(display, 'core-bundle');
+    return [];
+  }
   if (classifyFolder(folder, children) === 'device') return [folderPlan(name, folder, base, options)];
   // Inside a folder of devices, paths are shown relative to it: "LAB-0101/sdclient.log", or
   // "site-a/2026-03-01/LAB-0101/sdclient.log" in a nested share, as for a device given alone.
@@ -303,6 +321,10 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
       passedOver(child, 'link');
       continue;
     }
+    if (child.isFile() && CORE_ZIP.test(child.name)) {
+      passedOver(child, 'core-bundle');
+      continue;
+    }
     if (child.isDirectory()) {
       const known = options.known;
       if (known?.unchanged(full)) {
@@ -311,6 +333,10 @@ function planGrouping(folder: string, children: Dirent[], bases: { devices: stri
       }
       const times = known ? statOrUndefined(full) : undefined;
       const grandchildren = readdirOrNull(full);
+      if (grandchildren !== null && isCoreFolder(full, grandchildren)) {
+        passedOver(child, 'core-bundle');
+        continue;
+      }
       const bundle = grandchildren !== null && isBundleFolder(grandchildren);
       if (grandchildren !== null && depth < MAX_GROUPING_DEPTH && !bundle && holdsBundles(full, grandchildren, 3)) {
         appendAll(plans, planGrouping(full, grandchildren, { devices: base, loose: base }, options, depth + 1));

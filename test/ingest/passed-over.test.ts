@@ -74,3 +74,22 @@ describe('what a share holds that is not read', () => {
     expect((JSON.parse(lines[lines.length - 1] ?? '{}') as { summary: Report['summary'] }).summary.passedOver?.count).toBe(5);
   });
 });
+
+describe('a core server\'s bundle', () => {
+  it('as All_Zipped_Logs<yyyyMMdd>.zip or unzipped in the core\'s log\\provisioning\\ layout, is no device: left out with a message', async () => {
+    const dir = path.join(root.name, 'share');
+    cpSync(path.join(SAMPLES, 'LAB-0101'), path.join(dir, 'LAB-0101'), { recursive: true });
+    writeFileSync(path.join(dir, 'All_Zipped_Logs20260309.zip'), Buffer.from('PK\x05\x06' + '\0'.repeat(18), 'latin1'));
+    mkdirSync(path.join(dir, 'core-logs', 'log', 'provisioning'), { recursive: true });
+    writeFileSync(path.join(dir, 'core-logs', 'log', 'provisioning', 'ldprovisioning.log'), 'Mon, 09 Mar 2026 10:02:11 Template "Win10" (id 27): 12 actions\r\n');
+    const { stdout, stderr } = await cli('diagnose', dir, '-f', 'json');
+    const report = JSON.parse(stdout) as Report;
+    expect(report.devices.map((d) => d.device)).toEqual(['LAB-0101']);
+    expect(report.summary.passedOver?.kinds).toEqual({ 'core-bundle': 2 });
+    expect(stderr).toContain('ldforensics: 2 core servers\' bundles in the share (share/All_Zipped_Logs20260309.zip, share/core-logs): a core server\'s bundle');
+    // Given alone, it is nothing to read: said, exit 2.
+    const alone = await cli('diagnose', path.join(dir, 'core-logs'));
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('1 core server\'s bundle in the share (core-logs)');
+  });
+});
