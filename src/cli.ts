@@ -299,7 +299,9 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     currentDevice = device.device;
     progress.device(device.verdict);
     fleet.addTally(device);
+    // A qualified name (site-a/LAB-0101) answers a bare --device LAB-0101 too.
     missing.delete(device.device.toLowerCase());
+    missing.delete(device.device.toLowerCase().slice(device.device.lastIndexOf('/') + 1));
     // What a run could not read is said on stderr too: one line per device.
     if ((device.readErrors ?? 0) > 0 && !flags.quiet) {
       const files = device.readErrorFiles ?? [];

@@ -43,6 +43,8 @@ export interface LoadedDevice {
   skipped: SkippedFile[];
   /** Logs found in the bundle that could not be opened (permission denied, a broken entry): never skipped files. */
   readErrors: SkippedFile[];
+  /** The folders between the given path and the device (Bundle.group). */
+  group?: string;
   /** EPM processes still running when the logs were gathered (the gathering script's Process_Commandline.log), each its line. */
   runningAtGathering?: string[];
   errors: string[];
@@ -201,7 +203,7 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
   }
   const timeline = buildTimeline(bundle.name, parsed, options.zone ? { zone: options.zone } : {});
   return {
-    device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), timeline, files, skipped, readErrors, errors: [...bundle.errors],
+    device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), ...(bundle.group !== undefined ? { group: bundle.group } : {}), timeline, files, skipped, readErrors, errors: [...bundle.errors],
     ...(runningAtGathering.length > 0 ? { runningAtGathering } : {}),
   };
 }

@@ -260,6 +260,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
       ...(loaded.runningAtGathering ?? []).map((line) => `Still running when these logs were gathered: ${line}.`),
     ],
     ...(gathered !== undefined ? { gathered } : {}),
+    ...(loaded.group !== undefined ? { group: loaded.group } : {}),
     ...unrecognisedRunsOf(timeline),
     ...timingField(timeline, zone),
     ...(loaded.readErrors.length > 0 ? { readErrors: loaded.readErrors } : {}),

@@ -136,7 +136,13 @@ function notAsked(bundle: Bundle, options: CommonOptions, prepared: Prepared): b
 }
 
 function notAskedName(name: string, options: CommonOptions, prepared: Prepared): boolean {
-  return (prepared.wanted !== null && !prepared.wanted.has(name.toLowerCase())) || !inShard(name, options.shard);
+  return (prepared.wanted !== null && !isWanted(name, prepared.wanted)) || !inShard(name, options.shard);
+}
+
+/** --device matches a device's name as the report gives it (site-a/LAB-0101), or its bare name (LAB-0101: every site's). */
+export function isWanted(name: string, wanted: ReadonlySet<string>): boolean {
+  const lower = name.toLowerCase();
+  return wanted.has(lower) || wanted.has(lower.slice(lower.lastIndexOf('/') + 1));
 }
 
 /** Each device's bundle read and parsed, in name order; a bundle that breaks is reported, never fatal. */

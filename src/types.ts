@@ -294,6 +294,8 @@ export interface DeviceReport {
   device: string;
   /** The bundle's folder, zip or file, relative to where ldforensics ran. */
   source?: string;
+  /** The folders between the path given and the device (site-a/2026-03-01), for a spreadsheet to pivot on. */
+  group?: string;
   /** When the bundle was gathered (YYYY-MM-DD), where the gathering script's zip name says it. */
   gathered?: string;
   verdict: string;

@@ -19,12 +19,13 @@ import type { PatternPack } from '../parsers/patterns.js';
 import type { DevicePiece, PieceFormat } from '../render/piece.js';
 import type { DeviceTally } from '../report.js';
 import type { DeviceReport } from '../types.js';
+// Version 2: entries are sealed (length and checksum), and reports carry group, gathered and passedOver; a version-1 entry is never looked up (its key differs).
 
 export const DEFAULT_CACHE_DIR = '.ldforensicscache';
-const FORMAT = 'ldforensics.cache/1';
-const PIECE_FORMAT = 'ldforensics.cache-piece/1';
-const SEEN_FORMAT = 'ldforensics.cache-seen/1';
-const FOLDERS_FORMAT = 'ldforensics.cache-folders/1';
+const FORMAT = 'ldforensics.cache/2';
+const PIECE_FORMAT = 'ldforensics.cache-piece/2';
+const SEEN_FORMAT = 'ldforensics.cache-seen/2';
+const FOLDERS_FORMAT = 'ldforensics.cache-folders/2';
 
 export interface CacheOptions {
   dir: string;

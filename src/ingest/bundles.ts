@@ -124,6 +124,14 @@ interface Plan {
   spec: PlanSpec;
   /** A fleet zip opens as several devices. */
   open(): Promise<Bundle | Bundle[]>;
+  /** The folders between the given path and the bundle (Bundle.group). */
+  group?: string;
+}
+
+/** The folders between the given path and a bundle at `absolute` (display paths start below `base`, the given path's parent or itself). */
+function groupOf(base: string, absolute: string): string | undefined {
+  const parent = path.posix.dirname(toDisplay(base, absolute));
+  return parent === '.' || parent === '' ? undefined : parent;
 }
 
 /** A planned bundle as plain data (structured-clone safe), for a worker thread to open. */
@@ -156,8 +164,11 @@ export async function openPlanned(spec: PlanSpec, options: FindBundlesOptions = 
 async function openPlan(plan: Plan): Promise<Bundle[]> {
   const opened = await plan.open();
   // A device renamed to tell it from another of its name keeps that name.
-  if (!Array.isArray(opened)) return [{ ...opened, name: plan.name, source: plan.absolute }];
-  return opened.map((bundle) => ({ ...bundle, source: bundle.source ?? plan.absolute }));
+  const group = plan.group !== undefined ? { group: plan.group } : {};
+  if (!Array.isArray(opened)) return [{ ...opened, name: plan.name, source: plan.absolute, ...group }];
+  // An archive of one device is that device, under its plan's name (told apart from another of its name).
+  if (opened.length === 1 && opened[0] && opened[0].group === undefined) return [{ ...opened[0], name: plan.name, source: opened[0].source ?? plan.absolute, ...group }];
+  return opened.map((bundle) => ({ ...bundle, source: bundle.source ?? plan.absolute, ...(bundle.group !== undefined ? {} : group) }));
 }
 
 /**
@@ -182,14 +193,24 @@ function nameApart(plans: Plan[]): void {
   for (const plan of plans) addTo(byLowerName, plan.name.toLowerCase(), plan);
   for (const group of byLowerName.values()) {
     if (group.length < 2) continue;
+    // The device name plus the part of the path that tells them apart (site-a/LAB-0101,
+    // site-b/LAB-0101, as in a zip), not the nearest folder alone, which two sites share.
+    const dirs = group.map((plan) => path.dirname(plan.absolute).split(path.sep));
+    let common = 0;
+    const shortest = dirs.reduce((m, d) => Math.min(m, d.length), Infinity);
+    while (common < shortest && dirs.every((d) => d[common] === dirs[0]?.[common])) common += 1;
+    const named = group.map((plan, i) => [...(dirs[i] ?? []).slice(common), plan.name].join('/'));
+    // In one folder (LAB-0101/ beside LAB-0101.zip), what tells them apart is the bundle's own name.
+    const counts = new Map<string, number>();
+    for (const name of named) counts.set(name.toLowerCase(), (counts.get(name.toLowerCase()) ?? 0) + 1);
     const taken = new Set<string>();
-    for (const plan of group) {
-      const parent = path.basename(path.dirname(plan.absolute));
-      let name = parent ? `${parent}/${plan.name}` : plan.name;
-      for (let n = 2; taken.has(name.toLowerCase()); n += 1) name = `${parent}/${plan.name} (${n})`;
+    group.forEach((plan, i) => {
+      let name = named[i] ?? plan.name;
+      if ((counts.get(name.toLowerCase()) ?? 0) > 1) name = [...(dirs[i] ?? []).slice(common), path.basename(plan.absolute)].join('/');
+      for (let n = 2; taken.has(name.toLowerCase()); n += 1) name = `${named[i] ?? plan.name} (${n})`;
       taken.add(name.toLowerCase());
       plan.name = name;
-    }
+    });
   }
 }
 
@@ -450,6 +471,7 @@ function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Pl
     key: `zip:${displayPath}`,
     absolute: zipPath,
     spec: { type: 'zip', name, absolute: zipPath, zipPath, base },
+    ...optional('group', groupOf(base, zipPath)),
     open: () => (isTar ? openTarBundles : openZipBundles)(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}) }),
   };
 }
@@ -490,6 +512,7 @@ function folderPlan(name: string, folder: string, base: string, options: FindBun
   return {
     name, key: `folder:${toDisplay(base, folder)}`, absolute: folder,
     spec: { type: 'folder', name, absolute: folder, folder, base },
+    ...optional('group', groupOf(base, folder)),
     open: () => walkFolder(name, folder, base, maxFiles, options.listing === true),
   };
 }
@@ -714,6 +737,10 @@ async function openFile(absolute: string, size: number): Promise<Readable | Buff
   // Opening first makes a missing or locked file reject here, with its path, not later mid-parse.
   const handle = await fs.open(absolute, 'r');
   return handle.createReadStream({ highWaterMark: size >= LARGE_FILE_BYTES ? LARGE_FILE_CHUNK_BYTES : STREAM_CHUNK_BYTES });
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** A path as shown to the user: relative to `base`, forward slashes on every platform. */

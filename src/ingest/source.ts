@@ -35,6 +35,8 @@ export interface Bundle {
   name: string;
   /** Where the bundle came from on disk (its folder, zip or file). */
   source?: string;
+  /** The folders between the path given and the device (site-a/2026-03-01), for a spreadsheet to pivot on; absent where none. */
+  group?: string;
   /** Every file of the bundle, at any depth, sorted by path. */
   files: SourceFile[];
   /** Files seen but refused, each with the reason (escaping zip entries, encrypted entries, zip bombs, links out of the tree). */

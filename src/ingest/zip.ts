@@ -271,7 +271,9 @@ export function splitArchive(whole: Bundle, displayPath: string): Bundle[] {
     const inside = `${prefix}${device}/`;
     const files = whole.files.filter((f) => f.path.startsWith(inside)).map((f) => ({ ...f, bundle: device }));
     const named = names.get(device) ?? device;
-    return { name: named, files: files.map((f) => ({ ...f, bundle: named })), skipped: whole.skipped.filter((s) => s.path.startsWith(inside)), errors: [], close: closeOne };
+    // The archive's place and the folders inside it before the device: site-b.tgz/logs.
+    const group = [...displayPath.split('/'), ...device.split('/').slice(0, -1)].join('/');
+    return { name: named, group, files: files.map((f) => ({ ...f, bundle: named })), skipped: whole.skipped.filter((s) => s.path.startsWith(inside)), errors: [], close: closeOne };
   }).sort((a, b) => compareDeviceNames(a.name, b.name));
   // In the order of a share's devices (by name), not of the zip's entries.
   // What lies outside every device folder belongs to no device: say so on the first one.

@@ -34,6 +34,7 @@ export const CSV_COLUMNS = [
   'read_errors',
   'unrecognised_lines',
   'gathered',
+  'group',
 ] as const;
 
 /** The process that refused the failed distribution its turn, read from the verdict. */
@@ -78,6 +79,7 @@ function device(report: DeviceReport): string {
     (report.readErrors ?? []).map((f) => f.path).join('; '),
     unrecognisedCount(report).lines,
     report.gathered ?? null,
+    report.group ?? null,
   ]);
 }
 

@@ -413,7 +413,7 @@ describe('--cache, device folders planned by their times', () => {
 
   it('lists every folder again where the kept file is damaged, and keeps no folder changed in the last seconds', async () => {
     await names();
-    for (const file of entries('.folders')) writeFileSync(file, '{"format": "ldforensics.cache-folders/1", "folders": [1, ["x"]]');
+    for (const file of entries('.folders')) writeFileSync(file, '{"format": "ldforensics.cache-folders/2", "folders": [1, ["x"]]');
     expect(await listed(async () => { expect(await names()).toEqual(['LAB-0101', 'LAB-0102', 'LAB-0104']); })).toEqual(expect.arrayContaining(['LAB-0101', 'LAB-0102']));
     vi.useRealTimers();
     rmSync(cacheDir, { recursive: true });

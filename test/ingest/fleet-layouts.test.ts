@@ -134,3 +134,27 @@ describe('a fleet zipped inside one wrapper folder', () => {
     expect(report.devices).toHaveLength(1);
   });
 });
+
+describe('the same device name twice', () => {
+  it('is told apart by the part of the path that differs, for folders and zips alike (never "(2)"), with the group as a field and --device taking a bare or a qualified name', async () => {
+    place('LAB-0101', 'share', 'site-a', '2026-03-01', 'LAB-0101');
+    place('LAB-0102', 'share', 'site-b', '2026-03-01', 'LAB-0101');
+    place('LAB-0105', 'share', 'site-c', '2026-03-01', 'LAB-0105');
+    writeZip(path.join(root.name, 'share', 'site-a', 'LAB-0104.zip'), entriesOf('LAB-0101', ''));
+    writeZip(path.join(root.name, 'share', 'site-b', 'LAB-0104.zip'), entriesOf('LAB-0102', ''));
+    const share = path.join(root.name, 'share');
+    const report = await diagnose({ paths: [share] });
+    expect(report.devices.map((d) => [d.device, d.group, d.verdict])).toEqual([
+      ['LAB-0105', 'site-c/2026-03-01', 'download-failed'],
+      ['site-a/2026-03-01/LAB-0101', 'site-a/2026-03-01', 'vulscan-blocked-sdclient'],
+      ['site-a/LAB-0104', 'site-a', 'vulscan-blocked-sdclient'],
+      ['site-b/2026-03-01/LAB-0101', 'site-b/2026-03-01', 'no-failure'],
+      ['site-b/LAB-0104', 'site-b', 'no-failure'],
+    ].sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? '')));
+    expect(report.devices.some((d) => d.device.includes('(2)'))).toBe(false);
+    const bare = await diagnose({ paths: [share], devices: ['LAB-0101'] });
+    expect(bare.devices.map((d) => d.device)).toEqual(['site-a/2026-03-01/LAB-0101', 'site-b/2026-03-01/LAB-0101']);
+    const qualified = await diagnose({ paths: [share], devices: ['site-b/2026-03-01/LAB-0101'] });
+    expect(qualified.devices.map((d) => d.device)).toEqual(['site-b/2026-03-01/LAB-0101']);
+  });
+});
