@@ -172,6 +172,9 @@ class Device:
         self.files: dict[str, LogFile | StatFile | bytes] = {}
         self.key_lines: list[tuple[str, str, str]] = []  # (path, mark, why)
         self.zip = False
+        # A zip named otherwise than <name>.zip (the gathering script's), and a folder its entries sit in.
+        self.zip_name: str | None = None
+        self.zip_prefix = ""
 
     def at(self, h: int, m: int, s: int, ms: int = 0) -> datetime:
         return self.date.replace(hour=h, minute=m, second=s, microsecond=ms * 1000)
@@ -1748,6 +1751,36 @@ def lab_0115() -> Device:
     return d
 
 
+def lab_0116() -> Device:
+    """THE GATHERING SCRIPT'S LAYOUT: LAB-0101's race as the vendor's script gathers it: All_Zipped_Logs_<NAME>_<MMddyyyy>.zip
+    holding PS1_Log_Script/ with Log/, Policies/Policies/, Provisioning/ and the script's own outputs at its top."""
+    d = lab_0101()
+    d.name = "LAB-0116"
+    d.zip = True
+    d.zip_name = "All_Zipped_Logs_LAB-0116_02172026.zip"
+    d.zip_prefix = "PS1_Log_Script/"
+    moved = {}
+    def where(path: str) -> str:
+        for old, new in (("ProgramData/LANDesk/Log/", "Log/"), ("ProgramData/LANDesk/Policies/", "Policies/Policies/"), ("ldprovisioning/", "Provisioning/")):
+            if path.startswith(old):
+                return new + path[len(old):]
+        return path
+    for path, f in list(d.files.items()):
+        moved[where(path)] = f
+    d.files = moved
+    d.key_lines = [(where(path), mark, why) for path, mark, why in d.key_lines]
+    utf16 = lambda text: ("\ufeff" + text).encode("utf-16-le")
+    # The script's own outputs: command outputs at its top (UTF-16LE, as Out-File writes), registry exports under a .log name, PXE checks.
+    d.files["Hostname_IP_Info.log"] = utf16("Hostname: LAB-0116\r\nIPv4 Address: 10.20.4.116\r\n")
+    d.files["SystemInfo.log"] = utf16("\r\nHost Name:                 LAB-0116\r\nOS Name:                   Microsoft Windows 10 Enterprise\r\n")
+    d.files["Process_Running.log"] = utf16("Name            Id\r\n----            --\r\nvulscan       4412\r\nexplorer      2210\r\n")
+    d.files["Process_Commandline.log"] = ("\ufeffName CommandLine\r\nexplorer.exe C:\\Windows\\explorer.exe\r\n"
+        "vulscan.exe \"C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe\" /AgentBehavior=ERSC_Default /Scan\r\n").encode("utf-8")
+    d.files["RegistryInfo/LANDesk_Registry.log"] = utf16("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\LANDesk\\ManagementSuite\\WinClient]\r\n\"Version\"=\"11.0.5.361\"\r\n")
+    d.files["Log/PXETroubleshooting/PXENetStat.log"] = b"Active Connections\r\n  Proto  Local Address  Foreign Address  State\r\n"
+    return d
+
+
 DEVICES = [
     (lab_0101, "vulscan-blocked-sdclient", "Adobe Reader DC", 7, "EPM 2016+ layout, UTF-8, CRLF", "the vulscan race (modeled wording)"),
     (lab_0102, "no-failure", None, None, "EPM 2016+ layout, UTF-8 (provisioning log with BOM), CRLF", "clean run with the provisioning-only agent (year 3000), production agent last"),
@@ -1764,6 +1797,7 @@ DEVICES = [
     (lab_0113, "no-failure", None, None, "older layout (LDClient, `SDClientTask.<Core>.<task>.log`), `/exe= /cmd=` scheduler lines, UTF-16LE task list, non-EPM files", "clean run, provisioning-only agent in place"),
     (lab_0114, "vulscan-blocked-sdclient", "Teams Machine-Wide 2.1", 7, "EPM 2016+ layout, both provisioning logs, UTF-8, CRLF", "the year-3000 agent is in place, but the Agent Health task launches vulscan at 9 PM"),
     (lab_0115, "no-failure", None, None, "EPM 2016+ layout, UTF-8, CRLF; two template runs in one bundle", "re-provisioned: the race at 08:10 (run 1), then a re-run at 13:40 with the year-3000 agent that completes (run 2): the latest run decides"),
+    (lab_0116, "vulscan-blocked-sdclient", "Adobe Reader DC", 7, "the vendor's gathering script's zip (`All_Zipped_Logs_LAB-0116_02172026.zip` → `PS1_Log_Script/`), UTF-8 and UTF-16LE, CRLF", "LAB-0101's race as the vendor's script gathers it, vulscan still running at gathering time"),
 ]
 
 
@@ -1805,7 +1839,7 @@ def main() -> None:
     if os.path.isdir(OUT):
         for name in os.listdir(OUT):
             p = os.path.join(OUT, name)
-            if name.startswith("LAB-"):
+            if name.startswith("LAB-") or name.startswith("All_Zipped_Logs_"):
                 shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
     os.makedirs(OUT, exist_ok=True)
 
@@ -1816,13 +1850,13 @@ def main() -> None:
         d = fn()
         files = render(d)
         if d.zip:
-            zpath = os.path.join(OUT, d.name + ".zip")
+            zpath = os.path.join(OUT, d.zip_name or d.name + ".zip")
             with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as z:
                 for path in sorted(files):
-                    zi = zipfile.ZipInfo(path, date_time=(2026, 3, 2, 14, 30, 0))
+                    zi = zipfile.ZipInfo(d.zip_prefix + path, date_time=(2026, 3, 2, 14, 30, 0))
                     zi.compress_type = zipfile.ZIP_DEFLATED
                     z.writestr(zi, files[path])
-            where = d.name + ".zip"
+            where = d.zip_name or d.name + ".zip"
         else:
             for path, data in files.items():
                 full = os.path.join(OUT, d.name, path)
@@ -1837,7 +1871,7 @@ def main() -> None:
         keys = ["### %s — `%s`" % (d.name, verdict), "", "Device clock: %s. Files: `%s`." % (d.zone_name, where), ""]
         for path, mark, why in d.key_lines:
             loc, text = line_text(d, path, mark)
-            prefix = (d.name + ".zip:" if d.zip else d.name + "/")
+            prefix = ((d.zip_name or d.name + ".zip") + ":" + d.zip_prefix if d.zip else d.name + "/")
             if text:
                 keys.append("- `%s%s` %s — %s" % (prefix, loc, code_span(text if len(text) < 200 else text[:60] + "…"), md_escape(why)))
             else:
@@ -1845,7 +1879,7 @@ def main() -> None:
         stats = [(p, f) for p, f in d.files.items() if isinstance(f, StatFile)]
         for p, s in sorted(stats):
             keys.append("- `%s%s`: TaskIdn %d, Status %d, ReturnCode %d, LastRunTime %d (%s)" % (
-                (d.name + ".zip:" if d.zip else d.name + "/"), p, s.task, s.status, s.code, s.epoch, s.utc_text))
+                ((d.zip_name or d.name + ".zip") + ":" + d.zip_prefix if d.zip else d.name + "/"), p, s.task, s.status, s.code, s.epoch, s.utc_text))
         keys.append("")
         readme_keys.append("\n".join(keys))
 
@@ -1994,6 +2028,12 @@ README_TAIL = """
   provisioning-only agent, which completes). The `.stat` files and `LocalSchedulerTasks.log` are snapshots:
   run 2's. The verdict is run 2's (no-failure); run 1 is the device's history, and the fleet's first-attempt
   figures count it.
+- **LAB-0116**: LAB-0101's bundle as the vendor's gathering script lays it out, zipped as the script
+  names it: the device's name and the gathering date come from the zip's name; `Log/`, `Policies/Policies/`
+  and `Provisioning/` hold the logs; the script's own outputs at the top (`SystemInfo.log`,
+  `Hostname_IP_Info.log`, `Process_Running.log`, UTF-16LE), `RegistryInfo/*.log` (a `.reg` export) and
+  `Log/PXETroubleshooting/` are skipped by name; `Process_Commandline.log` (UTF-8 with BOM) shows vulscan
+  still running when the logs were gathered.
 """
 
 
