@@ -220,7 +220,7 @@ export function failures(timeline: Timeline): Failure[] {
     if (run) failure.run = run;
     const name = action.name ?? run?.packageName;
     if (name) failure.packageName = name;
-    const code = action.code ?? (run ? runCode(run) : undefined);
+    const code = loggedCode(action.code, run);
     if (code !== undefined) failure.code = code;
     list.push(failure);
   }
@@ -273,6 +273,20 @@ export function statusFailures(timeline: Timeline): Failure[] {
     if (event.code !== undefined) failure.code = event.code;
     return failure;
   });
+}
+
+/**
+ * The failed action's code as the logs write it in full: where the provisioning log gives only
+ * a decimal (-1916) and the action's own sdclient run wrote its result with the hex beside it
+ * ("result -1916 (0x8DB50084)"), the hex is the code (FORMATS.md: read the hex where both are
+ * given), so one race is one code across a fleet whatever each log wrote.
+ */
+function loggedCode(actionCode: number | undefined, run: Window | undefined): number | undefined {
+  const runC = run ? runCode(run) : undefined;
+  if (actionCode === undefined) return runC;
+  if (runC === undefined || runC === actionCode || !run) return actionCode;
+  const written = run.keyEvents.find((e) => e.kind === 'package-result' && e.code === runC);
+  return written && /0x[0-9a-f]{8}\b/i.test(written.text) ? runC : actionCode;
 }
 
 /** The handlers of a rule that judges each failed distribution in turn, after the last event. */
