@@ -2,7 +2,7 @@
 // was, which other runs were open at a moment. Rules stay short and agree on the answers.
 import { addTo, appendAll, firstPast } from '../arrays.js';
 import { isSuccessCode } from '../parsers/codes.js';
-import { LATE_STATUS_MS } from '../timeline/runs.js';
+import { LATE_STATUS_MS, lastLogLineTime } from '../timeline/runs.js';
 import { FAILED_STATUSES, isDistribution, runCode, runFailed } from '../timeline/actions.js';
 import type { ActionResult, Event, ProcessName, RuleContext, RuleHandlers, RuleReport, Timeline, Window, WallTime } from '../types.js';
 
@@ -252,7 +252,7 @@ export function isLateStatus(timeline: Timeline, event: Event): boolean {
   if (event.utc === true) return false;
   let lastLine = lastLogLine.get(timeline);
   if (lastLine === undefined) {
-    lastLine = timeline.events.reduce((last, e) => (e.kind !== 'task-status' && e.utc !== true && e.time > last ? e.time : last), -Infinity);
+    lastLine = lastLogLineTime(timeline.events);
     lastLogLine.set(timeline, lastLine);
   }
   return lastLine !== -Infinity && event.time > lastLine + LATE_STATUS_MS;

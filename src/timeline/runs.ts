@@ -204,9 +204,15 @@ function gapMarkers(events: readonly Event[], windows: readonly Window[]): Marke
  */
 export const LATE_STATUS_MS = 24 * 60 * 60 * 1000;
 
-function lateStatusMarker(timed: readonly Event[]): Marker | undefined {
+/** The time of a bundle's last log line: a task status file's time is not one. */
+export function lastLogLineTime(events: readonly Event[]): number {
   let lastLine = -Infinity;
-  for (const event of timed) if (event.kind !== 'task-status' && event.time > lastLine) lastLine = event.time;
+  for (const event of events) if (event.kind !== 'task-status' && event.utc !== true && event.time > lastLine) lastLine = event.time;
+  return lastLine;
+}
+
+function lateStatusMarker(timed: readonly Event[]): Marker | undefined {
+  const lastLine = lastLogLineTime(timed);
   if (lastLine === -Infinity) return undefined;
   const late = timed.filter((e) => e.kind === 'task-status' && e.time > lastLine + LATE_STATUS_MS)
     .reduce<Event | undefined>((first, e) => (first === undefined || e.time < first.time ? e : first), undefined);
