@@ -106,6 +106,7 @@ const SCRIPT_OUTPUTS: Readonly<Record<string, string>> = {
   'available_hdd_space.log': 'the free disk space',
   'installedav.log': 'the antivirus products installed',
 };
+const INSTALLER_LOG = /^(?:install|uninstall|setup|msi)[_-][^\\/]*\.log$/i;
 const SCRIPT_FOLDERS: Readonly<Record<string, string>> = {
   registryinfo: 'a registry export the gathering script saves as .log (.reg text)',
   pxetroubleshooting: 'the gathering script\'s PXE troubleshooting output',
@@ -121,6 +122,8 @@ export function skipReasonFromPath(displayPath: string): string | null {
   const epm = EPM_NOT_READ[name];
   if (epm !== undefined) return `EPM file not read: ${epm}`;
   if (WINDOWS_FILES.has(name)) return 'a Windows file the gathering script takes, not an EPM log';
+  // Packagers point installers' own logs into the agent's Log folder (/LOG="…\LANDESK\Log\Install_<app>.log", FORMATS.md).
+  if (INSTALLER_LOG.test(name)) return 'a package installer\'s own log (its package writes it into the agent\'s Log folder), not an EPM log';
   const output = SCRIPT_OUTPUTS[name];
   if (output !== undefined) return `the gathering script's own output (${output}), not an EPM log`;
   const scriptFolder = segments.slice(0, -1).map((s) => SCRIPT_FOLDERS[s.toLowerCase()]).find((reason) => reason !== undefined);

@@ -111,6 +111,7 @@ describe('the gathering script\'s bundles in a share', () => {
       ...gatheredLayout('LAB-0101'),
       'RegistryInfo/LANDesk_Registry.log': utf16(reg),
       'Log/PXETroubleshooting/pxe_check.log': Buffer.from('Mon, 09 Mar 2026 10:02:11 PXE rep found\r\n'),
+      'Log/Install_7-Zip.log': Buffer.from('=== Verbose logging started: 3/9/2026  10:02:11  Build type: SHIP UNICODE 5.00.10011.00 ===\r\nMSI (s) (A0:B4) [10:02:11:123]: Resetting cached policy values\r\n'),
       'Process_Running.log': utf16('vulscan   4412\r\n'),
       'Process_Commandline.log': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Name CommandLine\r\nexplorer.exe C:\\Windows\\explorer.exe\r\nvulscan.exe "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /AgentBehavior=ERSC_Default /Scan\r\n')]),
     });
@@ -120,6 +121,7 @@ describe('the gathering script\'s bundles in a share', () => {
     const reasons = Object.fromEntries((device?.skipped ?? []).map((s) => [path.basename(s.path), s.reason]));
     expect(reasons['LANDesk_Registry.log']).toBe('a registry export the gathering script saves as .log (.reg text), not an EPM log');
     expect(reasons['pxe_check.log']).toBe('the gathering script\'s PXE troubleshooting output, not an EPM log');
+    expect(reasons['Install_7-Zip.log']).toBe('a package installer\'s own log (its package writes it into the agent\'s Log folder), not an EPM log');
     expect(reasons['Process_Running.log']).toBe('the gathering script\'s own output (the processes running when the logs were gathered), not an EPM log');
     expect(device?.files.map((f) => path.basename(f.path))).not.toContain('LANDesk_Registry.log');
     expect(device?.notes.some((n) => n.startsWith('Still running when these logs were gathered: vulscan.exe "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /AgentBehavior=ERSC_Default /Scan'))).toBe(true);
