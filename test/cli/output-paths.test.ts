@@ -2,16 +2,14 @@
 // or lies inside a device bundle, is refused; the report's folder and the cache inside a share
 // are left out of it, with a note; paths that cannot be written are said in the user's terms;
 // the HTML folder form is written whole or not at all.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, runCli, type CliResult } from '../helpers/cli.js';
 import { SAMPLES } from '../helpers/parse.js';
 
-const run = promisify(execFile);
-const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
 
 let root: tmp.DirResult;
 beforeEach(() => {
@@ -21,14 +19,8 @@ afterEach(() => {
   root.removeCallback();
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: root.name, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+async function cli(...args: string[]): Promise<CliResult> {
+  return runCli(args, root.name);
 }
 
 /** A share of healthy sample devices. */

@@ -2,17 +2,14 @@
 // .LAB-0103/, LAB-0105.cab, LAB-0107.7z and LAB-0106_sdclient.txt beside LAB-0101/ reported
 // "1 device" and never named the others. Each is now listed with its reason: in the fleet
 // summary of every format, and on stderr a line per kind.
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/types.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { SAMPLES } from '../helpers/parse.js';
 
-const run = promisify(execFile);
-const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
 
 let root: tmp.DirResult;
 beforeEach(() => {
@@ -22,13 +19,8 @@ afterEach(() => {
   root.removeCallback();
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: root.name, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
+async function cli(...args: string[]): Promise<CliResult> {
+  return runCli(args, root.name);
 }
 
 function share(): string {
