@@ -1,8 +1,8 @@
 // Device bundles as tar archives (.tar, .tar.gz, .tgz), read like zips with the same limits:
 // entry names checked, sizes bounded, a fleet tarred together split into its devices. A tar is
 // read from its start to its end (it has no directory), so its entries are held in memory, up
-// to MAX_TAR_BYTES; tar-stream reads them (a well-kept streaming reader, used by npm's own
-// tooling's peers), not a reader written here.
+// to MAX_TAR_BYTES. tar-stream reads them: a maintained streaming tar reader with no native
+// code (the one under tar-fs), rather than a tar reader written here.
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';

@@ -5,10 +5,6 @@ import type { Event, Rule } from '../types.js';
 import { isFarFuture } from './background-task.js';
 import { chain } from './facts.js';
 
-function farFuture(event: Event): boolean {
-  return isFarFuture(event.start);
-}
-
 const rule: Rule = {
   meta: {
     id: 'provisioning-agent-active',
@@ -27,7 +23,7 @@ const rule: Rule = {
     const future: Event[] = [];
     return {
       event(event) {
-        if ((event.kind === 'task-added' || event.kind === 'task-listed') && (event.process === 'vulscan' || event.process === 'policysync') && farFuture(event)) {
+        if ((event.kind === 'task-added' || event.kind === 'task-listed') && (event.process === 'vulscan' || event.process === 'policysync') && isFarFuture(event.start)) {
           future.push(event);
         }
       },
