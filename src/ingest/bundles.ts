@@ -39,7 +39,8 @@ import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
 import { deviceNameOfFolder, gatheredZipName } from './gathered.js';
 import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, type Bundle, type BundleListing, type SourceFile } from './source.js';
-import { openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
+import { deviceFolderNames, fleetFoldersOf, openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
+import { zipEntryNames } from './zip-peek.js';
 import { splitPrefixed } from './prefixed.js';
 import { isTarName, openTarBundles, tarStem } from './tar.js';
 
@@ -126,6 +127,8 @@ interface Plan {
   open(): Promise<Bundle | Bundle[]>;
   /** The folders between the given path and the bundle (Bundle.group). */
   group?: string;
+  /** A fleet zip's devices, peeked from its directory (zip-peek.ts): named apart with every other device before any is read. */
+  members?: { folder: string; name: string }[];
 }
 
 /** The folders between the given path and a bundle at `absolute` (display paths start below `base`, the given path's parent or itself). */
@@ -136,7 +139,7 @@ function groupOf(base: string, absolute: string): string | undefined {
 
 /** A planned bundle as plain data (structured-clone safe), for a worker thread to open. */
 export type PlanSpec =
-  | { type: 'zip'; name: string; absolute: string; zipPath: string; base: string }
+  | { type: 'zip'; name: string; absolute: string; zipPath: string; base: string; deviceNames?: Record<string, string> }
   | { type: 'error'; name: string; absolute: string; display: string; message: string }
   | { type: 'files'; name: string; absolute: string; folder: string; base: string; files: string[] }
   | { type: 'folder'; name: string; absolute: string; folder: string; base: string };
@@ -148,7 +151,7 @@ export async function planDevices(paths: string[], options: FindBundlesOptions =
 
 function planOfSpec(spec: PlanSpec, options: FindBundlesOptions): Plan {
   switch (spec.type) {
-    case 'zip': return zipPlan(spec.zipPath, spec.base, options);
+    case 'zip': return zipPlan(spec.zipPath, spec.base, options, spec.deviceNames);
     case 'error': return errorPlan(spec.name, spec.display, spec.message);
     case 'files': return filesPlan(spec.name, spec.folder, spec.base, spec.files, options);
     case 'folder': return folderPlan(spec.name, spec.folder, spec.base, options);
@@ -184,34 +187,70 @@ export async function* findBundles(paths: string[], options: FindBundlesOptions 
   for (const plan of plans) yield* await openPlan(plan);
 }
 
+/** A device to be named: a planned bundle, or one device folder of a fleet zip. */
+interface Nameable {
+  name: string;
+  /** Where it is on disk; a fleet zip's device as the zip's path without its extension, then the folder. */
+  absolute: string;
+}
+
 /**
- * The same device name under two paths (gathered again after re-provisioning) is two devices:
- * each is named with the folder it came from ("site-a/LAB-0101"), so the report tells them apart.
+ * A fleet zip's devices, from a peek at its directory, as Nameables: named with every other
+ * device before any is read, and written into the plan's spec so that the zip, opened here or on
+ * a worker, names them so. Tar archives are not peeked (a .tar.gz has no directory to read
+ * without inflating it): their devices keep the names they get when opened.
  */
-function nameApart(plans: Plan[]): void {
-  const byLowerName = new Map<string, Plan[]>();
-  for (const plan of plans) addTo(byLowerName, plan.name.toLowerCase(), plan);
+function fleetMembers(plan: Plan): Nameable[] {
+  if (plan.spec.type !== 'zip' || !isZipName(plan.absolute)) return [];
+  const names = zipEntryNames(plan.absolute);
+  const folders = names ? fleetFoldersOf(names) : [];
+  if (folders.length === 0) return [];
+  const inZip = deviceFolderNames(folders);
+  const stem = plan.absolute.slice(0, -'.zip'.length);
+  const members = folders.map((folder) => ({ folder, name: inZip.get(folder) ?? folder }));
+  plan.members = members;
+  return members.map((member) => ({
+    get name() { return member.name; },
+    set name(value: string) { member.name = value; },
+    absolute: path.join(stem, ...member.folder.split('/')),
+  }));
+}
+
+/**
+ * The same device name under two paths (gathered again after re-provisioning, or in two sites) is
+ * two devices: each is named with the part of its path that tells it apart ("site-a/LAB-0101"),
+ * so the report tells them apart, whether it is a folder, a zip, or a device inside a fleet zip.
+ */
+function nameApart(devices: Nameable[]): void {
+  const byLowerName = new Map<string, Nameable[]>();
+  for (const device of devices) addTo(byLowerName, device.name.toLowerCase(), device);
   for (const group of byLowerName.values()) {
     if (group.length < 2) continue;
     // The device name plus the part of the path that tells them apart (site-a/LAB-0101,
     // site-b/LAB-0101, as in a zip), not the nearest folder alone, which two sites share.
-    const dirs = group.map((plan) => path.dirname(plan.absolute).split(path.sep));
+    const dirs = group.map((device) => path.dirname(device.absolute).split(path.sep));
     let common = 0;
     const shortest = dirs.reduce((m, d) => Math.min(m, d.length), Infinity);
     while (common < shortest && dirs.every((d) => d[common] === dirs[0]?.[common])) common += 1;
-    const named = group.map((plan, i) => [...(dirs[i] ?? []).slice(common), plan.name].join('/'));
+    const qualified = (i: number, last: string): string => withoutRepeats([...(dirs[i] ?? []).slice(common), last]).join('/');
+    const named = group.map((device, i) => qualified(i, device.name));
     // In one folder (LAB-0101/ beside LAB-0101.zip), what tells them apart is the bundle's own name.
     const counts = new Map<string, number>();
     for (const name of named) counts.set(name.toLowerCase(), (counts.get(name.toLowerCase()) ?? 0) + 1);
     const taken = new Set<string>();
-    group.forEach((plan, i) => {
-      let name = named[i] ?? plan.name;
-      if ((counts.get(name.toLowerCase()) ?? 0) > 1) name = [...(dirs[i] ?? []).slice(common), path.basename(plan.absolute)].join('/');
-      for (let n = 2; taken.has(name.toLowerCase()); n += 1) name = `${named[i] ?? plan.name} (${n})`;
+    group.forEach((device, i) => {
+      let name = named[i] ?? device.name;
+      if ((counts.get(name.toLowerCase()) ?? 0) > 1) name = qualified(i, path.basename(device.absolute));
+      for (let n = 2; taken.has(name.toLowerCase()); n += 1) name = `${named[i] ?? device.name} (${n})`;
       taken.add(name.toLowerCase());
-      plan.name = name;
+      device.name = name;
     });
   }
+}
+
+/** A path's parts without a part repeated next to itself: site-a.zip holding site-a/ reads site-a, once. */
+function withoutRepeats(parts: string[]): string[] {
+  return parts.filter((part, i) => i === 0 || part.toLowerCase() !== parts[i - 1]?.toLowerCase());
 }
 
 async function planBundles(paths: string[], options: FindBundlesOptions): Promise<Plan[]> {
@@ -257,7 +296,19 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
   // The same path given twice is read once.
   const unique = new Map<string, Plan>();
   for (const plan of plans) if (!unique.has(plan.absolute)) unique.set(plan.absolute, plan);
-  nameApart([...unique.values()]);
+  const devices: Nameable[] = [];
+  for (const plan of unique.values()) {
+    const members = fleetMembers(plan);
+    if (members.length > 0) appendAll(devices, members);
+    else devices.push(plan);
+  }
+  nameApart(devices);
+  for (const plan of unique.values()) {
+    if (plan.members && plan.spec.type === 'zip') {
+      const deviceNames = Object.fromEntries(plan.members.map((m) => [m.folder, m.name]));
+      Object.assign(plan, zipPlan(plan.spec.zipPath, plan.spec.base, options, deviceNames), { name: plan.name, members: plan.members });
+    }
+  }
   return [...unique.values()].sort((a, b) => compareDeviceNames(a.name, b.name) || compareText(a.key, b.key));
 }
 
@@ -459,7 +510,7 @@ function classifyFolder(folder: string, children: Dirent[]): 'device' | 'devices
 }
 
 /** A .zip, or a .tar / .tar.gz / .tgz read the same way (tar.ts). */
-function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Plan {
+function zipPlan(zipPath: string, base: string, options: FindBundlesOptions, deviceNames?: Record<string, string>): Plan {
   const fileName = path.basename(zipPath);
   const isTar = isTarName(fileName);
   const stem = isTar ? tarStem(fileName) : fileName.slice(0, -'.zip'.length) || fileName;
@@ -470,9 +521,11 @@ function zipPlan(zipPath: string, base: string, options: FindBundlesOptions): Pl
     name,
     key: `zip:${displayPath}`,
     absolute: zipPath,
-    spec: { type: 'zip', name, absolute: zipPath, zipPath, base },
+    spec: { type: 'zip', name, absolute: zipPath, zipPath, base, ...optional('deviceNames', deviceNames) },
     ...optional('group', groupOf(base, zipPath)),
-    open: () => (isTar ? openTarBundles : openZipBundles)(zipPath, { name, displayPath, ...(options.zipLimits ? { limits: options.zipLimits } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}) }),
+    open: () => (isTar ? openTarBundles : openZipBundles)(zipPath, {
+      name, displayPath, ...optional('limits', options.zipLimits), ...optional('maxFiles', options.maxFiles), ...optional('deviceNames', deviceNames),
+    }),
   };
 }
 

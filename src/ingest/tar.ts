@@ -26,7 +26,7 @@ export function tarStem(fileName: string): string {
 }
 
 export async function openTarBundles(tarPath: string, options: ZipBundleOptions): Promise<Bundle[]> {
-  return splitArchive(await openTarBundle(tarPath, options), options.displayPath);
+  return splitArchive(await openTarBundle(tarPath, options), options.displayPath, options.deviceNames);
 }
 
 export async function openTarBundle(tarPath: string, options: ZipBundleOptions): Promise<Bundle> {

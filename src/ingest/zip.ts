@@ -56,6 +56,8 @@ export interface ZipBundleOptions {
   limits?: ZipLimits;
   /** Entries read at the most (default MAX_ZIP_FILES); the rest are counted and said. */
   maxFiles?: number;
+  /** A fleet archive's device names by device folder, where planning named them apart from other bundles' devices. */
+  deviceNames?: Readonly<Record<string, string>>;
 }
 
 /** Entries one zip bundle may hold before the rest are left out. */
@@ -248,14 +250,31 @@ export async function openZipBundle(zipPath: string | Buffer, options: ZipBundle
  * which is closed when the last of them is.
  */
 export async function openZipBundles(zipPath: string, options: ZipBundleOptions): Promise<Bundle[]> {
-  return splitArchive(await openZipBundle(zipPath, options), options.displayPath);
+  return splitArchive(await openZipBundle(zipPath, options), options.displayPath, options.deviceNames);
+}
+
+/**
+ * A zip's device folders from its entry names alone (zip-peek.ts), where it is a fleet; none for
+ * a device zip. The names are checked and cleaned as openZipBundle does; a zip inside is a device
+ * of its own (a zip of device zips), as when it is opened.
+ */
+export function fleetFoldersOf(entryNames: readonly string[]): string[] {
+  const paths: string[] = [];
+  for (const raw of entryNames) {
+    if (/[\\/]$/.test(raw)) continue;
+    const checked = checkEntryName(raw);
+    if ('refused' in checked || checked.path.split('/').some(isOsMetadata)) continue;
+    paths.push(isZipName(checked.path) ? `${checked.path}/sdclient.log` : checked.path);
+  }
+  const devices = deviceFolders(paths);
+  return devices.length < 2 ? [] : devices;
 }
 
 /**
  * An archive's bundle as its devices: one where it holds one device, each device folder's where
  * it holds a fleet (deviceFolders). Zips and tar archives alike.
  */
-export function splitArchive(whole: Bundle, displayPath: string): Bundle[] {
+export function splitArchive(whole: Bundle, displayPath: string, plannedNames?: Readonly<Record<string, string>>): Bundle[] {
   const options = { displayPath };
   const prefix = `${options.displayPath}/`;
   const devices = deviceFolders(whole.files.map((f) => f.path.slice(prefix.length)));
@@ -270,7 +289,7 @@ export function splitArchive(whole: Bundle, displayPath: string): Bundle[] {
   const bundles = devices.map((device): Bundle => {
     const inside = `${prefix}${device}/`;
     const files = whole.files.filter((f) => f.path.startsWith(inside)).map((f) => ({ ...f, bundle: device }));
-    const named = names.get(device) ?? device;
+    const named = plannedNames?.[device] ?? names.get(device) ?? device;
     // The archive's place and the folders inside it before the device: site-b.tgz/logs.
     const group = [...displayPath.split('/'), ...device.split('/').slice(0, -1)].join('/');
     return { name: named, group, files: files.map((f) => ({ ...f, bundle: named })), skipped: whole.skipped.filter((s) => s.path.startsWith(inside)), errors: [], close: closeOne };

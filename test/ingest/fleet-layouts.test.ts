@@ -157,4 +157,27 @@ describe('the same device name twice', () => {
     const qualified = await diagnose({ paths: [share], devices: ['site-b/2026-03-01/LAB-0101'] });
     expect(qualified.devices.map((d) => d.device)).toEqual(['site-b/2026-03-01/LAB-0101']);
   });
+
+  it('inside two fleet zips (site-a.zip, site-b.zip), and beside a folder of one of their names, on this thread and on workers alike', async () => {
+    // Regression: the devices of two fleet zips were named when each zip was opened, so both were "LAB-0101".
+    const share = path.join(root.name, 'share');
+    mkdirSync(share);
+    writeZip(path.join(share, 'site-a.zip'), [...entriesOf('LAB-0101', 'site-a/LAB-0101/'), ...entriesOf('LAB-0102', 'site-a/LAB-0102/')]);
+    writeZip(path.join(share, 'site-b.zip'), [...entriesOf('LAB-0102', 'site-b/LAB-0101/'), ...entriesOf('LAB-0103', 'site-b/LAB-0103/')]);
+    place('LAB-0112', 'share', 'LAB-0102');
+    const expected = [
+      ['LAB-0102', undefined, 'vulscan-blocked-sdclient'],
+      ['LAB-0103', 'site-b.zip/site-b', 'package-install-failed'],
+      ['site-a/LAB-0101', 'site-a.zip/site-a', 'vulscan-blocked-sdclient'],
+      ['site-a/LAB-0102', 'site-a.zip/site-a', 'no-failure'],
+      ['site-b/LAB-0101', 'site-b.zip/site-b', 'no-failure'],
+    ];
+    for (const jobs of [1, 2]) {
+      const report = await diagnose({ paths: [share], jobs });
+      const rows = report.devices.map((d) => [d.device, d.group, d.verdict]);
+      expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual(expected);
+    }
+    const one = await diagnose({ paths: [share], devices: ['site-b/LAB-0101'] });
+    expect(one.devices.map((d) => d.device)).toEqual(['site-b/LAB-0101']);
+  });
 });

@@ -224,7 +224,7 @@ describe('openZipBundle', () => {
   });
 
   it('reads in place: takes no destination and writes nothing next to the zip', async () => {
-    expectTypeOf<keyof ZipBundleOptions>().toEqualTypeOf<'name' | 'displayPath' | 'limits' | 'maxFiles'>();
+    expectTypeOf<keyof ZipBundleOptions>().toEqualTypeOf<'name' | 'displayPath' | 'limits' | 'maxFiles' | 'deviceNames'>();
     expect(openZipBundle.length).toBe(2);
     const bundle = await open([
       { name: 'Log/sdclient.log', data: SDCLIENT },
