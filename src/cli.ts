@@ -12,7 +12,7 @@ import { parseShard, type Shard } from './fleet/shard.js';
 import { escapeTerminal } from './render/escape.js';
 import { isFormatName, renderers, type FormatName, type RenderOptions, type Renderer } from './render/index.js';
 import { renderRules, type RulesFormat } from './render/rules-list.js';
-import { timelineDeviceText, timelineJson, timelineTotalsText } from './render/timeline-text.js';
+import { timelineDeviceText, timelineJson, timelineTotalsText, type TimelineLayout } from './render/timeline-text.js';
 import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from './report.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { cleanUpAll } from './interrupt.js';
@@ -56,7 +56,7 @@ const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson'])
 type FailOn = 'error' | 'warning' | 'never';
 
 interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; maxFileSize?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean }
-interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string }
+interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string; width?: number }
 
 /** Where a report goes: the -o file, or stdout. */
 type Sink = FileSink | NodeJS.WritableStream;
@@ -99,6 +99,13 @@ let stdoutClosed = false;
 function reportWidth(output: string | undefined): number {
   const columns = output === undefined && process.stdout.isTTY ? process.stdout.columns : undefined;
   return typeof columns === 'number' && columns > 0 ? columns : 100;
+}
+
+/** The timeline fitted to --width, or to the terminal; whole lines where it goes to a pipe or a file. */
+function timelineLayout(flags: Pick<TimelineFlags, 'output' | 'width'>): TimelineLayout {
+  if (flags.width !== undefined) return { width: flags.width };
+  const columns = flags.output === undefined && process.stdout.isTTY ? process.stdout.columns : undefined;
+  return typeof columns === 'number' && columns > 0 ? { width: columns } : {};
 }
 
 function isFolder(p: string): boolean {
@@ -350,7 +357,7 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
     const sink: Sink = file ?? stdoutSink();
     for await (const device of devices) {
       if (json && counted.length === 0) await writeChunk(sink, timelineJson.start());
-      await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device, reportWidth(flags.output)));
+      await writeChunk(sink, json ? timelineJson.device(device, counted.length === 0) : timelineDeviceText(device, timelineLayout(flags)));
       counted.push({ files: device.files });
     }
     const totals = timelineTotals(counted);
@@ -408,6 +415,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--since <time>', 'only entries at or after this wall-clock time (e.g. "2026-03-09 10:00"; "09:41" alone: that time on each device\'s day)')
     .option('--until <time>', 'only entries at or before this wall-clock time')
     .option('-o, --output <file>', 'write the timeline to a file instead of stdout')
+    .option('--width <n>', 'fit the timeline to this many columns, wrapping the text (default: the terminal\'s; whole lines, one an entry, to a pipe or a file)', wholeNumber('--width', 40, 10_000))
     .addOption(new Option('--tz <zone>', tz.description)).addOption(new Option('--patterns <file>', patterns.description).argParser(collect).default([]))
     .addOption(new Option('--device <name>', device.description).argParser(collect).default([]))
     .action(async (paths: string[], flags: TimelineFlags) => { setExit(await timelineCommand(paths, flags)); });

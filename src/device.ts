@@ -3,13 +3,13 @@
 // be read becomes a warning on that file, never an error that stops the device or the fleet.
 import { SOURCE_WARNING, type Bundle, type SourceFile } from './ingest/source.js';
 import { readLines, ZeroFilledError, type FeedableBatches, type Line } from './ingest/lines.js';
-import { epmProcessesAtGathering, PROCESS_LIST_NAME } from './ingest/gathering-processes.js';
+import { epmProcessesAtGathering, PROCESS_LIST_NAME, type ProcessAtGathering } from './ingest/gathering-processes.js';
 import { logKindFromFileName, skipReasonFromPath } from './ingest/names.js';
 import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
 import type { PatternSet } from './parsers/patterns.js';
 import { byteStamps } from './parsers/timestamp.js';
 import { buildTimeline, type FileEvents } from './timeline/index.js';
-import type { FileReport, LogKind, SkippedFile, Timeline } from './types.js';
+import type { FileReport, LogKind, SkippedFile, Timeline, WallTime } from './types.js';
 
 export interface LoadOptions {
   patterns: PatternSet;
@@ -45,9 +45,15 @@ export interface LoadedDevice {
   readErrors: SkippedFile[];
   /** The folders between the given path and the device (Bundle.group). */
   group?: string;
-  /** EPM processes still running when the logs were gathered (the gathering script's Process_Commandline.log), each its line. */
-  runningAtGathering?: string[];
+  /** EPM processes still running when the logs were gathered (the gathering script's Process_Commandline.log). */
+  runningAtGathering?: RunningAtGathering[];
   errors: string[];
+}
+
+/** A process the gathering script's list saw running, where it saw it, and when the list was written (its file's time). */
+export interface RunningAtGathering extends ProcessAtGathering {
+  file: string;
+  modified?: WallTime;
 }
 
 /** The batches, or their feed, stopping (recording why) where reading fails: what was read still counts. */
@@ -179,12 +185,14 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
   const parsed: FileEvents[] = [];
   const skipped: SkippedFile[] = [...bundle.skipped];
   const readErrors: SkippedFile[] = [];
-  const runningAtGathering: string[] = [];
+  const runningAtGathering: RunningAtGathering[] = [];
   for (const source of bundle.files) {
     if (source.name.toLowerCase() === PROCESS_LIST_NAME) {
       // Not a log, but evidence: the EPM processes still running when the logs were gathered.
       try {
-        for (const line of await epmProcessesAtGathering(source)) runningAtGathering.push(`${line} (${source.path})`);
+        for (const seen of await epmProcessesAtGathering(source)) {
+          runningAtGathering.push({ ...seen, file: source.path, ...(source.modified !== undefined ? { modified: source.modified } : {}) });
+        }
       } catch {
         // it is also listed as skipped below, with what it is
       }

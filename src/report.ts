@@ -257,7 +257,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     notes: [
       ...notesShown(timeline, shown, context),
       ...(gathered !== undefined ? [`Gathered on ${gathered} (the gathering script's zip name).`] : []),
-      ...(loaded.runningAtGathering ?? []).map((line) => `Still running when these logs were gathered: ${line}.`),
+      ...(loaded.runningAtGathering ?? []).map((seen) => `Still running when these logs were gathered: ${seen.text} (${seen.file} line ${seen.line}).`),
     ],
     ...(gathered !== undefined ? { gathered } : {}),
     ...(loaded.group !== undefined ? { group: loaded.group } : {}),

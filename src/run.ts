@@ -17,6 +17,7 @@ import { rules } from './rules/index.js';
 import { verdictOf } from './rules/verdict.js';
 import { mineTimeline, suggestFrom, TemplateMiner } from './suggest/index.js';
 import { checkZone, eventIso, isoTime } from './timeline/iso.js';
+import { gatheringEntries, type GatheringEntry } from './timeline/gathering.js';
 import type { DeviceReport, DeviceTimeline, Event, Report, TimelineEntry, TimelineReport, Window, WindowSummary } from './types.js';
 
 export interface CommonOptions {
@@ -535,6 +536,13 @@ function entryOf(event: Event, zone: string | undefined): TimelineEntry {
   return entry;
 }
 
+function gatheringEntryOf(entry: GatheringEntry, zone: string | undefined): TimelineEntry {
+  return {
+    time: isoTime(entry.time, zone), file: entry.seen.file, line: entry.seen.line, source: 'process-list', kind: 'running-at-gathering', text: entry.text,
+    fields: { process: entry.seen.process, command: entry.seen.text, timeFrom: entry.timeFrom },
+  };
+}
+
 function windowSummary(window: Window, zone: string | undefined): WindowSummary {
   const summary: WindowSummary = {
     id: window.id, process: window.process, file: window.file, startLine: window.startLine, endLine: window.endLine,
@@ -565,10 +573,13 @@ export async function* timelineDevices(options: TimelineOptions): AsyncGenerator
       const day = dayOf(loaded.timeline.events);
       const from = boundOn(since, day);
       const to = boundOn(until, day);
-      const events = loaded.timeline.events.filter((e) => (from === undefined || e.time >= from) && (to === undefined || e.time <= to));
+      const inBounds = (time: number): boolean => (from === undefined || time >= from) && (to === undefined || time <= to);
+      const events = loaded.timeline.events.filter((e) => inBounds(e.time));
+      // Gathered after every line: last, at their time.
+      const gathering = gatheringEntries(loaded.runningAtGathering ?? [], loaded.timeline.events).filter((g) => inBounds(g.time));
       shown = {
         device: loaded.device,
-        entries: events.map((e) => entryOf(e, prepared.zone)),
+        entries: [...events.map((e) => entryOf(e, prepared.zone)), ...gathering.map((g) => gatheringEntryOf(g, prepared.zone))],
         windows: loaded.timeline.windows.map((w) => windowSummary(w, prepared.zone)),
         files: loaded.files,
         skipped: loaded.skipped,

@@ -464,8 +464,10 @@ export interface TimelineEntry {
   time: string;
   file: string;
   line: number;
-  source: LogKind;
-  kind: EventKind;
+  /** The log it is read from; 'process-list' for the gathering script's Process_Commandline.log. */
+  source: LogKind | 'process-list';
+  /** 'running-at-gathering': an EPM process the gathering script saw still running (not a log line: the rules never read it). */
+  kind: EventKind | 'running-at-gathering';
   text: string;
   /** The typed fields the patterns filled in (code, blocker, taskId, …), times as ISO text. */
   fields: Record<string, string | number>;

@@ -38,7 +38,7 @@ import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
 import { deviceNameOfFolder, gatheredZipName } from './gathered.js';
-import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, type Bundle, type BundleListing, type SourceFile } from './source.js';
+import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, wallTimeOfFileTime, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { deviceFolderNames, fleetFoldersOf, openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 import { zipEntryNames } from './zip-peek.js';
 import { splitPrefixed } from './prefixed.js';
@@ -706,7 +706,7 @@ class Collector {
       this.closers.push(inner.close);
       return;
     }
-    this.files.push({ bundle: this.name, path: display, name: logName ?? fileName, size, stamp: `${size}:${mtimeMs}`, open: () => openFile(absolute, size) });
+    this.files.push({ bundle: this.name, path: display, name: logName ?? fileName, size, stamp: `${size}:${mtimeMs}`, modified: wallTimeOfFileTime(mtimeMs), open: () => openFile(absolute, size) });
     this.listing?.file(absolute, size, mtimeMs);
   }
 

@@ -16,8 +16,17 @@ function textOf(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-/** The EPM processes the list names, each its line as written (trimmed, cut to a readable length). */
-export async function epmProcessesAtGathering(source: SourceFile): Promise<string[]> {
+/** An EPM process the list names: its executable, its line as written (trimmed, cut to a readable length), and where. */
+export interface ProcessAtGathering {
+  /** vulscan, sdclient, policysync or ldprovision (lower case, without .exe). */
+  process: string;
+  text: string;
+  /** 1-based line of the list. */
+  line: number;
+}
+
+/** The EPM processes the list names, in its order (ten at the most: a list of more is not a process list). */
+export async function epmProcessesAtGathering(source: SourceFile): Promise<ProcessAtGathering[]> {
   if (source.size > READ_AT_MOST) return [];
   const opened = await source.open();
   let bytes: Buffer;
@@ -27,12 +36,14 @@ export async function epmProcessesAtGathering(source: SourceFile): Promise<strin
     for await (const chunk of opened) chunks.push(chunk as Buffer);
     bytes = Buffer.concat(chunks);
   }
-  const seen: string[] = [];
-  for (const line of textOf(bytes).split(/\r?\n/)) {
-    if (!EPM_PROCESS.test(line)) continue;
+  const seen: ProcessAtGathering[] = [];
+  const lines = textOf(bytes).split(/\r?\n/);
+  for (let index = 0; index < lines.length && seen.length < 10; index += 1) {
+    const line = lines[index] ?? '';
+    const process = EPM_PROCESS.exec(line)?.[1]?.toLowerCase();
+    if (process === undefined) continue;
     const text = line.trim().replace(/\s+/g, ' ');
-    seen.push(text.length > 300 ? `${text.slice(0, 300)}…` : text);
-    if (seen.length >= 10) break;
+    seen.push({ process, text: text.length > 300 ? `${text.slice(0, 300)}…` : text, line: index + 1 });
   }
   return seen;
 }

@@ -4,7 +4,7 @@
 // parsers never learn whether a file came from disk or from a zip.
 
 import type { Readable } from 'node:stream';
-import type { SkippedFile } from '../types.js';
+import type { SkippedFile, WallTime } from '../types.js';
 
 export interface SourceFile {
   /** The device bundle's name. */
@@ -21,6 +21,12 @@ export interface SourceFile {
   size: number;
   /** What changes when the file does, without reading it: size and modification time, or a zip entry's size and CRC. */
   stamp?: string;
+  /**
+   * When the file was last written, as a wall-clock time (types.ts WallTime): a zip entry's own
+   * DOS time as stored, a file's time on this machine's clock. Only as good as the copy that kept
+   * it: read for what has no time of its own (Process_Commandline.log), never for a log's lines.
+   */
+  modified?: WallTime;
   /**
    * The file's bytes: a fresh stream, or for a small file on disk the whole of them, read in
    * one call (a stream's open, read, close and abort machinery cost more than such a file's
@@ -124,4 +130,9 @@ const byName = new Intl.Collator('en', { numeric: true });
 /** The order devices are reported in: by name, numbers as numbers (LAB-9 before LAB-10), then by code point. */
 export function compareDeviceNames(a: string, b: string): number {
   return byName.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** A file system time (ms since the epoch) as the wall clock of this machine read it. */
+export function wallTimeOfFileTime(epochMs: number): WallTime {
+  return epochMs - new Date(epochMs).getTimezoneOffset() * 60_000;
 }

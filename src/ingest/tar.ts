@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { messageOf } from '../errors.js';
 import type { SkippedFile } from '../types.js';
-import type { Bundle, SourceFile } from './source.js';
+import { wallTimeOfFileTime, type Bundle, type SourceFile } from './source.js';
 import { checkEntryName, DEFAULT_ZIP_LIMITS, MAX_ZIP_FILES, splitArchive, type ZipBundleOptions } from './zip.js';
 
 /** What a tar bundle holds in memory at the most: a device's logs are megabytes. */
@@ -83,7 +83,7 @@ export async function openTarBundle(tarPath: string, options: ZipBundleOptions):
       const bytes = Buffer.concat(chunks);
       total += bytes.length;
       const mtime = header.mtime instanceof Date ? header.mtime.getTime() : 0;
-      files.push({ bundle: name, path: display, name: path.posix.basename(display), size: bytes.length, stamp: `${bytes.length}:${mtime}`, open: async () => bytes });
+      files.push({ bundle: name, path: display, name: path.posix.basename(display), size: bytes.length, stamp: `${bytes.length}:${mtime}`, ...(mtime > 0 ? { modified: wallTimeOfFileTime(mtime) } : {}), open: async () => bytes });
     }
     if (!stopped) await reading;
   } catch (error) {

@@ -221,6 +221,7 @@ export async function openZipBundle(zipPath: string | Buffer, options: ZipBundle
       name: baseName,
       size: entry.uncompressedSize,
       stamp: `${entry.uncompressedSize}:${entry.crc32}`,
+      ...optionalTime(dosWallTime(entry.lastModFileDate, entry.lastModFileTime)),
       // validateEntrySizes (on by default) fails this stream if the data
       // inflates past the declared size, so the size checks above hold.
       // pipeline, not pipe: a failing entry stream (a size that lied) must fail the reader too.
@@ -492,4 +493,23 @@ function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A zip entry's DOS date and time as a wall-clock time (types.ts WallTime): DOS times carry no
+ * zone, they are the zipping machine's clock, as a log's lines are. Undefined where unset or invalid.
+ */
+export function dosWallTime(date: number, time: number): number | undefined {
+  const year = ((date >> 9) & 0x7f) + 1980;
+  const month = (date >> 5) & 0x0f;
+  const day = date & 0x1f;
+  const hours = time >> 11;
+  const minutes = (time >> 5) & 0x3f;
+  const seconds = (time & 0x1f) * 2;
+  if (month < 1 || month > 12 || day < 1 || hours > 23 || minutes > 59 || seconds > 59) return undefined;
+  return Date.UTC(year, month - 1, day, hours, minutes, seconds);
+}
+
+function optionalTime(modified: number | undefined): { modified?: number } {
+  return modified === undefined ? {} : { modified };
 }

@@ -4,14 +4,23 @@
 import type { DeviceTimeline, TimelineEntry, TimelineReport } from '../types.js';
 import { escapeJson, escapeTerminal } from './escape.js';
 import { displayWidth, drawTable } from './table.js';
+import { wrap } from './text.js';
+import { appendAll } from '../arrays.js';
 
-/** The terminal's width where it is not known (a pipe, a file): never a narrow 60-column layout. */
-export const DEFAULT_TIMELINE_WIDTH = 100;
-/** The file:line and event columns are cut here, so the message keeps room at 100 columns. */
-const PLACE_COLUMNS = 24;
-const EVENT_COLUMNS = 24;
-/** The message column is never narrower than this, however narrow the terminal; --format json has the text whole. */
+/**
+ * The layout: a table fitted to a terminal's columns, with the text wrapped (never cut: the
+ * timeline exists to show the lines); or, where stdout is no terminal and no --width was given,
+ * whole lines, one entry each (time, file:line, event, text), for grep, less and a ticket.
+ */
+export interface TimelineLayout {
+  /** Columns to fit; undefined for whole lines. */
+  width?: number;
+}
+
+/** The message column is never narrower than this, however narrow the terminal. */
 const MIN_TEXT_COLUMNS = 20;
+/** The place and event columns wrap past this, so the text keeps the room. */
+const SIDE_COLUMNS = 28;
 
 function cut(text: string, width: number): string {
   const one = escapeTerminal(text);
@@ -30,23 +39,57 @@ function eventLabel(entry: TimelineEntry): string {
   return escapeTerminal(parts.join(' '));
 }
 
-function deviceSection(device: DeviceTimeline, width: number): string {
-  const out: string[] = [`== ${escapeTerminal(device.device)} ==`];
-  for (const error of device.errors) out.push(`error: ${escapeTerminal(error)}`);
-  for (const note of device.notes) out.push(`note: ${escapeTerminal(note)}`);
-  const rows = device.entries.map((entry) => {
-    const jump = entry.clockJumpSeconds !== undefined ? ` (clock ${entry.clockJumpSeconds > 0 ? '+' : ''}${entry.clockJumpSeconds}s)` : '';
-    return [`${entry.time.replace('T', ' ')}${jump}`, cut(`${entry.file.split('/').pop() ?? entry.file}:${entry.line}`, PLACE_COLUMNS), cut(eventLabel(entry), EVENT_COLUMNS), entry.text];
+function timeOf(entry: TimelineEntry): string {
+  const jump = entry.clockJumpSeconds !== undefined ? ` (clock ${entry.clockJumpSeconds > 0 ? '+' : ''}${entry.clockJumpSeconds}s)` : '';
+  return `${entry.time.replace('T', ' ')}${jump}`;
+}
+
+function placeOf(entry: TimelineEntry): string {
+  return escapeTerminal(`${entry.file.split('/').pop() ?? entry.file}:${entry.line}`);
+}
+
+/** Whole lines: an entry's continuation lines follow it, indented, so every line of the log is there. */
+function wholeLines(device: DeviceTimeline): string[] {
+  return device.entries.map((entry) => {
+    const label = eventLabel(entry);
+    const [first = '', ...more] = entry.text.split('\n').map(escapeTerminal);
+    const head = [timeOf(entry), placeOf(entry), ...(label ? [label] : []), first].join('  ');
+    return more.length === 0 ? head : [head, ...more.map((line) => `    ${line}`)].join('\n');
   });
-  // The message takes what the other columns and the borders (13) leave of the terminal's width.
+}
+
+/** A table fitted to `width` columns: the text (and a long place or event) wrapped, never cut. */
+function fittedTable(device: DeviceTimeline, width: number): string {
+  const rows = device.entries.map((entry) => [timeOf(entry), placeOf(entry), eventLabel(entry), entry.text.split('\n').map(escapeTerminal).join('\n')]);
   // A loop, not Math.max(...rows): a device's timeline can hold more entries than a call takes arguments.
   const fixed = ['time', 'file:line', 'event'].map((head) => head.length);
   for (const row of rows) for (let c = 0; c < fixed.length; c += 1) fixed[c] = Math.max(fixed[c] ?? 0, displayWidth(row[c] ?? ''));
+  // The text keeps 40 % of what the time and the borders (13) leave; the place and the event
+  // share the rest, wrapping where they are longer.
+  const rest = width - 13 - (fixed[0] ?? 0);
+  const side = Math.max(10, Math.min(SIDE_COLUMNS, Math.floor((rest - Math.max(MIN_TEXT_COLUMNS, Math.floor(rest * 0.4))) / 2)));
+  for (const c of [1, 2]) fixed[c] = Math.min(side, fixed[c] ?? side);
   const textColumns = Math.max(MIN_TEXT_COLUMNS, width - fixed.reduce((a, b) => a + b, 0) - 13);
-  for (const row of rows) row[3] = cut(row[3] ?? '', textColumns);
-  out.push(rows.length > 0 ? drawTable(['time', 'file:line', 'event', 'text'], rows, { compact: true }) : '(no entries)');
-  const files = device.files.map((f) => [escapeTerminal(f.path), f.kind, f.encoding, String(f.lines), String(f.parsed), String(f.unparsed)]);
-  out.push(drawTable(['file', 'kind', 'encoding', 'lines', 'parsed', 'unparsed'], files, { compact: true }));
+  const cells = rows.map((row) => row.map((cell, c) => {
+    const room = c === 3 ? textColumns : (fixed[c] ?? SIDE_COLUMNS);
+    return cell.split('\n').flatMap((line) => wrap(line, Math.max(room, 1)));
+  }));
+  return drawTable(['time', 'file:line', 'event', 'text'], cells, { compact: true });
+}
+
+function deviceSection(device: DeviceTimeline, layout: TimelineLayout): string {
+  const out: string[] = [`== ${escapeTerminal(device.device)} ==`];
+  for (const error of device.errors) out.push(`error: ${escapeTerminal(error)}`);
+  for (const note of device.notes) out.push(`note: ${escapeTerminal(note)}`);
+  if (device.entries.length === 0) out.push('(no entries)');
+  else if (layout.width === undefined) appendAll(out, wholeLines(device));
+  else out.push(fittedTable(device, layout.width));
+  if (layout.width === undefined) {
+    for (const f of device.files) out.push(`file ${escapeTerminal(f.path)} (${f.kind}, ${f.encoding}): ${f.lines} lines = ${f.parsed} parsed + ${f.unparsed} unparsed`);
+  } else {
+    const files = device.files.map((f) => [escapeTerminal(f.path), f.kind, f.encoding, String(f.lines), String(f.parsed), String(f.unparsed)]);
+    out.push(drawTable(['file', 'kind', 'encoding', 'lines', 'parsed', 'unparsed'], files, { compact: true }));
+  }
   for (const f of device.files) {
     for (const u of f.unparsedLines.slice(0, 5)) out.push(`  unparsed ${escapeTerminal(u.file)}:${u.line}: ${escapeTerminal(u.reason)}: ${cut(u.text, 60)}`);
     if (f.unparsed > 5) out.push(`  … ${f.unparsed - 5} more unparsed lines in ${escapeTerminal(f.path)}`);
@@ -57,8 +100,8 @@ function deviceSection(device: DeviceTimeline, width: number): string {
 }
 
 /** One device's section, as the command streams it. */
-export function timelineDeviceText(device: DeviceTimeline, width = DEFAULT_TIMELINE_WIDTH): string {
-  return `${deviceSection(device, width)}\n\n`;
+export function timelineDeviceText(device: DeviceTimeline, layout: TimelineLayout = {}): string {
+  return `${deviceSection(device, layout)}\n\n`;
 }
 
 /** The closing line: the fleet's line accounting. */
@@ -66,8 +109,8 @@ export function timelineTotalsText(t: TimelineReport['totals']): string {
   return `${t.devices} device(s), ${t.files} file(s): ${t.lines} lines = ${t.parsed} parsed + ${t.unparsed} unparsed\n`;
 }
 
-export function renderTimelineText(report: TimelineReport, width = DEFAULT_TIMELINE_WIDTH): string {
-  return report.devices.map((device) => timelineDeviceText(device, width)).join('') + timelineTotalsText(report.totals);
+export function renderTimelineText(report: TimelineReport, layout: TimelineLayout = {}): string {
+  return report.devices.map((device) => timelineDeviceText(device, layout)).join('') + timelineTotalsText(report.totals);
 }
 
 /** The JSON document in three parts, so a fleet's timelines can be written one device at a time. */

@@ -1,12 +1,13 @@
 // The vendor's gathering script's bundles (FORMATS.md): All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy>.zip,
 // which unzips to a folder named PS1_Log_Script. Regression: such devices came out named
 // "All_Zipped_Logs_LAB-0102_03092026" and "PS1_Log_Script".
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deviceNameOfFolder, gatheredZipName } from '../../src/ingest/gathered.js';
-import { diagnose } from '../../src/run.js';
+import { diagnose, timelines } from '../../src/run.js';
+import { renderTimelineText } from '../../src/render/timeline-text.js';
 import { SAMPLES } from '../helpers/parse.js';
 import { writeZip } from '../helpers/zip.js';
 
@@ -126,5 +127,34 @@ describe('the gathering script\'s bundles in a share', () => {
     expect(device?.files.map((f) => path.basename(f.path))).not.toContain('LANDesk_Registry.log');
     expect(device?.notes.some((n) => n.startsWith('Still running when these logs were gathered: vulscan.exe "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /AgentBehavior=ERSC_Default /Scan'))).toBe(true);
     expect(device?.notes.filter((n) => n.includes('explorer.exe'))).toEqual([]);
+  });
+
+  it('puts an EPM process still running at gathering on the timeline, last, at the list\'s own time (a zip entry\'s) or else after the last log line', async () => {
+    const list = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Name CommandLine\r\nexplorer.exe C:\\Windows\\explorer.exe\r\nvulscan.exe "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /Scan\r\n')]);
+    const files = { ...gatheredLayout('LAB-0101'), 'Process_Commandline.log': list };
+    const zip = path.join(root.name, 'All_Zipped_Logs_LAB-0101_03092026.zip');
+    // The test zip writer stamps every entry 2026-03-09 10:02:00, weeks after the sample's last line.
+    writeZip(zip, Object.entries(files).map(([name, data]) => ({ name: `PS1_Log_Script/${name}`, data })));
+    const zipped = (await timelines({ paths: [zip] })).devices[0];
+    const last = zipped?.entries.at(-1);
+    expect(last).toMatchObject({
+      time: '2026-03-09T10:02:00', kind: 'running-at-gathering', source: 'process-list', line: 3,
+      fields: { process: 'vulscan', timeFrom: 'file time' },
+    });
+    expect(last?.text).toBe('vulscan.exe was still running when these logs were gathered: vulscan.exe "C:\\Program Files (x86)\\LANDesk\\LDClient\\vulscan.exe" /Scan');
+    expect(zipped?.entries.filter((e) => e.kind === 'running-at-gathering')).toHaveLength(1);
+
+    // Unzipped by a copy that set the file's time to before the logs: placed after the last line instead.
+    const bundle = path.join(root.name, 'All_Zipped_Logs_LAB-0101_03092026', 'PS1_Log_Script');
+    writeFolder(bundle, files);
+    utimesSync(path.join(bundle, 'Process_Commandline.log'), new Date('2020-01-01T00:00:00'), new Date('2020-01-01T00:00:00'));
+    const folder = (await timelines({ paths: [bundle] })).devices[0];
+    const entries = folder?.entries ?? [];
+    expect(entries.at(-1)).toMatchObject({ kind: 'running-at-gathering', fields: { timeFrom: 'after the last log line' } });
+    expect(entries.at(-1)?.time).toBe(entries.at(-2)?.time);
+    const text = renderTimelineText({ schema: 'ldforensics.timeline/1', devices: folder ? [folder] : [], totals: { devices: 1, files: 0, lines: 0, parsed: 0, unparsed: 0 } });
+    expect(text).toContain('Process_Commandline.log:3');
+    // Evidence for the reader, never a line the rules read: the verdict is the same with it or without.
+    expect((await diagnose({ paths: [bundle] })).devices[0]?.verdict).toBe('vulscan-blocked-sdclient');
   });
 });

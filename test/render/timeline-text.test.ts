@@ -11,13 +11,13 @@ describe('renderTimelineText', () => {
   it('shows the hostile sample\'s escape sequences as text, never as control characters', async () => {
     const report = await timelines({ paths: ['samples/LAB-0111'] });
     // Wide enough that the hostile message is not cut before its script tag.
-    const text = renderTimelineText(report, 240);
+    const text = renderTimelineText(report, { width: 240 });
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(text).toContain('\\x1b[31m');
     expect(text).toContain('<script>alert(1)</script>');
   });
 
-  it('fits the entries table to the width it is given, 100 columns when none is known', async () => {
+  it('fits the entries table to the width it is given, wrapping the text, never cutting it', async () => {
     const report = await timelines({ paths: ['samples/LAB-0101'] });
     // The entries table: from the top to its first bottom border (the files table follows it).
     const tableWidth = (text: string): number => {
@@ -25,11 +25,27 @@ describe('renderTimelineText', () => {
       const entries = lines.slice(0, lines.findIndex((l) => l.startsWith('└')));
       return Math.max(...entries.filter((l) => l.startsWith('│')).map((l) => [...l].length));
     };
-    expect(tableWidth(renderTimelineText(report))).toBe(100);
-    expect(tableWidth(renderTimelineText(report, 140))).toBe(140);
-    expect(tableWidth(renderTimelineText(report, 120))).toBe(120);
-    // A cut message says so with an ellipsis; JSON keeps it whole.
-    expect(renderTimelineText(report, 100)).toContain('…');
+    expect(tableWidth(renderTimelineText(report, { width: 100 }))).toBe(100);
+    expect(tableWidth(renderTimelineText(report, { width: 140 }))).toBe(140);
+    expect(tableWidth(renderTimelineText(report, { width: 80 }))).toBe(80);
+    // Every word of every entry is there, however narrow: wrapped, never cut with an ellipsis.
+    const narrow = renderTimelineText(report, { width: 80 });
+    expect(narrow).not.toContain('…');
+    const words = (text: string): string[] => text.split(/[\s│┌┐└┘├┤┬┴┼─]+/).filter((w) => w.length > 0);
+    const narrowWords = new Set(words(narrow));
+    for (const entry of report.devices[0]?.entries ?? []) for (const word of words(entry.text)) if (word.length < 20) expect(narrowWords.has(word), word).toBe(true);
+  });
+
+  it('without a width (a pipe, a file) prints each entry as one whole line: time, file:line, event, text', async () => {
+    const report = await timelines({ paths: ['samples/LAB-0101'] });
+    const text = renderTimelineText(report);
+    const lines = text.split('\n');
+    const entries = report.devices[0]?.entries ?? [];
+    for (const entry of entries.filter((e) => !e.text.includes('\n'))) {
+      const place = `${entry.file.split('/').pop() ?? ''}:${entry.line}`;
+      expect(lines.some((l) => l.startsWith(`${entry.time.replace('T', ' ')}  ${place}  `) && l.endsWith(entry.text)), place).toBe(true);
+    }
+    expect(lines.filter((l) => l.startsWith('│'))).toEqual([]);
   });
 
   it('ends with the line accounting, which adds up', async () => {
