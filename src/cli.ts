@@ -51,11 +51,11 @@ export function colorWanted(toFile: boolean, flag: boolean | undefined, env: Nod
 }
 
 /** The formats that have a form for the fleet summary alone. */
-const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson']);
+const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson', 'md']);
 
 type FailOn = 'error' | 'warning' | 'never';
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; maxFileSize?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; maxFileSize?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean; details?: boolean; width?: number }
 interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string; width?: number }
 
 /** Where a report goes: the -o file, or stdout. */
@@ -221,7 +221,7 @@ async function writeFleet(fleetInput: FleetInput, format: FormatName, options: R
       for await (const piece of fleetInput.pieces()) seen(piece.tally);
       currentDevice = undefined;
       const summary = fleetSummary();
-      await writeOut(format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : renderer.end?.(summary, options) ?? '', file);
+      await writeOut(format === 'json' ? `${JSON.stringify({ schema: 'ldforensics.diagnosis/1', summary }, null, 2)}\n` : (renderer.summary ?? renderer.end)?.(summary, options) ?? '', file);
     } else if (renderer.leads) {
       // The answer first (text, md): the fleet summary, then the devices (text: failed first).
       // Devices finish in name order, so each one's text waits with its group (in memory up to
@@ -282,7 +282,12 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const format: FormatName = flags.format;
   if (flags.summary && !SUMMARY_FORMATS.has(flags.format)) throw new UsageError(`--summary: the fleet summary alone is shown as ${[...SUMMARY_FORMATS].join(', ')}, not ${flags.format}`);
-  const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
+  const options: RenderOptions = {
+    color: colorWanted(flags.output !== undefined, flags.color), width: flags.width ?? reportWidth(flags.output),
+    ...(flags.details ? { details: true } : {}),
+    // On a terminal a fleet's summary comes again at the end, where the eye is when the run ends.
+    ...(flags.output === undefined && process.stdout.isTTY ? { summaryLast: true } : {}),
+  };
   // Never write into what is read: the report or the cache inside an input bundle is refused, inside a share left out.
   const cacheDir = flags.cache ? (typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR) : undefined;
   const guard = guardWrittenPaths(paths, [
@@ -295,7 +300,12 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   const fleet = new SummaryBuilder();
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
   const progress = new Progress(process.stderr, process.stderr.isTTY === true && !flags.quiet);
-  common.onPlanned = (bundles) => progress.planned(bundles);
+  common.onPlanned = (devices) => {
+    progress.planned(devices);
+    // A fleet's text is a line per device (--details: every report in full). Set here, once the
+    // plan is known and before any device is rendered: the pieces are rendered with these options.
+    options.brief = format === 'text' && flags.details !== true && devices > 1;
+  };
   const passedOver = new PassedOverTally();
   common.onPassedOver = (display, kind) => passedOver.add(display, kind);
   // A damaged cache entry whose device's report cannot carry the note (its rendered piece was looked up here): said here.
@@ -400,7 +410,9 @@ function program(setExit: (code: number) => void): Command {
     .option('--shard <K/N>', 'only the devices of shard K of N (a stable hash of the name), for N machines; merge their ndjson with `merge`', parseShard)
     .option('--cache [dir]', `keep each device's report and take it from there while its bundle's files are unchanged (default ${DEFAULT_CACHE_DIR})`)
     .addOption(new Option('--cache-strategy <how>', 'what tells a changed file: its size and modification time, or its content').choices(['metadata', 'content']).default('metadata'))
-    .option('--summary', 'the fleet summary alone (text, json, ndjson)')
+    .option('--summary', 'the fleet summary alone (text, md, json, ndjson): for a ticket')
+    .option('--details', 'text: every device\'s full report with its evidence, not a line per device')
+    .option('--width <n>', 'text: fit the report to this many columns (default: the terminal\'s, or 100)', wholeNumber('--width', 40, 10_000))
     .option('-q, --quiet', 'the fleet summary alone for text; for the other formats nothing but the data (no progress line); errors are always said')
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')

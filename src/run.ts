@@ -337,9 +337,7 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
   let found = 0;
   const cache = options.cache;
   const config = prepared.cacheConfig;
-  const bundles = cache?.strategy === 'metadata' && config !== undefined
-    ? plannedBundles(options, prepared, shortcut && holdsEntries(cache) ? (spec) => shortcut(spec, cache, config) : null)
-    : findBundles(options.paths, { ...openOptions(options), ...planHooks(options) });
+  const bundles = plannedBundles(options, prepared, cache?.strategy === 'metadata' && config !== undefined && shortcut && holdsEntries(cache) ? (spec) => shortcut(spec, cache, config) : null);
   for await (const bundle of bundles) {
     found += 1;
     if ('kept' in bundle) {
@@ -366,7 +364,7 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
  */
 async function* plannedBundles<T>(options: CommonOptions, prepared: Prepared, kept: ((spec: PlanSpec) => T | null) | null): AsyncGenerator<Bundle | { kept: T }> {
   const specs = await planRun(options, prepared);
-  options.onPlanned?.(specs.length);
+  options.onPlanned?.(devicesPlanned(specs, options, prepared));
   for (const spec of specs) {
     // A folder is one device, of the plan's name: one not asked for is not looked at.
     if (kept && spec.type === 'folder' && notAskedName(spec.name, options, prepared)) continue;
@@ -374,6 +372,20 @@ async function* plannedBundles<T>(options: CommonOptions, prepared: Prepared, ke
     if (result !== null) yield { kept: result };
     else yield* await openPlanned(spec, openOptions(options));
   }
+}
+
+/**
+ * How many devices the plan holds that the run asks for (--device, --shard): a fleet zip counts
+ * its devices (named at planning, zip-peek.ts); a tar archive of a fleet counts one, as it is
+ * only known to be a fleet when read.
+ */
+function devicesPlanned(specs: readonly PlanSpec[], options: CommonOptions, prepared: Prepared): number {
+  let count = 0;
+  for (const spec of specs) {
+    const names = spec.type === 'zip' && spec.deviceNames ? Object.values(spec.deviceNames) : [spec.name];
+    for (const name of names) if (!notAskedName(name, options, prepared)) count += 1;
+  }
+  return count;
 }
 
 /**
@@ -415,7 +427,7 @@ function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cach
 /** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed; `local` answers the devices it can here. */
 async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T, local?: LocalResults<T>): AsyncGenerator<T> {
   const specs = await planRun(options, prepared);
-  options.onPlanned?.(specs.length);
+  options.onPlanned?.(devicesPlanned(specs, options, prepared));
   let seen = 0;
   // Callbacks stay in this thread: the workers get plain data only.
   const { onPlanned: _onPlanned, onCacheProblem: _onCacheProblem, onPassedOver: _onPassedOver, ...data } = options;

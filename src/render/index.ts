@@ -16,6 +16,12 @@ export interface RenderOptions {
   width?: number;
   /** For `html` device pages of a fleet folder: the fleet index, relative to the page. */
   indexHref?: string;
+  /** `text`: a fleet's devices a line each (the CLI sets it once planning finds more than one device, unless --details). */
+  brief?: boolean;
+  /** `text`: every device's full report, however many (--details). */
+  details?: boolean;
+  /** `text`: the fleet summary again as the report's last lines (on a terminal, where the eye is when the run ends). */
+  summaryLast?: boolean;
 }
 
 export interface Renderer {
@@ -26,6 +32,8 @@ export interface Renderer {
    * and the closing text (`none` where no device was written).
    */
   start?(options: RenderOptions): string;
+  /** `--summary`: the fleet summary alone, where the format shows it otherwise than its end() (md). */
+  summary?(summary: Summary, options: RenderOptions): string;
   device?(device: DeviceReport, options: RenderOptions): string;
   between?: string;
   end?(summary: Summary, options: RenderOptions, none?: boolean): string;

@@ -1,9 +1,11 @@
-// `--format md`: a ticket-ready Markdown report (GitHub-flavoured; also readable in
-// Jira/ServiceNow-style Markdown viewers). Prose from the report goes through
+// `--format md`: a ticket-ready Markdown report, GitHub/GitLab-flavoured (pipe tables, code
+// spans): it renders in GitHub, GitLab, Azure DevOps and Markdown viewers, not in Jira or
+// ServiceNow, which do not render its tables (`--format jira` is for Jira). Prose from the report goes through
 // escapeMarkdown; log text and file names sit in table cells as code spans
 // (markdownCodeCell), so a table row always keeps its column count.
 import { appendAll } from '../arrays.js';
-import { unrecognisedHint } from './text.js';
+import { textGroup, unrecognisedHint } from './text.js';
+import { isAtRisk } from '../report.js';
 import type { DeviceReport, EvidenceLine, Finding, Report, Summary } from '../types.js';
 import { escapeMarkdown, markdownCodeCell } from './escape.js';
 import type { Renderer } from './index.js';
@@ -43,6 +45,11 @@ function summary(fleet: Summary): string[] {
     return [escapeMarkdown(verdict), String(count), names.join(', ') + more];
   });
   appendAll(out, table(['Verdict', 'Devices', 'Which'], ['l', 'r', 'l'], rows));
+  if (fleet.atRisk) {
+    const names = fleet.atRisk.names.slice(0, NAMES_PER_VERDICT).map((name) => escapeMarkdown(name));
+    const more = fleet.atRisk.devices > names.length ? `, and ${fleet.atRisk.devices - names.length} more` : '';
+    out.push('', `**At risk** (a scan or policy sync was due while provisioning ran; it did not fail this time): ${fleet.atRisk.devices} device(s): ${names.join(', ')}${more}`);
+  }
   appendAll(out, racePackages(fleet));
   if (fleet.unparsedLines > 0) out.push('', `${fleet.unparsedLines} unparsed lines in all.`);
   if (fleet.unrecognised) out.push('', unrecognisedHint(fleet.unrecognised));
@@ -80,7 +87,7 @@ function finding(item: Finding): string[] {
 }
 
 function device(report: DeviceReport): string[] {
-  const out = [`## ${escapeMarkdown(report.device)}: ${escapeMarkdown(report.verdict)}`, ''];
+  const out = [`## ${escapeMarkdown(report.device)}: ${escapeMarkdown(report.verdict)}${isAtRisk(report) ? ' (at risk)' : ''}`, ''];
   const head = headline(report);
   out.push(head !== null ? `**${escapeMarkdown(head)}** ${escapeMarkdown(explainVerdict(report))}` : escapeMarkdown(explainVerdict(report)));
   const history = historyLines(report);
@@ -115,18 +122,26 @@ function deviceSection(report: DeviceReport): string {
 
 /**
  * The summary leads, so the CLI holds each device's section (in memory up to a bound, then
- * in a temporary file, see spool.ts) until the fleet is read; devices stay in name order.
+ * in a temporary file, see spool.ts) until the fleet is read; devices in full (a ticket wants the
+ * evidence), sorted as text sorts them: failed first, then at risk or warned, then healthy.
  */
 const leads = {
-  groups: 1,
-  group: (): number => 0,
+  groups: 3,
+  group: textGroup,
   head: (fleet: Summary): string => head(fleet),
   device: (report: DeviceReport): string => deviceSection(report),
   tail: (): string => '',
 };
 
 function render(report: Report): string {
-  return head(report.summary) + report.devices.map(deviceSection).join('');
+  const groups: string[][] = [[], [], []];
+  for (const each of report.devices) groups[textGroup(each)]?.push(deviceSection(each));
+  return head(report.summary) + groups.map((g) => g.join('')).join('');
 }
 
-export const md = { render, leads } satisfies Renderer;
+/** `--summary`: the fleet summary alone, for pasting into a ticket. */
+function end(fleet: Summary): string {
+  return `# ldforensics diagnosis\n\n${summary(fleet).join('\n')}\n`;
+}
+
+export const md = { render, leads, summary: end } satisfies Renderer;

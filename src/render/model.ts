@@ -1,6 +1,8 @@
 // What several renderers derive from a DeviceReport the same way: the verdict's finding,
 // its tone (colour), its plain-language explanation, the headline, unparsed counts, times.
 import { passedOverSentence } from '../passed-over.js';
+import { hexCode } from '../parsers/codes.js';
+import { isAtRisk } from '../report.js';
 import { INCOMPLETE, NO_FAILURE } from '../rules/verdict.js';
 import type { Confidence, DeviceReport, Finding, Summary } from '../types.js';
 
@@ -158,4 +160,27 @@ export function toneOfVerdictId(verdict: string, devices: DeviceReport[]): Tone 
   const device = devices.find((candidate) => candidate.verdict === verdict);
   if (device) return verdictTone(device);
   return verdict === NO_FAILURE ? 'ok' : 'error';
+}
+
+/**
+ * Why a device got its verdict, in a few words, for a line per device (a fleet's text, the
+ * index): who was in the way, or what the installer or action returned. The full reasoning is
+ * the device's explanation and findings.
+ */
+export function shortWhy(device: DeviceReport): string {
+  const code = device.failedCode !== undefined ? `${device.failedCode} (${hexCode(device.failedCode)})` : undefined;
+  switch (device.verdict) {
+    case 'vulscan-blocked-sdclient': return 'vulscan in the way';
+    case 'policysync-blocked-sdclient': return 'policy sync in the way';
+    case 'sdclient-overlap': return 'another sdclient in the way';
+    case 'package-install-failed': return `installer failed${code ? `: ${code}` : ''}`;
+    case 'download-failed': return 'not downloaded';
+    case 'action-failed': return `failed${code ? `: ${code}` : ''}`;
+    case 'unexplained-failure': return 'cause not recognised';
+    case 'no-failure': return isAtRisk(device) ? 'a scan or sync ran during provisioning' : '';
+    default: {
+      const end = /[.;](?:\s|$)/.exec(device.explanation);
+      return end ? device.explanation.slice(0, end.index + 1) : device.explanation;
+    }
+  }
 }

@@ -5,7 +5,7 @@ import { appendAll } from '../arrays.js';
 import type { DeviceReport, EvidenceLine, Finding, Report, Severity, Summary } from '../types.js';
 import { isAtRisk } from '../report.js';
 import { escapeTerminal } from './escape.js';
-import { drawTable, tableLines } from './table.js';
+import { displayWidth, drawTable, tableLines } from './table.js';
 import type { RenderOptions, Renderer } from './index.js';
 import {
   explainVerdict,
@@ -22,6 +22,7 @@ import {
   verdictsByCount,
   displayTime,
   plural,
+  shortWhy,
 } from './model.js';
 
 const DEFAULT_WIDTH = 100;
@@ -310,19 +311,70 @@ export function textGroup(device: DeviceReport): 0 | 1 | 2 {
   return 2;
 }
 
-/** One device: its report and the summary after it. A fleet: the summary first, then the devices, failed first. */
+/** A verdict column wide enough for every verdict name (policysync-blocked-sdclient). */
+const VERDICT_COLUMNS = 27;
+/** Columns between the verdict and what follows it. */
+const VERDICT_GAP = 1;
+const NAME_COLUMNS = 14;
+
+/**
+ * A fleet device in one line: a mark, its name, its verdict, the package and action, the time,
+ * and why in one sentence. Names and verdicts are padded to columns, so a fleet's lines align as
+ * they stream; a longer name pushes its own line only. `--details` gives the full reports.
+ */
+function briefLine(report: DeviceReport, options: RenderOptions): string {
+  const group = textGroup(report);
+  const tone: Tone = group === 0 ? 'error' : group === 1 ? 'warning' : 'ok';
+  const mark = paint(group === 0 ? '✖' : group === 1 ? '▲' : '✔', SGR[tone], options);
+  const verdict = `${report.verdict}${isAtRisk(report) ? ' (at risk)' : ''}`;
+  const name = escapeTerminal(report.device);
+  let why = escapeTerminal(shortWhy(report));
+  const width = widthOf(options);
+  const nameCells = Math.max(displayWidth(name) + 1, NAME_COLUMNS);
+  const verdictCells = Math.max(verdict.length, VERDICT_COLUMNS) + VERDICT_GAP;
+  const action = report.failedAction !== null ? `#${report.failedAction} ` : '';
+  // Month, day and minute: the line is for finding devices; --details has the year and the seconds.
+  const time = report.failureTime === null ? '' : ` ${displayTime(report.failureTime).slice(5, 16)}`;
+  // Where the line would wrap, the package gives way first, then the why; never the time.
+  let pkg = report.failedPackage !== null ? escapeTerminal(report.failedPackage) : '';
+  const fixed = 2 + nameCells + verdictCells + action.length + time.length + (why !== '' ? 3 : 0);
+  const pkgRoom = Math.max(8, width - fixed - displayWidth(why));
+  if (displayWidth(pkg) > pkgRoom) pkg = `${pkg.slice(0, pkgRoom - 1)}…`;
+  const whyRoom = Math.max(8, width - fixed - displayWidth(pkg));
+  if (displayWidth(why) > whyRoom) why = `${why.slice(0, whyRoom - 1)}…`;
+  const what = `${action}${pkg}${time}`.trim();
+  const line = `${mark} ${paint(name, '1', options)}${' '.repeat(nameCells - displayWidth(name))}`
+    + paint(escapeTerminal(verdict), SGR[tone], options) + ' '.repeat(verdictCells - verdict.length)
+    + what + (what !== '' && why !== '' ? ' — ' : '') + why;
+  return `${line.trimEnd()}\n`;
+}
+
+/** The heading of a fleet's device lines. */
+function briefHeading(options: RenderOptions): string {
+  const title = 'Devices, failed first (--details: each in full)';
+  return `${rule(`━━ ${paint(title, '1', options)}`, `━━ ${title}`.length, widthOf(options))}\n`;
+}
+
+/**
+ * One device: its report and the summary after it. A fleet: the summary first, then a line per
+ * device, failed first (options.brief, set by the CLI once it knows the fleet has more than one
+ * device; the full reports with --details), and on a terminal the summary again at the end,
+ * where the reader's eye is when the run ends.
+ */
 const leads = {
   groups: 3,
   group: textGroup,
-  head: (summary: Summary, options: RenderOptions): string => (summary.devices > 1 ? `${end(summary, options)}\n` : ''),
-  device,
-  tail: (summary: Summary, options: RenderOptions): string => (summary.devices > 1 ? '' : end(summary, options)),
+  head: (summary: Summary, options: RenderOptions): string => (summary.devices > 1 ? `${end(summary, options)}\n${options.brief === true ? briefHeading(options) : ''}` : ''),
+  device: (report: DeviceReport, options: RenderOptions): string => (options.brief === true ? briefLine(report, options) : device(report, options)),
+  tail: (summary: Summary, options: RenderOptions): string => (summary.devices > 1 ? (options.summaryLast === true ? `\n${end(summary, options)}` : '') : end(summary, options)),
 };
 
 function render(report: Report, options: RenderOptions): string {
+  // A fleet in lines unless the details are asked for; one device in full.
+  const shown: RenderOptions = { ...options, brief: options.details !== true && report.devices.length > 1 };
   const groups: string[][] = Array.from({ length: leads.groups }, () => []);
-  for (const each of report.devices) groups[leads.group(each)]?.push(device(each, options));
-  return leads.head(report.summary, options) + groups.map((g) => g.join('')).join('') + leads.tail(report.summary, options);
+  for (const each of report.devices) groups[leads.group(each)]?.push(leads.device(each, shown));
+  return leads.head(report.summary, shown) + groups.map((g) => g.join('')).join('') + leads.tail(report.summary, shown);
 }
 
 export const text = { render, device, end, leads } satisfies Renderer;

@@ -24,9 +24,25 @@ describe('Progress', () => {
     progress.device('no-failure');
     now = 2000;
     progress.device('vulscan-blocked-sdclient');
-    expect(progress.line()).toBe('ldforensics: 2/3 devices, 1.0/s, 2 s · no-failure 1, vulscan-blocked-sdclient 1');
+    expect(progress.line()).toBe('ldforensics: 2/3 devices (66 %), 1.0/s, 2 s, about 1 s left · no-failure 1, vulscan-blocked-sdclient 1');
     progress.end();
     expect(written[written.length - 1]).toBe('\r\u001b[2K');
+  });
+
+  it('never cuts a word at the terminal\'s edge, and says minutes and hours as such', () => {
+    const written: string[] = [];
+    let now = 0;
+    const progress = new Progress({ isTTY: true, columns: 60, write: (t) => { written.push(t); return true; } }, true, () => now);
+    progress.planned(1000);
+    now = 200_000;
+    progress.device('policysync-blocked-sdclient');
+    const drawn = (written.at(-1) ?? '').replace('\r\u001b[2K', '');
+    expect(drawn.length).toBeLessThanOrEqual(59);
+    expect(drawn).toMatch(/ …$/);
+    expect(progress.line()).toContain('1/1000 devices (0 %), 0.0/s, 3 min 20 s, about 55 h 30 min left');
+    // Every word of the drawn line is a whole word of the full line.
+    const words = new Set(progress.line().split(' '));
+    for (const word of drawn.replace(/ …$/, '').split(' ')) expect(words.has(word) || words.has(`${word},`) || words.has(`${word}·`), word).toBe(true);
   });
 
   it('writes nothing when not enabled (a pipe, --quiet)', () => {
@@ -48,7 +64,7 @@ describe('the CLI\'s progress line', () => {
       const typescript = path.join(dir.name, 'tty.log');
       await run('script', ['-qc', `stty cols 120; ${process.execPath} ${BIN} diagnose ${SAMPLES} -o ${out}`, typescript]).catch(() => undefined);
       const terminal = readFileSync(typescript, 'utf8');
-      expect(terminal).toMatch(new RegExp(`ldforensics: \\d+/${SAMPLE_DEVICES} devices, [\\d.]+/s`));
+      expect(terminal).toMatch(new RegExp(`ldforensics: \\d+/${SAMPLE_DEVICES} devices \\(\\d+ %\\), [\\d.]+/s`));
       expect(terminal).toContain('\r\u001b[2K');
       expect(readFileSync(out, 'utf8')).not.toContain('devices, ');
     } finally {

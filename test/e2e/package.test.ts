@@ -127,7 +127,7 @@ describe('times as admins type them, and the timeline to a file', () => {
 });
 
 describe('--summary', () => {
-  it('shows the fleet summary alone, in text and json, keeps the exit code, and is refused where it has no form', async () => {
+  it('shows the fleet summary alone, in text, md and json, keeps the exit code, and is refused where it has no form', async () => {
     const samples = path.join(ROOT, 'samples');
     const text = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary']);
     expect(text.code).toBe(1);
@@ -138,7 +138,11 @@ describe('--summary', () => {
     expect(json.devices).toBeUndefined();
     const csv = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary', '-f', 'csv']);
     expect(csv.code).toBe(2);
-    expect(csv.stderr).toContain('--summary: the fleet summary alone is shown as text, json, ndjson, not csv');
+    expect(csv.stderr).toContain('--summary: the fleet summary alone is shown as text, json, ndjson, md, not csv');
+    const md = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary', '-f', 'md']);
+    expect(md.code).toBe(1);
+    expect(md.stdout.startsWith('# ldforensics diagnosis\n\n## Fleet summary\n')).toBe(true);
+    expect(md.stdout).not.toContain('## LAB-0101');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { md } from '../../src/render/md.js';
+import { diagnose } from '../../src/run.js';
 import { injection, race, report, single } from '../fixtures/report.js';
 
 
@@ -77,5 +78,21 @@ describe('md', () => {
     expect(one).not.toContain('Fleet summary');
     expect(one).toContain('## LAB-PC-017: vulscan-blocked-sdclient');
     expect(one).toContain('The security scan (vulscan) started while a software distribution was running');
+  });
+
+  it('sorts devices as text does, failed first, and marks a device at risk in its heading and in the summary', async () => {
+    const fleet = await diagnose({ paths: ['samples/LAB-0102', 'samples/LAB-0107', 'samples/LAB-0101'] });
+    const text = md.render(fleet);
+    const headings = text.split('\n').filter((line) => line.startsWith('## ') && !line.startsWith('## Fleet'));
+    expect(headings).toEqual(['## LAB-0101: vulscan-blocked-sdclient', '## LAB-0107: no-failure (at risk)', '## LAB-0102: no-failure']);
+    expect(text).toContain('**At risk** (a scan or policy sync was due while provisioning ran; it did not fail this time): 1 device(s): LAB-0107');
+    const one = md.render(await diagnose({ paths: ['samples/LAB-0107'] }));
+    expect(one).toContain('## LAB-0107: no-failure (at risk)');
+  });
+
+  it('gives the fleet summary alone for --summary, for pasting into a ticket', () => {
+    const alone = md.summary(report.summary);
+    expect(alone.startsWith('# ldforensics diagnosis\n\n## Fleet summary\n')).toBe(true);
+    expect(alone).not.toContain('## LAB-PC-017');
   });
 });

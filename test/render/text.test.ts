@@ -8,8 +8,9 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u20
 const SGR = /\u001b\[[0-9;]*m/g;
 
 describe('text', () => {
-  it('matches the reviewed snapshot', async () => {
-    await expect(text.render(report, { color: false })).toMatchFileSnapshot('./__snapshots__/report.txt');
+  it('matches the reviewed snapshots: a fleet a line per device, and with --details every report in full', async () => {
+    await expect(text.render(report, { color: false, details: true })).toMatchFileSnapshot('./__snapshots__/report.txt');
+    await expect(text.render(report, { color: false })).toMatchFileSnapshot('./__snapshots__/report-lines.txt');
   });
 
   it('passes no control character from the logs to the terminal (injection device)', () => {
@@ -37,8 +38,24 @@ describe('text', () => {
     expect(text.device(clean, { color: true })).toContain('\u001b[1;32mno-failure\u001b[0m');
   });
 
-  it('leads a fleet with the answer: end()\'s summary first, then device() texts, failed devices first', () => {
-    const options = { color: false };
+  it('gives a fleet its summary, then a line per device, failed first: verdict, action, package, time and why', () => {
+    const rendered = text.render(report, { color: false });
+    const lines = rendered.split('\n');
+    const heading = lines.findIndex((l) => l.startsWith('━━ Devices, failed first'));
+    expect(rendered.startsWith(text.end(report.summary, { color: false }))).toBe(true);
+    const deviceLines = lines.slice(heading + 1).filter((l) => l !== '');
+    expect(deviceLines).toHaveLength(report.devices.length);
+    const order = [0, 1, 2].flatMap((g) => report.devices.filter((d) => textGroup(d) === g).map((d) => d.device));
+    expect(deviceLines.map((l) => l.split(/\s+/)[1])).toEqual(order);
+    const race = report.devices.find((d) => d.verdict === 'vulscan-blocked-sdclient') ?? expect.fail('no race');
+    const raceLine = deviceLines.find((l) => l.split(/\s+/)[1] === race.device) ?? '';
+    expect(raceLine).toMatch(new RegExp(`^✖ ${race.device} +vulscan-blocked-sdclient +#${race.failedAction} ${race.failedPackage ?? ''} ${(race.failureTime ?? '').slice(5, 16).replace('T', ' ')} — vulscan in the way$`));
+    // No evidence table in the lines form: --details has them.
+    expect(lines.slice(heading).join('\n')).not.toContain('┌');
+  });
+
+  it('with --details leads a fleet with the answer: end()\'s summary first, then device() texts, failed devices first', () => {
+    const options = { color: false, details: true };
     const rendered = text.render(report, options);
     const groups = [0, 1, 2].map((g) => report.devices.filter((d) => textGroup(d) === g).map((d) => text.device(d, options)).join(''));
     expect(rendered).toBe(`${text.end(report.summary, options)}\n${groups.join('')}`);
@@ -63,12 +80,25 @@ describe('text', () => {
     expect(nameList([], 0, 60)).toBe('');
   });
 
-  it('keeps lines within the width it is given', () => {
+  it('keeps lines within the width it is given, in full and as a line per device', () => {
     for (const width of [60, 80, 120]) {
-      const lines = text.render(report, { color: false, width }).split('\n');
+      const lines = text.render(report, { color: false, width, details: true }).split('\n');
       const longest = Math.max(...lines.map((line) => [...line].length));
       expect(longest).toBeLessThanOrEqual(width);
     }
+    for (const width of [80, 100, 120]) {
+      // A device name longer than the line (the injection fixture's) takes the room it needs.
+      const lines = text.render(report, { color: false, width }).split('\n').filter((line) => !line.includes('HYPERLINK'));
+      expect(Math.max(...lines.map((line) => [...line].length)), String(width)).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('on a terminal repeats the fleet summary as its last lines (options.summaryLast)', () => {
+    const rendered = text.render(report, { color: false, summaryLast: true });
+    const summary = text.end(report.summary, { color: false });
+    expect(rendered.startsWith(summary)).toBe(true);
+    expect(rendered.endsWith(`\n${summary}`)).toBe(true);
+    expect(text.render(report, { color: false }).endsWith(summary)).toBe(false);
   });
 
   it('shows why a device could not be read', () => {
