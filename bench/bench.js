@@ -411,9 +411,9 @@ async function main() {
       const cacheDir = path.join(root, `cache-${n}`);
       const cold = repeated(() => {
         rmSync(cacheDir, { recursive: true, force: true });
-        return diagnoseOnce(dir, ['-f', 'json', '--cache', cacheDir]);
+        return diagnoseOnce(dir, ['-f', 'json', '--cache-location', cacheDir]);
       });
-      const warm = diagnose(dir, ['-f', 'json', '--cache', cacheDir]);
+      const warm = diagnose(dir, ['-f', 'json', '--cache-location', cacheDir]);
       row(label, 'diagnose json, cold --cache', bytes, n, cold, fp.wc, fp.ln);
       row(label, `diagnose json, warm --cache (${((warm.seconds / cold.seconds) * 100).toFixed(0)} % of cold)`, bytes, n, warm, fp.wc, fp.ln);
       fleetRuns.push({ n, peak: json.peakMb });

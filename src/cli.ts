@@ -2,10 +2,11 @@
 // 0 nothing failed, 1 a device failed or has an error finding, 2 usage error, nothing
 // readable, or a report that could not be written whole. The report goes to stdout (or
 // --output), errors to stderr.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
-import { DEFAULT_CACHE_DIR } from './fleet/cache.js';
+import { CACHE_MARKER, DEFAULT_CACHE_DIR } from './fleet/cache.js';
 import { mergeShards } from './fleet/merge.js';
 import { defaultJobs } from './fleet/pool.js';
 import { parseShard, type Shard } from './fleet/shard.js';
@@ -55,7 +56,7 @@ const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson', 
 
 type FailOn = 'error' | 'warning' | 'never';
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; maxFileSize?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: string | boolean; cacheStrategy: 'metadata' | 'content'; summary?: boolean; details?: boolean; width?: number }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; maxFileSize?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: boolean; cacheLocation?: string; cacheStrategy: 'metadata' | 'content'; summary?: boolean; details?: boolean; width?: number; progress?: boolean; summaryLast?: boolean }
 interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string; width?: number }
 
 /** Where a report goes: the -o file, or stdout. */
@@ -216,7 +217,7 @@ async function writeFleet(fleetInput: FleetInput, format: FormatName, options: R
   } else await withOutput(flags.output, async (file) => {
     // Devices rendered one at a time are rendered where they are diagnosed (on the workers).
     const pieceFormat: PieceFormat = { format, options };
-    if (flags.summary || (flags.quiet && format === 'text')) {
+    if (flags.summary) {
       // The fleet summary alone: devices are read and counted, none is written.
       for await (const piece of fleetInput.pieces()) seen(piece.tally);
       currentDevice = undefined;
@@ -286,21 +287,32 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     color: colorWanted(flags.output !== undefined, flags.color), width: flags.width ?? reportWidth(flags.output),
     ...(flags.details ? { details: true } : {}),
     // On a terminal a fleet's summary comes again at the end, where the eye is when the run ends.
-    ...(flags.output === undefined && process.stdout.isTTY ? { summaryLast: true } : {}),
+    ...((flags.output === undefined && process.stdout.isTTY) || flags.summaryLast ? { summaryLast: true } : {}),
   };
   // Never write into what is read: the report or the cache inside an input bundle is refused, inside a share left out.
-  const cacheDir = flags.cache ? (typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR) : undefined;
+  refuseCacheFoldersAsInput(paths);
+  // --cache-location names the cache's folder, and asks for the cache by itself.
+  const cacheDir = flags.cacheLocation ?? (flags.cache ? DEFAULT_CACHE_DIR : undefined);
   const guard = guardWrittenPaths(paths, [
     ...(flags.output !== undefined ? [{ given: flags.output, option: '--output', folder: format === 'html' && !flags.summary && namesFolder(flags.output, isFolder) }] : []),
     ...(cacheDir !== undefined ? [{ given: cacheDir, option: '--cache', folder: true }] : []),
   ]);
   if (!flags.quiet) for (const note of guard.notes) process.stderr.write(`ldforensics: ${escapeTerminal(note)}\n`);
   const common: CommonOptions = { paths, ...(guard.exclude.size > 0 ? { exclude: guard.exclude } : {}), patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), ...(flags.maxFileSize !== undefined ? { maxFileSize: flags.maxFileSize } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
-    ...(flags.cache ? { cache: { dir: typeof flags.cache === 'string' ? flags.cache : DEFAULT_CACHE_DIR, strategy: flags.cacheStrategy } } : {}) };
+    ...(cacheDir !== undefined ? { cache: { dir: cacheDir, strategy: flags.cacheStrategy } } : {}) };
   const fleet = new SummaryBuilder();
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
-  const progress = new Progress(process.stderr, process.stderr.isTTY === true && !flags.quiet);
+  const progress = new Progress(process.stderr, process.stderr.isTTY === true && !flags.quiet && flags.progress !== false);
+  // What the share held that is not read is said on stderr once planning has found it, before the
+  // report (which then ends with its summary); or at the end, where planning stopped the run.
+  let passedOverSaid = false;
+  const sayPassedOver = (): void => {
+    if (passedOverSaid || flags.quiet) return;
+    passedOverSaid = true;
+    for (const line of passedOver.lines()) progress.interrupt(`ldforensics: ${escapeTerminal(line)}\n`);
+  };
   common.onPlanned = (devices) => {
+    sayPassedOver();
     progress.planned(devices);
     // A fleet's text is a line per device (--details: every report in full). Set here, once the
     // plan is known and before any device is rendered: the pieces are rendered with these options.
@@ -338,10 +350,11 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     await writeFleet({ devices: () => diagnoseDevices(common), pieces: (pieceFormat) => diagnosePieces(common, pieceFormat) }, format, options, flags, seen, summaryOf);
   } finally {
     // Said even where the run found nothing to read (a core server's bundle given alone).
-    if (!flags.quiet) for (const line of passedOver.lines()) process.stderr.write(`ldforensics: ${escapeTerminal(line)}\n`);
+    sayPassedOver();
   }
   progress.end();
   activeProgress = undefined;
+  if (flags.output !== undefined && !flags.quiet) sayWritten(flags.output, `${flags.summary ? 'the fleet summary' : `the ${format} report`} of ${plural(fleet.summary().devices, 'device')}`, format === 'html' && !flags.summary && namesFolder(flags.output, isFolder));
   // A shard of a small share may hold no device: a valid, empty shard (its summary says so).
   if (shard && fleet.summary().devices === 0) return EXIT_OK;
   if (!fleet.anythingRead) {
@@ -373,6 +386,7 @@ async function timelineCommand(paths: string[], flags: TimelineFlags): Promise<n
     const totals = timelineTotals(counted);
     await writeChunk(sink, json ? timelineJson.end(totals) : timelineTotalsText(totals));
   });
+  if (flags.output !== undefined) sayWritten(flags.output, `the timeline of ${plural(counted.length, 'device')}`, false);
   return nothingReadable(counted) ? EXIT_USAGE : EXIT_OK;
 }
 
@@ -381,10 +395,19 @@ function program(setExit: (code: number) => void): Command {
     .description('Find why LANDesk / Ivanti EPM OS provisioning failed, from the devices\' gathered logs.')
     .version(packageVersion())
     .option('--rules', 'list the detection rules and exit')
-    .showHelpAfterError()
     .exitOverride();
   cli.argument('[command...]').action(async (words: string[], flags: { rules?: boolean }) => {
     const command = words[0];
+    if (command === 'help') {
+      // `ldforensics help [command [subcommand]]`, as git and npm take it.
+      let shown: Command = cli;
+      for (const word of words.slice(1)) {
+        const sub = shown.commands.find((c) => c.name() === word);
+        if (!sub) throw new UsageError(`help: no command "${word}"`, `Commands: ${shown.commands.map((c) => c.name()).join(', ')}.`);
+        shown = sub;
+      }
+      shown.help();
+    }
     if (command !== undefined) {
       // A mistyped command gets a suggestion, as git and npm give one.
       const names = cli.commands.map((c) => c.name());
@@ -408,12 +431,16 @@ function program(setExit: (code: number) => void): Command {
     .addOption(tz).addOption(patterns).addOption(device)
     .addOption(new Option('--fail-on <level>', 'exit 1 on devices with findings of this severity or worse').choices(['error', 'warning', 'never']).default('error'))
     .option('--shard <K/N>', 'only the devices of shard K of N (a stable hash of the name), for N machines; merge their ndjson with `merge`', parseShard)
-    .option('--cache [dir]', `keep each device's report and take it from there while its bundle's files are unchanged (default ${DEFAULT_CACHE_DIR})`)
+    .option('--cache', `keep each device's report and take it from there while its bundle's files are unchanged (in ${DEFAULT_CACHE_DIR})`)
+    .option('--cache-location <dir>', 'the cache\'s folder (implies --cache)')
     .addOption(new Option('--cache-strategy <how>', 'what tells a changed file: its size and modification time, or its content').choices(['metadata', 'content']).default('metadata'))
     .option('--summary', 'the fleet summary alone (text, md, json, ndjson): for a ticket')
     .option('--details', 'text: every device\'s full report with its evidence, not a line per device')
     .option('--width <n>', 'text: fit the report to this many columns (default: the terminal\'s, or 100)', wholeNumber('--width', 40, 10_000))
-    .option('-q, --quiet', 'the fleet summary alone for text; for the other formats nothing but the data (no progress line); errors are always said')
+    .option('-q, --quiet', 'quieter: no progress line and no notes on stderr (the report is the same; errors are always said)')
+    .option('--no-progress', 'no progress line on the terminal')
+    // npm run demo: the summary last wherever the report goes (a terminal gets it anyway).
+    .addOption(new Option('--summary-last').hideHelp())
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
     .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', wholeNumber('--jobs', 1, 256))
@@ -457,11 +484,16 @@ function program(setExit: (code: number) => void): Command {
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
     .option('--allow-partial', 'take shards cut short (no summary line) and an incomplete set of shards, saying what is missing')
-    .action(async (files: string[], flags: { format: string; output?: string; failOn: FailOn; color?: boolean; allowPartial?: boolean }) => {
+    .option('--details', 'text: every device\'s full report with its evidence, not a line per device')
+    .option('--width <n>', 'text: fit the report to this many columns (default: the terminal\'s, or 100)', wholeNumber('--width', 40, 10_000))
+    .action(async (files: string[], flags: { format: string; output?: string; failOn: FailOn; color?: boolean; allowPartial?: boolean; details?: boolean; width?: number }) => {
       if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`);
       const format: FormatName = flags.format;
       if (flags.output !== undefined) guardWrittenPaths(files, [{ given: flags.output, option: '--output', folder: format === 'html' && namesFolder(flags.output, isFolder) }]);
-      const options: RenderOptions = { color: colorWanted(flags.output !== undefined, flags.color), width: reportWidth(flags.output) };
+      const options: RenderOptions = {
+        color: colorWanted(flags.output !== undefined, flags.color), width: flags.width ?? reportWidth(flags.output),
+        ...(flags.details ? { details: true } : {}), ...(flags.output === undefined && process.stdout.isTTY ? { summaryLast: true } : {}),
+      };
       // The shards are read as they are written: a device at a time, as diagnose writes a fleet.
       const fleet = new SummaryBuilder();
       let passedOver: Summary['passedOver'];
@@ -469,6 +501,8 @@ function program(setExit: (code: number) => void): Command {
         allowPartial: flags.allowPartial === true,
         onWarning: (message: string): void => { process.stderr.write(`ldforensics: ${escapeTerminal(message)}\n`); },
         onPassedOver: (notRead: NonNullable<Summary['passedOver']>): void => { passedOver = notRead; },
+        // A fleet's text is a line per device, as diagnose gives it.
+        onPlanned: (devices: number): void => { options.brief = format === 'text' && flags.details !== true && devices > 1; },
       };
       const input: FleetInput = {
         devices: () => mergeShards(files, mergeOptions),
@@ -477,13 +511,51 @@ function program(setExit: (code: number) => void): Command {
         },
       };
       await writeFleet(input, format, options, flags, (tally) => fleet.addTally(tally), () => ({ ...fleet.summary(), ...(passedOver ? { passedOver } : {}) }));
+      if (flags.output !== undefined) sayWritten(flags.output, `the merged ${format} report of ${plural(fleet.summary().devices, 'device')}`, format === 'html' && namesFolder(flags.output, isFolder));
       setExit(flags.failOn === 'never' ? EXIT_OK : fleet.failed || (flags.failOn === 'warning' && fleet.warned) ? EXIT_FAILURES : EXIT_OK);
     });
   cli.command('rules')
     .description('list the detection rules with their descriptions and fixes')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'md']).default('text'))
     .action(async (flags: { format: RulesFormat }) => { await writeOut(renderRules(flags.format), undefined); });
+  // A mistyped option gets commander's "did you mean", the command's usage line and where the
+  // options are listed: not the whole help, which pushes the mistake off the screen.
+  const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+  for (const command of everyCommand(cli)) {
+    const name = command === cli ? 'ldforensics' : `ldforensics ${commandPath(command)}`;
+    command.showHelpAfterError(`Usage: ${name} ${command.usage()}\nSee: ${name} --help`);
+  }
   return cli;
+}
+
+/**
+ * After -o, one line on a terminal's stderr says what was written and where: with no report on
+ * the screen, the user is not left to guess whether the run did anything. Never on a pipe.
+ */
+function sayWritten(output: string, what: string, folder: boolean): void {
+  if (process.stderr.isTTY !== true) return;
+  const where = path.resolve(output);
+  process.stderr.write(`ldforensics: wrote ${what} to ${escapeTerminal(folder ? `${where}${path.sep} (open index.html)` : where)}\n`);
+}
+
+/** A command's words after the program's name (`patterns suggest`). */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) words.unshift(at.name());
+  return words.join(' ');
+}
+
+/**
+ * `--cache` took its folder as an optional value, which swallowed the next path (`--cache
+ * samples`); it is a switch now, with --cache-location. A cache folder given as a path to read
+ * is that old form: said, not read as a share of devices.
+ */
+function refuseCacheFoldersAsInput(paths: readonly string[]): void {
+  for (const given of paths) {
+    if (existsSync(path.join(given, CACHE_MARKER))) {
+      throw new UsageError(`${given} is an ldforensics cache folder, not logs to read`, `--cache is a switch; name the cache's folder with --cache-location ${given}`);
+    }
+  }
 }
 
 /** An option's parser for a whole number within bounds, refusing anything else by name. */

@@ -305,6 +305,8 @@ export const UNUSED_DAYS = 30;
 const DAY_MS = 86_400_000;
 /** Where the last look for unused entries is noted: it is made once a day at the most. */
 const PRUNED_MARK = '.pruned';
+/** A file every used cache folder holds (written by the first run's prune): tells a cache folder from a share. */
+export const CACHE_MARKER = PRUNED_MARK;
 /** An entry's name (its key, a SHA-256 in hex), and a temporary file's (writeFileAtomically's). */
 const ENTRY_NAME = /^[0-9a-f]{64}\.(?:json|piece|seen|folders)$/;
 /** An entries' folder: the first two hex digits of their keys. */

@@ -89,6 +89,8 @@ export interface MergeOptions {
   onWarning?: (message: string) => void;
   /** Told what the share held that no shard read (each shard planned the whole share, so the first's says it). */
   onPassedOver?: (passedOver: NonNullable<Summary['passedOver']>) => void;
+  /** Told how many devices the shards hold, once they are checked and before the first is given (as diagnose's onPlanned). */
+  onPlanned?: (devices: number) => void;
 }
 
 const HINT = 'merge takes the complete set of ndjson files written by diagnose -f ndjson --shard K/N; --allow-partial takes an incomplete one, saying what is missing';
@@ -156,6 +158,7 @@ export async function* mergeShards(files: readonly string[], options: MergeOptio
   checkShards(files, scans, options);
   const passedOver = scans.find((scan) => scan.summary?.passedOver !== undefined)?.summary?.passedOver;
   if (passedOver) options.onPassedOver?.(passedOver);
+  options.onPlanned?.(scans.reduce((sum, scan) => sum + scan.devices, 0));
   const shards = files.map((file, i) => orderedShard(file, maxLineChars, scans[i]?.inOrder ?? false)[Symbol.asyncIterator]());
   let previous: { device: DeviceReport; shard: number } | undefined;
   try {

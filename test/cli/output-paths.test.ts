@@ -83,7 +83,7 @@ describe('the report\'s own folder and the cache inside the share', () => {
   it('an HTML folder and a cache folder inside the share are not read as devices, and a note says so', async () => {
     const dir = share('LAB-0102', 'LAB-0113');
     for (let rerun = 0; rerun < 2; rerun += 1) {
-      const result = await cli('diagnose', dir, '-f', 'html', '-o', `${dir}/report/`, '--cache', path.join(dir, 'cache'));
+      const result = await cli('diagnose', dir, '-f', 'html', '-o', `${dir}/report/`, '--cache-location', path.join(dir, 'cache'));
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toContain(`--output ${dir}/report/ lies inside ${dir}: it is not read as input.`);
       expect(result.stderr).toContain(`--cache ${path.join(dir, 'cache')} lies inside ${dir}: it is not read as input.`);

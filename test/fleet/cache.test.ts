@@ -432,7 +432,7 @@ describe('--cache and the folder the tool runs in', () => {
     const run = promisify(execFile);
     const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
     const sources = async (cwd: string): Promise<string[]> => {
-      const out = await run(process.execPath, [bin, 'diagnose', fleet, '-f', 'ndjson', '--cache', cacheDir], { cwd }).catch((e: { stdout: string }) => e);
+      const out = await run(process.execPath, [bin, 'diagnose', fleet, '-f', 'ndjson', '--cache-location', cacheDir], { cwd }).catch((e: { stdout: string }) => e);
       return out.stdout.trim().split('\n').map((line) => JSON.parse(line) as { source?: string }).filter((r) => r.source !== undefined).map((r) => r.source ?? '');
     };
     expect(await sources(root.name)).toEqual(['fleet/LAB-0101', 'fleet/LAB-0102', 'fleet/LAB-0104.zip']);
