@@ -52,7 +52,7 @@ export function colorWanted(toFile: boolean, flag: boolean | undefined, env: Nod
 }
 
 /** The formats that have a form for the fleet summary alone. */
-const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson', 'md']);
+const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson', 'md', 'jira']);
 
 type FailOn = 'error' | 'warning' | 'never';
 

@@ -118,3 +118,24 @@ export function escapeJson(json: string): string {
     (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/**
+ * Jira wiki markup text (headings, paragraphs, table cells): a backslash before each character
+ * that could start formatting, a link, a macro or a cell (`* _ + ^ ~ ? - ! # | { } [ ]`); a
+ * backslash itself as the entity `&#92;` (Jira reads `\\` as a line break, and no escape
+ * gives a plain backslash before markup: pandoc's Jira writer does the same), `&` as `&amp;`,
+ * and a line break as ⏎ (escapeTerminal), so a table row stays one line.
+ */
+export function escapeJira(text: string): string {
+  // One pass: an escape's own backslash or entity is never escaped again.
+  return escapeTerminal(text).replace(/[\\&*_+^~?\-!#|{}[\]]/g, (ch) => (ch === '\\' ? '&#92;' : ch === '&' ? '&amp;' : `\\${ch}`));
+}
+
+/**
+ * A line inside a {noformat} block, shown as written: only the block's own end tag could change
+ * it, so a "{noformat}" in a log line gets a zero-width space after its brace. Control characters
+ * are made visible (escapeTerminal), as everywhere.
+ */
+export function jiraNoformat(text: string): string {
+  return escapeTerminal(text).replace(/\{(noformat)/gi, '{\u200b$1');
+}

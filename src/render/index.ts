@@ -4,6 +4,7 @@
 import type { DeviceReport, Report, Summary } from '../types.js';
 import { csv } from './csv.js';
 import { html } from './html.js';
+import { jira } from './jira.js';
 import { json } from './json.js';
 import { md } from './md.js';
 import { ndjson } from './ndjson.js';
@@ -51,7 +52,7 @@ export interface Renderer {
   };
 }
 
-const registry = { text, json, ndjson, md, html, csv } satisfies Record<string, Renderer>;
+const registry = { text, json, ndjson, md, jira, html, csv } satisfies Record<string, Renderer>;
 
 export type FormatName = keyof typeof registry;
 

@@ -90,6 +90,17 @@ describe('the hostile sample through every format', () => {
     expect(md).toContain('<script>alert(1)</script>');
   });
 
+  it('jira puts log lines in {noformat} blocks, escapes markup in prose and shows no raw control character', async () => {
+    const jira = await render('jira');
+    expect(jira).not.toMatch(CONTROL);
+    const prose = jira.replace(/\{noformat\}[\s\S]*?\{noformat\}/g, '');
+    // One device: no table; every line of prose is one paragraph, whatever the log text held.
+    expect(prose.split('\n').filter((l) => l.startsWith('|'))).toEqual([]);
+    // The package's pipe, backticks and brackets are text, not cells or markup.
+    expect(prose).toContain('=HYPERLINK("http://evil.example","click") <script>alert(1)</script> \\| `rm`');
+    expect(jira.split('{noformat}').length % 2).toBe(1);
+  });
+
   it('html shows the strings as text: no script, no event handler, no control character', async () => {
     const html = await render('html');
     expect(html).not.toMatch(/<script/i);

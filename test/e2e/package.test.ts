@@ -138,7 +138,7 @@ describe('--summary', () => {
     expect(json.devices).toBeUndefined();
     const csv = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary', '-f', 'csv']);
     expect(csv.code).toBe(2);
-    expect(csv.stderr).toContain('--summary: the fleet summary alone is shown as text, json, ndjson, md, not csv');
+    expect(csv.stderr).toContain('--summary: the fleet summary alone is shown as text, json, ndjson, md, jira, not csv');
     const md = await exec(process.execPath, [BIN, 'diagnose', samples, '--summary', '-f', 'md']);
     expect(md.code).toBe(1);
     expect(md.stdout.startsWith('# ldforensics diagnosis\n\n## Fleet summary\n')).toBe(true);
