@@ -168,7 +168,8 @@ export function toneOfVerdictId(verdict: string, devices: DeviceReport[]): Tone 
  * the device's explanation and findings.
  */
 export function shortWhy(device: DeviceReport): string {
-  const code = device.failedCode !== undefined ? `${device.failedCode} (${hexCode(device.failedCode)})` : undefined;
+  // A code as admins look it up: Windows Installer and Win32 codes in decimal, HRESULTs and 0x8DB5… in hex.
+  const code = device.failedCode === undefined ? undefined : Math.abs(device.failedCode) > 0xffff ? hexCode(device.failedCode) : String(device.failedCode);
   switch (device.verdict) {
     case 'vulscan-blocked-sdclient': return 'vulscan in the way';
     case 'policysync-blocked-sdclient': return 'policy sync in the way';
