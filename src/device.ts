@@ -38,6 +38,8 @@ export interface LoadedDevice {
   device: string;
   /** The bundle's folder, zip or file on disk. */
   source?: string;
+  /** The bundle's path was given absolute (Bundle.absoluteGiven). */
+  absoluteGiven?: boolean;
   timeline: Timeline;
   files: FileReport[];
   skipped: SkippedFile[];
@@ -211,7 +213,7 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
   }
   const timeline = buildTimeline(bundle.name, parsed, options.zone ? { zone: options.zone } : {});
   return {
-    device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), ...(bundle.group !== undefined ? { group: bundle.group } : {}), timeline, files, skipped, readErrors, errors: [...bundle.errors],
+    device: bundle.name, ...(bundle.source ? { source: bundle.source } : {}), ...(bundle.absoluteGiven ? { absoluteGiven: true } : {}), ...(bundle.group !== undefined ? { group: bundle.group } : {}), timeline, files, skipped, readErrors, errors: [...bundle.errors],
     ...(runningAtGathering.length > 0 ? { runningAtGathering } : {}),
   };
 }

@@ -238,7 +238,8 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     ?? (loaded.files[0] ? gatheredDateOf(path.dirname(loaded.files[0].path)) : undefined);
   return {
     device: loaded.device,
-    ...(loaded.source !== undefined ? { source: path.relative(process.cwd(), loaded.source) || '.' } : {}),
+    // As the user gave its path: absolute stays absolute, relative is relative to where the tool runs.
+    ...(loaded.source !== undefined ? { source: loaded.absoluteGiven ? loaded.source : path.relative(process.cwd(), loaded.source) || '.' } : {}),
     verdict: verdictId,
     explanation,
     findings: shown.map((f) => f.finding),

@@ -253,7 +253,7 @@ async function pieceOfBundle(bundle: Bundle, options: CommonOptions, prepared: P
  * found by that key is kept already).
  */
 function keepPiece(cache: CacheOptions, config: string, bundle: Bundle, format: PieceFormat, piece: DevicePiece, key?: string): DevicePiece {
-  if (bundle.listing) storeSeen(cache, seenKey(config, bundle.listing.root, format), bundle.listing, piece);
+  if (bundle.listing) storeSeen(cache, seenKey(config, bundle.listing.root, format, bundle.absoluteGiven === true), bundle.listing, piece);
   else if (key !== undefined) storePiece(cache, pieceKey(key, format), piece);
   return piece;
 }
@@ -261,7 +261,7 @@ function keepPiece(cache: CacheOptions, config: string, bundle: Bundle, format: 
 /** A planned folder bundle's piece kept under its listing (seenKey), where nothing in it moved; null otherwise (listed and looked up as usual). */
 function seenPiece(spec: PlanSpec, cache: CacheOptions, config: string, format: PieceFormat, onProblem?: CommonOptions['onCacheProblem']): DevicePiece | null {
   if (spec.type !== 'folder' || cache.strategy !== 'metadata') return null;
-  const hit = cachedSeen(cache, seenKey(config, spec.folder, format), spec.name);
+  const hit = cachedSeen(cache, seenKey(config, spec.folder, format, spec.absoluteGiven === true), spec.name);
   if (hit && 'problem' in hit) {
     onProblem?.(spec.name, hit.problem);
     return null;

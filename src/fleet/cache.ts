@@ -39,7 +39,7 @@ export function configKey(parts: { version: string; packs: readonly PatternPack[
 
 /** The bundle's key: its name, where it came from, and each file's stamp (or bytes). */
 export async function bundleKey(bundle: Bundle, config: string, strategy: CacheOptions['strategy']): Promise<string> {
-  const hash = createHash('sha256').update(config).update(JSON.stringify([bundle.name, bundle.source ?? '', bundle.skipped, bundle.errors]));
+  const hash = createHash('sha256').update(config).update(JSON.stringify([bundle.name, bundle.source ?? '', bundle.absoluteGiven === true, bundle.skipped, bundle.errors]));
   for (const file of bundle.files) {
     hash.update(`\u0000${file.path}\u0000${file.stamp ?? file.size}`);
     if (strategy === 'content') {
@@ -201,8 +201,9 @@ function withHead(head: object, piece: DevicePiece): Buffer {
  * second file. A listing's folders are a bundle's usual six; listing one costs four system
  * calls where a stat costs one, and a warm rerun of a share is mostly that.
  */
-export function seenKey(config: string, folder: string, format: PieceFormat): string {
-  return createHash('sha256').update(JSON.stringify([SEEN_FORMAT, config, path.resolve(folder), format.format, format.options])).digest('hex');
+export function seenKey(config: string, folder: string, format: PieceFormat, absoluteGiven = false): string {
+  // A report shows its bundle's path as it was given (absolute or relative): two keys.
+  return createHash('sha256').update(JSON.stringify([SEEN_FORMAT, config, path.resolve(folder), absoluteGiven, format.format, format.options])).digest('hex');
 }
 
 function seenFileOf(cache: CacheOptions, key: string): string {

@@ -127,6 +127,8 @@ interface Plan {
   open(): Promise<Bundle | Bundle[]>;
   /** The folders between the given path and the bundle (Bundle.group). */
   group?: string;
+  /** Found under a path given absolute (Bundle.absoluteGiven). */
+  absoluteGiven?: boolean;
   /** A fleet zip's devices, peeked from its directory (zip-peek.ts): named apart with every other device before any is read. */
   members?: { folder: string; name: string }[];
 }
@@ -138,15 +140,18 @@ function groupOf(base: string, absolute: string): string | undefined {
 }
 
 /** A planned bundle as plain data (structured-clone safe), for a worker thread to open. */
-export type PlanSpec =
+export type PlanSpec = (
   | { type: 'zip'; name: string; absolute: string; zipPath: string; base: string; deviceNames?: Record<string, string> }
   | { type: 'error'; name: string; absolute: string; display: string; message: string }
   | { type: 'files'; name: string; absolute: string; folder: string; base: string; files: string[] }
-  | { type: 'folder'; name: string; absolute: string; folder: string; base: string };
+  | { type: 'folder'; name: string; absolute: string; folder: string; base: string }) & {
+  /** Found under a path given absolute: its report shows where it is absolute too. */
+  absoluteGiven?: boolean;
+};
 
 /** The devices of `paths` as plain data, in the order findBundles yields them. */
 export async function planDevices(paths: string[], options: FindBundlesOptions = {}): Promise<PlanSpec[]> {
-  return (await planBundles(paths, options)).map((plan) => ({ ...plan.spec, name: plan.name }));
+  return (await planBundles(paths, options)).map((plan) => ({ ...plan.spec, name: plan.name, ...(plan.absoluteGiven ? { absoluteGiven: true } : {}) }));
 }
 
 function planOfSpec(spec: PlanSpec, options: FindBundlesOptions): Plan {
@@ -160,18 +165,20 @@ function planOfSpec(spec: PlanSpec, options: FindBundlesOptions): Plan {
 
 /** Opens one planned device (or, for a fleet zip, its devices), named as planned. */
 export async function openPlanned(spec: PlanSpec, options: FindBundlesOptions = {}): Promise<Bundle[]> {
-  const plan = { ...planOfSpec(spec, options), name: spec.name };
+  const plan = { ...planOfSpec(spec, options), name: spec.name, ...(spec.absoluteGiven ? { absoluteGiven: true } : {}) };
   return openPlan(plan);
 }
 
 async function openPlan(plan: Plan): Promise<Bundle[]> {
   const opened = await plan.open();
   // A device renamed to tell it from another of its name keeps that name.
-  const group = plan.group !== undefined ? { group: plan.group } : {};
+  const group = { ...(plan.group !== undefined ? { group: plan.group } : {}), ...(plan.absoluteGiven ? { absoluteGiven: true } : {}) };
   if (!Array.isArray(opened)) return [{ ...opened, name: plan.name, source: plan.absolute, ...group }];
   // An archive of one device is that device, under its plan's name (told apart from another of its name).
   if (opened.length === 1 && opened[0] && opened[0].group === undefined) return [{ ...opened[0], name: plan.name, source: opened[0].source ?? plan.absolute, ...group }];
-  return opened.map((bundle) => ({ ...bundle, source: bundle.source ?? plan.absolute, ...(bundle.group !== undefined ? {} : group) }));
+  return opened.map((bundle) => ({
+    ...bundle, source: bundle.source ?? plan.absolute, ...(bundle.group !== undefined ? {} : group), ...(plan.absoluteGiven ? { absoluteGiven: true } : {}),
+  }));
 }
 
 /**
@@ -257,11 +264,13 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
   const plans: Plan[] = [];
   // Loose log files, grouped by their folder: one device per folder.
   const looseByFolder = new Map<string, string[]>();
+  const looseGivenAbsolute = new Set<string>();
   for (const given of paths) {
     const absolute = path.resolve(given);
     const stats = await statGiven(given, absolute);
     // Display paths start at the given path's parent, so they begin with its own name.
     const base = path.dirname(absolute);
+    const planned = plans.length;
     if (stats.isDirectory()) {
       appendAll(plans, await planFolder(absolute, base, options));
     } else if (stats.isFile() && CORE_ZIP.test(path.basename(absolute))) {
@@ -272,9 +281,12 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
       const group = looseByFolder.get(base) ?? [];
       if (!group.includes(absolute)) group.push(absolute);
       looseByFolder.set(base, group);
+      if (path.isAbsolute(given)) looseGivenAbsolute.add(base);
     } else {
       throw new InputError(`not a file or folder: ${given}`, 'give device folders, .zip files, a folder of them, or log files');
     }
+    // A report shows where a bundle is as its path was given: absolute stays absolute.
+    if (path.isAbsolute(given)) for (const plan of plans.slice(planned)) plan.absoluteGiven = true;
   }
   for (const [folder, files] of looseByFolder) {
     // Files given one by one: those named for a device (LAB-0101_sdclient.log) are that device's.
@@ -290,7 +302,9 @@ async function planBundles(paths: string[], options: FindBundlesOptions): Promis
       group.files.push(file);
       prefixed.set(split.device.toLowerCase(), group);
     }
-    appendAll(plans, loosePlans(looseDeviceName(folder, files), folder, folder, plain, [...prefixed.values()], options));
+    const loose = loosePlans(looseDeviceName(folder, files), folder, folder, plain, [...prefixed.values()], options);
+    if (looseGivenAbsolute.has(folder)) for (const plan of loose) plan.absoluteGiven = true;
+    appendAll(plans, loose);
   }
 
   // The same path given twice is read once.

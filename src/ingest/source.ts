@@ -41,6 +41,8 @@ export interface Bundle {
   name: string;
   /** Where the bundle came from on disk (its folder, zip or file). */
   source?: string;
+  /** True where the path it was found under was given absolute: its report then shows `source` absolute too, not relative. */
+  absoluteGiven?: boolean;
   /** The folders between the path given and the device (site-a/2026-03-01), for a spreadsheet to pivot on; absent where none. */
   group?: string;
   /** Every file of the bundle, at any depth, sorted by path. */

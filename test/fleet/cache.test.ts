@@ -431,8 +431,9 @@ describe('--cache and the folder the tool runs in', () => {
     const { promisify } = await import('node:util');
     const run = promisify(execFile);
     const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
+    // The share given relative to the folder each run is in; given absolute, it is shown absolute (test/e2e/bundle-path.test.ts).
     const sources = async (cwd: string): Promise<string[]> => {
-      const out = await run(process.execPath, [bin, 'diagnose', fleet, '-f', 'ndjson', '--cache-location', cacheDir], { cwd }).catch((e: { stdout: string }) => e);
+      const out = await run(process.execPath, [bin, 'diagnose', path.relative(cwd, fleet) || '.', '-f', 'ndjson', '--cache-location', cacheDir], { cwd }).catch((e: { stdout: string }) => e);
       return out.stdout.trim().split('\n').map((line) => JSON.parse(line) as { source?: string }).filter((r) => r.source !== undefined).map((r) => r.source ?? '');
     };
     expect(await sources(root.name)).toEqual(['fleet/LAB-0101', 'fleet/LAB-0102', 'fleet/LAB-0104.zip']);

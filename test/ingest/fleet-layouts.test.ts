@@ -36,7 +36,8 @@ describe('a nested share', () => {
       ['LAB-0112', 'vulscan-blocked-sdclient'],
     ]);
     // Which folder each device came from, in its report and its files' paths.
-    expect(report.devices[2]?.source).toBe(path.relative(process.cwd(), path.join(root.name, 'share', 'site-b', '2026-04-14', 'batch-2', 'LAB-0112')));
+    // Given absolute, shown absolute.
+    expect(report.devices[2]?.source).toBe(path.join(root.name, 'share', 'site-b', '2026-04-14', 'batch-2', 'LAB-0112'));
     expect(report.devices[0]?.files[0]?.path).toMatch(/^site-a\/2026-03-01\/LAB-0101\//);
   });
 
