@@ -20,6 +20,12 @@ import { checkZone, eventIso, isoTime } from './timeline/iso.js';
 import { gatheringEntries, type GatheringEntry } from './timeline/gathering.js';
 import type { DeviceReport, DeviceTimeline, Event, Report, TimelineEntry, TimelineReport, Window, WindowSummary } from './types.js';
 
+// The report's shapes, for a program that imports the API: `import { diagnose, type Report } from 'ldforensics'`.
+export type {
+  ActivityItem, ActivityLane, Confidence, DeviceReport, DeviceTimeline, DeviceTiming, EvidenceLine, FileReport, Finding, Report, RunReport,
+  Severity, SkippedFile, Summary, TimelineEntry, TimelineReport, UnparsedLine, WindowSummary,
+} from './types.js';
+
 export interface CommonOptions {
   /** Folders of bundles, bundle folders, .zip bundles or single log files. */
   paths: string[];

@@ -379,14 +379,21 @@ export function deviceFolderNames(devices: readonly string[]): Map<string, strin
   }));
 }
 
+/** Where an entry's bytes lie in its zip: the fields of yauzl's Entry this check reads (and all the public declarations name, so the package's types need no yauzl types). */
+export interface EntryPlace {
+  relativeOffsetOfLocalHeader: number;
+  fileNameLength: number;
+  compressedSize: number;
+}
+
 /**
  * Entries whose data lies inside another entry's (same local header, or starting before the
  * previous entry's compressed data ends). Sizes are the central directory's; a local header's
  * own length is at least 30 bytes plus the name.
  */
-export function overlappingEntries(entries: readonly Entry[]): Set<Entry> {
+export function overlappingEntries<E extends EntryPlace>(entries: readonly E[]): Set<E> {
   const byOffset = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
-  const overlapping = new Set<Entry>();
+  const overlapping = new Set<E>();
   let end = -1;
   for (const entry of byOffset) {
     const start = entry.relativeOffsetOfLocalHeader;

@@ -54,6 +54,30 @@ describe('the packed package', () => {
       const schemaScript = path.join(prefix, 'schema.mjs');
       writeFileSync(schemaScript, `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconsole.log(require('ldforensics/schema/diagnosis.schema.json').title);\n`);
       expect((await exec(process.execPath, [schemaScript], prefix)).stdout.trim()).toBe('ldforensics diagnosis');
+      // A TypeScript program that uses the API and its types compiles against the installed
+      // package with skipLibCheck off: its declarations name no devDependency's types (yauzl),
+      // and Report and DeviceReport are exported. Node's own types come from this repository.
+      writeFileSync(path.join(prefix, 'consumer.mts'), [
+        "import { diagnose, timelines, type DeviceReport, type Finding, type Report, type Summary } from 'ldforensics';",
+        `const report: Report = await diagnose({ paths: [${JSON.stringify(SAMPLE)}], zone: 'Europe/Paris' });`,
+        'const first: DeviceReport | undefined = report.devices[0];',
+        'const findings: Finding[] = first?.findings ?? [];',
+        'const summary: Summary = report.summary;',
+        `const shown = await timelines({ paths: [${JSON.stringify(SAMPLE)}] });`,
+        'console.log(first?.verdict, findings.length, summary.devices, shown.devices.length);',
+        '',
+      ].join('\n'));
+      writeFileSync(path.join(prefix, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false,
+          types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+        },
+        files: ['consumer.mts'],
+      }));
+      const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const compiled = await exec(process.execPath, [tsc, '-p', path.join(prefix, 'tsconfig.json')], prefix);
+      expect(compiled.stdout + compiled.stderr).toBe('');
+      expect(compiled.code).toBe(0);
     } finally {
       dir.removeCallback();
     }
