@@ -115,11 +115,29 @@ export function timingPicture(rows: readonly IndexRow[], loss: LossTally): strin
   parts.push(`<line x1="${sx(0)}" y1="${sy(0)}" x2="${sx(max)}" y2="${sy(max)}" stroke="#64748b" stroke-dasharray="4 3"/>`);
   parts.push(`<text class="legend-text" x="${left + plotW / 2}" y="${H - 22}" text-anchor="middle">minutes after the agent install when the scan or sync first fired</text>`);
   parts.push(`<text class="legend-text" transform="translate(14 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">last distribution's start, minutes after the install</text>`);
+  // Devices of one outcome whose dots fall on the same spot (templates run alike: 308 devices
+  // drew 11 dots) are one dot, sized by their number and labelled with it.
+  const spots = new Map<string, { x: number; y: number; outcome: ReturnType<typeof outcomeOf>; points: typeof shown }>();
   for (const p of shown) {
-    const outcome = OUTCOME[outcomeOf(p.row)];
-    const tip = `${p.row.device}: ${p.row.verdict}; fired ${p.x} min after the install, last distribution started at ${p.y} min, ended at ${p.end} min`;
-    parts.push(`<a href="${escapeHtml(p.row.href)}"><circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="4.5" fill="${outcome.colour}" fill-opacity="0.8" stroke="#fff" stroke-width="1"><title>${escapeHtml(tip)}</title></circle></a>`);
+    const outcome = outcomeOf(p.row);
+    const key = `${Math.round(sx(p.x))},${Math.round(sy(p.y))},${outcome}`;
+    const spot = spots.get(key) ?? { x: sx(p.x), y: sy(p.y), outcome, points: [] };
+    spot.points.push(p);
+    spots.set(key, spot);
   }
+  for (const spot of spots.values()) {
+    const first = spot.points[0];
+    if (!first) continue;
+    const count = spot.points.length;
+    const r = count === 1 ? 4.5 : Math.min(14, 4.5 + 2 * Math.sqrt(count - 1));
+    const names = spot.points.slice(0, 5).map((p) => p.row.device).join(', ') + (count > 5 ? `, … and ${count - 5} more` : '');
+    const tip = count === 1
+      ? `${first.row.device}: ${first.row.verdict}; fired ${first.x} min after the install, last distribution started at ${first.y} min, ended at ${first.end} min`
+      : `${count} devices (${names}): ${OUTCOME[spot.outcome].label}; fired ${first.x} min after the install, last distribution started at ${first.y} min`;
+    const label = count === 1 ? '' : `<text class="dot-count" x="${(spot.x + r + 2).toFixed(1)}" y="${(spot.y + 4).toFixed(1)}">${count}</text>`;
+    parts.push(`<a href="${escapeHtml(first.row.href)}"><circle cx="${spot.x.toFixed(1)}" cy="${spot.y.toFixed(1)}" r="${r.toFixed(1)}" fill="${OUTCOME[spot.outcome].colour}" fill-opacity="0.8" stroke="#fff" stroke-width="1" data-devices="${count}"><title>${escapeHtml(tip)}</title></circle>${label}</a>`);
+  }
+  if (spots.size < shown.length) parts.push(`<text class="legend-text" x="${left + plotW - 4}" y="${top + 14}" text-anchor="end">a number beside a dot: devices at that spot</text>`);
   let lx = left;
   for (const key of ['race', 'other', 'none'] as const) {
     parts.push(`<circle cx="${lx + 6}" cy="${H - 6}" r="4.5" fill="${OUTCOME[key].colour}"/><text class="legend-text" x="${lx + 14}" y="${H - 2}">${OUTCOME[key].label}</text>`);

@@ -4,6 +4,7 @@
 // and in attributes (including the SVG's <title> tooltips); ids are made from device
 // indexes, never from device names.
 import type { DeviceReport, EvidenceLine, FileReport, Finding, Report, Summary } from '../types.js';
+import { isAtRisk } from '../report.js';
 import { escapeHtml } from './escape.js';
 import type { RenderOptions, Renderer } from './index.js';
 import {
@@ -79,6 +80,7 @@ svg.timeline text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, s
 .label.failed { fill: #991b1b; font-weight: 700; }
 .failure-label { font-size: 12px; font-weight: 700; fill: #dc2626; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .legend-text { font-size: 11px; fill: #334155; }
+.dot-count { font-size: 11px; font-weight: 700; fill: #0f172a; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .clip { font-size: 11px; fill: #fff; paint-order: stroke; stroke: #0f172a; stroke-width: 2px; }
 .lane-empty { font-size: 11px; fill: #94a3b8; font-style: italic; }
 .finding { border-top: 1px solid var(--line); margin-top: 14px; }
@@ -91,7 +93,23 @@ details { margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; }
 td.bad { color: #b91c1c; font-weight: 600; }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 24px; }
-@media print { body { background: #fff; } .card { break-inside: avoid-page; border: none; padding: 0; } }
+.lead-fix { font-size: 15.5px; }
+@media print {
+  /* The answer on page 1: a device's card flows across pages (only its parts are kept whole), no
+     hover hints or links to follow, and the timeline drawn to the page's width with its labels kept legible. */
+  @page { size: A4; margin: 12mm; }
+  body { background: #fff; font-size: 12px; }
+  header, main, footer { max-width: none; padding: 0; }
+  .card { border: none; padding: 0; margin: 10px 0; break-inside: auto; }
+  .answer, .fix, figure, .finding h3, .finding .facts, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  nav.card, .to-top, summary, .hover-hint { display: none; }
+  details { display: block; }
+  a { color: inherit; text-decoration: none; }
+  svg.timeline { width: 100%; max-width: 100%; }
+  svg.timeline .label, svg.timeline .tick, svg.timeline .legend-text { font-size: 11px; }
+  table { font-size: 11px; }
+}
 `;
 
 /** Escaped, with a line-break opportunity after each path separator (escaping adds no `/`). */
@@ -103,12 +121,22 @@ export function badge(text: string, tone: string): string {
   return `<span class="badge ${tone}">${escapeHtml(text)}</span>`;
 }
 
+/** The verdict's badge, and for a device at risk an at-risk badge beside it (as the fleet index shows it). */
 function verdictBadge(device: DeviceReport): string {
-  return badge(device.verdict, `tone-${verdictTone(device)}`);
+  return badge(device.verdict, `tone-${verdictTone(device)}`) + (isAtRisk(device) ? ` ${badge('at risk', 'tone-warning')}` : '');
 }
 
 function fleet(report: Report): string {
-  return fleetCard(report.summary, (verdict) => toneOfVerdictId(verdict, report.devices));
+  const atRisk = report.devices.map((device, index) => ({ device, index })).filter(({ device }) => isAtRisk(device));
+  const list = atRisk.length === 0 ? '' : `<p>${badge('at risk', 'tone-warning')} ${plural(atRisk.length, 'device')}: a scan or sync was due during provisioning, and they did not fail this time: `
+    + `${atRisk.map(({ device, index }) => `<a href="#device-${index + 1}" class="device-name">${escapeHtml(device.device)}</a>`).join(', ')}.</p>`;
+  return fleetCard(report.summary, (verdict) => toneOfVerdictId(verdict, report.devices), { afterVerdicts: list });
+}
+
+/** The fix to lead with: the verdict's own finding's, else (a device at risk) the first finding's that has one. */
+function leadingFix(report: DeviceReport): Finding | undefined {
+  return report.findings.find((f) => f.rule === report.verdict && f.fix !== '')
+    ?? (report.verdict === NO_FAILURE ? report.findings.find((f) => f.severity !== 'info' && f.fix !== '') : undefined);
 }
 
 /**
@@ -172,12 +200,13 @@ ${rows}
 </tbody></table>`;
 }
 
-function finding(item: Finding, failureTime: string | null): string {
+function finding(item: Finding, failureTime: string | null, fixShown = false): string {
   const facts = [escapeHtml(displayTime(item.time))];
   if (item.package !== null) facts.push(`package <strong>${escapeHtml(item.package)}</strong>`);
   if (item.actionNumber !== null) facts.push(`action ${item.actionNumber}`);
   const evidence = item.evidence.length > 0 ? `\n<h4 class="muted">Evidence, in the order to read it</h4>\n${linesTable(item.evidence, failureTime)}` : '';
-  const fix = item.fix !== '' ? `\n<div class="fix"><strong>Fix:</strong> ${escapeHtml(item.fix)}</div>` : '';
+  // The fix the page leads with is not said twice.
+  const fix = item.fix === '' ? '' : fixShown ? '\n<p class="muted">Fix: above, under the verdict.</p>' : `\n<div class="fix"><strong>Fix:</strong> ${escapeHtml(item.fix)}</div>`;
   return `<article class="finding severity-${item.severity}">
 <h3>${ICON[item.severity]} <span class="rule">${escapeHtml(item.rule)}</span> ${badge(item.severity, `tone-${item.severity}`)} ${badge(`${item.confidence} confidence`, 'plain')}</h3>
 <p class="facts">${facts.join(' · ')}</p>
@@ -215,17 +244,24 @@ function device(report: DeviceReport, index: number): string {
     `<section class="card device" id="${id}" aria-labelledby="${id}-title">`,
     `<h2 id="${id}-title"><span class="device-name">${escapeHtml(report.device)}</span> ${verdictBadge(report)}${confidence !== null && report.verdict !== NO_FAILURE ? ` ${badge(`${confidence} confidence`, 'plain')}` : ''}</h2>`,
   ];
+  // The answer first: the verdict (above), what failed, why in a paragraph, and the fix; then
+  // the picture, then the evidence.
+  out.push('<div class="answer">');
   if (head !== null) out.push(`<p class="headline">${escapeHtml(head)}</p>`);
   out.push(`<p class="explain">${escapeHtml(explainVerdict(report))}</p>`);
+  const fix = leadingFix(report);
+  if (fix) out.push(`<div class="fix lead-fix"><strong>Fix:</strong> ${escapeHtml(fix.fix)}</div>`);
+  out.push('</div>');
   const history = historyLines(report);
   if (history.length > 0) out.push(`<h3>History</h3>\n<ul class="history">${history.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`);
   const drawing = swimlanes(report, id);
   if (drawing) {
-    out.push(`<figure>\n${drawing.svg}\n<figcaption>${escapeHtml(drawing.caption)}</figcaption>\n</figure>`);
+    out.push(`<figure class="swimlanes">\n${drawing.svg}\n<figcaption>${escapeHtml(drawing.caption)} <span class="hover-hint">Hover an item for its times and log line.</span></figcaption>\n</figure>`);
   } else {
     out.push('<p class="muted">No process activity to draw.</p>');
   }
-  for (const item of report.findings) out.push(finding(item, report.failureTime));
+  if (report.findings.length > 0) out.push('<h3 class="evidence-title">Evidence</h3>');
+  for (const item of report.findings) out.push(finding(item, report.failureTime, item === fix));
   if (report.context.length > 0) {
     out.push(`<h3>Lines around the failure</h3>\n${linesTable(report.context, report.failureTime)}`);
   }
@@ -249,8 +285,18 @@ function device(report: DeviceReport, index: number): string {
       `<p class="muted">Skipped: ${report.skipped.map((file) => `<code>${escapeHtml(file.path)}</code> (${escapeHtml(file.reason)})`).join(', ')}</p>`,
     );
   }
-  out.push('<p><a href="#top">↑ Summary</a></p>', '</section>');
+  out.push('<p class="to-top"><a href="#top">↑ Top</a></p>', '</section>');
   return out.join('\n');
+}
+
+/**
+ * One device's page leads with its answer, with no fleet summary above it; what the run passed
+ * over or could not read (the summary's sentences) comes after the device, where there is any.
+ */
+function runCard(report: Report): string {
+  const sentences = fleetSentences(report.summary);
+  if (sentences.length === 0) return '';
+  return `<section class="card run muted">\n${sentences.map((sentence) => `<p>${escapeHtml(sentence)}</p>`).join('\n')}\n</section>`;
 }
 
 /** Everything up to <body>: the CSP (no script, nothing fetched), the title, the stylesheet. Shared by every page we write. */
@@ -285,9 +331,7 @@ ${options?.indexHref !== undefined ? `<p><a href="${escapeHtml(options.indexHref
 <p class="muted">${plural(report.devices.length, 'device')}, ${failed} with a failed provisioning action.</p>
 </header>
 <main>
-${fleet(report)}
-${toc(report)}
-${report.devices.map(device).join('\n')}
+${report.devices.length === 1 ? `${report.devices.map(device).join('\n')}\n${runCard(report)}` : `${fleet(report)}\n${toc(report)}\n${report.devices.map(device).join('\n')}`}
 </main>
 <footer>Generated by ldforensics (${escapeHtml(report.schema)}). Self-contained: no scripts, no external resources. Times are the devices' wall clocks as written in their logs.</footer>
 </body>

@@ -358,7 +358,7 @@ export function swimlanes(device: DeviceReport, idPrefix: string): Swimlanes | n
     const clock = hi - lo < 10 * 60_000 ? 'HH:mm:ss' : 'HH:mm';
     caption += ` Zoomed to ${fmt(lo, offset, clock)}–${fmt(hi, offset, clock)}, the runs around the failure; all activity spans ${fmt(range.zoomedFrom.lo, offset, 'yyyy-MM-dd HH:mm')} to ${fmt(range.zoomedFrom.hi, offset, 'yyyy-MM-dd HH:mm')} (◀ ▶ mark cut items).`;
   }
-  caption += ' Hover an item for its times and log line.';
+  // The hover hint is the page's to add (html.ts): a printed page has nothing to hover.
   return { svg: out.join('\n'), caption };
 }
 

@@ -71,8 +71,21 @@ describe('the timing picture and the expected loss', () => {
   it('draws at most MAX_POINTS dots and says how many it left out', () => {
     const row = indexRow({ ...race, timing: timing(10) }, 'devices/a.html');
     const picture = timingPicture(Array.from({ length: MAX_POINTS + 10 }, () => row), new LossTally());
-    expect((picture.match(/<a href=/g) ?? []).length).toBe(MAX_POINTS);
+    // All on one spot: one dot standing for the MAX_POINTS drawn.
+    expect((picture.match(/<a href=/g) ?? []).length).toBe(1);
+    expect(picture).toContain(`data-devices="${MAX_POINTS}"`);
     expect(picture).toContain(`(the first ${MAX_POINTS} drawn)`);
+  });
+
+  it('says how many devices a dot stands for where dots coincide (308 devices on 11 spots: 11 dots, each with its number)', () => {
+    const rows = Array.from({ length: 308 }, (_, i) => indexRow({ ...race, device: `PC-${i}`, timing: timing(5 * (i % 11)) }, `devices/pc-${i}.html`));
+    const picture = timingPicture(rows, new LossTally());
+    const dots = [...picture.matchAll(/data-devices="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(dots).toHaveLength(11);
+    expect(dots.reduce((a, b) => a + b, 0)).toBe(308);
+    expect((picture.match(/<text class="dot-count"/g) ?? []).length).toBe(11);
+    expect(picture).toContain('a number beside a dot: devices at that spot');
+    expect(picture).toMatch(/<title>28 devices \(PC-0, PC-11, PC-22, PC-33, PC-44, … and 23 more\)/);
   });
 
   it('reads the samples\' timing: registration, firing and the distributions, in minutes after the install', async () => {

@@ -1,6 +1,7 @@
 // The HTML report in a real browser: the timeline is drawn, hostile log text shows as
 // text and runs nothing, the page asks for nothing over the network, and it fits the
 // window. Leaves a full-page screenshot in its tmp folder (path printed) for a person.
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import tmp from 'tmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html } from '../../src/render/html.js';
-import { HOSTILE, report } from '../fixtures/report.js';
+import { HOSTILE, race, report, single } from '../fixtures/report.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const exists = existsSync(CHROMIUM);
@@ -108,3 +109,64 @@ describe.skipIf(!exists)('html report in Chromium', () => {
     console.log(`html.browser.test: screenshots in ${folder}`);
   });
 });
+
+/** Poppler's pdftotext, to read what a printed page holds (.ci/run installs poppler-utils). */
+const PDFTOTEXT = '/usr/bin/pdftotext';
+const hasPdfToText = existsSync(PDFTOTEXT);
+if (exists && !hasPdfToText) console.warn(`html.browser.test: the print check is skipped, ${PDFTOTEXT} not found (apt-get install poppler-utils to run it)`);
+
+describe.skipIf(!exists)('one device\'s page in Chromium, on screen and printed', () => {
+  let browser: Browser;
+  let page: Page;
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = tmp.dirSync({ prefix: 'ldforensics-page-' }).name;
+    const file = join(folder, 'device.html');
+    writeFileSync(file, html.render(single(race)));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(file).href);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('leads with the answer: the verdict, what failed, why and the fix above the timeline, and the timeline above the evidence', async () => {
+    const top = async (selector: string): Promise<number> => (await page.locator(selector).first().boundingBox())?.y ?? Number.NaN;
+    const order = [
+      await top('#device-1-title'), await top('#device-1 .headline'), await top('#device-1 .explain'), await top('#device-1 .lead-fix'),
+      await top('#device-1 figure.swimlanes'), await top('#device-1 .evidence-title'), await top('#device-1 .finding table.lines'),
+    ];
+    expect(order.every(Number.isFinite)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // On a 900-pixel window the answer is seen without scrolling.
+    const fix = await page.locator('#device-1 .lead-fix').boundingBox();
+    expect((fix?.y ?? Infinity) + (fix?.height ?? 0)).toBeLessThan(900);
+    expect(await page.locator('.fleet, nav').count()).toBe(0);
+  });
+
+  it.skipIf(!hasPdfToText)('prints with the verdict and the fix on page 1, no hover hint, and the timeline labels legible', async () => {
+    const pdf = join(folder, 'device.pdf');
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    const pageText = (n: number): string => execFileSync(PDFTOTEXT, ['-f', String(n), '-l', String(n), '-layout', pdf, '-'], { encoding: 'utf8' });
+    const first = pageText(1).replace(/\s+/g, ' ');
+    expect(first).toContain(race.device);
+    expect(first).toContain(race.verdict);
+    expect(first).toContain('Action 7 (Adobe Reader DC) failed at 2026-03-09 10:02:13.');
+    expect(first).toContain('Fix: Provision with an agent configuration');
+    const all = execFileSync(PDFTOTEXT, ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(all).not.toContain('Hover an item');
+    // The swimlanes' labels print at 11 px or more.
+    const sizes = await page.evaluate(`[...document.querySelectorAll('svg.timeline text')].map((t) => {
+      const svg = t.closest('svg'); const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return parseFloat(getComputedStyle(t).fontSize) * scale;
+    })`) as number[];
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(7.5);
+    console.log(`html.browser.test: the printed page is ${pdf}`);
+  });
+});
+

@@ -102,16 +102,46 @@ describe('html', () => {
   });
 
   it('gives each device section an id from its index, never from its name', () => {
-    const one = html.render(single(injection));
-    expect(one).toContain('<section class="card device" id="device-1"');
-    expect(one).toContain('<a href="#device-1" class="device-name">=HYPERLINK(&quot;');
+    const fleet = html.render(report);
+    const at = report.devices.findIndex((d) => d === injection);
+    expect(fleet).toContain(`<section class="card device" id="device-${at + 1}"`);
+    expect(fleet).toContain(`<a href="#device-${at + 1}" class="device-name">=HYPERLINK(&quot;`);
+  });
+
+  it('leads one device\'s page with the answer: verdict, what failed, why, the fix; then the picture, then the evidence; no fleet summary', () => {
+    const one = html.render(single(race));
+    const at = (needle: string): number => {
+      const index = one.indexOf(needle);
+      expect(index, needle).toBeGreaterThan(0);
+      return index;
+    };
+    const order = [
+      at('<h2 id="device-1-title">'), at('<p class="headline">'), at('<p class="explain">'), at('<div class="fix lead-fix">'),
+      at('<figure class="swimlanes">'), at('<h3 class="evidence-title">Evidence</h3>'), at('<table class="lines">'),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(one).not.toContain('Fleet summary');
+    expect(one).not.toContain('<nav');
+    // The fix is said once, at the top.
+    expect(one.split('Provision with an agent configuration').length - 1).toBe(1);
+  });
+
+  it('marks a device at risk with an at-risk badge, in its heading and in the fleet summary\'s list', async () => {
+    const { diagnose } = await import('../../src/run.js');
+    const fleet = html.render(await diagnose({ paths: ['samples/LAB-0101', 'samples/LAB-0107'] }));
+    expect(fleet).toMatch(/<span class="device-name">LAB-0107<\/span> <span class="badge tone-ok">no-failure<\/span> <span class="badge tone-warning">at risk<\/span>/);
+    expect(fleet).toMatch(/<span class="badge tone-warning">at risk<\/span> 1 device: a scan or sync was due during provisioning[^<]*<a href="#device-2" class="device-name">LAB-0107<\/a>/);
+    const one = html.render(await diagnose({ paths: ['samples/LAB-0107'] }));
+    expect(one).toContain('<span class="badge tone-warning">at risk</span>');
+    // Its fix leads too: what to change before it fails.
+    expect(one).toContain('<div class="fix lead-fix">');
   });
 
   it('explains the verdict in plain language and shows the fix', () => {
     const one = html.render(single(race));
     expect(one).toContain('<p class="headline">Action 7 (Adobe Reader DC) failed at 2026-03-09 10:02:13.</p>');
     expect(one).toContain('The security scan (vulscan) started while a software distribution was running, waited for it to finish, then began scanning; the next distribution found vulscan running and refused to start.');
-    expect(one).toContain('<div class="fix"><strong>Fix:</strong> Provision with an agent configuration');
+    expect(one).toContain('<div class="fix lead-fix"><strong>Fix:</strong> Provision with an agent configuration');
   });
 
   it('renders a device of which nothing could be read: no timeline, the error', () => {
