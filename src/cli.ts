@@ -426,7 +426,7 @@ function program(setExit: (code: number) => void): Command {
   cli.command('diagnose')
     .description('say why each device failed, with the evidence and the fix')
     .argument('<path...>', 'folders of device bundles, bundle folders, .zip bundles or log files')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(renderers)).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format (md: GitHub/GitLab Markdown; jira: Jira wiki markup)').choices(Object.keys(renderers)).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(tz).addOption(patterns).addOption(device)
     .addOption(new Option('--fail-on <level>', 'exit 1 on devices with findings of this severity or worse').choices(['error', 'warning', 'never']).default('error'))

@@ -87,9 +87,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML fleet folder in Chromium', () =
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(pathToFileURL(path.join(out, 'index.html')).href);
     expect(await page.title()).toBe(`ldforensics: ${SAMPLE_DEVICES} devices, ${SAMPLE_FAILED} failed`);
-    // The timing picture: a dot per device whose scan or sync fired.
-    // (LAB-0115's counts: its first run's scan fired, though its latest run is clean; LAB-0116 is LAB-0101 gathered by the vendor's script.)
-    expect(await page.locator('figure.timing svg circle[fill-opacity]').count()).toBe(12);
+    // The timing picture: a dot per device whose scan or sync fired, devices on one spot one dot with their number.
+    // (LAB-0115's counts: its first run's scan fired, though its latest run is clean; LAB-0116 is LAB-0101 gathered by
+    // the vendor's script, so the two share a dot.)
+    const dots = await page.locator('figure.timing svg circle[fill-opacity]').evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-devices'))));
+    expect(dots.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(dots.length).toBeLessThan(12);
     await page.locator('a[href="#verdict-vulscan-blocked-sdclient"]').click();
     const group = page.locator('#verdict-vulscan-blocked-sdclient a.device-name');
     expect(await group.count()).toBe(Object.values(EXPECTED).filter((e) => e.verdict === 'vulscan-blocked-sdclient').length);
