@@ -8,7 +8,6 @@ import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from './errors.js';
 import { CACHE_MARKER, DEFAULT_CACHE_DIR } from './fleet/cache.js';
 import { mergeShards } from './fleet/merge.js';
-import { defaultJobs } from './fleet/pool.js';
 import { parseShard, type Shard } from './fleet/shard.js';
 import { escapeTerminal } from './render/escape.js';
 import { isFormatName, renderers, type FormatName, type RenderOptions, type Renderer } from './render/index.js';
@@ -298,7 +297,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     ...(cacheDir !== undefined ? [{ given: cacheDir, option: '--cache', folder: true }] : []),
   ]);
   if (!flags.quiet) for (const note of guard.notes) process.stderr.write(`ldforensics: ${escapeTerminal(note)}\n`);
-  const common: CommonOptions = { paths, ...(guard.exclude.size > 0 ? { exclude: guard.exclude } : {}), patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), ...(flags.maxFileSize !== undefined ? { maxFileSize: flags.maxFileSize } : {}), jobs: flags.jobs ?? defaultJobs(), ...(flags.shard ? { shard: flags.shard } : {}),
+  const common: CommonOptions = { paths, ...(guard.exclude.size > 0 ? { exclude: guard.exclude } : {}), patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), ...(flags.maxFileSize !== undefined ? { maxFileSize: flags.maxFileSize } : {}), jobs: flags.jobs ?? 'auto', ...(flags.shard ? { shard: flags.shard } : {}),
     ...(cacheDir !== undefined ? { cache: { dir: cacheDir, strategy: flags.cacheStrategy } } : {}) };
   const fleet = new SummaryBuilder();
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
@@ -443,7 +442,7 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--summary-last').hideHelp())
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
-    .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: the number of cores)', wholeNumber('--jobs', 1, 256))
+    .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: one per core where the fleet is large enough to pay for them, else the main thread)', wholeNumber('--jobs', 1, 256))
     .option('--max-files <n>', 'files read per bundle at the most; the rest are counted and listed (default 5000)', wholeNumber('--max-files', 1, Number.MAX_SAFE_INTEGER))
     .option('--max-file-size <size>', 'files larger than this are not read, and are named on their device (bytes, or with K, M, G: default 2G)', byteSize('--max-file-size'))
     .action(async (paths: string[], flags: DiagnoseFlags) => { setExit(await diagnoseCommand(paths, flags)); });

@@ -3,7 +3,8 @@
 import { loadDevice, type LoadedDevice } from './device.js';
 import { InputError, UsageError } from './errors.js';
 import { bundleKey, cachedPiece, cachedReport, cachedSeen, configKey, dropPiece, holdsEntries, KnownFolders, pieceKey, pruneCache, seenKey, storePiece, storeReport, storeSeen, type CacheOptions } from './fleet/cache.js';
-import { runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
+import { defaultJobs, runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
+import { jobsFor } from './fleet/jobs.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
 import { inShard, type Shard } from './fleet/shard.js';
 import { findBundles, openPlanned, planDevices, type Bundle, type FindBundlesOptions, type PassedOverKind, type PlanSpec } from './ingest/bundles.js';
@@ -41,8 +42,11 @@ export interface CommonOptions {
   devices?: string[];
   /** Files read per bundle at the most (default 5,000); the rest are counted and said. */
   maxFiles?: number;
-  /** Worker threads diagnosing devices in parallel (default 1: this thread). */
-  jobs?: number;
+  /**
+   * Worker threads diagnosing devices in parallel (default 1: this thread). 'auto': as many as
+   * the machine has cores where the planned work is worth them (fleet/jobs.ts), else this thread.
+   */
+  jobs?: number | 'auto';
   /** Told how many bundles were found, before the first is read (for a progress line). */
   onPlanned?: (bundles: number) => void;
   /**
@@ -304,8 +308,9 @@ async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions, make: (bun
  */
 export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
   const prepared = prepare(options);
-  if ((options.jobs ?? 1) > 1) yield* onWorkers(options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cachedReport(cache, key, bundle.name).report));
-  else yield* inThisThread(options, prepared, (bundle) => diagnoseBundle(bundle, options, prepared));
+  const { specs, jobs } = await plan(options, prepared);
+  if (jobs > 1) yield* onWorkers(specs, jobs, options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cachedReport(cache, key, bundle.name).report));
+  else yield* inThisThread(specs, options, prepared, (bundle) => diagnoseBundle(bundle, options, prepared));
   if (options.cache) pruneCache(options.cache);
 }
 
@@ -317,8 +322,9 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
 export async function* diagnosePieces(options: CommonOptions, format?: PieceFormat): AsyncGenerator<DevicePiece> {
   const prepared = prepare(options);
   const seen = format ? (spec: PlanSpec, cache: CacheOptions, config: string) => seenPiece(spec, cache, config, format, options.onCacheProblem) : undefined;
-  if ((options.jobs ?? 1) > 1) {
-    yield* onWorkers(options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
+  const { specs, jobs } = await plan(options, prepared);
+  if (jobs > 1) {
+    yield* onWorkers(specs, jobs, options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
       format ? cachedHere(options, prepared, (cache, key, bundle, config) => {
         const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
         // A damaged one goes to a worker, which finds the damage too and says it on the device.
@@ -326,7 +332,7 @@ export async function* diagnosePieces(options: CommonOptions, format?: PieceForm
         return hit && keepPiece(cache, config, bundle, format, hit);
       }, seen) : undefined);
   }
-  else yield* inThisThread(options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format), seen);
+  else yield* inThisThread(specs, options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format), seen);
   // After the run, whose hits have marked what is still in use.
   if (options.cache) pruneCache(options.cache);
 }
@@ -338,12 +344,12 @@ type Shortcut<T> = (spec: PlanSpec, cache: CacheOptions, config: string) => T | 
  * Each bundle found, made into a result in this thread as it is found, in name order. With
  * --cache and a `shortcut`, a folder bundle whose listing still holds is not opened at all.
  */
-async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>, shortcut?: Shortcut<T>): AsyncGenerator<T> {
+async function* inThisThread<T>(specs: readonly PlanSpec[], options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>, shortcut?: Shortcut<T>): AsyncGenerator<T> {
   let seen = 0;
   let found = 0;
   const cache = options.cache;
   const config = prepared.cacheConfig;
-  const bundles = plannedBundles(options, prepared, cache?.strategy === 'metadata' && config !== undefined && shortcut && holdsEntries(cache) ? (spec) => shortcut(spec, cache, config) : null);
+  const bundles = plannedBundles(specs, options, prepared, cache?.strategy === 'metadata' && config !== undefined && shortcut && holdsEntries(cache) ? (spec) => shortcut(spec, cache, config) : null);
   for await (const bundle of bundles) {
     found += 1;
     if ('kept' in bundle) {
@@ -368,9 +374,7 @@ async function* inThisThread<T>(options: CommonOptions, prepared: Prepared, make
  * The bundles of the run in name order, as findBundles gives them (planned by planRun), where
  * each that `kept` answers is its result instead (not opened).
  */
-async function* plannedBundles<T>(options: CommonOptions, prepared: Prepared, kept: ((spec: PlanSpec) => T | null) | null): AsyncGenerator<Bundle | { kept: T }> {
-  const specs = await planRun(options, prepared);
-  options.onPlanned?.(devicesPlanned(specs, options, prepared));
+async function* plannedBundles<T>(specs: readonly PlanSpec[], options: CommonOptions, prepared: Prepared, kept: ((spec: PlanSpec) => T | null) | null): AsyncGenerator<Bundle | { kept: T }> {
   for (const spec of specs) {
     // A folder is one device, of the plan's name: one not asked for is not looked at.
     if (kept && spec.type === 'folder' && notAskedName(spec.name, options, prepared)) continue;
@@ -378,6 +382,17 @@ async function* plannedBundles<T>(options: CommonOptions, prepared: Prepared, ke
     if (result !== null) yield { kept: result };
     else yield* await openPlanned(spec, openOptions(options));
   }
+}
+
+/**
+ * The run's plan, said to onPlanned, and the worker threads it is diagnosed on: the number asked
+ * for, or with 'auto' as many as the cores where the planned bytes are worth it (jobsFor).
+ */
+async function plan(options: CommonOptions, prepared: Prepared): Promise<{ specs: PlanSpec[]; jobs: number }> {
+  const specs = await planRun(options, prepared);
+  options.onPlanned?.(devicesPlanned(specs, options, prepared));
+  const jobs = options.jobs === 'auto' ? jobsFor(specs, defaultJobs()) : options.jobs ?? 1;
+  return { specs, jobs };
 }
 
 /**
@@ -431,13 +446,11 @@ function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cach
 }
 
 /** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed; `local` answers the devices it can here. */
-async function* onWorkers<T>(options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T, local?: LocalResults<T>): AsyncGenerator<T> {
-  const specs = await planRun(options, prepared);
-  options.onPlanned?.(devicesPlanned(specs, options, prepared));
+async function* onWorkers<T>(specs: PlanSpec[], jobs: number, options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T, local?: LocalResults<T>): AsyncGenerator<T> {
   let seen = 0;
   // Callbacks stay in this thread: the workers get plain data only.
   const { onPlanned: _onPlanned, onCacheProblem: _onCacheProblem, onPassedOver: _onPassedOver, ...data } = options;
-  for await (const result of runOnWorkers<T>(specs, { ...data, ...extra }, failed, local)) {
+  for await (const result of runOnWorkers<T>(specs, { ...data, jobs, ...extra }, failed, local)) {
     seen += 1;
     yield result;
   }

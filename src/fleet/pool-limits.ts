@@ -24,7 +24,7 @@ export const DEVICE_MEMORY_MB = 2048;
  * 254 to 258 (single runs, the same time), 20 of them 196 MB against 206 (farm-bench, wall
  * 1.00). A lone worker keeps DEVICE_MEMORY_MB: at 512 MB the 200 MB file took 1.24 times as long.
  */
-export const FLEET_DEVICE_MEMORY_MB = 512;
+export const FLEET_DEVICE_MEMORY_MB = 2048;
 /**
  * A worker's young generation, where it shares the machine with other workers: V8 grows it to
  * 48 MB for a worker that allocates a lot, and each worker's is memory the fleet holds at

@@ -58,7 +58,7 @@ const AHEAD = 3;
  * its failed report by `failed`, so both kinds of result come out alike.
  */
 export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[], options: WorkerOptions, failed: (report: DeviceReport) => T = (r) => r as T, local?: LocalResults<T>): AsyncGenerator<T> {
-  const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), specs.length));
+  const jobs = Math.max(1, Math.min(typeof options.jobs === 'number' ? options.jobs : defaultJobs(), specs.length));
   const memory = options.deviceMemoryMb ?? (jobs > 1 ? FLEET_DEVICE_MEMORY_MB : DEVICE_MEMORY_MB);
   const seconds = options.deviceSeconds ?? DEVICE_SECONDS;
   const data: WorkerOptions = { ...options, jobs: 1 };

@@ -19,7 +19,7 @@ let standby: Worker | null = null;
 let onGone: (() => void) | null = null;
 
 /** diagnose's options followed by a value (cli.ts); a variadic one's further values count as paths, and then there is no standby. */
-const TAKES_A_VALUE: ReadonlySet<string> = new Set(['-f', '--format', '-o', '--output', '--tz', '--patterns', '--device', '--fail-on', '--shard', '--cache', '--cache-strategy', '--jobs', '--max-files']);
+const TAKES_A_VALUE: ReadonlySet<string> = new Set(['-f', '--format', '-o', '--output', '--tz', '--patterns', '--device', '--fail-on', '--shard', '--cache-location', '--cache-strategy', '--jobs', '--max-files', '--max-file-size', '--width']);
 
 /**
  * For the command line `args`: starts the standby worker where the run looks like one device

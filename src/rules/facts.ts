@@ -53,6 +53,8 @@ interface TimelineIndex {
   sdByName: Map<string, Window[]>;
   /** For each sdclient run in start order, the (up to) three latest-ending runs started at or before it. */
   latestEnding?: readonly (readonly Window[])[];
+  /** The log kinds any event comes from. */
+  sources: ReadonlySet<Event['source']>;
 }
 
 const indexes = new WeakMap<Timeline, TimelineIndex>();
@@ -75,7 +77,9 @@ function indexOf(timeline: Timeline): TimelineIndex {
     note(window.lastEvent, window);
   }
   const eventsOfKind = new Map<Event['kind'], Event[]>();
+  const sources = new Set<Event['source']>();
   for (const event of timeline.events) {
+    sources.add(event.source);
     if (event.kind === 'message') continue;
     const list = eventsOfKind.get(event.kind) ?? [];
     list.push(event);
@@ -89,10 +93,15 @@ function indexOf(timeline: Timeline): TimelineIndex {
     addTo(sdByName, key, run);
   }
   const index: TimelineIndex = {
-    runs, runOfEvent, eventsOfKind, actionIndex: new Map(timeline.actions.map((a, i) => [a, i])), runByAction: new Map(), sdByEnd, sdByName,
+    runs, runOfEvent, eventsOfKind, actionIndex: new Map(timeline.actions.map((a, i) => [a, i])), runByAction: new Map(), sdByEnd, sdByName, sources,
   };
   indexes.set(timeline, index);
   return index;
+}
+
+/** True where some event of the timeline comes from a log of this kind. */
+export function hasLogOf(timeline: Timeline, source: Event['source']): boolean {
+  return indexOf(timeline).sources.has(source);
 }
 
 /** The device's sdclient runs, in start order (a shared list: do not change it). */
