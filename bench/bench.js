@@ -5,15 +5,16 @@
 // It writes, in a temporary folder, what the issues name, all in FORMATS.md's line shapes
 // ("Mon, 09 Mar 2026 10:02:11 ---------- SDClient starting (version 11.0.5.361) ----------"):
 //   fleets of 100, 1,000 and 10,000 small devices (a template of 8 distributions, the last refused)
-//   100 devices with a 5 MB sdclient.log each
+//   40 devices with a 5 MB sdclient.log each (the workers issue's fleet)
 //   one device with a 200 MB sdclient.log
 // and times, each as its own process (wall time and peak RSS from /usr/bin/time where it is
 // installed), in one run so the ratios mean something on a shared machine:
 //   wc -l over the same files; lnav where installed (headless: index the files, count the
 //   entries, with bench/lnav/epm_log.json as its format); ldforensics' line reader alone; and
-//   `ldforensics diagnose` in json and ndjson, --jobs 1 and all cores, without and with a warm --cache.
+//   `ldforensics diagnose` in json and ndjson, with the default --jobs (fleet/jobs.ts), --jobs 1 and
+//   all cores side by side, without and with a warm --cache.
 //
-// Options: --fleets=100,1000,10000  --big-mb=200  --mid=100 (devices of 5 MB)  --quick (100 and
+// Options: --fleets=100,1000,10000  --big-mb=200  --mid=40 (devices of 5 MB)  --quick (100 and
 // 1,000 devices, 20 MB, 20 mid devices, one run each)  --keep (leave the files, print where)
 // --no-doubling  --runs=3: each figure is the median of this many runs (single runs on a shared
 // machine vary by 10 to 20 %), peers included; a cold --cache run starts from an empty cache each time.
@@ -343,7 +344,7 @@ async function main() {
   const quick = process.argv.includes('--quick');
   const fleets = option('fleets', quick ? '100,1000' : '100,1000,10000').split(',').map(Number);
   const bigMb = Number(option('big-mb', quick ? '20' : '200'));
-  const midDevices = Number(option('mid', quick ? '20' : '100'));
+  const midDevices = Number(option('mid', quick ? '20' : '40'));
   const keep = process.argv.includes('--keep');
   RUNS = Math.max(1, Number(option('runs', quick ? '1' : '3')) || 1);
   const cores = os.availableParallelism?.() ?? os.cpus().length;
@@ -394,7 +395,9 @@ async function main() {
     const midBytes = bytesUnder(mid);
     const midLabel = `${midDevices} devices × 5 MB`;
     const mp = peers(midLabel, mid, midBytes, midDevices, `"${mid}"/*/ProgramData/LANDesk/Log/sdclient.log`);
-    row(midLabel, `diagnose json, --jobs ${cores}`, midBytes, midDevices, diagnose(mid, ['-f', 'json']), mp.wc, mp.ln);
+    // Workers against the main thread, and the default's choice (fleet/jobs.ts), side by side.
+    row(midLabel, 'diagnose json, default --jobs', midBytes, midDevices, diagnose(mid, ['-f', 'json']), mp.wc, mp.ln);
+    row(midLabel, `diagnose json, --jobs ${cores}`, midBytes, midDevices, diagnose(mid, ['-f', 'json', '--jobs', String(cores)]), mp.wc, mp.ln);
     row(midLabel, 'diagnose json, --jobs 1', midBytes, midDevices, diagnose(mid, ['-f', 'json', '--jobs', '1']), mp.wc, mp.ln);
 
     // Fleets of small devices: parallelism, streaming, the cache.
@@ -404,10 +407,11 @@ async function main() {
       const label = `${fmt(n)} devices`;
       const fp = peers(label, dir, bytes, n, n <= 1000 ? `-r "${dir}"` : null);
       const json = diagnose(dir, ['-f', 'json']);
-      row(label, `diagnose json, --jobs ${cores}`, bytes, n, json, fp.wc, fp.ln);
-      row(label, `diagnose ndjson, --jobs ${cores}`, bytes, n, diagnose(dir, ['-f', 'ndjson']), fp.wc, fp.ln);
-      row(label, `diagnose text, --jobs ${cores}`, bytes, n, diagnose(dir, ['-f', 'text']), fp.wc, fp.ln);
-      if (n <= 1000) row(label, 'diagnose json, --jobs 1', bytes, n, diagnose(dir, ['-f', 'json', '--jobs', '1']), fp.wc, fp.ln);
+      row(label, 'diagnose json, default --jobs', bytes, n, json, fp.wc, fp.ln);
+      row(label, `diagnose json, --jobs ${cores}`, bytes, n, diagnose(dir, ['-f', 'json', '--jobs', String(cores)]), fp.wc, fp.ln);
+      row(label, 'diagnose json, --jobs 1', bytes, n, diagnose(dir, ['-f', 'json', '--jobs', '1']), fp.wc, fp.ln);
+      row(label, 'diagnose ndjson, default --jobs', bytes, n, diagnose(dir, ['-f', 'ndjson']), fp.wc, fp.ln);
+      row(label, 'diagnose text, default --jobs', bytes, n, diagnose(dir, ['-f', 'text']), fp.wc, fp.ln);
       const cacheDir = path.join(root, `cache-${n}`);
       const cold = repeated(() => {
         rmSync(cacheDir, { recursive: true, force: true });
@@ -422,7 +426,7 @@ async function main() {
     console.log('');
     const [smallest, largest] = [fleetRuns[0], fleetRuns[fleetRuns.length - 1]];
     if (smallest && largest && smallest.peak && largest.peak && smallest !== largest) {
-      console.log(`fleet memory: peak RSS for ${fmt(largest.n)} devices is ${((largest.peak / smallest.peak - 1) * 100).toFixed(0)} % above that for ${fmt(smallest.n)} (json, all cores)`);
+      console.log(`fleet memory: peak RSS for ${fmt(largest.n)} devices is ${((largest.peak / smallest.peak - 1) * 100).toFixed(0)} % above that for ${fmt(smallest.n)} (json, default --jobs)`);
     }
     console.log('× wc -l and × lnav: ldforensics\' time over the peer\'s on the same files in this run (lower is better; below 1 is faster).');
     console.log('');

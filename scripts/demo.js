@@ -34,6 +34,6 @@ if (builtAt() < sources) {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
-const { main } = await import('../dist/cli.js');
+const { main } = await import('../dist/cli/cli.js');
 const code = await main(['diagnose', path.join(root, 'samples') + path.sep, '--summary-last', ...process.argv.slice(2)]);
 process.exitCode = code === 1 ? 0 : code;

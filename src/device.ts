@@ -3,13 +3,15 @@
 // be read becomes a warning on that file, never an error that stops the device or the fleet.
 import { SOURCE_WARNING, type Bundle, type SourceFile } from './ingest/source.js';
 import { readLines, ZeroFilledError, type FeedableBatches, type Line } from './ingest/lines.js';
-import { epmProcessesAtGathering, PROCESS_LIST_NAME, type ProcessAtGathering } from './ingest/gathering-processes.js';
+import { epmProcessesAtGathering, PROCESS_LIST_NAME, type RunningAtGathering } from './ingest/gathering-processes.js';
+
+export type { RunningAtGathering } from './ingest/gathering-processes.js';
 import { logKindFromFileName, skipReasonFromPath } from './ingest/names.js';
 import { parsers, SNIFF_LINES, sniffKind } from './parsers/index.js';
 import type { PatternSet } from './parsers/patterns.js';
 import { byteStamps } from './parsers/timestamp.js';
 import { buildTimeline, type FileEvents } from './timeline/index.js';
-import type { FileReport, LogKind, SkippedFile, Timeline, WallTime } from './types.js';
+import type { FileReport, LogKind, SkippedFile, Timeline } from './types.js';
 
 export interface LoadOptions {
   patterns: PatternSet;
@@ -50,12 +52,6 @@ export interface LoadedDevice {
   /** EPM processes still running when the logs were gathered (the gathering script's Process_Commandline.log). */
   runningAtGathering?: RunningAtGathering[];
   errors: string[];
-}
-
-/** A process the gathering script's list saw running, where it saw it, and when the list was written (its file's time). */
-export interface RunningAtGathering extends ProcessAtGathering {
-  file: string;
-  modified?: WallTime;
 }
 
 /** The batches, or their feed, stopping (recording why) where reading fails: what was read still counts. */

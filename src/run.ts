@@ -6,7 +6,7 @@ import { bundleKey, cachedPiece, cachedReport, cachedSeen, configKey, dropPiece,
 import { defaultJobs, runOnWorkers, type LocalResults, type WorkerOptions } from './fleet/pool.js';
 import { jobsFor } from './fleet/jobs.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from './render/piece.js';
-import { inShard, type Shard } from './fleet/shard.js';
+import { inShard } from './fleet/shard.js';
 import { findBundles, openPlanned, planDevices, type Bundle, type FindBundlesOptions, type PassedOverKind, type PlanSpec } from './ingest/bundles.js';
 import { packageVersion } from './version.js';
 import { PassedOverTally } from './passed-over.js';
@@ -27,43 +27,9 @@ export type {
   Severity, SkippedFile, Summary, TimelineEntry, TimelineReport, UnparsedLine, WindowSummary,
 } from './types.js';
 
-export interface CommonOptions {
-  /** Folders of bundles, bundle folders, .zip bundles or single log files. */
-  paths: string[];
-  /** Files larger than this many bytes are not read (--max-file-size; default MAX_FILE_SIZE in device.ts). */
-  maxFileSize?: number;
-  /** Absolute paths inside the inputs that are the run's own output or cache: never read (output-guard.ts). */
-  exclude?: ReadonlySet<string>;
-  /** Extra pattern packs (JSON), tried before the built-in one. */
-  patternFiles?: string[];
-  /** The devices' time zone (IANA name or UTC+N): absolute times with offsets. */
-  zone?: string;
-  /** Only these devices (names, case-insensitive). */
-  devices?: string[];
-  /** Files read per bundle at the most (default 5,000); the rest are counted and said. */
-  maxFiles?: number;
-  /**
-   * Worker threads diagnosing devices in parallel (default 1: this thread). 'auto': as many as
-   * the machine has cores where the planned work is worth them (fleet/jobs.ts), else this thread.
-   */
-  jobs?: number | 'auto';
-  /** Told how many bundles were found, before the first is read (for a progress line). */
-  onPlanned?: (bundles: number) => void;
-  /**
-   * Told of a cache entry found damaged where the device's own report cannot carry the note
-   * (a rendered piece looked up in this thread): the device is read again; the CLI says it.
-   */
-  onCacheProblem?: (device: string, problem: string) => void;
-  /** Told of each entry of a share that is not read (a hidden folder, a .7z, a stray file), as planning meets it. */
-  onPassedOver?: (display: string, kind: PassedOverKind) => void;
-  /** Only the devices of this shard (--shard K/N). */
-  shard?: Shard;
-  /** Reports of unchanged bundles are taken from here (--cache). */
-  cache?: CacheOptions;
-  /** Per device on a worker: heap in MB, and time in seconds, before it is stopped and reported. */
-  deviceMemoryMb?: number;
-  deviceSeconds?: number;
-}
+import type { CommonOptions } from './options.js';
+
+export type { CommonOptions } from './options.js';
 
 export interface TimelineOptions extends CommonOptions {
   /** Wall-clock bounds, e.g. "2026-03-09 10:00". */

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { PlanSpec } from '../ingest/bundles.js';
 import { failedDeviceReport } from '../report.js';
 import type { PieceFormat } from '../render/piece.js';
-import type { CommonOptions } from '../run.js';
+import type { CommonOptions } from '../options.js';
 import type { DeviceReport } from '../types.js';
 import { DEVICE_MEMORY_MB, DEVICE_SECONDS, FLEET_DEVICE_MEMORY_MB, FLEET_YOUNG_GENERATION_MB, workerFile } from './pool-limits.js';
 import { dropStandbyWorker, takeStandbyWorker } from './standby.js';

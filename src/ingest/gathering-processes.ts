@@ -1,6 +1,7 @@
 // Process_Commandline.log: the processes running when the vendor's gathering script ran, with
 // their command lines (FORMATS.md; UTF-8 with a BOM, or UTF-16LE). An EPM process still running
 // then is evidence the logs cannot give: "vulscan was still running when these logs were gathered".
+import type { WallTime } from '../types.js';
 import type { SourceFile } from './source.js';
 
 export const PROCESS_LIST_NAME = 'process_commandline.log';
@@ -23,6 +24,12 @@ export interface ProcessAtGathering {
   text: string;
   /** 1-based line of the list. */
   line: number;
+}
+
+/** A process the gathering script's list saw running, where it saw it, and when the list was written (its file's time). */
+export interface RunningAtGathering extends ProcessAtGathering {
+  file: string;
+  modified?: WallTime;
 }
 
 /** The EPM processes the list names, in its order (ten at the most: a list of more is not a process list). */

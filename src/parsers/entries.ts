@@ -6,10 +6,15 @@
 // after too many bad lines in a row the file is not what its name says, and we stop trying.
 import type { LineSink, TimeCell } from '../ingest/lines.js';
 import type { UnparsedLine, WallTime } from '../types.js';
-import type { LineBatches } from './parser.js';
 import { parseLeadingTimestamp } from './timestamp.js';
 
 /** One line as the ingest layer delivers it. */
+/**
+ * A file's lines as the ingest layer delivers them: in batches, in order; or, where `feed` is
+ * there (the line reader's), given to a sink as they are split (feedLines).
+ */
+export type LineBatches = AsyncIterable<readonly SourceLine[]> & { feed?: (sink: LineSink) => Promise<void> };
+
 export interface SourceLine {
   number: number;
   text: string;

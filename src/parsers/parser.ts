@@ -1,15 +1,10 @@
 // What every parser module exports. A parser turns one file's lines into typed events and
 // accounts for every line; it never reads the file itself (the ingest layer streams it).
-import type { LineSink } from '../ingest/lines.js';
 import type { Event, LogKind } from '../types.js';
-import type { LineStats, SourceLine } from './entries.js';
+import type { LineBatches, LineStats } from './entries.js';
 import type { PatternSet } from './patterns.js';
 
-/**
- * A file's lines as the ingest layer delivers them: in batches, in order; or, where `feed` is
- * there (the line reader's), given to a sink as they are split (see entries.ts's feedLines).
- */
-export type LineBatches = AsyncIterable<readonly SourceLine[]> & { feed?: (sink: LineSink) => Promise<void> };
+export type { LineBatches } from './entries.js';
 
 export interface ParseContext {
   /** Display path of the file, for events and messages. */

@@ -5,7 +5,7 @@
 import type { DeviceReport, Report } from '../types.js';
 import { hexCode } from '../parsers/codes.js';
 import { csvCell } from './escape.js';
-import type { Renderer } from './index.js';
+import type { Renderer } from './renderer.js';
 import { unparsedCount, unrecognisedCount, verdictConfidence } from './model.js';
 import { fixInPlace, isAtRisk } from '../report.js';
 import { UNREADABLE } from '../rules/verdict.js';

@@ -6,7 +6,7 @@
 import type { DeviceReport, EvidenceLine, FileReport, Finding, Report, Summary } from '../types.js';
 import { isAtRisk } from '../report.js';
 import { escapeHtml } from './escape.js';
-import type { RenderOptions, Renderer } from './index.js';
+import type { RenderOptions, Renderer } from './renderer.js';
 import {
   displayTime,
   explainVerdict,

@@ -7,7 +7,7 @@ import { appendAll } from '../arrays.js';
 import { isAtRisk } from '../report.js';
 import type { DeviceReport, EvidenceLine, Finding, Report, Summary } from '../types.js';
 import { escapeJira, jiraNoformat } from './escape.js';
-import type { Renderer } from './index.js';
+import type { Renderer } from './renderer.js';
 import {
   displayTime,
   explainVerdict,

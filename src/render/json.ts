@@ -4,7 +4,7 @@
 // report is never held whole; render() is the same three parts, so both give the same bytes.
 import type { DeviceReport, Report, Summary } from '../types.js';
 import { escapeJson } from './escape.js';
-import type { Renderer } from './index.js';
+import type { Renderer } from './renderer.js';
 
 const SCHEMA: Report['schema'] = 'ldforensics.diagnosis/1';
 

@@ -8,7 +8,7 @@ import { textGroup, unrecognisedHint } from './text.js';
 import { isAtRisk } from '../report.js';
 import type { DeviceReport, EvidenceLine, Finding, Report, Summary } from '../types.js';
 import { escapeMarkdown, markdownCodeCell } from './escape.js';
-import type { Renderer } from './index.js';
+import type { Renderer } from './renderer.js';
 import {
   displayTime,
   explainVerdict,

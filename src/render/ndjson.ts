@@ -5,7 +5,7 @@
 // also escapes U+2028/U+2029, U+0085 and the other C1/bidi controls.
 import type { DeviceReport, Report, Summary } from '../types.js';
 import { escapeJson } from './escape.js';
-import type { Renderer } from './index.js';
+import type { Renderer } from './renderer.js';
 
 export const SCHEMA: Report['schema'] = 'ldforensics.diagnosis/1';
 

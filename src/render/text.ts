@@ -6,7 +6,7 @@ import type { DeviceReport, EvidenceLine, Finding, Report, Severity, Summary } f
 import { isAtRisk } from '../report.js';
 import { escapeTerminal } from './escape.js';
 import { displayWidth, drawTable, tableLines } from './table.js';
-import type { RenderOptions, Renderer } from './index.js';
+import type { RenderOptions, Renderer } from './renderer.js';
 import {
   explainVerdict,
   fleetSentences,

@@ -4,7 +4,7 @@
 // file's time where that is after the last line, and at the last line where it is not (a copy
 // that did not keep the time, or another machine's clock). The rules never read these entries:
 // they are evidence for the reader, not lines of a log.
-import type { RunningAtGathering } from '../device.js';
+import type { RunningAtGathering } from '../ingest/gathering-processes.js';
 import type { Event, WallTime } from '../types.js';
 import { lastLogLineTime } from './runs.js';
 

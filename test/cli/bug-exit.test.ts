@@ -31,7 +31,7 @@ afterEach(() => {
 
 describe('an error that escapes', () => {
   it('exits 3, says it is a bug, names the device, and escapes its text', async () => {
-    const { main } = await import('../../src/cli.js');
+    const { main } = await import('../../src/cli/cli.js');
     const written: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));

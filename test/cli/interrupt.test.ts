@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { pendingCleanups } from '../../src/interrupt.js';
-import { OutputFile } from '../../src/output-file.js';
-import { GroupSpool } from '../../src/spool.js';
+import { pendingCleanups } from '../../src/cli/interrupt.js';
+import { OutputFile } from '../../src/cli/output-file.js';
+import { GroupSpool } from '../../src/cli/spool.js';
 
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
 

@@ -35,7 +35,7 @@ afterEach(() => {
 });
 
 async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  const { main } = await import('../../src/cli.js');
+  const { main } = await import('../../src/cli/cli.js');
   const written: string[] = [];
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     written.push(String(chunk));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import tmp from 'tmp';
 import { describe, expect, it } from 'vitest';
-import { Progress } from '../../src/progress.js';
+import { Progress } from '../../src/cli/progress.js';
 import { SAMPLE_DEVICES } from '../helpers/parse.js';
 
 const run = promisify(execFile);

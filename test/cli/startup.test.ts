@@ -36,7 +36,7 @@ describe('a thread\'s start', () => {
     const script = `
       import { createRequire } from 'node:module';
       const loaded = () => Object.keys(createRequire(import.meta.url)('module')._cache).filter((f) => /node_modules[\\\\/](yauzl|luxon)[\\\\/]/.test(f)).map((f) => f.match(/node_modules[\\\\/](yauzl|luxon)/)[1]);
-      await import(${JSON.stringify(path.join(ROOT, 'dist', 'cli.js'))});
+      await import(${JSON.stringify(path.join(ROOT, 'dist', 'cli', 'cli.js'))});
       const atStart = [...new Set(loaded())];
       const { checkZone } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'timeline', 'iso.js'))});
       checkZone('Europe/Paris');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import tmp from 'tmp';
 import { describe, expect, it } from 'vitest';
-import { colorWanted } from '../../src/cli.js';
+import { colorWanted } from '../../src/cli/cli.js';
 import { SAMPLE_DEVICES } from '../helpers/parse.js';
 
 

@@ -10,6 +10,7 @@ const folder = fileURLToPath(new URL('../../src/render/', import.meta.url));
 /** Modules of src/render/ that are not `--format` renderers, and why they are here. */
 const HELPERS = ['html-fleet', 'table', 
   'index', // the registry
+  'renderer', // the Renderer and RenderOptions types every format implements
   'piece', // a device rendered where it was diagnosed (a worker), for the streamed formats
   'escape', // one escaper per destination
   'model', // what several renderers derive the same way (verdict tone, explanation, …)

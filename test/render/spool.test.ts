@@ -5,7 +5,7 @@ import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { GroupSpool } from '../../src/spool.js';
+import { GroupSpool } from '../../src/cli/spool.js';
 
 const utf8 = new TextEncoder();
 

@@ -11,8 +11,8 @@
 // these, farm-bench; a cold run the same time and peak RSS).
 import { closeSync, fstatSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { writeAllSync } from './atomic.js';
-import { messageOf, UsageError } from './errors.js';
+import { writeAllSync } from '../atomic.js';
+import { messageOf, UsageError } from '../errors.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 
 /** A report written to a file descriptor with synchronous calls. */

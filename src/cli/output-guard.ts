@@ -6,9 +6,9 @@
 // the share, and the run says so.
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './errors.js';
-import { isBundleFolderPath } from './ingest/bundles.js';
-import { LAYOUT_FOLDERS } from './ingest/source.js';
+import { UsageError } from '../errors.js';
+import { isBundleFolderPath } from '../ingest/bundles.js';
+import { LAYOUT_FOLDERS } from '../ingest/source.js';
 
 export interface WrittenPath {
   /** The path as the user gave it (-o, --cache). */

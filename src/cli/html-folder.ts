@@ -5,17 +5,17 @@
 // left 170 to 279 pages and no index.html) and nothing else; anything else in DIR is kept.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { cleanUpOnInterrupt } from './interrupt.js';
-import { writeFileAtomically } from './atomic.js';
-import { messageOf, UsageError } from './errors.js';
+import { writeFileAtomically } from '../atomic.js';
+import { messageOf, UsageError } from '../errors.js';
 import { WRITE_ELSEWHERE_HINT } from './output-file.js';
 import path from 'node:path';
-import { fleetIndex, indexRow, pageName, type IndexRow } from './render/html-fleet.js';
-import { html } from './render/html.js';
-import type { RenderOptions } from './render/index.js';
-import { guarded } from './render/piece.js';
-import { summarize } from './report.js';
-import { LossTally } from './timing.js';
-import type { DeviceReport, Summary } from './types.js';
+import { fleetIndex, indexRow, pageName, type IndexRow } from '../render/html-fleet.js';
+import { html } from '../render/html.js';
+import type { RenderOptions } from '../render/index.js';
+import { guarded } from '../render/piece.js';
+import { summarize } from '../report.js';
+import { LossTally } from '../timing.js';
+import type { DeviceReport, Summary } from '../types.js';
 
 /** True where -o names a folder: it ends with a path separator, or is an existing folder. */
 export function namesFolder(output: string, isFolder: (p: string) => boolean): boolean {

@@ -8,8 +8,8 @@
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeAllSync } from './atomic.js';
-import { messageOf, UsageError } from './errors.js';
+import { writeAllSync } from '../atomic.js';
+import { messageOf, UsageError } from '../errors.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 
 /** Bytes of text held in memory before the spool moves to temporary files. */
