@@ -4,7 +4,7 @@
 // (standby.ts), started before the run knew its options, gets them as its first message.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PlanSpec } from '../ingest/bundles.js';
-import { diagnosePlanned, piecesOfPlanned } from '../run.js';
+import { diagnosePlanned, piecesOfPlanned } from './device-run.js';
 import type { WorkerOptions } from './pool.js';
 
 let options: WorkerOptions | null = (workerData as { standby?: boolean } | null)?.standby === true ? null : (workerData as WorkerOptions);
