@@ -593,6 +593,9 @@ export async function main(argv: string[]): Promise<number> {
   let code = EXIT_OK;
   const cli = program((c) => { code = c; });
   try {
+    // `--cache=DIR` was the cache's folder before it had an option of its own.
+    const oldCache = argv.find((arg) => arg.startsWith('--cache='));
+    if (oldCache !== undefined) throw new UsageError(`${oldCache}: --cache is a switch`, `Name the cache's folder with --cache-location ${oldCache.slice('--cache='.length)}`);
     await cli.parseAsync(argv, { from: 'user' });
     // What was written is written, or its failure known, before the exit code is decided.
     if (!stdoutClosed) await flushedToStdout('');

@@ -66,6 +66,9 @@ describe('--cache and --cache-location', () => {
     expect(old.code).toBe(2);
     expect(old.stderr).toContain(`${located} is an ldforensics cache folder, not logs to read`);
     expect(old.stderr).toContain(`--cache-location ${located}`);
+    const equals = await runCli(['diagnose', path.join(SAMPLES, 'LAB-0101'), `--cache=${located}`], cwd);
+    expect(equals.code).toBe(2);
+    expect(equals.stderr).toContain(`hint: Name the cache's folder with --cache-location ${located}`);
   });
 });
 
