@@ -1,7 +1,7 @@
 // A fleet run, in one place: plan the share, then for each planned bundle ask the cache, make
 // what it has not (in this thread or on workers, device-run.ts either way), keep it, and yield
 // the results in name order. run.ts is the API over it.
-import { bundleKey, cachedPiece, cachedReport, holdsEntries, KnownFolders, pieceKey, pruneCache, type CacheOptions } from './cache.js';
+import type { RunCache } from './run-cache.js';
 import { defaultJobs, runOnWorkers, type LocalResults, type WorkerOptions } from './pool.js';
 import { jobsFor } from './jobs.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from '../render/piece.js';
@@ -9,7 +9,7 @@ import { openPlanned, planDevices, type Bundle, type PlanSpec } from '../ingest/
 import type { DeviceReport } from '../types.js';
 import type { CommonOptions } from '../options.js';
 import { noDevices, openOptions, prepare, notAsked, notAskedName, filesLimit, type Prepared } from './prepared.js';
-import { diagnoseBundle, pieceOfBundle, keepPiece, seenPiece, eachPlanned } from './device-run.js';
+import { diagnoseBundle, pieceOfBundle, eachPlanned } from './device-run.js';
 
 /**
  * Diagnoses each device as it is read, in name order: on worker threads where options.jobs > 1
@@ -18,9 +18,9 @@ import { diagnoseBundle, pieceOfBundle, keepPiece, seenPiece, eachPlanned } from
 export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
   const prepared = prepare(options);
   const { specs, jobs } = await plan(options, prepared);
-  if (jobs > 1) yield* onWorkers(specs, jobs, options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cachedReport(cache, key, bundle.name).report));
-  else yield* inThisThread(specs, options, prepared, (bundle) => diagnoseBundle(bundle, options, prepared));
-  if (options.cache) pruneCache(options.cache);
+  if (jobs > 1) yield* onWorkers(specs, jobs, options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cache.report(key, bundle.name).report));
+  else yield* inThisThread(specs, options, prepared, (bundle) => diagnoseBundle(bundle, prepared));
+  prepared.cache?.prune();
 }
 
 /**
@@ -30,24 +30,24 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
  */
 export async function* diagnosePieces(options: CommonOptions, format?: PieceFormat): AsyncGenerator<DevicePiece> {
   const prepared = prepare(options);
-  const seen = format ? (spec: PlanSpec, cache: CacheOptions, config: string) => seenPiece(spec, cache, config, format, options.onCacheProblem) : undefined;
+  const seen = format ? (spec: PlanSpec, cache: RunCache) => cache.seen(spec, format, options.onCacheProblem) : undefined;
   const { specs, jobs } = await plan(options, prepared);
   if (jobs > 1) {
     yield* onWorkers(specs, jobs, options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
-      format ? cachedHere(options, prepared, (cache, key, bundle, config) => {
-        const hit = cachedPiece(cache, pieceKey(key, format), bundle.name);
+      format ? cachedHere(options, prepared, (cache, key, bundle) => {
+        const hit = cache.piece(key, format, bundle.name);
         // A damaged one goes to a worker, which finds the damage too and says it on the device.
         if (hit && 'problem' in hit) return null;
-        return hit && keepPiece(cache, config, bundle, format, hit);
+        return hit && cache.keepPiece(bundle, format, hit);
       }, seen) : undefined);
   }
-  else yield* inThisThread(specs, options, prepared, (bundle) => pieceOfBundle(bundle, options, prepared, format), seen);
+  else yield* inThisThread(specs, options, prepared, (bundle) => pieceOfBundle(bundle, prepared, format), seen);
   // After the run, whose hits have marked what is still in use.
-  if (options.cache) pruneCache(options.cache);
+  prepared.cache?.prune();
 }
 
 /** A planned device's result kept under its bundle's listing (seenPiece), or null: the bundle is opened and made as usual. */
-type Shortcut<T> = (spec: PlanSpec, cache: CacheOptions, config: string) => T | null;
+type Shortcut<T> = (spec: PlanSpec, cache: RunCache) => T | null;
 
 /**
  * Each bundle found, made into a result in this thread as it is found, in name order. With
@@ -56,9 +56,8 @@ type Shortcut<T> = (spec: PlanSpec, cache: CacheOptions, config: string) => T | 
 async function* inThisThread<T>(specs: readonly PlanSpec[], options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>, shortcut?: Shortcut<T>): AsyncGenerator<T> {
   let seen = 0;
   let found = 0;
-  const cache = options.cache;
-  const config = prepared.cacheConfig;
-  const bundles = plannedBundles(specs, options, prepared, cache?.strategy === 'metadata' && config !== undefined && shortcut && holdsEntries(cache) ? (spec) => shortcut(spec, cache, config) : null);
+  const cache = prepared.cache;
+  const bundles = plannedBundles(specs, options, prepared, cache?.strategy === 'metadata' && shortcut && cache.holdsEntries() ? (spec) => shortcut(spec, cache) : null);
   for await (const bundle of bundles) {
     found += 1;
     if ('kept' in bundle) {
@@ -123,7 +122,7 @@ function devicesPlanned(specs: readonly PlanSpec[], options: CommonOptions, prep
  * last run and unchanged since is planned with a stat, not a listing (KnownFolders).
  */
 async function planRun(options: CommonOptions, prepared: Prepared): Promise<PlanSpec[]> {
-  const known = options.cache?.strategy === 'metadata' && prepared.cacheConfig !== undefined ? new KnownFolders(options.cache, prepared.cacheConfig, options.paths) : undefined;
+  const known = prepared.cache?.knownFolders(options.paths);
   const specs = await planDevices(options.paths, { ...filesLimit(options), ...(known ? { known } : {}), ...(options.onPassedOver ? { onPassedOver: options.onPassedOver } : {}) });
   known?.save();
   return specs;
@@ -134,22 +133,21 @@ async function planRun(options: CommonOptions, prepared: Prepared): Promise<Plan
  * thread; null where any of its bundles is not kept as it is, so that a worker reads the device
  * (and says what was wrong with a damaged entry).
  */
-function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cache: CacheOptions, key: string, bundle: Bundle, config: string) => T | null, shortcut?: Shortcut<T>): LocalResults<T> | undefined {
-  const cache = options.cache;
-  const config = prepared.cacheConfig;
+function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cache: RunCache, key: string, bundle: Bundle) => T | null, shortcut?: Shortcut<T>): LocalResults<T> | undefined {
+  const cache = prepared.cache;
   // With --cache-strategy content a lookup hashes every byte of the bundle: work for the workers, side by side.
-  if (!cache || config === undefined || cache.strategy === 'content') return undefined;
+  if (!cache || cache.strategy === 'content') return undefined;
   // A first run (an empty cache) would only miss here, each miss a walk of the bundle and its
   // stats made twice, here and again on the worker: its devices go to the workers at once.
-  if (!holdsEntries(cache)) return undefined;
+  if (!cache.holdsEntries()) return undefined;
   return async (spec) => {
     if (shortcut) {
       if (spec.type === 'folder' && notAskedName(spec.name, options, prepared)) return [];
-      const kept = shortcut(spec, cache, config);
+      const kept = shortcut(spec, cache);
       if (kept !== null) return [kept];
     }
     // A lookup that throws (a file that cannot be stat'ed) is a miss too: the pool gives the device to a worker.
-    const found = await eachPlanned(spec, options, async (bundle) => lookup(cache, await bundleKey(bundle, config, cache.strategy), bundle, config), prepared);
+    const found = await eachPlanned(spec, options, async (bundle) => lookup(cache, await cache.keyOf(bundle), bundle), prepared);
     return found.every((hit): hit is T => hit !== null) ? found : null;
   };
 }

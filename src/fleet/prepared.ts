@@ -12,14 +12,15 @@ import { patternSet, type PatternSet } from '../parsers/patterns.js';
 import { rules } from '../rules/index.js';
 import { checkZone } from '../timeline/iso.js';
 import type { CommonOptions } from '../options.js';
+import { RunCache } from './run-cache.js';
 
 export interface Prepared {
   patterns: PatternSet;
   zone: string | undefined;
   maxFileSize: number | undefined;
   wanted: Set<string> | null;
-  /** With --cache: what every report depends on besides its bundle. */
-  cacheConfig?: string;
+  /** With --cache: the cache, keyed by what every report depends on besides its bundle. */
+  cache?: RunCache;
 }
 
 export function prepare(options: CommonOptions): Prepared {
@@ -32,13 +33,13 @@ export function prepare(options: CommonOptions): Prepared {
     maxFileSize: options.maxFileSize,
     wanted: options.devices && options.devices.length > 0 ? new Set(options.devices.map((d) => d.toLowerCase())) : null,
     ...(options.cache ? {
-      cacheConfig: configKey({
+      cache: new RunCache(options.cache, configKey({
         version: packageVersion(), packs: patterns.packs, rules: Object.keys(rules),
         // A report says where its bundle is relative to the folder the tool runs in (report.ts).
         base: process.cwd(),
         ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
         ...(options.maxFileSize !== undefined ? { maxFileSize: options.maxFileSize } : {}),
-      }),
+      })),
     } : {}),
   };
 }
