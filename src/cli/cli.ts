@@ -433,7 +433,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--cache', `keep each device's report and take it from there while its bundle's files are unchanged (in ${DEFAULT_CACHE_DIR})`)
     .option('--cache-location <dir>', 'the cache\'s folder (implies --cache)')
     .addOption(new Option('--cache-strategy <how>', 'what tells a changed file: its size and modification time, or its content').choices(['metadata', 'content']).default('metadata'))
-    .option('--summary', 'the fleet summary alone (text, md, json, ndjson): for a ticket')
+    .option('--summary', 'the fleet summary alone (text, md, jira, json, ndjson): for a ticket')
     .option('--details', 'text: every device\'s full report with its evidence, not a line per device')
     .option('--width <n>', 'text: fit the report to this many columns (default: the terminal\'s, or 100)', wholeNumber('--width', 40, 10_000))
     .option('-q, --quiet', 'quieter: no progress line and no notes on stderr (the report is the same; errors are always said)')
