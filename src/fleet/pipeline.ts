@@ -17,9 +17,9 @@ import { diagnoseBundle, pieceOfBundle, eachPlanned } from './device-run.js';
  */
 export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
   const prepared = prepare(options);
-  const { specs, jobs } = await plan(options, prepared);
-  if (jobs > 1) yield* onWorkers(specs, jobs, options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cache.report(key, bundle.name).report));
-  else yield* inThisThread(specs, options, prepared, (bundle) => diagnoseBundle(bundle, prepared));
+  const { specs, jobs, planned } = await plan(options, prepared);
+  if (jobs > 1) yield* onWorkers(specs, planned, jobs, options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cache.report(key, bundle.name).report));
+  else yield* inThisThread(specs, planned, options, prepared, (bundle) => diagnoseBundle(bundle, prepared));
   prepared.cache?.prune();
 }
 
@@ -31,9 +31,9 @@ export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<D
 export async function* diagnosePieces(options: CommonOptions, format?: PieceFormat): AsyncGenerator<DevicePiece> {
   const prepared = prepare(options);
   const seen = format ? (spec: PlanSpec, cache: RunCache) => cache.seen(spec, format, options.onCacheProblem) : undefined;
-  const { specs, jobs } = await plan(options, prepared);
+  const { specs, jobs, planned } = await plan(options, prepared);
   if (jobs > 1) {
-    yield* onWorkers(specs, jobs, options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
+    yield* onWorkers(specs, planned, jobs, options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
       format ? cachedHere(options, prepared, (cache, key, bundle) => {
         const hit = cache.piece(key, format, bundle.name);
         // A damaged one goes to a worker, which finds the damage too and says it on the device.
@@ -41,7 +41,7 @@ export async function* diagnosePieces(options: CommonOptions, format?: PieceForm
         return hit && cache.keepPiece(bundle, format, hit);
       }, seen) : undefined);
   }
-  else yield* inThisThread(specs, options, prepared, (bundle) => pieceOfBundle(bundle, prepared, format), seen);
+  else yield* inThisThread(specs, planned, options, prepared, (bundle) => pieceOfBundle(bundle, prepared, format), seen);
   // After the run, whose hits have marked what is still in use.
   prepared.cache?.prune();
 }
@@ -53,13 +53,11 @@ type Shortcut<T> = (spec: PlanSpec, cache: RunCache) => T | null;
  * Each bundle found, made into a result in this thread as it is found, in name order. With
  * --cache and a `shortcut`, a folder bundle whose listing still holds is not opened at all.
  */
-async function* inThisThread<T>(specs: readonly PlanSpec[], options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>, shortcut?: Shortcut<T>): AsyncGenerator<T> {
+async function* inThisThread<T>(specs: readonly PlanSpec[], planned: number, options: CommonOptions, prepared: Prepared, make: (bundle: Bundle) => Promise<T>, shortcut?: Shortcut<T>): AsyncGenerator<T> {
   let seen = 0;
-  let found = 0;
   const cache = prepared.cache;
   const bundles = plannedBundles(specs, options, prepared, cache?.strategy === 'metadata' && shortcut && cache.holdsEntries() ? (spec) => shortcut(spec, cache) : null);
   for await (const bundle of bundles) {
-    found += 1;
     if ('kept' in bundle) {
       seen += 1;
       yield bundle.kept;
@@ -75,7 +73,8 @@ async function* inThisThread<T>(specs: readonly PlanSpec[], options: CommonOptio
     }
     yield result;
   }
-  if (seen === 0 && (found === 0 || options.shard === undefined)) throw noDevices(options, prepared);
+  // A shard of a small share may hold no device: that is no error; an empty share or a name that matches nothing is.
+  if (seen === 0 && (planned === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }
 
 /**
@@ -96,11 +95,26 @@ async function* plannedBundles<T>(specs: readonly PlanSpec[], options: CommonOpt
  * The run's plan, said to onPlanned, and the worker threads it is diagnosed on: the number asked
  * for, or with 'auto' as many as the cores where the planned bytes are worth it (jobsFor).
  */
-async function plan(options: CommonOptions, prepared: Prepared): Promise<{ specs: PlanSpec[]; jobs: number }> {
-  const specs = await planRun(options, prepared);
-  options.onPlanned?.(devicesPlanned(specs, options, prepared));
+async function plan(options: CommonOptions, prepared: Prepared): Promise<{ specs: PlanSpec[]; jobs: number; planned: number }> {
+  const all = await planRun(options, prepared);
+  options.onPlanned?.(devicesPlanned(all, options, prepared));
+  // A bundle whose devices are all known by name at planning, none of them asked for (--device,
+  // --shard), is not opened: one device of a share of 10,000 took 5 s, every bundle opened to be
+  // skipped. An archive whose devices are known only once read (a tar, a zip not peeked) is kept.
+  const specs = all.filter((spec) => mayHoldAsked(spec, (name) => !notAskedName(name, options, prepared)));
   const jobs = options.jobs === 'auto' ? jobsFor(specs, defaultJobs()) : options.jobs ?? 1;
-  return { specs, jobs };
+  return { specs, jobs, planned: all.length };
+}
+
+/**
+ * Whether a planned bundle may hold a device the run asks for: one of the names it opens as,
+ * where planning knows them all (a folder, files, a zip peeked at), or true where only reading
+ * it tells (a tar archive, a zip whose directory could not be read at planning).
+ */
+export function mayHoldAsked(spec: PlanSpec, asked: (name: string) => boolean): boolean {
+  if (spec.type === 'zip' && spec.deviceNames) return Object.values(spec.deviceNames).some(asked);
+  if (spec.type === 'zip' && spec.oneDevice !== true) return true;
+  return asked(spec.name);
 }
 
 /**
@@ -153,7 +167,7 @@ function cachedHere<T>(options: CommonOptions, prepared: Prepared, lookup: (cach
 }
 
 /** The planned bundles diagnosed on worker threads; `failed` makes a result of a device whose worker failed; `local` answers the devices it can here. */
-async function* onWorkers<T>(specs: PlanSpec[], jobs: number, options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T, local?: LocalResults<T>): AsyncGenerator<T> {
+async function* onWorkers<T>(specs: PlanSpec[], planned: number, jobs: number, options: CommonOptions, prepared: Prepared, extra: Pick<WorkerOptions, 'pieces'>, failed: (report: DeviceReport) => T, local?: LocalResults<T>): AsyncGenerator<T> {
   let seen = 0;
   // Callbacks stay in this thread: the workers get plain data only.
   const { onPlanned: _onPlanned, onCacheProblem: _onCacheProblem, onPassedOver: _onPassedOver, ...data } = options;
@@ -161,5 +175,5 @@ async function* onWorkers<T>(specs: PlanSpec[], jobs: number, options: CommonOpt
     seen += 1;
     yield result;
   }
-  if (seen === 0 && (specs.length === 0 || options.shard === undefined)) throw noDevices(options, prepared);
+  if (seen === 0 && (planned === 0 || options.shard === undefined)) throw noDevices(options, prepared);
 }

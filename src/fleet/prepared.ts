@@ -102,7 +102,8 @@ export function isWanted(name: string, wanted: ReadonlySet<string>): boolean {
 
 export function noDevices(options: CommonOptions, prepared: Prepared): InputError {
   return new InputError(
-    prepared.wanted ? `no device named ${[...prepared.wanted].join(', ')} in ${options.paths.join(', ')}` : `no device bundles found in ${options.paths.join(', ')}`,
+    // The names as the user wrote them (they match whatever their case).
+    prepared.wanted ? `no device named ${(options.devices ?? []).join(', ')} in ${options.paths.join(', ')}` : `no device bundles found in ${options.paths.join(', ')}`,
     'A device bundle is a folder or .zip holding EPM logs (sdclient.log, vulscan.log, localsch.log, ldprovisioning.log, …).',
   );
 }

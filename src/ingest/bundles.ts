@@ -141,7 +141,7 @@ function groupOf(base: string, absolute: string): string | undefined {
 
 /** A planned bundle as plain data (structured-clone safe), for a worker thread to open. */
 export type PlanSpec = (
-  | { type: 'zip'; name: string; absolute: string; zipPath: string; base: string; deviceNames?: Record<string, string> }
+  | { type: 'zip'; name: string; absolute: string; zipPath: string; base: string; deviceNames?: Record<string, string>; oneDevice?: true }
   | { type: 'error'; name: string; absolute: string; display: string; message: string }
   | { type: 'files'; name: string; absolute: string; folder: string; base: string; files: string[] }
   | { type: 'folder'; name: string; absolute: string; folder: string; base: string }) & {
@@ -211,6 +211,8 @@ function fleetMembers(plan: Plan): Nameable[] {
   if (plan.spec.type !== 'zip' || !isZipName(plan.absolute)) return [];
   const names = zipEntryNames(plan.absolute);
   const folders = names ? fleetFoldersOf(names) : [];
+  // Read and found to be one device's: it opens as that device, under the plan's name.
+  if (names && folders.length === 0 && plan.spec.type === 'zip') plan.spec.oneDevice = true;
   if (folders.length === 0) return [];
   const inZip = deviceFolderNames(folders);
   const stem = plan.absolute.slice(0, -'.zip'.length);
