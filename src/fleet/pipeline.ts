@@ -2,6 +2,7 @@
 // what it has not (in this thread or on workers, device-run.ts either way), keep it, and yield
 // the results in name order. run.ts is the API over it.
 import type { RunCache } from './run-cache.js';
+import { dropStandbyWorker, peekStandbyWorker } from './standby.js';
 import { defaultJobs, runOnWorkers, type LocalResults, type WorkerOptions } from './pool.js';
 import { jobsFor } from './jobs.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from '../render/piece.js';
@@ -102,7 +103,9 @@ async function plan(options: CommonOptions, prepared: Prepared): Promise<{ specs
   // --shard), is not opened: one device of a share of 10,000 took 5 s, every bundle opened to be
   // skipped. An archive whose devices are known only once read (a tar, a zip not peeked) is kept.
   const specs = all.filter((spec) => mayHoldAsked(spec, (name) => !notAskedName(name, options, prepared)));
-  const jobs = options.jobs === 'auto' ? jobsFor(specs, defaultJobs()) : options.jobs ?? 1;
+  const jobs = options.jobs === 'auto' ? jobsFor(specs, defaultJobs(), peekStandbyWorker() !== null) : options.jobs ?? 1;
+  // A standby worker started for a run that turns out to be this thread's has nothing to do.
+  if (jobs === 1) dropStandbyWorker();
   return { specs, jobs, planned: all.length };
 }
 

@@ -34,15 +34,19 @@ export function startStandbyWorkerFor(args: readonly string[]): void {
   if (wantsStandby(args)) startStandbyWorker();
 }
 
-/** Whether `args` look like a run of one device on a worker (see startStandbyWorkerFor). */
+/**
+ * Whether `args` look like a run of one device on a worker (see startStandbyWorkerFor): only
+ * where --jobs asks for workers. Without it one device is diagnosed in the main thread
+ * (fleet/jobs.ts), which took 0.84 of the standby worker's time for a small device and the
+ * same for the 200 MB file (farm-bench, 15 and 5 runs, 2026-12-07).
+ */
 export function wantsStandby(args: readonly string[]): boolean {
   if (args[0] !== 'diagnose' || availableParallelism() < 2) return false;
   const jobsAt = args.findIndex((arg) => arg === '--jobs' || arg.startsWith('--jobs='));
-  if (jobsAt !== -1) {
-    const arg = args[jobsAt] ?? '';
-    const value = arg === '--jobs' ? args[jobsAt + 1] : arg.slice('--jobs='.length);
-    if (value === undefined || !(Number(value) >= 2)) return false;
-  }
+  if (jobsAt === -1) return false;
+  const jobsArg = args[jobsAt] ?? '';
+  const value = jobsArg === '--jobs' ? args[jobsAt + 1] : jobsArg.slice('--jobs='.length);
+  if (value === undefined || !(Number(value) >= 2)) return false;
   // The arguments that are not options nor an option's value (-o report.json).
   const paths = args.slice(1).filter((arg, i, rest) => !arg.startsWith('-') && !TAKES_A_VALUE.has(rest[i - 1] ?? '') && existsSync(arg));
   return paths.length === 1 && looksLikeOneDevice(paths[0] ?? '');

@@ -47,16 +47,24 @@ describe('a thread\'s start', () => {
     expect(JSON.parse(out)).toEqual({ atStart: [], used: ['luxon', 'yauzl'] });
   });
 
-  it('runs the bundled CLI, which adopts the worker it started for one device: two threads in all, the same report as the API\'s', async () => {
+  it('runs the bundled CLI: one device in the main thread by default (one thread in all); with --jobs 2 on the worker it started first (two, not three); the same report as the API\'s', async () => {
     const profiles = tmp.dirSync({ unsafeCleanup: true });
+    const threads = (args: string[]): { run: ReturnType<typeof spawnSync>; count: number } => {
+      const dir = tmp.dirSync({ unsafeCleanup: true, dir: profiles.name });
+      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir.name}`, BIN, 'diagnose', DEVICE, '-f', 'json', ...args], { cwd: ROOT, encoding: 'utf8' });
+      return { run, count: readdirSync(dir.name).filter((f) => f.endsWith('.cpuprofile')).length };
+    };
     try {
       // One CPU profile per thread: a second copy of the standby module would leave its worker unadopted and start another.
-      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles.name}`, BIN, 'diagnose', DEVICE, '-f', 'json'], { cwd: ROOT, encoding: 'utf8' });
-      expect(run.status, run.stderr).toBe(1);
-      expect(readdirSync(profiles.name).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(2);
+      const { run, count } = threads([]);
+      expect(run.status, String(run.stderr)).toBe(1);
+      expect(count).toBe(1);
+      const onWorker = threads(['--jobs', '2']);
+      expect(onWorker.count).toBe(2);
+      expect(onWorker.run.stdout).toBe(run.stdout);
       const { diagnose } = await import('../../src/run.js');
       const { renderers } = await import('../../src/render/index.js');
-      expect(run.stdout.trim()).toBe(renderers.json.render(await diagnose({ paths: [DEVICE] }), { color: false }).trim());
+      expect(String(run.stdout).trim()).toBe(renderers.json.render(await diagnose({ paths: [DEVICE] }), { color: false }).trim());
     } finally {
       profiles.removeCallback();
     }
@@ -65,7 +73,7 @@ describe('a thread\'s start', () => {
   it.skipIf(spawnSync('strace', ['-V']).status !== 0)('opens only the bin and the bundle\'s files for a folder device: none of tsc\'s modules, no dependency', () => {
     const trace = tmp.fileSync();
     try {
-      const run = spawnSync('strace', ['-f', '-e', 'trace=openat', '-o', trace.name, process.execPath, BIN, 'diagnose', DEVICE, '-f', 'json'], { cwd: ROOT, encoding: 'utf8' });
+      const run = spawnSync('strace', ['-f', '-e', 'trace=openat', '-o', trace.name, process.execPath, BIN, 'diagnose', DEVICE, '-f', 'json', '--jobs', '2'], { cwd: ROOT, encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(1);
       const opened = readFileSync(trace.name, 'utf8').match(/"[^"]+\.js"/g) ?? [];
       expect(opened.some((file) => file.includes(`${path.sep}dist${path.sep}bundle${path.sep}worker.js`))).toBe(true);

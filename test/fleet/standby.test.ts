@@ -41,18 +41,18 @@ function watchedStandby(): { worker: Worker; posted: unknown[]; exited: Promise<
 }
 
 describe('the standby worker', () => {
-  it.runIf(availableParallelism() >= 2)('is wanted for diagnose of what looks like one device, on a worker', () => {
-    expect(wantsStandby(['diagnose', one])).toBe(true);
-    expect(wantsStandby(['diagnose', parentOfOne, '-f', 'json'])).toBe(true);
-    expect(wantsStandby(['diagnose', path.join(one, 'ProgramData', 'LANDesk', 'Log', 'sdclient.log')])).toBe(true);
+  it.runIf(availableParallelism() >= 2)('is wanted for diagnose of what looks like one device, on workers asked for with --jobs', () => {
+    expect(wantsStandby(['diagnose', one, '--jobs', '2'])).toBe(true);
+    expect(wantsStandby(['diagnose', parentOfOne, '-f', 'json', '--jobs=2'])).toBe(true);
+    expect(wantsStandby(['diagnose', path.join(one, 'ProgramData', 'LANDesk', 'Log', 'sdclient.log'), '--jobs', '4'])).toBe(true);
     // An option's value that is a file is no second path.
     const report = path.join(root.name, 'report.json');
     writeFileSync(report, '{}');
-    expect(wantsStandby(['diagnose', one, '-o', report])).toBe(true);
-    expect(wantsStandby(['diagnose', one, '--jobs', '2'])).toBe(true);
+    expect(wantsStandby(['diagnose', one, '-o', report, '--jobs', '2'])).toBe(true);
   });
 
-  it('is not wanted for a fleet, two paths, a zip, one job (the main thread) or another command', () => {
+  it('is not wanted without --jobs (one device goes to the main thread, fleet/jobs.ts), nor for a fleet, two paths, a zip, one job or another command', () => {
+    expect(wantsStandby(['diagnose', one])).toBe(false);
     expect(wantsStandby(['diagnose', two])).toBe(false);
     expect(wantsStandby(['diagnose', one, parentOfOne])).toBe(false);
     expect(wantsStandby(['diagnose', path.join(SAMPLES, 'LAB-0104.zip')])).toBe(false);
