@@ -30,15 +30,15 @@
 // followed only to files inside the bundle, never to folders (no cycles), and links between
 // bundles at the folder-of-devices level are not followed at all.
 
-import fsSync, { closeSync, createReadStream, fstatSync, openSync, promises as fs, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import fsSync, { closeSync, createReadStream, fstatSync, openSync, promises as fs, readFileSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable as ReadableStream, type Readable } from 'node:stream';
 import { addTo, appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
 import { deviceNameOfFolder, gatheredZipName } from './gathered.js';
-import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, wallTimeOfFileTime, type Bundle, type BundleListing, type SourceFile } from './source.js';
+import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, SOURCE_WARNING, wallTimeOfFileTime, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { deviceFolderNames, fleetFoldersOf, openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 import { zipEntryNames } from './zip-peek.js';
 import { splitPrefixed } from './prefixed.js';
@@ -787,18 +787,67 @@ const STREAM_CHUNK_BYTES = 64 * 1024;
 const LARGE_FILE_CHUNK_BYTES = 256 * 1024;
 const LARGE_FILE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A file whose size says 0 (empty, or a stream that only reading tells): read until it ends or
+ * would wait, at most WHOLE_READ_BYTES. One that would have waited comes as a stream that says so
+ * (SOURCE_WARNING), with the bytes it gave.
+ */
+function readUntilItWouldWait(fd: number): Buffer | Readable {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let waited = false;
+  while (total <= WHOLE_READ_BYTES) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let got: number;
+    try {
+      got = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      waited = true;
+      break;
+    }
+    if (got === 0) break;
+    chunks.push(chunk.subarray(0, got));
+    total += got;
+  }
+  const bytes = Buffer.concat(chunks);
+  if (!waited && total <= WHOLE_READ_BYTES) return bytes;
+  const note = waited
+    ? 'it is a stream, not a file written out (it would have waited for more bytes, for ever): read as far as it went'
+    : `it is a stream, not a file written out (its size says 0, and it gave more than ${WHOLE_READ_BYTES} bytes): read as far as that`;
+  let given = false;
+  return new ReadableStream({
+    read(this: ReadableStream) {
+      if (given) return;
+      given = true;
+      this.emit(SOURCE_WARNING, note);
+      this.push(bytes);
+      this.push(null);
+    },
+  });
+}
+
 async function openFile(absolute: string, size: number): Promise<Readable | Buffer> {
   if (size <= WHOLE_READ_BYTES) {
     // Synchronous calls in native code: a fleet is mostly small files, and three round trips
-    // through the thread pool per file were most of its time. A device is read on its own
-    // worker thread, so nothing else waits on this. A file that grew past the limit since it
-    // was listed is streamed after all.
-    const fd = openSync(absolute, 'r');
+    // through the thread pool per file were most of its time. A file that grew past the limit
+    // since it was listed is streamed after all.
+    //
+    // Opened non-blocking: on a file on disk that changes nothing, but a "file" that is a stream
+    // (a /proc file such as kmsg, bound over a log, or a share's special file) gives what it has
+    // and then says it would wait, where a plain read waits for ever, in whichever thread reads it
+    // (the main thread, where no signal handler can run until the read returns). Such a file is
+    // read as far as it went, and said.
+    const fd = openSync(absolute, fsSync.constants.O_RDONLY | fsSync.constants.O_NONBLOCK);
     let streamed = false;
     try {
-      if (fstatSync(fd).size <= WHOLE_READ_BYTES) return readFileSync(fd);
-      streamed = true;
-      return createReadStream('', { fd });
+      const stats = fstatSync(fd);
+      if (stats.size > WHOLE_READ_BYTES) {
+        streamed = true;
+        return createReadStream('', { fd });
+      }
+      if (stats.size > 0) return readFileSync(fd);
+      return readUntilItWouldWait(fd);
     } finally {
       if (!streamed) closeSync(fd);
     }

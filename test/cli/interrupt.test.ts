@@ -60,7 +60,10 @@ describe('a run stopped by a signal', () => {
     }, 30_000);
   }
 
-  it('ends within 2 s of TERM while a read is blocked in the kernel (a hung share, simulated by /proc/kmsg bound over vulscan.log), with workers (--jobs 2)', async (context) => {
+  it('is never held by a log that is a stream (/proc/kmsg bound over vulscan.log, which a plain read waits on for ever): read as far as it goes and said, in the main thread and on workers', async (context) => {
+    // The issue's simulation of a hung share: a plain read of it blocks, and a read blocked in the
+    // main thread lets no signal handler run. Files are opened non-blocking (bundles.ts), so it
+    // never blocks, whichever thread reads it; the run ends by itself, the other device whole.
     const { execFileSync } = await import('node:child_process');
     const fleet = path.join(root.name, 'hung');
     for (const device of ['LAB-0101', 'LAB-HUNG']) {
@@ -73,30 +76,30 @@ describe('a run stopped by a signal', () => {
     try {
       execFileSync('mount', ['--bind', '/proc/kmsg', hung], { stdio: 'ignore' });
     } catch {
-      process.stderr.write('interrupt.test: skipped the blocked-read test: cannot bind-mount /proc/kmsg here (needs root and mount rights)\n');
+      process.stderr.write('interrupt.test: skipped the stream test: cannot bind-mount /proc/kmsg here (needs root and mount rights)\n');
       context.skip();
       return;
     }
     try {
-      for (const jobs of ['2']) {
-        const child = spawn(process.execPath, [BIN, 'diagnose', fleet, '--jobs', jobs], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-        // /proc/kmsg gives what the kernel buffered, then blocks: give the run time to reach it.
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        const sent = Date.now();
-        child.kill('SIGTERM');
-        const { code, signal } = await exited;
-        expect(Date.now() - sent, `--jobs ${jobs}`).toBeLessThan(2000);
-        // exit's code, or, where exit waited on the blocked thread, the signal itself (the shell shows 143 either way).
-        expect(code === 143 || signal === 'SIGTERM', `--jobs ${jobs}: code ${code}, signal ${signal}`).toBe(true);
-        expect(stderr).toContain('ldforensics: stopped (SIGTERM)');
+      for (const jobs of [[], ['--jobs', '1'], ['--jobs', '2']]) {
+        const child = spawn(process.execPath, [BIN, 'diagnose', fleet, '-f', 'json', ...jobs], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+        const started = Date.now();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+        clearTimeout(timer);
+        expect(code, `${jobs.join(' ')}: ended by itself`).toBe(1);
+        expect(Date.now() - started).toBeLessThan(15_000);
+        const report = JSON.parse(stdout) as { devices: { device: string; verdict: string; files: { path: string; warnings: string[] }[] }[] };
+        expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-HUNG', 'vulscan-blocked-sdclient']]);
+        const stream = report.devices[1]?.files.find((f) => f.path.endsWith('vulscan.log'));
+        expect(stream?.warnings.join(' ')).toContain('it is a stream, not a file written out (it would have waited for more bytes, for ever): read as far as it went');
       }
     } finally {
       execFileSync('umount', [hung], { stdio: 'ignore' });
     }
-  }, 30_000);
+  }, 60_000);
 
   it('registers the -o file and a spool that went to disk, and lets go of them when they are done', () => {
     const before = pendingCleanups();
