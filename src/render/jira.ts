@@ -3,11 +3,11 @@
 // through escapeJira; log lines sit in {noformat} blocks, where Jira shows them as written
 // (backslashes, pipes and braces of Windows paths included), with any "{noformat}" in a log
 // line kept from closing the block (jiraNoformat).
-import { appendAll } from '../arrays.js';
 import { isAtRisk } from '../report.js';
-import type { DeviceReport, EvidenceLine, Finding, Report, Summary } from '../types.js';
+import type { DeviceReport, EvidenceLine, Finding, Summary } from '../types.js';
 import { escapeJira, jiraNoformat } from './escape.js';
 import type { Renderer } from './renderer.js';
+import { ticketFormat } from './ticket.js';
 import {
   displayTime,
   explainVerdict,
@@ -20,7 +20,6 @@ import {
   unrecognisedSentence,
   verdictsByCount,
 } from './model.js';
-import { textGroup } from './text.js';
 
 /** How many device names a summary cell lists before "and N more". */
 const NAMES_PER_VERDICT = 20;
@@ -102,26 +101,9 @@ function deviceSection(report: DeviceReport): string {
   return `\n${device(report).join('\n')}\n`;
 }
 
-/** As md: the summary leads, devices in full, failed first. */
-const leads = {
-  groups: 3,
-  group: textGroup,
-  head: (fleet: Summary): string => head(fleet),
-  device: (report: DeviceReport): string => deviceSection(report),
-  tail: (): string => '',
-};
-
-function render(report: Report): string {
-  const groups: string[][] = [[], [], []];
-  for (const each of report.devices) groups[textGroup(each)]?.push(deviceSection(each));
-  return head(report.summary) + groups.map((g) => g.join('')).join('');
-}
-
 /** `--summary`: the fleet summary alone. */
 function summaryAlone(fleet: Summary): string {
-  const out: string[] = [];
-  appendAll(out, summary(fleet));
-  return `h1. ldforensics diagnosis\n\n${out.join('\n')}\n`;
+  return `h1. ldforensics diagnosis\n\n${summary(fleet).join('\n')}\n`;
 }
 
-export const jira = { render, leads, summary: summaryAlone } satisfies Renderer;
+export const jira = { ...ticketFormat(head, deviceSection), summary: summaryAlone } satisfies Renderer;

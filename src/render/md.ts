@@ -4,11 +4,12 @@
 // escapeMarkdown; log text and file names sit in table cells as code spans
 // (markdownCodeCell), so a table row always keeps its column count.
 import { appendAll } from '../arrays.js';
-import { textGroup, unrecognisedHint } from './text.js';
+import { unrecognisedHint } from './text.js';
 import { isAtRisk } from '../report.js';
-import type { DeviceReport, EvidenceLine, Finding, Report, Summary } from '../types.js';
+import type { DeviceReport, EvidenceLine, Finding, Summary } from '../types.js';
 import { escapeMarkdown, markdownCodeCell } from './escape.js';
 import type { Renderer } from './renderer.js';
+import { ticketFormat } from './ticket.js';
 import {
   displayTime,
   explainVerdict,
@@ -120,28 +121,10 @@ function deviceSection(report: DeviceReport): string {
   return `\n${device(report).join('\n')}\n`;
 }
 
-/**
- * The summary leads, so the CLI holds each device's section (in memory up to a bound, then
- * in a temporary file, see spool.ts) until the fleet is read; devices in full (a ticket wants the
- * evidence), sorted as text sorts them: failed first, then at risk or warned, then healthy.
- */
-const leads = {
-  groups: 3,
-  group: textGroup,
-  head: (fleet: Summary): string => head(fleet),
-  device: (report: DeviceReport): string => deviceSection(report),
-  tail: (): string => '',
-};
-
-function render(report: Report): string {
-  const groups: string[][] = [[], [], []];
-  for (const each of report.devices) groups[textGroup(each)]?.push(deviceSection(each));
-  return head(report.summary) + groups.map((g) => g.join('')).join('');
-}
-
 /** `--summary`: the fleet summary alone, for pasting into a ticket. */
 function end(fleet: Summary): string {
   return `# ldforensics diagnosis\n\n${summary(fleet).join('\n')}\n`;
 }
 
-export const md = { render, leads, summary: end } satisfies Renderer;
+// The summary leads, devices in full, failed first (ticket.ts).
+export const md = { ...ticketFormat(head, deviceSection), summary: end } satisfies Renderer;

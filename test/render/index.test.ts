@@ -11,6 +11,7 @@ const folder = fileURLToPath(new URL('../../src/render/', import.meta.url));
 const HELPERS = ['html-fleet', 'table', 
   'index', // the registry
   'renderer', // the Renderer and RenderOptions types every format implements
+  'ticket', // what md and jira share: the summary, then each device in full, failed first
   'piece', // a device rendered where it was diagnosed (a worker), for the streamed formats
   'escape', // one escaper per destination
   'model', // what several renderers derive the same way (verdict tone, explanation, …)
