@@ -24,8 +24,11 @@ export interface CommonOptions {
    * the machine has cores where the planned work is worth them (fleet/jobs.ts), else this thread.
    */
   jobs?: number | 'auto';
-  /** Told how many bundles were found, before the first is read (for a progress line). */
-  onPlanned?: (bundles: number) => void;
+  /**
+   * Told how many devices the plan holds that the run asks for, before the first is read (a
+   * progress line's total; the text format's choice of a line per device).
+   */
+  onPlanned?: (devices: number) => void;
   /**
    * Told of a cache entry found damaged where the device's own report cannot carry the note
    * (a rendered piece looked up in this thread): the device is read again; the CLI says it.

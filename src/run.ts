@@ -1,7 +1,7 @@
 // The programmatic API: options in, reports out. No printing, no process.exit: the CLI (and
 // any other caller) decides what to do with the result.
 import { UsageError } from './errors.js';
-import { type PassedOverKind } from './ingest/bundles.js';
+import type { PassedOverKind } from './ingest/bundles.js';
 import { PassedOverTally } from './passed-over.js';
 import { parseTimestampValue } from './parsers/timestamp.js';
 import { buildReport, SummaryBuilder } from './report.js';

@@ -74,8 +74,10 @@ export async function pieceOfBundle(bundle: Bundle, prepared: Prepared, format: 
     try {
       key = await cache.keyOf(bundle);
       const hit = cache.piece(key, format, bundle.name);
-      if (hit && 'problem' in hit) problems.push(hit.problem);
-      else if (hit) return cache.keepPiece(bundle, format, hit);
+      if (hit && 'problem' in hit) {
+        problems.push(hit.problem);
+        cache.dropPiece(key, format);
+      } else if (hit) return cache.keepPiece(bundle, format, hit);
     } catch {
       key = undefined;
     }

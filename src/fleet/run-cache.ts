@@ -44,12 +44,14 @@ export class RunCache {
     return storeReport(this.store, key, report);
   }
 
-  /** The device as it was rendered in `format`, under its bundle's key; a damaged entry is dropped and said. */
+  /** The device as it was rendered in `format`, under its bundle's key, or why the entry there could not be served. */
   piece(key: string, format: PieceFormat, device: string): DevicePiece | { problem: string } | null {
-    const hit = cachedPiece(this.store, pieceKey(key, format), device);
-    // Said once, on this run's device: the next run renders it again and keeps it whole.
-    if (hit && 'problem' in hit) dropPiece(this.store, pieceKey(key, format));
-    return hit;
+    return cachedPiece(this.store, pieceKey(key, format), device);
+  }
+
+  /** Lets a damaged rendering go: said once, on this run's device, the next run renders it again and keeps it whole. */
+  dropPiece(key: string, format: PieceFormat): void {
+    dropPiece(this.store, pieceKey(key, format));
   }
 
   /**
