@@ -19,6 +19,8 @@ export interface LoadOptions {
   zone?: string;
   /** Files larger than this are not read (--max-file-size; default MAX_FILE_SIZE). */
   maxFileSize?: number;
+  /** The most entries a file keeps in order (a diagnosis needs fewer than the timeline shows: line-log.ts). */
+  keepMaxEvents?: number;
 }
 
 /** The default --max-file-size: no log a gathering script copies comes near it; a 10 GB sparse file was read for minutes. */
@@ -150,7 +152,7 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
     input = peeked.all;
   }
   const parser = parsers[kind];
-  const { events, stats } = await parser.parse(input, { file: source.path, fileName: source.name, patterns: options.patterns });
+  const { events, stats } = await parser.parse(input, { file: source.path, fileName: source.name, patterns: options.patterns, ...(options.keepMaxEvents !== undefined ? { keepMaxEvents: options.keepMaxEvents } : {}) });
   // Not a log at all: a read error on the device (its logs may be missing), not an empty file.
   if (zeroFilled.seen) return { readError: { path: source.path, reason: new ZeroFilledError().message } };
   const warnings = [...stats.warnings, ...sourceWarnings];

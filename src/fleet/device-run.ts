@@ -10,6 +10,7 @@ import { rules } from '../rules/index.js';
 import { verdictOf } from '../rules/verdict.js';
 import type { DeviceReport } from '../types.js';
 import type { CommonOptions } from '../options.js';
+import { DIAGNOSE_KEEP_MAX_EVENTS } from '../parsers/line-log.js';
 import { notAsked, openOptions, preparedFor, type Prepared } from './prepared.js';
 
 /** One loaded device's report: rules and the report run inside the device's guard too, so one odd value costs that device, not the fleet. */
@@ -46,7 +47,8 @@ export async function diagnoseBundleKeyed(bundle: Bundle, prepared: Prepared, kn
   }
   let loaded: LoadedDevice | { device: string; error: unknown };
   try {
-    loaded = await loadDevice(bundle, { patterns: prepared.patterns, ...(prepared.zone ? { zone: prepared.zone } : {}), ...(prepared.maxFileSize !== undefined ? { maxFileSize: prepared.maxFileSize } : {}) });
+    // A report keeps fewer ordinary entries than the timeline shows (what rules read is kept whatever the bound).
+    loaded = await loadDevice(bundle, { patterns: prepared.patterns, keepMaxEvents: DIAGNOSE_KEEP_MAX_EVENTS, ...(prepared.zone ? { zone: prepared.zone } : {}), ...(prepared.maxFileSize !== undefined ? { maxFileSize: prepared.maxFileSize } : {}) });
   } catch (error) {
     loaded = { device: bundle.name, error };
   }

@@ -12,6 +12,8 @@ export interface ParseContext {
   /** The file's base name (per-task sdclient logs carry their task id in it). */
   fileName: string;
   patterns: PatternSet;
+  /** The most entries the file keeps in order (line-log.ts, KEEP_MAX_EVENTS where not given). */
+  keepMaxEvents?: number;
 }
 
 export interface ParseResult {

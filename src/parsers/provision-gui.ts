@@ -90,7 +90,7 @@ const parser: Parser = {
       }
       collector.add(event);
       return known;
-    });
+    }, context.keepMaxEvents);
   },
 };
 
