@@ -30,7 +30,7 @@ export async function diagnoseBundle(bundle: Bundle, prepared: Prepared): Promis
 }
 
 /** The report, and its bundle's cache key where the report is in the cache as it is (so what is made of it may be kept too). */
-export async function diagnoseBundleKeyed(bundle: Bundle, prepared: Prepared, known?: string, earlier: readonly string[] = []): Promise<{ report: DeviceReport; kept?: string }> {
+async function diagnoseBundleKeyed(bundle: Bundle, prepared: Prepared, known?: string, earlier: readonly string[] = []): Promise<{ report: DeviceReport; kept?: string }> {
   const cache = prepared.cache;
   let key = known;
   const problems: string[] = [...earlier];

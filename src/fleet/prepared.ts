@@ -71,7 +71,7 @@ export function preparedFor(options: CommonOptions): Prepared {
 
 /** --max-files, where given, for the bundle finders. */
 /** What planning tells the caller as it goes: how many bundles, and what it passed over. */
-export function planHooks(options: CommonOptions): Pick<FindBundlesOptions, 'onPlanned' | 'onPassedOver'> {
+function planHooks(options: CommonOptions): Pick<FindBundlesOptions, 'onPlanned' | 'onPassedOver'> {
   return { ...(options.onPlanned ? { onPlanned: options.onPlanned } : {}), ...(options.onPassedOver ? { onPassedOver: options.onPassedOver } : {}) };
 }
 

@@ -7,7 +7,7 @@ import { isAtRisk } from '../report.js';
 import type { DeviceReport, EvidenceLine, Finding, Summary } from '../types.js';
 import { escapeJira, jiraNoformat } from './escape.js';
 import type { Renderer } from './renderer.js';
-import { ticketFormat } from './ticket.js';
+import { atRiskLine, listedNames, ticketFormat } from './ticket.js';
 import {
   displayTime,
   explainVerdict,
@@ -21,9 +21,6 @@ import {
   verdictsByCount,
 } from './model.js';
 
-/** How many device names a summary cell lists before "and N more". */
-const NAMES_PER_VERDICT = 20;
-
 function headRow(cells: string[]): string {
   return `||${cells.join('||')}||`;
 }
@@ -36,15 +33,9 @@ function row(cells: string[]): string {
 function summary(fleet: Summary): string[] {
   const out = ['h2. Fleet summary', '', headRow(['Verdict', 'Devices', 'Which'])];
   for (const [verdict, count] of verdictsByCount(fleet)) {
-    const names = (fleet.names?.[verdict] ?? []).slice(0, NAMES_PER_VERDICT).map(escapeJira);
-    const more = count > names.length ? `, and ${count - names.length} more` : '';
-    out.push(row([escapeJira(verdict), String(count), names.join(', ') + more]));
+    out.push(row([escapeJira(verdict), String(count), listedNames(fleet.names?.[verdict] ?? [], count, escapeJira)]));
   }
-  if (fleet.atRisk) {
-    const names = fleet.atRisk.names.slice(0, NAMES_PER_VERDICT).map(escapeJira);
-    const more = fleet.atRisk.devices > names.length ? `, and ${fleet.atRisk.devices - names.length} more` : '';
-    out.push('', `*At risk* (a scan or policy sync was due while provisioning ran; it did not fail this time): ${fleet.atRisk.devices} device(s): ${names.join(', ')}${more}`);
-  }
+  if (fleet.atRisk) out.push('', atRiskLine(fleet.atRisk, escapeJira, (text) => `*${text}*`));
   const packages = racePackagesByCount(fleet);
   if (packages.length > 0) {
     out.push('', `Packages hit by the scan/sync race (${RACE_VERDICTS.map(escapeJira).join(', ')}):`, '', headRow(['Package', 'Times']));

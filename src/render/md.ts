@@ -9,7 +9,7 @@ import { isAtRisk } from '../report.js';
 import type { DeviceReport, EvidenceLine, Finding, Summary } from '../types.js';
 import { escapeMarkdown, markdownCodeCell } from './escape.js';
 import type { Renderer } from './renderer.js';
-import { ticketFormat } from './ticket.js';
+import { atRiskLine, listedNames, ticketFormat } from './ticket.js';
 import {
   displayTime,
   explainVerdict,
@@ -22,9 +22,6 @@ import {
   unrecognisedSentence,
   verdictsByCount,
 } from './model.js';
-
-/** How many device names a summary cell lists before "and N more". */
-const NAMES_PER_VERDICT = 20;
 
 function tableRow(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -41,16 +38,10 @@ function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string[]
 function summary(fleet: Summary): string[] {
   const out = ['## Fleet summary', ''];
   const rows = verdictsByCount(fleet).map(([verdict, count]) => {
-    const names = (fleet.names?.[verdict] ?? []).slice(0, NAMES_PER_VERDICT).map((name) => escapeMarkdown(name));
-    const more = count > names.length ? `, and ${count - names.length} more` : '';
-    return [escapeMarkdown(verdict), String(count), names.join(', ') + more];
+    return [escapeMarkdown(verdict), String(count), listedNames(fleet.names?.[verdict] ?? [], count, escapeMarkdown)];
   });
   appendAll(out, table(['Verdict', 'Devices', 'Which'], ['l', 'r', 'l'], rows));
-  if (fleet.atRisk) {
-    const names = fleet.atRisk.names.slice(0, NAMES_PER_VERDICT).map((name) => escapeMarkdown(name));
-    const more = fleet.atRisk.devices > names.length ? `, and ${fleet.atRisk.devices - names.length} more` : '';
-    out.push('', `**At risk** (a scan or policy sync was due while provisioning ran; it did not fail this time): ${fleet.atRisk.devices} device(s): ${names.join(', ')}${more}`);
-  }
+  if (fleet.atRisk) out.push('', atRiskLine(fleet.atRisk, escapeMarkdown, (text) => `**${text}**`));
   appendAll(out, racePackages(fleet));
   if (fleet.unparsedLines > 0) out.push('', `${fleet.unparsedLines} unparsed lines in all.`);
   if (fleet.unrecognised) out.push('', unrecognisedHint(fleet.unrecognised));

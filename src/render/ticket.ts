@@ -15,3 +15,17 @@ export function ticketFormat(head: (fleet: Summary) => string, section: (device:
   };
   return { render, leads };
 }
+
+/** How many device names a ticket's summary lists for a verdict (or at risk) before "and N more". */
+const NAMES_LISTED = 20;
+
+/** "LAB-0101, LAB-0105, and 3 more": the first names of `total`, each escaped for the format. */
+export function listedNames(names: readonly string[], total: number, escape: (text: string) => string): string {
+  const shown = names.slice(0, NAMES_LISTED).map(escape);
+  return shown.join(', ') + (total > shown.length ? `, and ${total - shown.length} more` : '');
+}
+
+/** The at-risk line of a ticket's summary, `bold` marking its lead word as the format does. */
+export function atRiskLine(atRisk: NonNullable<Summary['atRisk']>, escape: (text: string) => string, bold: (text: string) => string): string {
+  return `${bold('At risk')} (a scan or policy sync was due while provisioning ran; it did not fail this time): ${atRisk.devices} device(s): ${listedNames(atRisk.names, atRisk.devices, escape)}`;
+}
