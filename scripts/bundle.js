@@ -18,7 +18,7 @@ const outdir = path.join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'dist/cli/cli.js', standby: 'dist/fleet/standby.js', worker: 'dist/fleet/worker.js' },
+  entryPoints: { supervisor: 'dist/cli/supervisor.js', cli: 'dist/cli/cli.js', standby: 'dist/fleet/standby.js', worker: 'dist/fleet/worker.js' },
   outdir,
   bundle: true,
   splitting: true,

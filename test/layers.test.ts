@@ -80,6 +80,6 @@ describe('the layers of src/', () => {
 
   it('keeps the command line\'s own modules in cli/, and nothing below it imports them', () => {
     const cli = [...graph.keys()].filter((file) => layerOf(file) === 'cli').map((file) => path.basename(file)).sort();
-    expect(cli).toEqual(['cli.ts', 'html-folder.ts', 'interrupt.ts', 'output-file.ts', 'output-guard.ts', 'progress.ts', 'spool.ts']);
+    expect(cli).toEqual(['cli.ts', 'html-folder.ts', 'interrupt.ts', 'output-file.ts', 'output-guard.ts', 'progress.ts', 'spool.ts', 'supervised.ts', 'supervisor.ts']);
   });
 });

@@ -16,6 +16,9 @@ import { timelineDeviceText, timelineJson, timelineTotalsText, type TimelineLayo
 import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from '../report.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from '../render/piece.js';
 import { cleanUpAll } from './interrupt.js';
+import { stoppedMessage, STOPPED_CODES } from './supervised.js';
+// bin/ldforensics.js takes these from the CLI's bundle.
+export { isSupervised, tellSupervisor, unrefSupervisorChannel } from './supervised.js';
 import { Progress } from './progress.js';
 import { HtmlFolder, namesFolder } from './html-folder.js';
 import { guardWrittenPaths } from './output-guard.js';
@@ -140,8 +143,6 @@ async function flushedToStdout(text: string): Promise<void> {
   });
 }
 
-/** The shell's exit codes for a run stopped by a signal (128 + its number). */
-const STOPPED_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /**
  * Called by bin/ when the run is stopped by Ctrl-C or TERM: removes what the run kept on disk
@@ -150,7 +151,7 @@ const STOPPED_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 export function stopped(signal: keyof typeof STOPPED_CODES): number {
   cleanUpAll();
   activeProgress?.end();
-  process.stderr.write(`\nldforensics: stopped (${signal}); its temporary files were removed\n`);
+  process.stderr.write(stoppedMessage(signal));
   return STOPPED_CODES[signal];
 }
 

@@ -43,7 +43,7 @@ export class HtmlFolder {
     } catch (error) {
       throw new UsageError(`--output: cannot write the report folder ${target}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    this.settled = cleanUpOnInterrupt(() => this.discard());
+    this.settled = cleanUpOnInterrupt(this.dir, () => this.discard());
   }
 
   /** Removes the unfinished report (nothing after finish): the old folder stays as it was. */

@@ -112,7 +112,7 @@ export class OutputFile implements FileSink {
     } catch (error) {
       throw new UsageError(`--output: cannot write ${target}: ${messageOf(error)}`);
     }
-    this.settled = this.replacing === null ? () => undefined : cleanUpOnInterrupt(() => this.discard());
+    this.settled = this.replacing === null ? () => undefined : cleanUpOnInterrupt(this.replacing.temp, () => this.discard());
   }
 
   /** Appends to the report; a failed write (no space left, a quota) throws a UsageError naming the file. */

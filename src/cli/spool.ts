@@ -98,7 +98,7 @@ export class GroupSpool {
   /** Moves what is held to the groups' files; every text after it goes there too. */
   private spill(): void {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'ldforensics-report-'));
-    this.settled = cleanUpOnInterrupt(() => this.remove());
+    this.settled = cleanUpOnInterrupt(this.dir, () => this.remove());
     this.held.forEach((texts, group) => {
       for (const text of texts) this.writeToFile(group, text);
       texts.length = 0;

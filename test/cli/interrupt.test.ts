@@ -118,3 +118,27 @@ describe('a run stopped by a signal', () => {
     expect(existsSync(path.join(root.name, folder ?? 'none'))).toBe(false);
   });
 });
+
+describe('the supervisor (cli/supervisor.ts)', () => {
+  it('passes the run\'s exit code through, and says a run killed from outside (kill -9 of the run), ending as the shell would (137)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fleet = slowDevice();
+    const child = spawn(process.execPath, [BIN, 'diagnose', fleet, '-f', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    // The run is the supervisor's only child.
+    let run = '';
+    expect(await until(() => {
+      try {
+        run = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim();
+      } catch {
+        run = '';
+      }
+      return run !== '';
+    }, 10_000)).toBe(true);
+    process.kill(Number(run), 'SIGKILL');
+    expect(await exited).toBe(137);
+    expect(stderr).toContain('ldforensics: the run was ended by SIGKILL');
+  }, 30_000);
+});

@@ -51,7 +51,8 @@ describe('a thread\'s start', () => {
     const profiles = tmp.dirSync({ unsafeCleanup: true });
     const threads = (args: string[]): { run: ReturnType<typeof spawnSync>; count: number } => {
       const dir = tmp.dirSync({ unsafeCleanup: true, dir: profiles.name });
-      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir.name}`, BIN, 'diagnose', DEVICE, '-f', 'json', ...args], { cwd: ROOT, encoding: 'utf8' });
+      // The run's own threads: unsupervised, so the supervisor process's profile is not among them.
+      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir.name}`, BIN, 'diagnose', DEVICE, '-f', 'json', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, LDFORENSICS_SUPERVISED: 'off' } });
       return { run, count: readdirSync(dir.name).filter((f) => f.endsWith('.cpuprofile')).length };
     };
     try {
