@@ -11,7 +11,7 @@ if (process.platform !== 'win32' && process.env.LDFORENSICS_SUPERVISED === undef
 // The worker a run of one device will use starts first, and loads while the CLI does (standby.ts).
 const { startStandbyWorkerFor } = await import('../dist/bundle/standby.js');
 startStandbyWorkerFor(process.argv.slice(2));
-const { main, markStdoutClosed, markStdoutFailed, stopped, isSupervised, tellSupervisor, unrefSupervisorChannel } = await import('../dist/bundle/cli.js');
+const { main, markStdoutClosed, markStdoutFailed, stopped, isSupervised, tellSupervisor, unrefSupervisorChannel, releaseOutputIfHeld } = await import('../dist/bundle/cli.js');
 unrefSupervisorChannel();
 // `ldforensics … | head` closes the pipe early: that is the reader's choice, not an error. The
 // run goes on quietly to its end, so the exit code is the one the report itself earned.
@@ -52,6 +52,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   else process.once(signal, onSignal);
 }
 const code = await main(process.argv.slice(2));
-// Said before the end: an exit held by a thread blocked in a read is ended by the supervisor.
+// Said before the end: an exit held by a thread blocked in a read is ended by the supervisor,
+// and such a run lets go of stdout first, so a pipe's reader is not held (cli.ts).
+if (supervised) releaseOutputIfHeld();
 tellSupervisor({ kind: 'exit', code });
 process.exitCode = code;

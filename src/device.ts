@@ -12,6 +12,7 @@ import type { PatternSet } from './parsers/patterns.js';
 import { byteStamps } from './parsers/timestamp.js';
 import { buildTimeline, type FileEvents } from './timeline/index.js';
 import type { FileReport, LogKind, SkippedFile, Timeline } from './types.js';
+import { readProgress } from './ingest/read-progress.js';
 
 export interface LoadOptions {
   patterns: PatternSet;
@@ -197,6 +198,7 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
         // it is also listed as skipped below, with what it is
       }
     }
+    readProgress(source.path);
     const result = await parseSource(source, options);
     if ('readError' in result) {
       readErrors.push(result.readError);

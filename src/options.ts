@@ -43,4 +43,12 @@ export interface CommonOptions {
   /** Per device on a worker: heap in MB, and time in seconds, before it is stopped and reported. */
   deviceMemoryMb?: number;
   deviceSeconds?: number;
+  /**
+   * Devices are read on worker threads even where one would do (a one-worker pool, not this
+   * thread), so that a read that stalls (a share that stopped answering) is seen and given up
+   * by this thread (pool.ts). The CLI sets it; the API reads in the caller's thread by default.
+   */
+  readsOnWorkers?: boolean;
+  /** Seconds without a byte before a read on a worker is given up (--read-timeout; default READ_TIMEOUT_SECONDS in pool-limits.ts). */
+  readTimeoutSeconds?: number;
 }

@@ -2,12 +2,13 @@
 // 0 nothing failed, 1 a device failed or has an error finding, 2 usage error, nothing
 // readable, or a report that could not be written whole. The report goes to stdout (or
 // --output), errors to stderr.
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InternalError, KnownError, UsageError } from '../errors.js';
 import { CACHE_MARKER, DEFAULT_CACHE_DIR } from '../fleet/cache.js';
 import { mergeShards } from '../fleet/merge.js';
+import { workersLeftInStalledReads } from '../fleet/pool.js';
 import { parseShard, type Shard } from '../fleet/shard.js';
 import { escapeTerminal } from '../render/escape.js';
 import { isFormatName, renderers, type FormatName, type RenderOptions, type Renderer } from '../render/index.js';
@@ -58,7 +59,7 @@ const SUMMARY_FORMATS: ReadonlySet<string> = new Set(['text', 'json', 'ndjson', 
 
 type FailOn = 'error' | 'warning' | 'never';
 
-interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; maxFileSize?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: boolean; cacheLocation?: string; cacheStrategy: 'metadata' | 'content'; summary?: boolean; details?: boolean; width?: number; progress?: boolean; summaryLast?: boolean }
+interface DiagnoseFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; maxFiles?: number; maxFileSize?: number; readTimeout?: number; jobs?: number; color?: boolean; failOn: FailOn; quiet?: boolean; shard?: Shard; cache?: boolean; cacheLocation?: string; cacheStrategy: 'metadata' | 'content'; summary?: boolean; details?: boolean; width?: number; progress?: boolean; summaryLast?: boolean }
 interface TimelineFlags { format: string; output?: string; tz?: string; patterns: string[]; device: string[]; since?: string; until?: string; width?: number }
 
 /** Where a report goes: the -o file, or stdout. */
@@ -153,6 +154,24 @@ export function stopped(signal: keyof typeof STOPPED_CODES): number {
   activeProgress?.end();
   process.stderr.write(stoppedMessage(signal));
   return STOPPED_CODES[signal];
+}
+
+/**
+ * Called by bin/ as the run ends: where a worker was left in a read that stalled, the process's
+ * exit waits for that thread (for ever, on a share that stopped answering), and the supervisor
+ * kills it; stdout and stderr are closed first (every write to them has been made: Node writes
+ * to pipes, files and terminals synchronously), so that a reader of the pipe (`| jq`) gets its
+ * end now and not when the share answers.
+ */
+export function releaseOutputIfHeld(): void {
+  if (workersLeftInStalledReads() === 0) return;
+  for (const fd of [1, 2]) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
 }
 
 /** Called by bin/ on an error of stdout other than EPIPE. */
@@ -299,6 +318,8 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
   ]);
   if (!flags.quiet) for (const note of guard.notes) process.stderr.write(`ldforensics: ${escapeTerminal(note)}\n`);
   const common: CommonOptions = { paths, ...(guard.exclude.size > 0 ? { exclude: guard.exclude } : {}), patternFiles: flags.patterns, devices: flags.device, ...(flags.tz ? { zone: flags.tz } : {}), ...(flags.maxFiles !== undefined ? { maxFiles: flags.maxFiles } : {}), ...(flags.maxFileSize !== undefined ? { maxFileSize: flags.maxFileSize } : {}), jobs: flags.jobs ?? 'auto', ...(flags.shard ? { shard: flags.shard } : {}),
+    // Devices are read on workers, so that a read that stalls is seen from this thread (pool.ts).
+    readsOnWorkers: true, ...(flags.readTimeout !== undefined ? { readTimeoutSeconds: flags.readTimeout } : {}),
     ...(cacheDir !== undefined ? { cache: { dir: cacheDir, strategy: flags.cacheStrategy } } : {}) };
   const fleet = new SummaryBuilder();
   // On a terminal, a progress line on stderr while a fleet is read; never on a pipe or a file.
@@ -443,9 +464,10 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--summary-last').hideHelp())
     .option('--color', 'colour the text report even when not on a terminal')
     .option('--no-color', 'never colour the text report')
-    .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: one per core where the fleet is large enough to pay for them, else the main thread)', wholeNumber('--jobs', 1, 256))
+    .option('--jobs <n>', 'devices diagnosed in parallel on worker threads (default: one per core where the fleet is large enough to pay for them, else one)', wholeNumber('--jobs', 1, 256))
     .option('--max-files <n>', 'files read per bundle at the most; the rest are counted and listed (default 5000)', wholeNumber('--max-files', 1, Number.MAX_SAFE_INTEGER))
     .option('--max-file-size <size>', 'files larger than this are not read, and are named on their device (bytes, or with K, M, G: default 2G)', byteSize('--max-file-size'))
+    .option('--read-timeout <seconds>', 'a log that gives no byte for this long (a share that stopped answering) is given up: a read error on its device, and the fleet goes on (default 30)', wholeNumber('--read-timeout', 1, 86_400))
     .action(async (paths: string[], flags: DiagnoseFlags) => { setExit(await diagnoseCommand(paths, flags)); });
   cli.command('timeline')
     .description('show each device\'s merged timeline of every log')

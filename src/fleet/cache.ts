@@ -19,6 +19,7 @@ import type { PatternPack } from '../parsers/patterns.js';
 import type { DevicePiece, PieceFormat } from '../render/piece.js';
 import type { DeviceTally } from '../report.js';
 import type { DeviceReport } from '../types.js';
+import { readProgress } from '../ingest/read-progress.js';
 // Version 2: entries are sealed (length and checksum), and reports carry group, gathered and passedOver; a version-1 entry is never looked up (its key differs).
 
 export const DEFAULT_CACHE_DIR = '.ldforensicscache';
@@ -43,9 +44,15 @@ export async function bundleKey(bundle: Bundle, config: string, strategy: CacheO
   for (const file of bundle.files) {
     hash.update(`\u0000${file.path}\u0000${file.stamp ?? file.size}`);
     if (strategy === 'content') {
+      readProgress(file.path);
       const bytes = await file.open();
       if (Buffer.isBuffer(bytes)) hash.update(bytes);
-      else for await (const chunk of bytes) hash.update(chunk as Buffer);
+      else {
+        for await (const chunk of bytes) {
+          readProgress();
+          hash.update(chunk as Buffer);
+        }
+      }
     }
   }
   return hash.digest('hex');

@@ -12,6 +12,7 @@ import type { DeviceReport } from '../types.js';
 import type { CommonOptions } from '../options.js';
 import { DIAGNOSE_KEEP_MAX_EVENTS } from '../parsers/line-log.js';
 import { notAsked, openOptions, preparedFor, type Prepared } from './prepared.js';
+import { READ_TIMEOUT_SECONDS } from './pool-limits.js';
 
 /** One loaded device's report: rules and the report run inside the device's guard too, so one odd value costs that device, not the fleet. */
 export function reportOf(loaded: LoadedDevice | { device: string; error: unknown }, prepared: Prepared): DeviceReport {
@@ -100,15 +101,29 @@ export function piecesOfPlanned(spec: PlanSpec, options: CommonOptions, format: 
   return eachPlanned(spec, options, (bundle, prepared) => pieceOfBundle(bundle, prepared, format));
 }
 
-export async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions, make: (bundle: Bundle, prepared: Prepared) => Promise<T>, prepared = preparedFor(options)): Promise<T[]> {
+export async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions & { stalled?: readonly string[] }, make: (bundle: Bundle, prepared: Prepared) => Promise<T>, prepared = preparedFor(options)): Promise<T[]> {
   const results: T[] = [];
+  const stalled = new Set(options.stalled ?? []);
   for (const bundle of await openPlanned(spec, openOptions(options))) {
     try {
       if (notAsked(bundle, options, prepared)) continue;
-      results.push(await make(bundle, prepared));
+      // A file whose read stalled on an earlier try (pool.ts) is a read error now, and the
+      // device is not kept in the cache: the next run tries that file again.
+      const skipsStalled = stalled.size > 0 && bundle.files.some((file) => stalled.has(file.path));
+      if (skipsStalled) {
+        for (const file of bundle.files) {
+          if (stalled.has(file.path)) file.open = () => Promise.reject(new Error(`its read stalled: no byte for ${options.readTimeoutSeconds ?? READ_TIMEOUT_SECONDS} s (--read-timeout), as from a share that stopped answering; not read`));
+        }
+      }
+      results.push(await make(bundle, skipsStalled ? withoutCache(prepared) : prepared));
     } finally {
       await bundle.close();
     }
   }
   return results;
+}
+
+function withoutCache(prepared: Prepared): Prepared {
+  const { cache: _cache, ...rest } = prepared;
+  return rest;
 }

@@ -17,8 +17,10 @@ const MAX_SAMPLED_ENTRIES = 400;
 /**
  * The worker threads for a plan: `cores` where it holds one device and a standby worker,
  * started before the plan was known, waits to take it (fleet/standby.ts: with --jobs given), or
- * where it holds enough bytes to be worth them; none (the main thread) otherwise. One device in
- * the main thread took 0.84 of the time it took on a worker (farm-bench, 15 runs).
+ * where it holds enough bytes to be worth them; one otherwise: the main thread for the API, one
+ * worker for the command line, which reads every device on a worker so that a read that stalls
+ * is given up (options.ts, readsOnWorkers). One device in the main thread took 0.84 of the time
+ * it took on a worker (farm-bench, 15 runs): the price of that.
  */
 export function jobsFor(specs: readonly PlanSpec[], cores: number, standbyWaiting = false): number {
   if (cores < 2 || specs.length === 0) return 1;

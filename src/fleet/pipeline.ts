@@ -19,7 +19,7 @@ import { diagnoseBundle, pieceOfBundle, eachPlanned } from './device-run.js';
 export async function* diagnoseDevices(options: CommonOptions): AsyncGenerator<DeviceReport> {
   const prepared = prepare(options);
   const { specs, jobs, planned } = await plan(options, prepared);
-  if (jobs > 1) yield* onWorkers(specs, planned, jobs, options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cache.report(key, bundle.name).report));
+  if (jobs > 1 || options.readsOnWorkers === true) yield* onWorkers(specs, planned, jobs, options, prepared, {}, (report) => report, cachedHere(options, prepared, (cache, key, bundle) => cache.report(key, bundle.name).report));
   else yield* inThisThread(specs, planned, options, prepared, (bundle) => diagnoseBundle(bundle, prepared));
   prepared.cache?.prune();
 }
@@ -33,7 +33,7 @@ export async function* diagnosePieces(options: CommonOptions, format?: PieceForm
   const prepared = prepare(options);
   const seen = format ? (spec: PlanSpec, cache: RunCache) => cache.seen(spec, format, options.onCacheProblem) : undefined;
   const { specs, jobs, planned } = await plan(options, prepared);
-  if (jobs > 1) {
+  if (jobs > 1 || options.readsOnWorkers === true) {
     yield* onWorkers(specs, planned, jobs, options, prepared, { pieces: format ? { format } : {} }, (report) => pieceOf(report, format),
       format ? cachedHere(options, prepared, (cache, key, bundle) => {
         const hit = cache.piece(key, format, bundle.name);
@@ -105,7 +105,7 @@ async function plan(options: CommonOptions, prepared: Prepared): Promise<{ specs
   const specs = all.filter((spec) => mayHoldAsked(spec, (name) => !notAskedName(name, options, prepared)));
   const jobs = options.jobs === 'auto' ? jobsFor(specs, defaultJobs(), peekStandbyWorker() !== null) : options.jobs ?? 1;
   // A standby worker started for a run that turns out to be this thread's has nothing to do.
-  if (jobs === 1) dropStandbyWorker();
+  if (jobs === 1 && options.readsOnWorkers !== true) dropStandbyWorker();
   return { specs, jobs, planned: all.length };
 }
 

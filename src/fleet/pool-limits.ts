@@ -35,6 +35,11 @@ export const FLEET_DEVICE_MEMORY_MB = 2048;
  */
 export const FLEET_YOUNG_GENERATION_MB = 24;
 export const DEVICE_SECONDS = 600;
+/**
+ * A read on a worker that gives no byte for this long is given up (--read-timeout): the file is
+ * a read error on its device, read again without it on a new worker, and the fleet goes on.
+ */
+export const READ_TIMEOUT_SECONDS = 30;
 
 /** The built worker: beside this file in dist/, or dist/fleet/ when this runs from src/ (tests). */
 export function workerFile(): string {

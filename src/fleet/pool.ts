@@ -10,7 +10,8 @@ import { failedDeviceReport } from '../report.js';
 import type { PieceFormat } from '../render/piece.js';
 import type { CommonOptions } from '../options.js';
 import type { DeviceReport } from '../types.js';
-import { DEVICE_MEMORY_MB, DEVICE_SECONDS, FLEET_DEVICE_MEMORY_MB, FLEET_YOUNG_GENERATION_MB, workerFile } from './pool-limits.js';
+import { DEVICE_MEMORY_MB, DEVICE_SECONDS, FLEET_DEVICE_MEMORY_MB, FLEET_YOUNG_GENERATION_MB, READ_TIMEOUT_SECONDS, workerFile } from './pool-limits.js';
+import { newReadProgress, readProgressOf, type ReadProgressMemory } from '../ingest/read-progress.js';
 import { dropStandbyWorker, takeStandbyWorker } from './standby.js';
 
 
@@ -18,6 +19,8 @@ import { dropStandbyWorker, takeStandbyWorker } from './standby.js';
 export interface WorkerOptions extends CommonOptions {
   /** Set: the worker posts each device's piece (rendered text and tally), not its report. */
   pieces?: { format?: PieceFormat };
+  /** Where the worker tells how its reads stand (read-progress.ts). */
+  readProgress?: ReadProgressMemory;
 }
 
 /**
@@ -28,6 +31,13 @@ export interface WorkerOptions extends CommonOptions {
  */
 export type LocalResults<T> = (spec: PlanSpec) => Promise<T[] | null>;
 
+/** Workers left in a read that stalled, in this process (their threads hold its exit: cli/supervisor.ts ends it). */
+let workersLeftInReads = 0;
+
+export function workersLeftInStalledReads(): number {
+  return workersLeftInReads;
+}
+
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
@@ -37,10 +47,14 @@ interface Task {
   id: number;
   spec: PlanSpec;
   timer?: NodeJS.Timeout;
+  /** Set once the worker says it started the device: from then on its reads are watched. */
+  started?: boolean;
 }
 
 interface Slot {
   worker: Worker;
+  /** How the worker's reads stand. */
+  progress: ReadProgressMemory;
   /** Sent and not finished, in the order the worker takes them; the first is the one running. */
   tasks: Task[];
 }
@@ -61,6 +75,9 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
   const jobs = Math.max(1, Math.min(typeof options.jobs === 'number' ? options.jobs : defaultJobs(), specs.length));
   const memory = options.deviceMemoryMb ?? (jobs > 1 ? FLEET_DEVICE_MEMORY_MB : DEVICE_MEMORY_MB);
   const seconds = options.deviceSeconds ?? DEVICE_SECONDS;
+  const readTimeoutMs = (options.readTimeoutSeconds ?? READ_TIMEOUT_SECONDS) * 1000;
+  /** A device's files whose reads stalled, by the device's plan index: not read when it is sent again. */
+  const stalledFiles = new Map<number, string[]>();
   const data: WorkerOptions = { ...options, jobs: 1 };
   const done = new Map<number, T[]>();
   /** Devices taken back from a worker that died before it started them: sent again first. */
@@ -96,6 +113,44 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
     // The deadline alone never keeps the process alive: the worker it watches does, while it runs.
     task.timer.unref();
   };
+  /**
+   * A read blocked in the kernel (a share that stopped answering) cannot be ended by its thread:
+   * the worker is left to it (its thread ends, if ever, when the share answers; the supervisor
+   * process ends the run's exit if it still waits then: cli/supervisor.ts) and a new worker
+   * takes the slot. The device is sent again without the file, which is a read error on it; a
+   * folder listing that stalls, or a third file, costs the device, reported unreadable.
+   */
+  const giveUpStalled = (slot: Slot, task: Task, what: { path: string; kind: 'file' | 'folder' }): void => {
+    if (task.timer) clearTimeout(task.timer);
+    const [, ...waiting] = slot.tasks;
+    slot.tasks = [];
+    const files = stalledFiles.get(task.id) ?? [];
+    const stalledFor = `no byte for ${readTimeoutMs / 1000} s (--read-timeout), as from a share that stopped answering`;
+    if (what.kind === 'file' && what.path !== '' && files.length < 2 && !files.includes(what.path)) {
+      stalledFiles.set(task.id, [...files, what.path]);
+      again.push(task.id);
+    } else {
+      done.set(task.id, [failed(failedDeviceReport(task.spec.name, new Error(`${what.kind === 'folder' ? `listing ${what.path}` : `reading ${what.path || 'a file'}`} stalled: ${stalledFor}`)))]);
+    }
+    for (const queued of waiting) again.push(queued.id);
+    again.sort((a, b) => a - b);
+    const left = slot.worker;
+    spawn(slot);
+    left.unref();
+    left.removeAllListeners('message');
+    void left.terminate();
+    workersLeftInReads += 1;
+    wake?.();
+  };
+  const watch = setInterval(() => {
+    for (const slot of slots) {
+      const running = slot.tasks[0];
+      if (!running?.started) continue;
+      const now = readProgressOf(slot.progress);
+      if (now.idleMs >= readTimeoutMs) giveUpStalled(slot, running, now);
+    }
+  }, Math.min(1000, Math.max(100, readTimeoutMs / 4)));
+  watch.unref();
   // The standby worker (standby.ts) has a lone worker's budget: it takes a run of one worker
   // with the default budget, its options sent as its first message; any other run stops it
   // (a run with `local`, a warm --cache, may start no worker at all).
@@ -103,12 +158,14 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
   if (standby === null) dropStandbyWorker();
   const spawn = (slot: Slot): void => {
     let worker: Worker;
+    slot.progress = newReadProgress();
+    const ownData: WorkerOptions = { ...data, readProgress: slot.progress };
     if (standby !== null) {
       worker = standby;
       standby = null;
-      worker.postMessage({ options: data });
+      worker.postMessage({ options: ownData });
     } else {
-      worker = new Worker(file, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: memory, ...(jobs > 1 ? { maxYoungGenerationSizeMb: FLEET_YOUNG_GENERATION_MB } : {}) } });
+      worker = new Worker(file, { workerData: ownData, resourceLimits: { maxOldGenerationSizeMb: memory, ...(jobs > 1 ? { maxYoungGenerationSizeMb: FLEET_YOUNG_GENERATION_MB } : {}) } });
     }
     slot.worker = worker;
     worker.on('message', (message: { id: number; started?: boolean; reports?: T[]; error?: string }) => {
@@ -118,6 +175,7 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
       const task = slot.tasks.find((t) => t.id === message.id);
       if (!task) return;
       if (message.started) {
+        task.started = true;
         arm(slot, task);
         return;
       }
@@ -160,7 +218,8 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
       else if (local) misses.shift();
       else next += 1;
       slot.tasks.push({ id, spec });
-      slot.worker.postMessage({ id, spec });
+      const stalled = stalledFiles.get(id);
+      slot.worker.postMessage(stalled ? { id, spec, stalled } : { id, spec });
     }
   };
 
@@ -169,7 +228,7 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
   // unchanged share starts none.
   const startWorkers = (): void => {
     for (let i = slots.length; i < jobs; i += 1) {
-      const slot = { worker: undefined as unknown as Worker, tasks: [] } as Slot;
+      const slot = { worker: undefined as unknown as Worker, tasks: [] } as unknown as Slot;
       spawn(slot);
       slots.push(slot);
     }
@@ -208,6 +267,7 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
     }
   } finally {
     closing = true;
+    clearInterval(watch);
     if (standby !== null) void standby.terminate();
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
     for (const slot of slots) for (const task of slot.tasks) if (task.timer) clearTimeout(task.timer);

@@ -8,7 +8,6 @@
 // It waits for its options as its first message (worker.ts), and until the pool adopts it, it
 // keeps nothing alive: a run that ends early (a usage error, --help) just exits.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isLayoutFolder, isOsMetadata, isZipName } from '../ingest/source.js';
@@ -19,12 +18,11 @@ let standby: Worker | null = null;
 let onGone: (() => void) | null = null;
 
 /** diagnose's options followed by a value (cli.ts); a variadic one's further values count as paths, and then there is no standby. */
-const TAKES_A_VALUE: ReadonlySet<string> = new Set(['-f', '--format', '-o', '--output', '--tz', '--patterns', '--device', '--fail-on', '--shard', '--cache-location', '--cache-strategy', '--jobs', '--max-files', '--max-file-size', '--width']);
+const TAKES_A_VALUE: ReadonlySet<string> = new Set(['-f', '--format', '-o', '--output', '--tz', '--patterns', '--device', '--fail-on', '--shard', '--cache-location', '--cache-strategy', '--jobs', '--max-files', '--max-file-size', '--read-timeout', '--width']);
 
 /**
  * For the command line `args`: starts the standby worker where the run looks like one device
- * diagnosed on a worker (`diagnose` with more than one core, not --jobs 1, which diagnoses in
- * the main thread). A guess made before the tool is loaded, from the paths in `args`: one path,
+ * (`diagnose`; the command line reads every device on a worker). A guess made before the tool is loaded, from the paths in `args`: one path,
  * a log file, a folder of files only, or a folder that holds a layout folder (ProgramData,
  * ldprovisioning, …) itself or in its only subfolder. A wrong guess costs time only: the pool
  * adopts the worker for a run of one device and stops it otherwise (a fleet's workers have budgets of their own, and a standby
@@ -35,18 +33,12 @@ export function startStandbyWorkerFor(args: readonly string[]): void {
 }
 
 /**
- * Whether `args` look like a run of one device on a worker (see startStandbyWorkerFor): only
- * where --jobs asks for workers. Without it one device is diagnosed in the main thread
- * (fleet/jobs.ts), which took 0.84 of the standby worker's time for a small device and the
- * same for the 200 MB file (farm-bench, 15 and 5 runs, 2026-12-07).
+ * Whether `args` look like a run of one device (see startStandbyWorkerFor): the command line
+ * reads every device on a worker (options.ts, readsOnWorkers), so one device's worker is best
+ * started before the rest of the tool loads.
  */
 export function wantsStandby(args: readonly string[]): boolean {
-  if (args[0] !== 'diagnose' || availableParallelism() < 2) return false;
-  const jobsAt = args.findIndex((arg) => arg === '--jobs' || arg.startsWith('--jobs='));
-  if (jobsAt === -1) return false;
-  const jobsArg = args[jobsAt] ?? '';
-  const value = jobsArg === '--jobs' ? args[jobsAt + 1] : jobsArg.slice('--jobs='.length);
-  if (value === undefined || !(Number(value) >= 2)) return false;
+  if (args[0] !== 'diagnose') return false;
   // The arguments that are not options nor an option's value (-o report.json).
   const paths = args.slice(1).filter((arg, i, rest) => !arg.startsWith('-') && !TAKES_A_VALUE.has(rest[i - 1] ?? '') && existsSync(arg));
   return paths.length === 1 && looksLikeOneDevice(paths[0] ?? '');

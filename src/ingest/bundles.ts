@@ -43,6 +43,7 @@ import { deviceFolderNames, fleetFoldersOf, openZipBundle, openZipBundles, type 
 import { zipEntryNames } from './zip-peek.js';
 import { splitPrefixed } from './prefixed.js';
 import { isTarName, openTarBundles, tarStem } from './tar.js';
+import { readProgress } from './read-progress.js';
 
 export type { Bundle, SourceFile } from './source.js';
 
@@ -610,6 +611,7 @@ async function walkFolder(name: string, root: string, base: string, maxFiles: nu
     try {
       // The folder's times before its listing: a change made while it is listed moves them.
       listing?.folder(next.folder);
+      readProgress(next.display === '' ? name : `${name}/${next.display}`, 'folder');
       // Through the module object, so a test can make a folder fail to list.
       children = fsSync.readdirSync(next.folder, { withFileTypes: true });
     } catch (error) {

@@ -3,6 +3,7 @@
 // then is evidence the logs cannot give: "vulscan was still running when these logs were gathered".
 import type { WallTime } from '../types.js';
 import type { SourceFile } from './source.js';
+import { readProgress } from './read-progress.js';
 
 export const PROCESS_LIST_NAME = 'process_commandline.log';
 /** The list is a screenful of processes; anything much larger is not this file. */
@@ -35,12 +36,16 @@ export interface RunningAtGathering extends ProcessAtGathering {
 /** The EPM processes the list names, in its order (ten at the most: a list of more is not a process list). */
 export async function epmProcessesAtGathering(source: SourceFile): Promise<ProcessAtGathering[]> {
   if (source.size > READ_AT_MOST) return [];
+  readProgress(source.path);
   const opened = await source.open();
   let bytes: Buffer;
   if (Buffer.isBuffer(opened)) bytes = opened;
   else {
     const chunks: Buffer[] = [];
-    for await (const chunk of opened) chunks.push(chunk as Buffer);
+    for await (const chunk of opened) {
+      readProgress();
+      chunks.push(chunk as Buffer);
+    }
     bytes = Buffer.concat(chunks);
   }
   const seen: ProcessAtGathering[] = [];

@@ -16,6 +16,7 @@
 import type { Readable } from 'node:stream';
 import { ByteCharDecoder, decodeLine, type FileEncoding } from './decode.js';
 import { ByteInterner, latin1Slice } from './intern.js';
+import { readProgress } from './read-progress.js';
 
 export type { FileEncoding } from './decode.js';
 
@@ -162,6 +163,7 @@ export function readLines(input: FileBytes, options: ReadLinesOptions = {}): Lin
   const chunks = (): AsyncIterable<unknown> | Iterable<unknown> => (Buffer.isBuffer(input) ? [input] : input);
   const zeros = new ZeroWatch();
   const bytesOf = (chunk: unknown): Buffer => {
+    readProgress();
     const raw = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     zeros.see(raw);
     return decoder.write(raw);

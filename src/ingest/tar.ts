@@ -12,6 +12,7 @@ import { messageOf } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { wallTimeOfFileTime, type Bundle, type SourceFile } from './source.js';
 import { checkEntryName, DEFAULT_ZIP_LIMITS, MAX_ZIP_FILES, splitArchive, type ZipBundleOptions } from './zip.js';
+import { readProgress } from './read-progress.js';
 
 /** What a tar bundle holds in memory at the most: a device's logs are megabytes. */
 export const MAX_TAR_BYTES = 256 * 1024 * 1024;
@@ -79,7 +80,11 @@ export async function openTarBundle(tarPath: string, options: ZipBundleOptions):
         break;
       }
       const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      readProgress(display);
+      for await (const chunk of entry) {
+        readProgress();
+        chunks.push(chunk as Buffer);
+      }
       const bytes = Buffer.concat(chunks);
       total += bytes.length;
       const mtime = header.mtime instanceof Date ? header.mtime.getTime() : 0;

@@ -116,6 +116,35 @@ describe('a run on a share that stops answering', () => {
     }
   }, 40_000);
 
+  for (const jobs of [[], ['--jobs', '2']]) {
+    const named = jobs.length === 0 ? 'the default jobs' : jobs.join(' ');
+    it(`gives up a log whose read stalls past --read-timeout (${named}): a read error on its device, the fleet goes on, the run ends by itself with its own code and lets go of the pipe`, async (context) => {
+      const share = await hungFleet(context, 'ProgramData/LANDesk/Log/vulscan.log', 'read');
+      try {
+        const started = Date.now();
+        const child = spawn(process.execPath, [BIN, 'diagnose', share.mount, '-f', 'json', '--read-timeout', '2', ...jobs], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+        // 'close': both pipes at their end too, not only the process the user started.
+        const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+        const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        const code = await closed;
+        clearTimeout(guard);
+        expect(code, stderr).toBe(1);
+        expect(Date.now() - started).toBeLessThan(15_000);
+        const report = JSON.parse(stdout) as { devices: { device: string; verdict: string; readErrors?: { path: string; reason: string }[] }[] };
+        expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-HUNG', 'vulscan-blocked-sdclient']]);
+        expect(report.devices[0]?.readErrors ?? []).toEqual([]);
+        expect(report.devices[1]?.readErrors).toEqual([{ path: 'LAB-HUNG/ProgramData/LANDesk/Log/vulscan.log', reason: 'cannot be read: its read stalled: no byte for 2 s (--read-timeout), as from a share that stopped answering; not read' }]);
+        expect(stderr).toContain('LAB-HUNG: 1 log could not be read: LAB-HUNG/ProgramData/LANDesk/Log/vulscan.log');
+      } finally {
+        await share.close();
+      }
+    }, 40_000);
+  }
+
   it('the share helper hangs for real: a plain read of the file waits until the share is released', async (context) => {
     const share = await hungFleet(context, 'ProgramData/LANDesk/Log/vulscan.log', 'read');
     const reader = spawn('cat', [path.join(share.mount, 'LAB-HUNG', 'ProgramData', 'LANDesk', 'Log', 'vulscan.log')], { stdio: 'ignore' });
