@@ -9,6 +9,7 @@ import { InternalError, KnownError, UsageError } from '../errors.js';
 import { CACHE_MARKER, DEFAULT_CACHE_DIR } from '../fleet/cache.js';
 import { mergeShards } from '../fleet/merge.js';
 import { workersLeftInStalledReads } from '../fleet/pool.js';
+import { READ_TIMEOUT_SECONDS } from '../fleet/pool-limits.js';
 import { parseShard, type Shard } from '../fleet/shard.js';
 import { escapeTerminal } from '../render/escape.js';
 import { isFormatName, renderers, type FormatName, type RenderOptions, type Renderer } from '../render/index.js';
@@ -17,7 +18,8 @@ import { timelineDeviceText, timelineJson, timelineTotalsText, type TimelineLayo
 import { buildReport, SummaryBuilder, tallyOf, type DeviceTally } from '../report.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from '../render/piece.js';
 import { cleanUpAll } from './interrupt.js';
-import { stoppedMessage, STOPPED_CODES } from './supervised.js';
+import { planningPipe, stalledPathsOfEnv, stalledReason, stoppedMessage, STOPPED_CODES } from './supervised.js';
+import { watchPlanning } from '../ingest/read-progress.js';
 // bin/ldforensics.js takes these from the CLI's bundle.
 export { isSupervised, tellSupervisor, unrefSupervisorChannel } from './supervised.js';
 import { Progress } from './progress.js';
@@ -299,6 +301,7 @@ async function writeFleet(fleetInput: FleetInput, format: FormatName, options: R
 }
 
 async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<number> {
+  if (flags.readTimeout !== undefined) watchPlanningFromSupervisor(flags.readTimeout);
   if (!isFormatName(flags.format)) throw new UsageError(`--format: unknown format "${flags.format}"`, `Formats: ${Object.keys(renderers).join(', ')}.`);
   const format: FormatName = flags.format;
   if (flags.summary && !SUMMARY_FORMATS.has(flags.format)) throw new UsageError(`--summary: the fleet summary alone is shown as ${[...SUMMARY_FORMATS].join(', ')}, not ${flags.format}`);
@@ -612,8 +615,21 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit (bin/ does). */
+/**
+ * A supervised run's planning is watched by its supervisor (read-progress.ts, supervisor.ts):
+ * each path is said on the planning pipe before it is listed, with the time it may take, and
+ * the paths an earlier try found stalled are not touched again.
+ */
+function watchPlanningFromSupervisor(seconds: number): void {
+  const pipe = planningPipe();
+  if (pipe === null) return;
+  pipe(`limit ${seconds}`);
+  watchPlanning((at) => pipe(at === null ? 'done' : `at ${JSON.stringify(at)}`), stalledPathsOfEnv(), stalledReason(seconds));
+}
+
 export async function main(argv: string[]): Promise<number> {
   let code = EXIT_OK;
+  watchPlanningFromSupervisor(READ_TIMEOUT_SECONDS);
   const cli = program((c) => { code = c; });
   try {
     // `--cache=DIR` was the cache's folder before it had an option of its own.

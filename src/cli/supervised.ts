@@ -1,5 +1,6 @@
 // What the run (a child of cli/supervisor.ts) and its supervisor say to each other, and the
 // run's side of it. Imported by the supervisor, so Node's own modules only.
+import { writeSync } from 'node:fs';
 
 /** Set by the supervisor on its child; set by hand (to anything), the run is not supervised (one process: for --cpu-prof). */
 export const SUPERVISED_ENV = 'LDFORENSICS_SUPERVISED';
@@ -43,4 +44,43 @@ export function tellSupervisor(message: SupervisorMessage): void {
 /** The channel to the supervisor never keeps the run alive by itself. */
 export function unrefSupervisorChannel(): void {
   if (isSupervised()) (process.channel as { unref?: () => void } | undefined)?.unref?.();
+}
+
+/**
+ * The pipe planning is watched through (fd 4 of a supervised run): a line a call, written with
+ * a plain synchronous write before the call, so it is out even if the call never returns (an
+ * IPC message is queued in the event loop, which a blocked thread never reaches). Lines:
+ * `limit <seconds>`, `at <JSON path>`, `done`.
+ */
+export const PLANNING_FD = 4;
+/** Paths planning found stalled on an earlier try, as JSON, for the run started again. */
+export const STALLED_ENV = 'LDFORENSICS_STALLED';
+
+/** Why a stalled path was not read, as the run says it. */
+export function stalledReason(seconds: number): string {
+  return `no answer for ${seconds} s (--read-timeout), as from a share that stopped answering; not read`;
+}
+
+/** The planning line writer of a supervised run, or null; it goes quiet if the pipe fails. */
+export function planningPipe(): ((line: string) => void) | null {
+  if (!isSupervised()) return null;
+  let open = true;
+  return (line) => {
+    if (!open) return;
+    try {
+      writeSync(PLANNING_FD, `${line}\n`);
+    } catch {
+      open = false;
+    }
+  };
+}
+
+/** The paths an earlier try of this run found stalled (STALLED_ENV). */
+export function stalledPathsOfEnv(): string[] {
+  try {
+    const paths: unknown = JSON.parse(process.env[STALLED_ENV] ?? '[]');
+    return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
 }

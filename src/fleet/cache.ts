@@ -19,7 +19,7 @@ import type { PatternPack } from '../parsers/patterns.js';
 import type { DevicePiece, PieceFormat } from '../render/piece.js';
 import type { DeviceTally } from '../report.js';
 import type { DeviceReport } from '../types.js';
-import { readProgress } from '../ingest/read-progress.js';
+import { planningAt, readProgress } from '../ingest/read-progress.js';
 // Version 2: entries are sealed (length and checksum), and reports carry group, gathered and passedOver; a version-1 entry is never looked up (its key differs).
 
 export const DEFAULT_CACHE_DIR = '.ldforensicscache';
@@ -280,6 +280,7 @@ export class KnownFolders implements KnownBundleFolders {
   unchanged(folder: string): boolean {
     const times = this.kept.get(folder);
     if (times === undefined) return false;
+    if (planningAt(folder) !== null) return false;
     let stats;
     try {
       stats = statSync(folder, { throwIfNoEntry: false });

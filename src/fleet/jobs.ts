@@ -7,6 +7,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanSpec } from '../ingest/bundles.js';
+import { planningAt } from '../ingest/read-progress.js';
 
 /** From this many bytes planned, the devices are spread over workers (between 44 MB, slower on two, and 210 MB, faster). */
 export const WORKERS_FROM_BYTES = 128 * 1024 * 1024;
@@ -55,6 +56,7 @@ function bytesOf(spec: PlanSpec): number {
 }
 
 function sizeOf(file: string): number {
+  if (planningAt(file) !== null) return 0;
   try {
     return lstatSync(file).size;
   } catch {
@@ -69,6 +71,7 @@ function folderBytes(root: string): number {
   const folders = [root];
   for (let folder = folders.shift(); folder !== undefined && entries < MAX_SAMPLED_ENTRIES; folder = folders.shift()) {
     let children;
+    if (planningAt(folder) !== null) continue;
     try {
       children = readdirSync(folder, { withFileTypes: true });
     } catch {

@@ -5,6 +5,7 @@ import type { RunCache } from './run-cache.js';
 import { dropStandbyWorker, peekStandbyWorker } from './standby.js';
 import { defaultJobs, runOnWorkers, type LocalResults, type WorkerOptions } from './pool.js';
 import { jobsFor } from './jobs.js';
+import { planningDone } from '../ingest/read-progress.js';
 import { pieceOf, type DevicePiece, type PieceFormat } from '../render/piece.js';
 import { openPlanned, planDevices, type Bundle, type PlanSpec } from '../ingest/bundles.js';
 import type { DeviceReport } from '../types.js';
@@ -104,6 +105,8 @@ async function plan(options: CommonOptions, prepared: Prepared): Promise<{ specs
   // skipped. An archive whose devices are known only once read (a tar, a zip not peeked) is kept.
   const specs = all.filter((spec) => mayHoldAsked(spec, (name) => !notAskedName(name, options, prepared)));
   const jobs = options.jobs === 'auto' ? jobsFor(specs, defaultJobs(), peekStandbyWorker() !== null) : options.jobs ?? 1;
+  // From here on the share is read on workers, which the pool watches (pool.ts).
+  planningDone();
   // A standby worker started for a run that turns out to be this thread's has nothing to do.
   if (jobs === 1 && options.readsOnWorkers !== true) dropStandbyWorker();
   return { specs, jobs, planned: all.length };

@@ -125,7 +125,7 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
     const [, ...waiting] = slot.tasks;
     slot.tasks = [];
     const files = stalledFiles.get(task.id) ?? [];
-    const stalledFor = `no byte for ${readTimeoutMs / 1000} s (--read-timeout), as from a share that stopped answering`;
+    const stalledFor = `${what.kind === 'folder' ? 'no answer' : 'no byte'} for ${readTimeoutMs / 1000} s (--read-timeout), as from a share that stopped answering`;
     if (what.kind === 'file' && what.path !== '' && files.length < 2 && !files.includes(what.path)) {
       stalledFiles.set(task.id, [...files, what.path]);
       again.push(task.id);

@@ -43,7 +43,7 @@ import { deviceFolderNames, fleetFoldersOf, openZipBundle, openZipBundles, type 
 import { zipEntryNames } from './zip-peek.js';
 import { splitPrefixed } from './prefixed.js';
 import { isTarName, openTarBundles, tarStem } from './tar.js';
-import { readProgress } from './read-progress.js';
+import { planningAt, readProgress } from './read-progress.js';
 
 export type { Bundle, SourceFile } from './source.js';
 
@@ -210,7 +210,8 @@ interface Nameable {
  */
 function fleetMembers(plan: Plan): Nameable[] {
   if (plan.spec.type !== 'zip' || !isZipName(plan.absolute)) return [];
-  const names = zipEntryNames(plan.absolute);
+  // A zip whose peek stalled is read as any zip not peeked: its devices are named once read.
+  const names = planningAt(plan.absolute) === null ? zipEntryNames(plan.absolute) : undefined;
   const folders = names ? fleetFoldersOf(names) : [];
   // Read and found to be one device's: it opens as that device, under the plan's name.
   if (names && folders.length === 0 && plan.spec.type === 'zip') plan.spec.oneDevice = true;
@@ -346,6 +347,8 @@ function looseDeviceName(folder: string, files: readonly string[]): string {
 }
 
 async function statGiven(given: string, absolute: string): Promise<Stats> {
+  const stalled = planningAt(absolute);
+  if (stalled !== null) throw new InputError(`cannot read ${given}: ${stalled}`);
   try {
     // stat, not lstat: a link the user named on the command line is followed.
     return await fs.stat(absolute);
@@ -362,6 +365,8 @@ async function planFolder(folder: string, base: string, options: FindBundlesOpti
   const name = deviceNameOfFolder(path.basename(folder) || folder, path.basename(path.dirname(folder)), folder);
   const display = toDisplay(base, folder);
   let children: Dirent[];
+  const stalled = planningAt(folder);
+  if (stalled !== null) return [errorPlan(name, display, `cannot read folder ${display}: ${stalled}`)];
   try {
     children = fsSync.readdirSync(folder, { withFileTypes: true });
   } catch (error) {
@@ -472,6 +477,7 @@ function loosePlans(name: string, folder: string, base: string, plain: string[],
  * the thread pool per folder made planning a share of 10,000 devices take a second (0.15 s so).
  */
 function readdirOrNull(folder: string): Dirent[] | null {
+  if (planningAt(folder) !== null) return null;
   try {
     return fsSync.readdirSync(folder, { withFileTypes: true });
   } catch {
@@ -481,6 +487,7 @@ function readdirOrNull(folder: string): Dirent[] | null {
 
 /** A folder's stats, or undefined where it cannot be stat'ed (its listing then says why, on its device). */
 function statOrUndefined(folder: string): Stats | undefined {
+  if (planningAt(folder) !== null) return undefined;
   try {
     // Through the module object, so a test can make a folder fail to stat.
     return fsSync.statSync(folder, { throwIfNoEntry: false });
@@ -611,7 +618,7 @@ async function walkFolder(name: string, root: string, base: string, maxFiles: nu
     try {
       // The folder's times before its listing: a change made while it is listed moves them.
       listing?.folder(next.folder);
-      readProgress(next.display === '' ? name : `${name}/${next.display}`, 'folder');
+      readProgress(next.display === '' ? name : next.display, 'folder');
       // Through the module object, so a test can make a folder fail to list.
       children = fsSync.readdirSync(next.folder, { withFileTypes: true });
     } catch (error) {

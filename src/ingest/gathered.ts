@@ -5,6 +5,7 @@
 // nothing, so the device is named from the folder above it or from the script's own outputs.
 import fs from 'node:fs';
 import path from 'node:path';
+import { planningAt } from './read-progress.js';
 
 /** All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy> (the computer name may hold underscores). */
 const DEVICE_ZIP = /^all_zipped_logs_(.{1,255})_(\d{2})(\d{2})(\d{4})$/i;
@@ -66,6 +67,7 @@ export function hostnameIn(folder: string): string | null {
 }
 
 function readSmallText(file: string): string | null {
+  if (planningAt(file) !== null) return null;
   let handle: number | undefined;
   try {
     handle = fs.openSync(file, 'r');

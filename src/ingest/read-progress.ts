@@ -50,3 +50,38 @@ export function readProgressOf(memory: ReadProgressMemory): { idleMs: number; pa
   const path = new TextDecoder().decode(new Uint8Array(memory.buffer, HEADER_BYTES, Math.min(length, PATH_BYTES)).slice());
   return { idleMs: Date.now() - memory.base - Atomics.load(header, CLOCK), path, kind: KINDS[Atomics.load(header, KIND)] ?? 'file' };
 }
+
+// Planning lists the share in the main thread (a listing per device folder: a round trip to
+// another thread for each was 7 to 10 times slower). A listing that never returns there holds
+// the whole run, so the command line's supervisor watches planning from outside
+// (cli/supervisor.ts): it is told each path before it is listed, and where one has had no
+// answer for the read timeout, it starts the run again with that path known as stalled.
+
+/** What planning tells the watcher: a path it is about to list, stat or read; null once planning is done. */
+export type PlanningWatch = (path: string | null) => void;
+
+let planningWatch: PlanningWatch | null = null;
+let stalledPaths: ReadonlySet<string> = new Set();
+let stalledReason = '';
+
+/** Planning in this thread is watched by `watch`; `stalled` are paths an earlier try found stalled, with the reason to give. */
+export function watchPlanning(watch: PlanningWatch | null, stalled: readonly string[] = [], reason = ''): void {
+  planningWatch = watch;
+  stalledPaths = new Set(stalled);
+  stalledReason = reason;
+}
+
+/**
+ * Called by planning before a call that may wait on the share: the watcher hears of `path`; a
+ * path that stalled on an earlier try gives the reason not to touch it (null where it may be).
+ */
+export function planningAt(path: string): string | null {
+  if (stalledPaths.has(path)) return stalledReason;
+  planningWatch?.(path);
+  return null;
+}
+
+/** Planning is over: the watcher stops watching. */
+export function planningDone(): void {
+  planningWatch?.(null);
+}

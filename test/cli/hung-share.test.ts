@@ -145,6 +145,33 @@ describe('a run on a share that stops answering', () => {
     }, 40_000);
   }
 
+  for (const [hang, listed] of [['', 'LAB-HUNG'], ['ProgramData/LANDesk/Log', 'LAB-HUNG/ProgramData/LANDesk/Log']] as const) {
+    it(`plans again without a folder whose listing stalls at planning (${listed}): its device unreadable, naming the listing; the fleet goes on, exit 1`, async (context) => {
+      const share = await hungFleet(context, hang, 'readdir');
+      try {
+        const started = Date.now();
+        const child = spawn(process.execPath, [BIN, 'diagnose', share.mount, '-f', 'json', '--read-timeout', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        const code = await exited;
+        clearTimeout(guard);
+        expect(code, stderr).toBe(1);
+        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(stderr).toMatch(/no answer for 2 s \(--read-timeout\); planning again without it/);
+        await until(() => stdout.trimEnd().endsWith('}'), 2_000);
+        const report = JSON.parse(stdout) as { devices: { device: string; verdict: string; errors?: string[] }[] };
+        expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-HUNG', 'unreadable']]);
+        expect(report.devices[1]?.errors?.join(' ')).toContain(`listing ${listed} stalled: no answer for 2 s (--read-timeout), as from a share that stopped answering`);
+      } finally {
+        await share.close();
+      }
+    }, 60_000);
+  }
+
   it('the share helper hangs for real: a plain read of the file waits until the share is released', async (context) => {
     const share = await hungFleet(context, 'ProgramData/LANDesk/Log/vulscan.log', 'read');
     const reader = spawn('cat', [path.join(share.mount, 'LAB-HUNG', 'ProgramData', 'LANDesk', 'Log', 'vulscan.log')], { stdio: 'ignore' });
