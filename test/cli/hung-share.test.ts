@@ -64,6 +64,23 @@ async function stopWhileHung(share: HungShare, args: readonly string[], signal: 
   }
 }
 
+/**
+ * Runs the CLI to its end: the process the user started ('exit'), or that and both its pipes
+ * ('close'); what it wrote so far is read on (`stdout` is the live text).
+ */
+async function runToEnd(args: readonly string[], endsAt: 'exit' | 'close'): Promise<{ code: number | null; ms: number; readonly stdout: string; stderr: string }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => { out.stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { out.stderr += chunk.toString(); });
+  const ended = new Promise<number | null>((resolve) => child.on(endsAt, (code: number | null) => resolve(code)));
+  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await ended;
+  clearTimeout(guard);
+  return { code, ms: Date.now() - started, get stdout() { return out.stdout; }, stderr: out.stderr };
+}
+
 const temporaries = (folder: string): string[] => readdirSync(folder).filter((name) => name.startsWith('.report'));
 
 describe('a run on a share that stops answering', () => {
@@ -121,19 +138,9 @@ describe('a run on a share that stops answering', () => {
     it(`gives up a log whose read stalls past --read-timeout (${named}): a read error on its device, the fleet goes on, the run ends by itself with its own code and lets go of the pipe`, async (context) => {
       const share = await hungFleet(context, 'ProgramData/LANDesk/Log/vulscan.log', 'read');
       try {
-        const started = Date.now();
-        const child = spawn(process.execPath, [BIN, 'diagnose', share.mount, '-f', 'json', '--read-timeout', '2', ...jobs], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-        // 'close': both pipes at their end too, not only the process the user started.
-        const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-        const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        const code = await closed;
-        clearTimeout(guard);
+        const { code, ms, stdout, stderr } = await runToEnd(['diagnose', share.mount, '-f', 'json', '--read-timeout', '2', ...jobs], 'close');
         expect(code, stderr).toBe(1);
-        expect(Date.now() - started).toBeLessThan(15_000);
+        expect(ms).toBeLessThan(15_000);
         const report = JSON.parse(stdout) as { devices: { device: string; verdict: string; readErrors?: { path: string; reason: string }[] }[] };
         expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-HUNG', 'vulscan-blocked-sdclient']]);
         expect(report.devices[0]?.readErrors ?? []).toEqual([]);
@@ -149,21 +156,14 @@ describe('a run on a share that stops answering', () => {
     it(`plans again without a folder whose listing stalls at planning (${listed}): its device unreadable, naming the listing; the fleet goes on, exit 1`, async (context) => {
       const share = await hungFleet(context, hang, 'readdir');
       try {
-        const started = Date.now();
-        const child = spawn(process.execPath, [BIN, 'diagnose', share.mount, '-f', 'json', '--read-timeout', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-        const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        const code = await exited;
-        clearTimeout(guard);
+        // 'exit': the run killed on the stall waits in the kernel, holding the pipes, until the share is released.
+        const ended = await runToEnd(['diagnose', share.mount, '-f', 'json', '--read-timeout', '2'], 'exit');
+        const { code, ms, stderr } = ended;
         expect(code, stderr).toBe(1);
-        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(ms).toBeLessThan(20_000);
         expect(stderr).toMatch(/no answer for 2 s \(--read-timeout\); planning again without it/);
-        await until(() => stdout.trimEnd().endsWith('}'), 2_000);
-        const report = JSON.parse(stdout) as { devices: { device: string; verdict: string; errors?: string[] }[] };
+        await until(() => ended.stdout.trimEnd().endsWith('}'), 2_000);
+        const report = JSON.parse(ended.stdout) as { devices: { device: string; verdict: string; errors?: string[] }[] };
         expect(report.devices.map((d) => [d.device, d.verdict])).toEqual([['LAB-0101', 'vulscan-blocked-sdclient'], ['LAB-HUNG', 'unreadable']]);
         expect(report.devices[1]?.errors?.join(' ')).toContain(`listing ${listed} stalled: no answer for 2 s (--read-timeout), as from a share that stopped answering`);
       } finally {
