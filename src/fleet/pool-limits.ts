@@ -28,7 +28,9 @@ export const FLEET_DEVICE_MEMORY_MB = 2048;
 /**
  * A worker's young generation, where it shares the machine with other workers: V8 grows it to
  * 48 MB for a worker that allocates a lot, and each worker's is memory the fleet holds at
- * once. At 24 MB, against V8's default: 20 devices of 5 MB 200 MB of peak RSS against 250
+ * once. The same for a fleet on one worker (the command line's --jobs 1, or a small fleet): 40
+ * devices of 5 MB peaked at 179 MB against 196 with V8's default, at the same speed (farm-bench,
+ * 7 runs; 149 MB in the main thread). At 24 MB, against V8's default: 20 devices of 5 MB 200 MB of peak RSS against 250
  * (farm-bench, wall 0.96), 100 of them 251 MB against 289 (single runs, wall 1.04), 10,000
  * small devices 192 MB against 226 (farm-bench, wall 1.00). One worker alone (one device: the
  * 200 MB file) keeps V8's default, where a smaller one cost it 5 to 15 % of its time.

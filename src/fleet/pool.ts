@@ -165,7 +165,7 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
       standby = null;
       worker.postMessage({ options: ownData });
     } else {
-      worker = new Worker(file, { workerData: ownData, resourceLimits: { maxOldGenerationSizeMb: memory, ...(jobs > 1 ? { maxYoungGenerationSizeMb: FLEET_YOUNG_GENERATION_MB } : {}) } });
+      worker = new Worker(file, { workerData: ownData, resourceLimits: { maxOldGenerationSizeMb: memory, ...(jobs > 1 || specs.length > 1 ? { maxYoungGenerationSizeMb: FLEET_YOUNG_GENERATION_MB } : {}) } });
     }
     slot.worker = worker;
     worker.on('message', (message: { id: number; started?: boolean; reports?: T[]; error?: string }) => {
