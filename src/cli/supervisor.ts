@@ -147,7 +147,8 @@ export function supervise(script: string, args: readonly string[]): Promise<numb
         end(2);
         return;
       }
-      process.stderr.write(`ldforensics: ${shown}: no answer for ${limitMs / 1000} s (--read-timeout); planning again without it\n`);
+      // On a terminal the run may have left its progress line drawn: the note starts a line of its own.
+      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}ldforensics: ${shown}: no answer for ${limitMs / 1000} s (--read-timeout); planning again without it\n`);
       start();
     }, 250);
     watch.unref();

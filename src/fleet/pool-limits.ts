@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
  * old space again as soon as it finished (the 200 MB file: 10 mark-compacts at 1,024 or 1,536 MB,
  * 3 at 2,048, --trace-gc). A lone worker takes 2,048 MB: the 200 MB file 0.91 to 0.95 of the wall
  * time, 203 MB of peak RSS against 168 (farm-bench, 9 and 11 runs). Workers that share the
- * machine take FLEET_DEVICE_MEMORY_MB (--jobs 1 diagnoses in the main thread, with no budget).
+ * machine take FLEET_DEVICE_MEMORY_MB (the API's one-job run diagnoses in the main thread, with no budget).
  * (With one budget for both, 2,048 MB had cost a fleet of 20 devices of 5 MB 363 MB of peak.)
  */
 export const DEVICE_MEMORY_MB = 2048;
