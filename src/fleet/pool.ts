@@ -228,7 +228,8 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
   // unchanged share starts none.
   const startWorkers = (): void => {
     for (let i = slots.length; i < jobs; i += 1) {
-      const slot = { worker: undefined as unknown as Worker, tasks: [] } as unknown as Slot;
+      // Its worker and that worker's progress memory are set by spawn.
+      const slot: Slot = { worker: undefined as unknown as Worker, progress: newReadProgress(), tasks: [] };
       spawn(slot);
       slots.push(slot);
     }

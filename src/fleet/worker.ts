@@ -27,13 +27,13 @@ async function drain(run: WorkerOptions): Promise<void> {
     readProgress();
     parentPort?.postMessage({ id: task.id, started: true });
     // A device sent again after one of its files stalled: those are not read (device-run.ts).
-    const stalled = task.stalled ? { ...run, stalled: task.stalled } : run;
+    const runOfTask = task.stalled ? { ...run, stalled: task.stalled } : run;
     try {
       if (pieces) {
         // Rendered here where pieces are wanted: their bytes are moved to the main thread, not copied.
-        const rendered = await piecesOfPlanned(task.spec, stalled, pieces.format);
+        const rendered = await piecesOfPlanned(task.spec, runOfTask, pieces.format);
         parentPort?.postMessage({ id: task.id, reports: rendered }, rendered.map((piece) => piece.bytes.buffer));
-      } else parentPort?.postMessage({ id: task.id, reports: await diagnosePlanned(task.spec, stalled) });
+      } else parentPort?.postMessage({ id: task.id, reports: await diagnosePlanned(task.spec, runOfTask) });
     } catch (error) {
       parentPort?.postMessage({ id: task.id, error: error instanceof Error ? error.message : String(error) });
     }

@@ -31,6 +31,7 @@ export async function openTarBundles(tarPath: string, options: ZipBundleOptions)
 }
 
 export async function openTarBundle(tarPath: string, options: ZipBundleOptions): Promise<Bundle> {
+  readProgress(options.displayPath);
   const { name, displayPath } = options;
   const limits = options.limits ?? DEFAULT_ZIP_LIMITS;
   const maxFiles = options.maxFiles ?? MAX_ZIP_FILES;

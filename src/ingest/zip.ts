@@ -20,6 +20,7 @@ import { deviceNameOfFolder } from './gathered.js';
 import { messageOf } from '../errors.js';
 import { logKindFromFileName } from './names.js';
 import { compareDeviceNames, isOsMetadata, isZipName, LAYOUT_FOLDERS, SOURCE_WARNING, type Bundle, type SourceFile } from './source.js';
+import { readProgress } from './read-progress.js';
 
 /** An entry declaring more than this uncompressed is refused: no device log is half a gigabyte. */
 export const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
@@ -110,6 +111,8 @@ export const MAX_NESTED_ZIP_BYTES = 256 * 1024 * 1024;
 
 export async function openZipBundle(zipPath: string | Buffer, options: ZipBundleOptions & { nested?: number }): Promise<Bundle> {
   const { name, displayPath } = options;
+  // Its directory is read now: a stall here is said as this archive's.
+  readProgress(displayPath);
   const limits = options.limits ?? DEFAULT_ZIP_LIMITS;
   const closers: (() => Promise<void>)[] = [];
   const yauzl = await zipReader();
