@@ -1,6 +1,7 @@
 // What the run (a child of cli/supervisor.ts) and its supervisor say to each other, and the
 // run's side of it. Imported by the supervisor, so Node's own modules only.
 import { writeSync } from 'node:fs';
+import { stallReason } from '../ingest/read-progress.js';
 
 /** Set by the supervisor on its child; set by hand (to anything), the run is not supervised (one process: for --cpu-prof). */
 export const SUPERVISED_ENV = 'LDFORENSICS_SUPERVISED';
@@ -58,7 +59,7 @@ export const STALLED_ENV = 'LDFORENSICS_STALLED';
 
 /** Why a stalled path was not read, as the run says it. */
 export function stalledReason(seconds: number): string {
-  return `no answer for ${seconds} s (--read-timeout), as from a share that stopped answering; not read`;
+  return `${stallReason('folder', seconds)}; not read`;
 }
 
 /** The planning line writer of a supervised run, or null; it goes quiet if the pipe fails. */

@@ -13,6 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { constants } from 'node:os';
+import { stallReason } from '../ingest/read-progress.js';
 import { PLANNING_FD, STALLED_ENV, SUPERVISED_ENV, stoppedMessage, STOPPED_CODES, type SupervisorMessage } from './supervised.js';
 
 /** How long the run has to stop by itself once signalled (its own cleanup takes milliseconds). */
@@ -137,18 +138,16 @@ export function supervise(script: string, args: readonly string[]): Promise<numb
       if (ended || stopSignal !== null || planning === null || Date.now() - planning.since < limitMs) return;
       const at = planning.at;
       stalled.push(at);
-      // A path of the share, said on a terminal: its control characters are not.
-      const shown = at.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
       const held = child;
       held.kill('SIGKILL');
       removeTemporaries();
       if (stalled.length >= MAX_PLANNING_TRIES) {
-        process.stderr.write(`ldforensics: planning gave up: ${stalled.length} paths had no answer for ${limitMs / 1000} s (--read-timeout), as from a share that stopped answering: ${stalled.join(', ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}\n`);
+        process.stderr.write(`ldforensics: planning gave up: ${stalled.length} paths had ${stallReason('folder', limitMs / 1000)}: ${stalled.map(shownPath).join(', ')}\n`);
         end(2);
         return;
       }
       // On a terminal the run may have left its progress line drawn: the note starts a line of its own.
-      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}ldforensics: ${shown}: no answer for ${limitMs / 1000} s (--read-timeout); planning again without it\n`);
+      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}ldforensics: ${shownPath(at)}: no answer for ${limitMs / 1000} s (--read-timeout); planning again without it\n`);
       start();
     }, 250);
     watch.unref();
@@ -168,6 +167,11 @@ export function supervise(script: string, args: readonly string[]): Promise<numb
     }
     start();
   });
+}
+
+/** A path of the share, said on a terminal: its control characters are not. */
+function shownPath(path: string): string {
+  return path.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {

@@ -13,6 +13,7 @@ import type { CommonOptions } from '../options.js';
 import { DIAGNOSE_KEEP_MAX_EVENTS } from '../parsers/line-log.js';
 import { notAsked, openOptions, preparedFor, type Prepared } from './prepared.js';
 import { READ_TIMEOUT_SECONDS } from './pool-limits.js';
+import { stallReason } from '../ingest/read-progress.js';
 
 /** One loaded device's report: rules and the report run inside the device's guard too, so one odd value costs that device, not the fleet. */
 export function reportOf(loaded: LoadedDevice | { device: string; error: unknown }, prepared: Prepared): DeviceReport {
@@ -112,7 +113,7 @@ export async function eachPlanned<T>(spec: PlanSpec, options: CommonOptions & { 
       const skipsStalled = stalled.size > 0 && bundle.files.some((file) => stalled.has(file.path));
       if (skipsStalled) {
         for (const file of bundle.files) {
-          if (stalled.has(file.path)) file.open = () => Promise.reject(new Error(`its read stalled: no byte for ${options.readTimeoutSeconds ?? READ_TIMEOUT_SECONDS} s (--read-timeout), as from a share that stopped answering; not read`));
+          if (stalled.has(file.path)) file.open = () => Promise.reject(new Error(`its read stalled: ${stallReason('file', options.readTimeoutSeconds ?? READ_TIMEOUT_SECONDS)}; not read`));
         }
       }
       results.push(await make(bundle, skipsStalled ? withoutCache(prepared) : prepared));

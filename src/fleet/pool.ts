@@ -11,7 +11,7 @@ import type { PieceFormat } from '../render/piece.js';
 import type { CommonOptions } from '../options.js';
 import type { DeviceReport } from '../types.js';
 import { DEVICE_MEMORY_MB, DEVICE_SECONDS, FLEET_DEVICE_MEMORY_MB, FLEET_YOUNG_GENERATION_MB, READ_TIMEOUT_SECONDS, workerFile } from './pool-limits.js';
-import { newReadProgress, readProgressOf, type ReadProgressMemory } from '../ingest/read-progress.js';
+import { newReadProgress, readProgressOf, stallReason, type ReadProgressMemory } from '../ingest/read-progress.js';
 import { dropStandbyWorker, takeStandbyWorker } from './standby.js';
 
 
@@ -125,7 +125,7 @@ export async function* runOnWorkers<T = DeviceReport>(specs: readonly PlanSpec[]
     const [, ...waiting] = slot.tasks;
     slot.tasks = [];
     const files = stalledFiles.get(task.id) ?? [];
-    const stalledFor = `${what.kind === 'folder' ? 'no answer' : 'no byte'} for ${readTimeoutMs / 1000} s (--read-timeout), as from a share that stopped answering`;
+    const stalledFor = stallReason(what.kind, readTimeoutMs / 1000);
     if (what.kind === 'file' && what.path !== '' && files.length < 2 && !files.includes(what.path)) {
       stalledFiles.set(task.id, [...files, what.path]);
       again.push(task.id);

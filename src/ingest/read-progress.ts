@@ -12,6 +12,11 @@ const PATH_BYTES = 4096;
 export const READ_PROGRESS_BYTES = HEADER_BYTES + PATH_BYTES;
 
 export type ReadKind = 'file' | 'folder';
+
+/** Why a read was given up, the same words wherever it is said: a folder gives no answer, a file no byte. */
+export function stallReason(kind: ReadKind, seconds: number): string {
+  return `${kind === 'folder' ? 'no answer' : 'no byte'} for ${seconds} s (--read-timeout), as from a share that stopped answering`;
+}
 const KINDS: readonly ReadKind[] = ['file', 'folder'];
 
 let shared: { header: Int32Array; path: Uint8Array; base: number } | null = null;
