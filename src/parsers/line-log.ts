@@ -4,6 +4,7 @@
 import type { Event, LogKind, ProcessName } from '../types.js';
 import { EntryGrouper, feedLines, newStats, type Entry } from './entries.js';
 import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
+import { KeptAside, type EventMaker } from './kept-aside.js';
 import type { PatternMatch, PatternSet } from './patterns.js';
 import { parseLeadingTimestamp } from './timestamp.js';
 
@@ -50,19 +51,6 @@ const KEPT_ALWAYS: ReadonlySet<Event['kind']> = new Set<Event['kind']>([
   'action-result', 'template-stopped', 'template-started', 'template-completed',
 ]);
 
-/** Of the kept-aside events, what stays even when their number reaches its bound: what says something failed or waited. */
-function isFailureEvidence(event: Event): boolean {
-  switch (event.kind) {
-    case 'busy-refusal': case 'download-error': case 'waiting': case 'wait-finished': case 'scanning': case 'scrub-skipped':
-    case 'template-stopped': case 'task-added': case 'task-launched': case 'task-listed':
-      return true;
-    case 'package-result': case 'process-exit': case 'action-result': case 'task-status':
-      return (event.code !== undefined && event.code !== 0) || /fail/i.test(event.outcome ?? '');
-    default:
-      return false;
-  }
-}
-
 export interface CollectorLimits {
   keepAllMessages: number;
   thinGapMs: number;
@@ -79,44 +67,7 @@ const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs:
  */
 const THINNABLE: ReadonlySet<Event['kind']> = new Set(['message', 'installer-activity']);
 
-interface RunGroup {
-  /** Index of its first event and one past its last. */
-  start: number;
-  end: number;
-  failed: boolean;
-}
-
-/** Events in file order as runs (a process start up to its exit) and single events between them. */
-function runGroups(events: readonly Event[]): RunGroup[] {
-  const groups: RunGroup[] = [];
-  let open: RunGroup | null = null;
-  for (let i = 0; i < events.length; i += 1) {
-    const event = events[i]!;
-    if (event.kind === 'process-start' || !open) {
-      if (open) groups.push(open);
-      open = { start: i, end: i + 1, failed: isFailureEvidence(event) };
-    } else {
-      open.end = i + 1;
-      if (isFailureEvidence(event)) open.failed = true;
-    }
-    if (event.kind !== 'process-start' && event.kind !== 'process-exit' && open.start === i) {
-      // An event outside any run is a group of its own.
-      groups.push(open);
-      open = null;
-    } else if (event.kind === 'process-exit') {
-      groups.push(open);
-      open = null;
-    }
-  }
-  if (open) groups.push(open);
-  return groups;
-}
-
-/**
- * Makes the event of an entry and what the patterns made of it (null: none), where the collector
- * keeps it. Its kind is the match's, or 'message' without one: the collector reads it from the match.
- */
-export type EventMaker = (entry: Readonly<Entry>, match: PatternMatch | null) => Event;
+export type { EventMaker } from './kept-aside.js';
 
 /**
  * A large file's kept entries once the oldest have begun to give way: a ring of slots in columns
@@ -184,25 +135,19 @@ class EntryRing {
   }
 
   /**
-   * Lets the `n` oldest go, handing each whose kind a rule reads to `aside` (made now where the
-   * slot holds an entry); the line of the last one let go entirely (0: none), and how many.
+   * Lets the `n` oldest go, moving each whose kind a rule reads to `aside` (as it is: an entry
+   * stays an entry); the line of the last one let go entirely (0: none), and how many.
    */
-  evictOldest(n: number, aside: (event: Event) => void): { line: number; dropped: number } {
+  evictOldest(n: number, aside: KeptAside): { line: number; dropped: number } {
     let line = 0;
     let dropped = 0;
-    const entry = this.entry;
     for (let i = 0; i < n; i += 1) {
       const slot = (this.head + i) % this.capacity;
       const ready = this.ready[slot];
       const kind = ready?.kind ?? this.matches[slot]?.kind ?? 'message';
       if (KEPT_ALWAYS.has(kind)) {
-        if (ready) aside(ready);
-        else {
-          entry.line = this.lines[slot]!;
-          entry.time = this.times[slot]!;
-          entry.text = this.texts[slot]!;
-          aside(this.makers[slot]!(entry, this.matches[slot]!));
-        }
+        if (ready) aside.pushEvent(ready);
+        else aside.pushEntry(this.lines[slot]!, this.times[slot]!, this.texts[slot]!, this.matches[slot]!, this.makers[slot]!);
       } else {
         line = this.lines[slot]!;
         dropped += 1;
@@ -264,44 +209,20 @@ export class EventCollector {
   evicted = 0;
   evictedUpToLine = 0;
   /** Rule-read events from the part of the file that gave way, kept aside in file order. */
-  private aside: Event[] = [];
+  private readonly aside: KeptAside;
   /** Of those, routine ones let go once their number reached its bound. */
-  asideDropped = 0;
-  private readonly keepAside = (event: Event): void => {
-    this.aside.push(event);
-    if (this.aside.length > (this.limits.keepMaxKeptAside ?? KEEP_MAX_KEPT_ASIDE)) this.thinAside();
-  };
+  get asideDropped(): number {
+    return this.aside.dropped;
+  }
 
   constructor(limits: CollectorLimits = LIMITS) {
     this.limits = limits;
+    this.aside = new KeptAside(limits.keepMaxKeptAside ?? KEEP_MAX_KEPT_ASIDE);
   }
 
   /** Past the cap a tenth of the oldest give way at once: one step per 10,000 entries keeps the cost flat. */
   private get evictionStep(): number {
     return Math.ceil(this.limits.keepMaxEvents / 10);
-  }
-
-  /**
-   * The kept-aside events reached their bound: the older half of the routine runs give way, each
-   * whole (its start, name, result and exit together, never a start without its end), in one
-   * pass amortised over the half that refills it. A run that holds failure evidence stays whole.
-   */
-  private thinAside(): void {
-    const groups = runGroups(this.aside);
-    const routine = groups.reduce((n, g) => n + (g.failed ? 0 : g.end - g.start), 0);
-    let toDrop = Math.ceil(routine / 2);
-    const kept: Event[] = [];
-    for (const group of groups) {
-      if (toDrop > 0 && !group.failed) {
-        toDrop -= group.end - group.start;
-        this.asideDropped += group.end - group.start;
-        continue;
-      }
-      for (let i = group.start; i < group.end; i += 1) kept.push(this.aside[i]!);
-    }
-    // Failure evidence alone past the bound (a file of nothing but refusals): its older half goes too.
-    this.aside = kept.length > (this.limits.keepMaxKeptAside ?? KEEP_MAX_KEPT_ASIDE) ? kept.slice(Math.floor(kept.length / 2)) : kept;
-    this.asideDropped += kept.length - this.aside.length;
   }
 
   private pushEvent(event: Event): void {
@@ -315,7 +236,7 @@ export class EventCollector {
     if (this.events.length > this.limits.keepMaxEvents) {
       const gone = this.events.splice(0, this.evictionStep);
       for (const old of gone) {
-        if (KEPT_ALWAYS.has(old.kind)) this.keepAside(old);
+        if (KEPT_ALWAYS.has(old.kind)) this.aside.pushEvent(old);
         else {
           this.evicted += 1;
           this.evictedUpToLine = old.line;
@@ -331,7 +252,7 @@ export class EventCollector {
 
   private evictFromRing(ring: EntryRing): void {
     if (ring.count <= this.limits.keepMaxEvents) return;
-    const { line, dropped } = ring.evictOldest(this.evictionStep, this.keepAside);
+    const { line, dropped } = ring.evictOldest(this.evictionStep, this.aside);
     if (dropped > 0) this.evictedUpToLine = line;
     this.evicted += dropped;
   }
@@ -439,10 +360,9 @@ export class EventCollector {
   takeEvents(): Event[] {
     this.flush();
     const inOrder = this.ring ? this.ring.toEvents() : this.events;
-    if (this.aside.length === 0) return inOrder;
+    if (this.aside.count === 0) return inOrder;
     // Kept aside from the oldest part: all of them precede what is still in order.
-    const all = this.aside;
-    this.aside = [];
+    const all = this.aside.toEvents();
     for (const event of inOrder) all.push(event);
     return all;
   }

@@ -85,25 +85,28 @@ describe('EventCollector', () => {
     expect(events.length + c.asideDropped + c.evicted).toBe(1500);
   });
 
-  // The collector keeps entries in a ring of columns and makes their events when the file ends.
-  // Against the plain way (an event made for every entry at once, kept in an array whose oldest
-  // tenth gives way past the cap), any mix of the three ways in must give the same events and counts.
-  it('keeps, thins and evicts exactly as an array of events made at once would, across growth and wrap-around', () => {
-    const matchOf = (kind: Event['kind']): PatternMatch | null =>
-      kind === 'message' ? null : ({ kind, fields: { code: 7 }, pattern: { spec: { id: `p-${kind}` } } } as unknown as PatternMatch);
+  // The collector keeps entries in a ring of columns, and what a rule reads from the part that gave
+  // way in columns too (kept-aside.ts), and makes their events when the file ends. Against the plain
+  // way (an event made for every entry at once, kept in arrays of events, the old half of the routine
+  // runs aside thinned past the bound), any mix of the three ways in must give the same events and counts.
+  it('keeps, thins and evicts exactly as arrays of events made at once would, across growth, wrap-around and thinning aside', () => {
+    const matchOf = (kind: Event['kind'], code: number): PatternMatch | null =>
+      kind === 'message' ? null : ({ kind, fields: { code }, pattern: { spec: { id: `p-${kind}` } } } as unknown as PatternMatch);
     const make: EventMaker = (entry, match) => ({
       kind: match ? match.kind : 'message', source: 'sdclient', file: 'F', line: entry.line, time: entry.time, text: entry.text,
       ...(match ? { ...match.fields, pattern: match.pattern.spec.id } : {}),
     });
     const step = fc.record({
       how: fc.constantFrom('add', 'made', 'thinnable'),
-      kind: fc.constantFrom<Event['kind']>('message', 'installer-activity', 'package-result', 'process-start'),
+      kind: fc.constantFrom<Event['kind']>('message', 'installer-activity', 'package-result', 'process-start', 'process-exit', 'package-name', 'busy-refusal'),
+      // Mostly success: a result or exit with a code other than 0 is failure evidence.
+      code: fc.constantFrom(0, 0, 0, 7),
       gap: fc.integer({ min: 0, max: 90 }),
     });
     fc.assert(fc.property(
-      fc.array(step, { maxLength: 700 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 300 }),
-      (steps, keepAllMessages, keepMaxEvents) => {
-        const limits: CollectorLimits = { keepAllMessages, thinGapMs: 60_000, keepMaxEvents };
+      fc.array(step, { maxLength: 700 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 60 }),
+      (steps, keepAllMessages, keepMaxEvents, keepMaxKeptAside) => {
+        const limits: CollectorLimits = { keepAllMessages, thinGapMs: 60_000, keepMaxEvents, keepMaxKeptAside };
         const ring = new EventCollector(limits);
         const plain = new PlainCollector(limits);
         let time = Date.UTC(2026, 2, 9, 10);
@@ -113,24 +116,25 @@ describe('EventCollector', () => {
           // What the parser hands over: add takes thinnable and other kinds, made only the others, thinnable only thinnable ones.
           const how = s.how === 'made' && EventCollector.thinnable(s.kind) ? 'thinnable'
             : s.how === 'thinnable' && !EventCollector.thinnable(s.kind) ? 'made' : s.how;
-          const match = matchOf(s.kind);
+          const match = matchOf(s.kind, s.code);
           if (how === 'add') ring.add(make(entry, match));
           else if (how === 'made') ring.addMade(entry, match, make);
           else ring.addThinnable(entry, match, make);
           plain.add(make(entry, match));
         });
         expect(ring.takeEvents()).toEqual(plain.take());
-        expect([ring.dropped, ring.evicted, ring.evictedUpToLine]).toEqual([plain.dropped, plain.evicted, plain.evictedUpToLine]);
+        expect([ring.dropped, ring.evicted, ring.evictedUpToLine, ring.asideDropped]).toEqual([plain.dropped, plain.evicted, plain.evictedUpToLine, plain.asideDropped]);
       },
     ), { numRuns: 300 });
   });
 });
 
-/** The collector as it was before the ring: every event made at once, kept in an array. */
+/** The collector as it was before the ring and the columns aside: every event made at once, kept in arrays. */
 class PlainCollector {
   private readonly events: Event[] = [];
-  /** What a rule reads, from the part that gave way (the collector's kept-aside events, unbounded here). */
-  private readonly aside: Event[] = [];
+  /** What a rule reads, from the part that gave way (the collector's kept-aside events). */
+  private aside: Event[] = [];
+  asideDropped = 0;
   private held: Event | null = null;
   private messages = 0;
   dropped = 0;
@@ -174,8 +178,58 @@ class PlainCollector {
         if (old.kind === 'message' || old.kind === 'installer-activity' || old.kind === 'command-line' || old.kind === 'task-status-sent') {
           this.evicted += 1;
           this.evictedUpToLine = old.line;
-        } else this.aside.push(old);
+        } else {
+          this.aside.push(old);
+          if (this.aside.length > (this.limits.keepMaxKeptAside ?? 100_000)) this.thinAside();
+        }
       }
     }
   }
+
+  /** The older half of the routine runs go, each whole; runs with failure evidence stay (past the bound, their older half too). */
+  private thinAside(): void {
+    const groups = runGroups(this.aside);
+    let toDrop = Math.ceil(groups.reduce((n, g) => n + (g.failed ? 0 : g.events.length), 0) / 2);
+    const kept: Event[] = [];
+    for (const group of groups) {
+      if (toDrop > 0 && !group.failed) {
+        toDrop -= group.events.length;
+        this.asideDropped += group.events.length;
+      } else kept.push(...group.events);
+    }
+    const bound = this.limits.keepMaxKeptAside ?? 100_000;
+    this.aside = kept.length > bound ? kept.slice(Math.floor(kept.length / 2)) : kept;
+    this.asideDropped += kept.length - this.aside.length;
+  }
+}
+
+function failureEvidence(event: Event): boolean {
+  if (['busy-refusal', 'download-error', 'waiting', 'wait-finished', 'scanning', 'scrub-skipped', 'template-stopped', 'task-added', 'task-launched', 'task-listed'].includes(event.kind)) return true;
+  if (['package-result', 'process-exit', 'action-result', 'task-status'].includes(event.kind)) return (event.code !== undefined && event.code !== 0) || /fail/i.test(event.outcome ?? '');
+  return false;
+}
+
+/** Runs in file order: a start up to its exit (or the next start); any other event outside a run on its own. */
+function runGroups(events: readonly Event[]): { events: Event[]; failed: boolean }[] {
+  const groups: { events: Event[]; failed: boolean }[] = [];
+  let open: { events: Event[]; failed: boolean } | null = null;
+  for (const event of events) {
+    if (event.kind === 'process-start') {
+      if (open) groups.push(open);
+      open = { events: [event], failed: failureEvidence(event) };
+      continue;
+    }
+    if (open) {
+      open.events.push(event);
+      if (failureEvidence(event)) open.failed = true;
+      if (event.kind === 'process-exit') {
+        groups.push(open);
+        open = null;
+      }
+      continue;
+    }
+    groups.push({ events: [event], failed: failureEvidence(event) });
+  }
+  if (open) groups.push(open);
+  return groups;
 }
