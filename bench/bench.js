@@ -12,7 +12,9 @@
 //   wc -l over the same files; lnav where installed (headless: index the files, count the
 //   entries, with bench/lnav/epm_log.json as its format); ldforensics' line reader alone; and
 //   `ldforensics diagnose` in json and ndjson, with the default --jobs (fleet/jobs.ts), --jobs 1 and
-//   all cores side by side, without and with a warm --cache.
+//   all cores side by side, without and with a warm --cache; and, for the 40 devices of 5 MB, the
+//   pool's own peer: one `--jobs 1` process per core at once, each on its --shard of the devices.
+// CPU time (user + system, all of a command's processes) is printed beside the wall time.
 //
 // Options: --fleets=100,1000,10000  --big-mb=200  --mid=40 (devices of 5 MB)  --quick (100 and
 // 1,000 devices, 20 MB, 20 mid devices, one run each)  --keep (leave the files, print where)
@@ -277,11 +279,15 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** `run` RUNS times: the median wall time and the median peak RSS (null where any is unknown). */
+/** `run` RUNS times: the median wall time, CPU time and peak RSS (null where any is unknown). */
 function repeated(run) {
   const results = Array.from({ length: RUNS }, () => run());
   const peaks = results.map((r) => r.peakMb);
-  return { seconds: median(results.map((r) => r.seconds)), peakMb: peaks.includes(null) ? null : median(peaks), stdout: results[results.length - 1]?.stdout };
+  const cpus = results.map((r) => r.cpuSeconds ?? null);
+  return {
+    seconds: median(results.map((r) => r.seconds)), peakMb: peaks.includes(null) ? null : median(peaks),
+    cpuSeconds: cpus.includes(null) ? null : median(cpus), stdout: results[results.length - 1]?.stdout,
+  };
 }
 
 /** Runs a command RUNS times (see repeated). */
@@ -289,19 +295,22 @@ function timed(command, args, options = {}) {
   return repeated(() => timedOnce(command, args, options));
 }
 
-/** Runs a command; wall seconds and peak RSS in MB (null where /usr/bin/time is missing). */
+/**
+ * Runs a command; wall seconds, and from /usr/bin/time (null where it is missing) the peak RSS in
+ * MB of its largest process and the CPU seconds (user + system) of all its processes.
+ */
 function timedOnce(command, args, options = {}) {
   const started = performance.now();
   const child = HAS_TIME
-    ? spawnSync(TIME, ['-f', 'BENCH %e %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options })
+    ? spawnSync(TIME, ['-f', 'BENCH %e %M %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options })
     : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
   const seconds = (performance.now() - started) / 1000;
   if (child.error) throw child.error;
-  const mark = HAS_TIME ? /BENCH ([\d.]+) (\d+)/.exec(child.stderr ?? '') : null;
+  const mark = HAS_TIME ? /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(child.stderr ?? '') : null;
   if (child.status !== 0 && child.status !== 1) {
     throw new Error(`${command} ${args.join(' ')} failed (exit ${child.status}):\n${(child.stderr ?? '').slice(-2000)}`);
   }
-  return { seconds, peakMb: mark ? Number(mark[2]) / 1024 : null, stdout: child.stdout };
+  return { seconds, peakMb: mark ? Number(mark[2]) / 1024 : null, cpuSeconds: mark ? Number(mark[3]) + Number(mark[4]) : null, stdout: child.stdout };
 }
 
 /** lnav, where installed, with this bench's format file in a HOME of its own. */
@@ -366,8 +375,9 @@ async function main() {
 
     const lnav = lnavPeer(root);
     const rows = [];
+    let poolFigures = null;
     const row = (input, tool, bytes, devices, r, wc, ln) => rows.push([
-      input, tool, r.seconds.toFixed(2), (bytes / 1e6 / r.seconds).toFixed(1), devices > 1 ? fmt(devices / r.seconds) : '-',
+      input, tool, r.seconds.toFixed(2), r.cpuSeconds === null || r.cpuSeconds === undefined ? '-' : r.cpuSeconds.toFixed(2), (bytes / 1e6 / r.seconds).toFixed(1), devices > 1 ? fmt(devices / r.seconds) : '-',
       r.peakMb === null ? '-' : r.peakMb.toFixed(0), wc ? (r.seconds / wc.seconds).toFixed(1) : '-', ln ? (r.seconds / ln.seconds).toFixed(2) : '-',
     ]);
     const diagnoseOnce = (target, extra) => timedOnce(process.execPath, [BIN, 'diagnose', target, '-o', path.join(root, 'out'), ...extra]);
@@ -397,8 +407,16 @@ async function main() {
     const mp = peers(midLabel, mid, midBytes, midDevices, `"${mid}"/*/ProgramData/LANDesk/Log/sdclient.log`);
     // Workers against the main thread, and the default's choice (fleet/jobs.ts), side by side.
     row(midLabel, 'diagnose json, default --jobs', midBytes, midDevices, diagnose(mid, ['-f', 'json']), mp.wc, mp.ln);
-    row(midLabel, `diagnose json, --jobs ${cores}`, midBytes, midDevices, diagnose(mid, ['-f', 'json', '--jobs', String(cores)]), mp.wc, mp.ln);
-    row(midLabel, 'diagnose json, --jobs 1', midBytes, midDevices, diagnose(mid, ['-f', 'json', '--jobs', '1']), mp.wc, mp.ln);
+    const midAll = diagnose(mid, ['-f', 'json', '--jobs', String(cores)]);
+    row(midLabel, `diagnose json, --jobs ${cores}`, midBytes, midDevices, midAll, mp.wc, mp.ln);
+    const midOne = diagnose(mid, ['-f', 'json', '--jobs', '1']);
+    row(midLabel, 'diagnose json, --jobs 1', midBytes, midDevices, midOne, mp.wc, mp.ln);
+    // The pool's own peer (the workers issue): as many `--jobs 1` processes as cores at once, each
+    // on its shard of the devices. The pool should do no worse than these, in wall or CPU time.
+    const shards = Array.from({ length: cores }, (_, i) => `${process.execPath} ${BIN} diagnose "${mid}" -f json --jobs 1 --shard ${i + 1}/${cores} -o "${path.join(root, `out-${i}`)}" &`);
+    const midProcesses = timed('sh', ['-c', `${shards.join(' ')} wait`]);
+    row(midLabel, `${cores} × diagnose --jobs 1 at once, a shard each`, midBytes, midDevices, midProcesses, mp.wc, mp.ln);
+    poolFigures = { label: midLabel, cores, pool: midAll, one: midOne, processes: midProcesses };
 
     // Fleets of small devices: parallelism, streaming, the cache.
     const fleetRuns = [];
@@ -422,13 +440,19 @@ async function main() {
       row(label, `diagnose json, warm --cache (${((warm.seconds / cold.seconds) * 100).toFixed(0)} % of cold)`, bytes, n, warm, fp.wc, fp.ln);
       fleetRuns.push({ n, peak: json.peakMb });
     }
-    printTable(['input', 'tool', 's', 'MB/s', 'devices/s', 'peak RSS MB', '× wc -l', '× lnav'], rows);
+    printTable(['input', 'tool', 's', 'CPU s', 'MB/s', 'devices/s', 'peak RSS MB', '× wc -l', '× lnav'], rows);
     console.log('');
     const [smallest, largest] = [fleetRuns[0], fleetRuns[fleetRuns.length - 1]];
     if (smallest && largest && smallest.peak && largest.peak && smallest !== largest) {
       console.log(`fleet memory: peak RSS for ${fmt(largest.n)} devices is ${((largest.peak / smallest.peak - 1) * 100).toFixed(0)} % above that for ${fmt(smallest.n)} (json, default --jobs)`);
     }
     console.log('× wc -l and × lnav: ldforensics\' time over the peer\'s on the same files in this run (lower is better; below 1 is faster).');
+    if (poolFigures) {
+      const { label, cores: n, pool, one, processes } = poolFigures;
+      const ratio = (a, b) => (a === null || b === null ? '-' : `${(a / b).toFixed(2)} ×`);
+      console.log(`workers on ${label}, against --jobs 1: --jobs ${n} wall ${ratio(pool.seconds, one.seconds)}, CPU ${ratio(pool.cpuSeconds, one.cpuSeconds)}; `
+        + `${n} processes on a shard each wall ${ratio(processes.seconds, one.seconds)}, CPU ${ratio(processes.cpuSeconds, one.cpuSeconds)}. Peak RSS of the processes' row is the largest one's.`);
+    }
     console.log('');
 
     if (process.argv.includes('--no-doubling')) return;
