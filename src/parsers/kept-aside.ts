@@ -23,11 +23,27 @@ export function isFailureEvidence(kind: Event['kind'], code: number | undefined,
     case 'busy-refusal': case 'download-error': case 'waiting': case 'wait-finished': case 'scanning': case 'scrub-skipped':
     case 'template-stopped': case 'task-added': case 'task-launched': case 'task-listed':
       return true;
-    case 'package-result': case 'process-exit': case 'action-result': case 'task-status':
+    case 'package-result': case 'process-exit': case 'action-result': case 'task-status': case 'task-status-sent':
       return (code !== undefined && code !== 0) || /fail/i.test(outcome ?? '');
     default:
       return false;
   }
+}
+
+/**
+ * The longest silence thinning may make between kept events. Where no provisioning log says where
+ * a template run began, hours of silence with nothing running part two runs (timeline/runs.ts,
+ * RUN_GAP_MS; an hour parts the image's leftovers from the first run, HISTORY_GAP_MS): a stretch
+ * of routine runs thinned away whole would read as such a silence, and the runs after it as a
+ * template run of their own, whose verdict would be the device's. Kept this far below both.
+ */
+export const THIN_MAX_SILENCE_MS = 30 * 60 * 1000;
+
+/** Groups of slots (see KeptAside.groups): group g is slots [starts[g], starts[g + 1]). */
+interface Groups {
+  starts: Int32Array;
+  failed: Uint8Array;
+  count: number;
 }
 
 /** The first this many slots are made at once; the columns double from there up to the bound. */
@@ -53,12 +69,24 @@ export class KeptAside {
   dropped = 0;
   /** The entry a maker is given, refilled each time. */
   private readonly entry: Entry = { line: 0, time: Number.NaN, text: '' };
+  /** Whether an installer line came aside since the last run's start (a run needs one: windows.ts's installerRan). */
+  private installerLineInRun = false;
 
   constructor(bound: number) {
     this.bound = bound;
   }
 
+  /**
+   * True where an installer's progress line leaving the ring should come aside: the first of its
+   * run (that an installer ran tells an installer's failure from a refusal); the rest are noise.
+   * Lines come aside in file order, so the run is the one whose start came aside last.
+   */
+  wantsInstallerLine(): boolean {
+    return !this.installerLineInRun;
+  }
+
   pushEvent(event: Event): void {
+    this.see(event.kind);
     const slot = this.nextSlot();
     this.ready[slot] = event;
     this.lines[slot] = event.line;
@@ -68,6 +96,7 @@ export class KeptAside {
 
   /** An entry whose event `make` makes if it is still kept at the end. */
   pushEntry(line: number, time: number, text: string, match: PatternMatch | null, make: EventMaker): void {
+    this.see(match?.kind ?? 'message');
     const slot = this.nextSlot();
     this.lines[slot] = line;
     this.times[slot] = time;
@@ -93,6 +122,11 @@ export class KeptAside {
       events[i] = this.makers[i]!(entry, this.matches[i]!);
     }
     return events;
+  }
+
+  private see(kind: Event['kind']): void {
+    if (kind === 'process-start') this.installerLineInRun = false;
+    else if (kind === 'installer-activity') this.installerLineInRun = true;
   }
 
   private nextSlot(): number {
@@ -140,34 +174,28 @@ export class KeptAside {
   /**
    * The bound is reached: the older half of the routine runs give way, each whole (its start,
    * name, result and exit together, never a start without its end), in one pass amortised over
-   * the half that refills it. A run that holds failure evidence stays whole. Runs are read in
-   * file order: a process start opens one, its exit closes it; an event outside a run is a group
-   * of its own.
+   * the half that refills it. A run that holds failure evidence stays whole, and so does a run
+   * whose going would leave a silence longer than THIN_MAX_SILENCE_MS between the events kept
+   * around it (see there); only where that frees too little to last (runs more than that far
+   * apart) do the oldest routine runs go whatever the silence.
    */
   private thin(): void {
     const count = this.count;
-    // Pass 1: how many events the routine groups hold.
+    const groups = this.groups();
     let routine = 0;
-    this.eachGroup((_start, end, failed, length) => {
-      if (!failed) routine += length;
-      return end;
-    });
-    // Pass 2: keep the failed groups, and the routine ones once half the routine events are gone, moved down in place.
-    let toDrop = Math.ceil(routine / 2);
+    for (let g = 0; g < groups.count; g += 1) if (groups.failed[g] === 0) routine += groups.starts[g + 1]! - groups.starts[g]!;
+    const wanted = Math.ceil(routine / 2);
+    let plan = this.planDrops(groups, wanted, THIN_MAX_SILENCE_MS);
+    if (plan.freed < wanted && plan.freed < this.bound / 4) plan = this.planDrops(groups, wanted, Number.POSITIVE_INFINITY);
     let write = 0;
-    this.eachGroup((start, end, failed, length) => {
-      if (toDrop > 0 && !failed) {
-        toDrop -= length;
-        this.dropped += length;
-        return end;
-      }
-      for (let i = start; i < end; i += 1) this.move(i, write++);
-      return end;
-    });
+    for (let g = 0; g < groups.count; g += 1) {
+      if (plan.drops[g] === 1) continue;
+      for (let i = groups.starts[g]!; i < groups.starts[g + 1]!; i += 1) this.move(i, write++);
+    }
+    this.dropped += plan.freed;
     // Failure evidence alone past the bound (a file of nothing but refusals): its older half goes too.
-    let from = 0;
     if (write > this.bound) {
-      from = Math.floor(write / 2);
+      const from = Math.floor(write / 2);
       for (let i = from; i < write; i += 1) this.move(i, i - from);
       this.dropped += from;
       write -= from;
@@ -178,28 +206,62 @@ export class KeptAside {
   }
 
   /**
-   * Calls `visit(start, end, failed, length)` for each group of slots [start, end) in order (see
-   * thin); it returns where the next group starts (its `end`), so one loop serves both passes.
+   * Which groups go (1), oldest first, until `wanted` events are freed: routine ones, each only
+   * where the kept events before and after it are at most `maxSilence` apart in time (the first
+   * group, with none kept before it, and the last, whose next event is in the ring, stay unless
+   * the silence does not matter).
    */
-  private eachGroup(visit: (start: number, end: number, failed: boolean, length: number) => number): void {
+  private planDrops(groups: Groups, wanted: number, maxSilence: number): { drops: Uint8Array; freed: number } {
+    const drops = new Uint8Array(groups.count);
+    const anySilence = maxSilence === Number.POSITIVE_INFINITY;
+    let freed = 0;
+    let lastKept = Number.NaN;
+    for (let g = 0; g < groups.count; g += 1) {
+      const start = groups.starts[g]!;
+      const end = groups.starts[g + 1]!;
+      if (freed < wanted && groups.failed[g] === 0) {
+        // NaN where there is no kept event before it or no group after it: every comparison with NaN is false.
+        const next = g + 1 < groups.count ? this.times[end]! : Number.NaN;
+        if (anySilence || next - lastKept <= maxSilence) {
+          drops[g] = 1;
+          freed += end - start;
+          continue;
+        }
+      }
+      lastKept = this.times[end - 1]!;
+    }
+    return { drops, freed };
+  }
+
+  /**
+   * The slots as groups in file order: a process start opens a run, its exit closes it (a run
+   * whose exit was never written ends at the next start); an event outside a run is a group of
+   * its own. Each group's first slot, and whether it holds failure evidence.
+   */
+  private groups(): Groups {
+    const starts = new Int32Array(this.count + 1);
+    const failed = new Uint8Array(this.count);
+    let count = 0;
     let i = 0;
     while (i < this.count) {
-      const start = i;
-      const kind = this.kindAt(i);
-      let failed = this.failedAt(i);
+      starts[count] = i;
+      let anyFailed = this.failedAt(i);
       let end = i + 1;
-      if (kind === 'process-start') {
-        // The run goes on up to its exit, or up to the next start (a run whose exit was never written).
+      if (this.kindAt(i) === 'process-start') {
         while (end < this.count) {
           const next = this.kindAt(end);
           if (next === 'process-start') break;
-          if (this.failedAt(end)) failed = true;
+          if (this.failedAt(end)) anyFailed = true;
           end += 1;
           if (next === 'process-exit') break;
         }
       }
-      i = visit(start, end, failed, end - start);
+      failed[count] = anyFailed ? 1 : 0;
+      count += 1;
+      i = end;
     }
+    starts[count] = this.count;
+    return { starts, failed, count };
   }
 
   private move(from: number, to: number): void {

@@ -25,13 +25,16 @@ export const THIN_GAP_MS = 60_000;
 export const KEEP_MAX_EVENTS = 100_000;
 /**
  * The same for a diagnosis: what the rules read is kept aside whatever this bound, so a report
- * needs fewer of the ordinary entries than the `timeline` command, which shows them. On the
- * benchmark's 200 MB sdclient.log the peak RSS went from 248 to 317 MB down to 220 to 228 at the
- * same speed, on 40 devices of 5 MB (61,000 lines each) to 0.87 of the time, with the same
- * findings; only the files' counts of entries not kept, and far from a failure the timeline
- * picture's routine runs, differ.
+ * needs fewer of the ordinary entries than the `timeline` command, which shows them. 20,000 took
+ * the benchmark's 200 MB sdclient.log from a peak RSS of 248 to 317 MB down to 220 to 228 at the
+ * same speed, and 40 devices of 5 MB (61,000 lines each) to 0.87 of the time. Once every kind a
+ * rule reads came aside (command lines, task status lines, a run's first installer line), the
+ * ring holds only unknown wording and installer progress: 5,000 took the 40 devices to 0.93 of the
+ * time of 20,000 (farm-bench, 9 runs), 21,700 events a device instead of 31,400, with the same
+ * verdicts, findings and activity on them and on the samples grown by 4,000 later runs each; only
+ * the files' counts of entries not kept differ.
  */
-export const DIAGNOSE_KEEP_MAX_EVENTS = 20_000;
+export const DIAGNOSE_KEEP_MAX_EVENTS = 5_000;
 /**
  * The most rule-read events kept aside from the oldest part of a file. A file of millions of
  * runs reaches it; then the oldest routine ones (a run's start, its success) give way, and
@@ -40,16 +43,22 @@ export const DIAGNOSE_KEEP_MAX_EVENTS = 20_000;
 export const KEEP_MAX_KEPT_ASIDE = 100_000;
 
 /**
- * What a rule reads (FORMATS.md; src/rules): runs' starts and ends, waits, refusals, failures,
- * return codes, scheduler launches and registrations, provisioning action results. Never
- * given way for newer lines; thinning and eviction take only the rest (unknown wording, an
- * installer's progress, "Sending task status", the command line of a run).
+ * What a rule reads (FORMATS.md; src/rules): runs' starts and ends, their command lines, waits,
+ * refusals, failures, return codes (the package result, and "Sending task status … -retcode=",
+ * which may be the only word on a run's result), scheduler launches and registrations,
+ * provisioning action results. Never given way for newer lines; eviction takes only the rest
+ * (unknown wording, and an installer's progress past a run's first such line: see KeptAside).
  */
 const KEPT_ALWAYS: ReadonlySet<Event['kind']> = new Set<Event['kind']>([
-  'process-start', 'process-exit', 'package-name', 'waiting', 'wait-finished', 'scanning', 'busy-refusal', 'scrub-skipped',
-  'package-result', 'download-error', 'task-added', 'task-launched', 'task-listed', 'task-status', 'action-started',
-  'action-result', 'template-stopped', 'template-started', 'template-completed',
+  'process-start', 'process-exit', 'command-line', 'package-name', 'waiting', 'wait-finished', 'scanning', 'busy-refusal',
+  'scrub-skipped', 'package-result', 'task-status-sent', 'download-error', 'task-added', 'task-launched', 'task-listed',
+  'task-status', 'action-started', 'action-result', 'template-stopped', 'template-started', 'template-completed',
 ]);
+
+/** True where an event of this kind leaving the ring moves aside (the aside knows whether its run has an installer line yet). */
+function movesAside(kind: Event['kind'], aside: KeptAside): boolean {
+  return KEPT_ALWAYS.has(kind) || (kind === 'installer-activity' && aside.wantsInstallerLine());
+}
 
 export interface CollectorLimits {
   keepAllMessages: number;
@@ -145,7 +154,7 @@ class EntryRing {
       const slot = (this.head + i) % this.capacity;
       const ready = this.ready[slot];
       const kind = ready?.kind ?? this.matches[slot]?.kind ?? 'message';
-      if (KEPT_ALWAYS.has(kind)) {
+      if (movesAside(kind, aside)) {
         if (ready) aside.pushEvent(ready);
         else aside.pushEntry(this.lines[slot]!, this.times[slot]!, this.texts[slot]!, this.matches[slot]!, this.makers[slot]!);
       } else {
@@ -236,7 +245,7 @@ export class EventCollector {
     if (this.events.length > this.limits.keepMaxEvents) {
       const gone = this.events.splice(0, this.evictionStep);
       for (const old of gone) {
-        if (KEPT_ALWAYS.has(old.kind)) this.aside.pushEvent(old);
+        if (movesAside(old.kind, this.aside)) this.aside.pushEvent(old);
         else {
           this.evicted += 1;
           this.evictedUpToLine = old.line;

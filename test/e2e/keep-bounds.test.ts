@@ -1,7 +1,7 @@
 // A diagnosis keeps fewer of a large log's ordinary entries than the timeline shows
 // (DIAGNOSE_KEEP_MAX_EVENTS against KEEP_MAX_EVENTS): the report needs only what the rules read,
 // which is kept whatever the bound; the timeline exists to show the lines.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,4 +32,55 @@ describe('the bounds on what a large log keeps', () => {
     expect(shown?.entries.filter((e) => e.file.endsWith('sdclient.log')).length).toBeGreaterThan(30_000);
     expect(shown?.files.find((f) => f.path.endsWith('sdclient.log'))?.warnings ?? []).toEqual([]);
   }, 60_000);
+
+  // A failed run whose only word on its result is "Sending task status … -retcode=1603" (no
+  // result line, no exit line: the log was cut there), then months of routine distributions that
+  // push it out of the kept entries. Its task status line and its installer line are what a rule
+  // reads: they must come aside like a refusal does, or the device reads as healthy.
+  it('an old failed run keeps its task status code, command line and installer line past the bound', async () => {
+    const device = path.join(root.name, 'DEV-OLD');
+    const lines: string[] = [];
+    let t = Date.UTC(2026, 2, 9, 10);
+    const at = (seconds: number, text: string): void => {
+      t += seconds * 1000;
+      lines.push(`${stampOf(t)} ${text}`);
+    };
+    at(0, '---------- SDClient starting (version 11.0.5.361) ----------');
+    at(0, 'Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.1054.RunNow.xml" /taskid=1054');
+    at(0, 'Package: "Java Runtime 8u401"');
+    at(2, 'Executing: msiexec.exe /i "jre.msi" /qn');
+    at(20, 'Waiting for installer to finish (pid 5120)');
+    at(20, 'Sending task status, cmd line: -taskid=1054 -retcode=1603 -complete');
+    const later = Math.ceil(DIAGNOSE_KEEP_MAX_EVENTS / 10);
+    for (let run = 0; run < later; run += 1) {
+      at(3600, '---------- SDClient starting (version 11.0.5.361) ----------');
+      at(0, `Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.${9000 + run}.RunNow.xml" /taskid=${9000 + run}`);
+      at(0, 'Package: "Later App"');
+      for (let k = 0; k < 8; k += 1) at(2, `sdmcache: received ${k * 1000} of 8000 bytes of setup.msi`);
+      at(1, 'Executing: msiexec.exe /i "setup.msi" /qn');
+      for (let k = 0; k < 4; k += 1) at(20, 'Waiting for installer to finish (pid 5120)');
+      at(1, 'processing of package is complete, result 0 (0x00000000)');
+      at(0, `Sending task status, cmd line: -taskid=${9000 + run} -retcode=0 -complete`);
+      at(0, 'SDClient exiting, return code 0');
+    }
+    const logDir = path.join(device, 'ProgramData', 'LANDesk', 'Log');
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(path.join(logDir, 'sdclient.log'), `${lines.join('\r\n')}\r\n`);
+    const report = (await diagnose({ paths: [device] })).devices[0];
+    // The old run did give way (else this test shows nothing), and what the rules read of it stayed.
+    expect(report?.files.find((f) => f.path.endsWith('sdclient.log'))?.warnings.join(' ')).toMatch(/entries up to line \d+ were read and counted, not kept/);
+    expect(report?.verdict).toBe('package-install-failed');
+    expect(report?.failedPackage).toBe('Java Runtime 8u401');
+    expect(report?.failedCode).toBe(1603);
+  }, 60_000);
 });
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Mon, 09 Mar 2026 10:02:11", sdclient's shape, for a wall time in ms. */
+function stampOf(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]}, ${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+}

@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventCollector, type CollectorLimits, type EventMaker } from '../../src/parsers/line-log.js';
+import { THIN_MAX_SILENCE_MS } from '../../src/parsers/kept-aside.js';
 import type { PatternMatch } from '../../src/parsers/patterns.js';
 import type { Event } from '../../src/types.js';
 
@@ -31,7 +32,7 @@ describe('EventCollector', () => {
 
   it('lets the oldest ordinary entries give way past the cap, and says up to which line', () => {
     const c = new EventCollector({ keepAllMessages: 1000, thinGapMs: 60_000, keepMaxEvents: 10 });
-    for (let i = 1; i <= 25; i += 1) c.add(event(i, i, 'command-line'));
+    for (let i = 1; i <= 25; i += 1) c.add(event(i, i * 100, 'message'));
     const events = c.takeEvents();
     expect(events.length).toBeLessThanOrEqual(10);
     expect(events[events.length - 1]?.line).toBe(25);
@@ -39,7 +40,7 @@ describe('EventCollector', () => {
     expect(c.evictedUpToLine).toBe(events[0]!.line - 1);
   });
 
-  it('never lets an event a rule reads give way: a refusal at line 4 outlives 26,000 later runs', () => {
+  it('never lets an event a rule reads give way: a refusal at line 4 outlives 16,000 later runs', () => {
     const c = new EventCollector({ keepAllMessages: 100, thinGapMs: 60_000, keepMaxEvents: 1000 });
     let line = 0;
     const next = (seconds: number, kind: Event['kind'], fields: Partial<Event> = {}): void => c.add({ ...event((line += 1), seconds, kind), ...fields });
@@ -49,7 +50,7 @@ describe('EventCollector', () => {
     next(1, 'busy-refusal', { blocker: 'vulscan' });
     next(1, 'package-result', { code: -1917517692 });
     next(2, 'process-exit', { code: 0 });
-    for (let run = 1; run <= 26_000; run += 1) {
+    for (let run = 1; run <= 16_000; run += 1) {
       const t = run * 120;
       next(t, 'process-start');
       next(t, 'command-line');
@@ -59,8 +60,8 @@ describe('EventCollector', () => {
       next(t + 3, 'process-exit', { code: 0 });
     }
     const events = c.takeEvents();
-    expect(events.slice(0, 5).map((e) => e.kind)).toEqual(['process-start', 'package-name', 'busy-refusal', 'package-result', 'process-exit']);
-    expect(events.filter((e) => e.kind === 'process-start')).toHaveLength(26_001);
+    expect(events.slice(0, 6).map((e) => e.kind)).toEqual(['process-start', 'command-line', 'package-name', 'busy-refusal', 'package-result', 'process-exit']);
+    expect(events.filter((e) => e.kind === 'process-start')).toHaveLength(16_001);
     expect(events.map((e) => e.line)).toEqual([...events.map((e) => e.line)].sort((a, b) => a - b));
     expect(c.evicted).toBeGreaterThan(0);
     expect(c.asideDropped).toBe(0);
@@ -85,6 +86,29 @@ describe('EventCollector', () => {
     expect(events.length + c.asideDropped + c.evicted).toBe(1500);
   });
 
+  // Without a provisioning log, hours of silence part template runs (timeline/runs.ts): thinning
+  // routine runs away whole must not make one, or the runs after it read as a run of their own.
+  it('thins routine runs without making a silence: kept events stay within half an hour where the log had no longer gap', () => {
+    const c = new EventCollector({ keepAllMessages: 10, thinGapMs: 60_000, keepMaxEvents: 20, keepMaxKeptAside: 2000 });
+    let line = 0;
+    const runAt = (seconds: number, failed = false): void => {
+      c.add({ ...event((line += 1), seconds, 'process-start') });
+      c.add({ ...event((line += 1), seconds + 1, failed ? 'busy-refusal' : 'package-result'), code: failed ? undefined : 0 });
+      c.add({ ...event((line += 1), seconds + 2, 'process-exit'), code: 0 });
+    };
+    runAt(0, true);
+    // 2,000 routine runs five minutes apart (a week: at one run each half hour, 1,000 events, within
+    // the bound), then a silence of a day, then 50 more.
+    for (let run = 1; run <= 2000; run += 1) runAt(run * 300);
+    for (let run = 0; run < 50; run += 1) runAt(2000 * 300 + 86_400 + run * 300);
+    const events = c.takeEvents();
+    expect(c.asideDropped).toBeGreaterThan(3000);
+    expect(events.slice(0, 3).map((e) => e.kind)).toEqual(['process-start', 'busy-refusal', 'process-exit']);
+    const silences = events.slice(1).map((e, i) => (e.time - events[i]!.time) / 1000).filter((gap) => gap > 30 * 60);
+    // The day's silence is the log's own; no other gap came of thinning.
+    expect(silences).toEqual([86_400 - 2]);
+  });
+
   // The collector keeps entries in a ring of columns, and what a rule reads from the part that gave
   // way in columns too (kept-aside.ts), and makes their events when the file ends. Against the plain
   // way (an event made for every entry at once, kept in arrays of events, the old half of the routine
@@ -98,10 +122,11 @@ describe('EventCollector', () => {
     });
     const step = fc.record({
       how: fc.constantFrom('add', 'made', 'thinnable'),
-      kind: fc.constantFrom<Event['kind']>('message', 'installer-activity', 'package-result', 'process-start', 'process-exit', 'package-name', 'busy-refusal'),
+      kind: fc.constantFrom<Event['kind']>('message', 'installer-activity', 'package-result', 'process-start', 'process-exit', 'package-name', 'busy-refusal', 'task-status-sent', 'command-line'),
       // Mostly success: a result or exit with a code other than 0 is failure evidence.
       code: fc.constantFrom(0, 0, 0, 7),
-      gap: fc.integer({ min: 0, max: 90 }),
+      // Seconds; now and then 40 minutes, a silence that thinning may not make longer.
+      gap: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 90 }) }, { weight: 1, arbitrary: fc.constant(2400) }),
     });
     fc.assert(fc.property(
       fc.array(step, { maxLength: 700 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 60 }),
@@ -125,7 +150,7 @@ describe('EventCollector', () => {
         expect(ring.takeEvents()).toEqual(plain.take());
         expect([ring.dropped, ring.evicted, ring.evictedUpToLine, ring.asideDropped]).toEqual([plain.dropped, plain.evicted, plain.evictedUpToLine, plain.asideDropped]);
       },
-    ), { numRuns: 300 });
+    ), { numRuns: 1000 });
   });
 });
 
@@ -135,6 +160,7 @@ class PlainCollector {
   /** What a rule reads, from the part that gave way (the collector's kept-aside events). */
   private aside: Event[] = [];
   asideDropped = 0;
+  private installerLineInRun = false;
   private held: Event | null = null;
   private messages = 0;
   dropped = 0;
@@ -175,10 +201,14 @@ class PlainCollector {
     if (this.events.length > this.limits.keepMaxEvents) {
       const gone = this.events.splice(0, Math.ceil(this.limits.keepMaxEvents / 10));
       for (const old of gone) {
-        if (old.kind === 'message' || old.kind === 'installer-activity' || old.kind === 'command-line' || old.kind === 'task-status-sent') {
+        // What no rule reads gives way: unknown wording, and an installer's progress past its run's first such line.
+        const noise = old.kind === 'message' || (old.kind === 'installer-activity' && this.installerLineInRun);
+        if (noise) {
           this.evicted += 1;
           this.evictedUpToLine = old.line;
         } else {
+          if (old.kind === 'process-start') this.installerLineInRun = false;
+          if (old.kind === 'installer-activity') this.installerLineInRun = true;
           this.aside.push(old);
           if (this.aside.length > (this.limits.keepMaxKeptAside ?? 100_000)) this.thinAside();
         }
@@ -186,18 +216,33 @@ class PlainCollector {
     }
   }
 
-  /** The older half of the routine runs go, each whole; runs with failure evidence stay (past the bound, their older half too). */
+  /**
+   * The older half of the routine runs go, each whole, but none whose going leaves more than half
+   * an hour between the events kept around it (unless that frees too little); runs with failure
+   * evidence stay (past the bound, their older half too).
+   */
   private thinAside(): void {
     const groups = runGroups(this.aside);
-    let toDrop = Math.ceil(groups.reduce((n, g) => n + (g.failed ? 0 : g.events.length), 0) / 2);
-    const kept: Event[] = [];
-    for (const group of groups) {
-      if (toDrop > 0 && !group.failed) {
-        toDrop -= group.events.length;
-        this.asideDropped += group.events.length;
-      } else kept.push(...group.events);
-    }
+    const wanted = Math.ceil(groups.reduce((n, g) => n + (g.failed ? 0 : g.events.length), 0) / 2);
     const bound = this.limits.keepMaxKeptAside ?? 100_000;
+    const plan = (maxSilence: number): { drop: Set<number>; freed: number } => {
+      const drop = new Set<number>();
+      let freed = 0;
+      let lastKept: number | undefined;
+      groups.forEach((group, g) => {
+        const next = groups[g + 1]?.events[0]?.time;
+        const silenceOk = maxSilence === Infinity || (lastKept !== undefined && next !== undefined && next - lastKept <= maxSilence);
+        if (freed < wanted && !group.failed && silenceOk) {
+          drop.add(g);
+          freed += group.events.length;
+        } else lastKept = group.events[group.events.length - 1]!.time;
+      });
+      return { drop, freed };
+    };
+    let chosen = plan(THIN_MAX_SILENCE_MS);
+    if (chosen.freed < wanted && chosen.freed < bound / 4) chosen = plan(Infinity);
+    const kept = groups.filter((_, g) => !chosen.drop.has(g)).flatMap((group) => group.events);
+    this.asideDropped += chosen.freed;
     this.aside = kept.length > bound ? kept.slice(Math.floor(kept.length / 2)) : kept;
     this.asideDropped += kept.length - this.aside.length;
   }
@@ -205,7 +250,7 @@ class PlainCollector {
 
 function failureEvidence(event: Event): boolean {
   if (['busy-refusal', 'download-error', 'waiting', 'wait-finished', 'scanning', 'scrub-skipped', 'template-stopped', 'task-added', 'task-launched', 'task-listed'].includes(event.kind)) return true;
-  if (['package-result', 'process-exit', 'action-result', 'task-status'].includes(event.kind)) return (event.code !== undefined && event.code !== 0) || /fail/i.test(event.outcome ?? '');
+  if (['package-result', 'process-exit', 'action-result', 'task-status', 'task-status-sent'].includes(event.kind)) return (event.code !== undefined && event.code !== 0) || /fail/i.test(event.outcome ?? '');
   return false;
 }
 
