@@ -1,11 +1,13 @@
 // What a rule reads from the part of a large file that gave way to newer lines (line-log.ts):
-// runs' starts and ends, refusals, results. Kept in file order, in columns like the collector's
-// ring (line and time in typed arrays; text, match and maker beside them), and made into events
-// only for what is still kept when the file ends.
+// runs' starts, command lines, names, waits, refusals, results, task status lines and exits, and
+// a run's first installer line. Kept in file order, in columns like the collector's ring (line
+// and time in typed arrays; text, match and maker beside them), and made into events only for
+// what is still kept when the file ends. Past its bound the oldest routine runs give way whole
+// (thin), failed runs never, and never so many in a row that a silence appears between runs.
 //
-// Why columns: on the benchmark's 200 MB sdclient.log about 700,000 such entries move aside, and
-// thinning (below) lets all but about 60,000 of them go again. An event object made for each as
-// it moved aside was a third of the file's garbage, promoted to the old space before it died.
+// Why columns: on the benchmark's 200 MB sdclient.log about a million such entries move aside,
+// and thinning lets all but about 100,000 of them go again. An event object made for each as it
+// moved aside was a third of the file's garbage, promoted to the old space before it died.
 import type { Event } from '../types.js';
 import type { Entry } from './entries.js';
 import type { PatternMatch } from './patterns.js';
