@@ -7,7 +7,7 @@ import { InputError, UsageError } from '../errors.js';
 import { configKey } from './cache.js';
 import { inShard } from './shard.js';
 import { findBundles, type Bundle, type FindBundlesOptions } from '../ingest/bundles.js';
-import { packageVersion } from '../version.js';
+import { codeIdentity, packageVersion } from '../version.js';
 import { patternSet, type PatternSet } from '../parsers/patterns.js';
 import { rules } from '../rules/index.js';
 import { checkZone } from '../timeline/iso.js';
@@ -34,7 +34,8 @@ export function prepare(options: CommonOptions): Prepared {
     wanted: options.devices && options.devices.length > 0 ? new Set(options.devices.map((d) => d.toLowerCase())) : null,
     ...(options.cache ? {
       cache: new RunCache(options.cache, configKey({
-        version: packageVersion(), packs: patterns.packs, rules: Object.keys(rules),
+        // The code too, not its version alone: a rebuilt checkout never takes another build's reports.
+        version: `${packageVersion()}+${codeIdentity()}`, packs: patterns.packs, rules: Object.keys(rules),
         // A report says where its bundle is relative to the folder the tool runs in (report.ts).
         base: process.cwd(),
         ...(zone !== undefined ? { zone } : {}), ...(options.maxFiles !== undefined ? { maxFiles: options.maxFiles } : {}),
