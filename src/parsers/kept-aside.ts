@@ -9,15 +9,7 @@
 // and thinning lets all but about 100,000 of them go again. An event object made for each as it
 // moved aside was a third of the file's garbage, promoted to the old space before it died.
 import type { Event } from '../types.js';
-import type { Entry } from './entries.js';
-import type { PatternMatch } from './patterns.js';
-
-/**
- * Makes the event of an entry and what the patterns made of it (null: none). The event's kind,
- * code and outcome are its match's (or 'message', none, none): the collector reads them from the
- * match to keep or thin an entry without making its event.
- */
-export type EventMaker = (entry: Readonly<Entry>, match: PatternMatch | null) => Event;
+import { EntryColumns } from './entry-columns.js';
 
 /** Of the kept-aside events, what stays even when their number reaches its bound: what says something failed or waited. */
 export function isFailureEvidence(kind: Event['kind'], code: number | undefined, outcome: string | undefined): boolean {
@@ -58,19 +50,11 @@ const FIRST_CAPACITY = 1024;
  */
 export class KeptAside {
   private readonly bound: number;
-  private capacity = 0;
-  private lines = new Float64Array(0);
-  private times = new Float64Array(0);
-  private texts: string[] = [];
-  private matches: (PatternMatch | null)[] = [];
-  private makers: (EventMaker | null)[] = [];
-  /** An event given whole, where the slot holds one; null where its maker makes it. */
-  private ready: (Event | null)[] = [];
+  /** Made at the first entry: most files never put one aside. */
+  private columns: EntryColumns | null = null;
   count = 0;
   /** Routine events let go once their number reached the bound. */
   dropped = 0;
-  /** The entry a maker is given, refilled each time. */
-  private readonly entry: Entry = { line: 0, time: Number.NaN, text: '' };
   /** Whether an installer line came aside since the last run's start (a run needs one: windows.ts's installerRan). */
   private installerLineInRun = false;
 
@@ -87,42 +71,25 @@ export class KeptAside {
     return !this.installerLineInRun;
   }
 
-  pushEvent(event: Event): void {
-    this.see(event.kind);
-    const slot = this.nextSlot();
-    this.ready[slot] = event;
-    this.lines[slot] = event.line;
-    this.times[slot] = event.time;
+  /** Slot `slot` of `from` (an event given whole, or an entry with its match and maker), as it is. */
+  take(from: EntryColumns, slot: number): void {
+    this.see(from.kindAt(slot));
+    const to = this.nextSlot();
+    this.columns!.copy(from, slot, to);
     this.afterPush();
   }
 
-  /** An entry whose event `make` makes if it is still kept at the end. */
-  pushEntry(line: number, time: number, text: string, match: PatternMatch | null, make: EventMaker): void {
-    this.see(match?.kind ?? 'message');
+  pushEvent(event: Event): void {
+    this.see(event.kind);
     const slot = this.nextSlot();
-    this.lines[slot] = line;
-    this.times[slot] = time;
-    this.texts[slot] = text;
-    this.matches[slot] = match;
-    this.makers[slot] = make;
+    this.columns!.setEvent(slot, event);
     this.afterPush();
   }
 
   /** The kept events, oldest first, each made now where the slot holds an entry. */
   toEvents(): Event[] {
     const events = new Array<Event>(this.count);
-    const entry = this.entry;
-    for (let i = 0; i < this.count; i += 1) {
-      const ready = this.ready[i];
-      if (ready) {
-        events[i] = ready;
-        continue;
-      }
-      entry.line = this.lines[i]!;
-      entry.time = this.times[i]!;
-      entry.text = this.texts[i]!;
-      events[i] = this.makers[i]!(entry, this.matches[i]!);
-    }
+    for (let i = 0; i < this.count; i += 1) events[i] = this.columns!.eventAt(i);
     return events;
   }
 
@@ -132,7 +99,8 @@ export class KeptAside {
   }
 
   private nextSlot(): number {
-    if (this.count === this.capacity) this.grow();
+    const columns = (this.columns ??= new EntryColumns(Math.min(FIRST_CAPACITY, this.bound + 1)));
+    if (this.count === columns.capacity) columns.grow(Math.min(columns.capacity * 2, this.bound + 1));
     const slot = this.count;
     this.count += 1;
     return slot;
@@ -142,33 +110,12 @@ export class KeptAside {
     if (this.count > this.bound) this.thin();
   }
 
-  private grow(): void {
-    const capacity = Math.max(FIRST_CAPACITY, Math.min(this.capacity * 2, this.bound + 1));
-    const lines = new Float64Array(capacity);
-    lines.set(this.lines);
-    const times = new Float64Array(capacity);
-    times.set(this.times);
-    this.lines = lines;
-    this.times = times;
-    // Filled to the capacity so the arrays stay packed (no holes for V8 to look past).
-    for (let i = this.capacity; i < capacity; i += 1) {
-      this.texts.push('');
-      this.matches.push(null);
-      this.makers.push(null);
-      this.ready.push(null);
-    }
-    this.capacity = capacity;
-  }
-
-  private kindAt(slot: number): Event['kind'] {
-    return this.ready[slot]?.kind ?? this.matches[slot]?.kind ?? 'message';
-  }
-
   /** True where the slot's event says something failed or waited (read from the event, or its match). */
   private failedAt(slot: number): boolean {
-    const ready = this.ready[slot];
+    const columns = this.columns!;
+    const ready = columns.ready[slot];
     if (ready) return isFailureEvidence(ready.kind, ready.code, ready.outcome);
-    const match = this.matches[slot];
+    const match = columns.matches[slot];
     if (!match) return false;
     return isFailureEvidence(match.kind, match.fields.code, match.fields.outcome);
   }
@@ -203,7 +150,7 @@ export class KeptAside {
       write -= from;
     }
     // Let go of what the freed slots held.
-    for (let i = write; i < count; i += 1) this.clear(i);
+    for (let i = write; i < count; i += 1) this.columns!.clear(i);
     this.count = write;
   }
 
@@ -223,14 +170,14 @@ export class KeptAside {
       const end = groups.starts[g + 1]!;
       if (freed < wanted && groups.failed[g] === 0) {
         // NaN where there is no kept event before it or no group after it: every comparison with NaN is false.
-        const next = g + 1 < groups.count ? this.times[end]! : Number.NaN;
+        const next = g + 1 < groups.count ? this.columns!.times[end]! : Number.NaN;
         if (anySilence || next - lastKept <= maxSilence) {
           drops[g] = 1;
           freed += end - start;
           continue;
         }
       }
-      lastKept = this.times[end - 1]!;
+      lastKept = this.columns!.times[end - 1]!;
     }
     return { drops, freed };
   }
@@ -249,9 +196,9 @@ export class KeptAside {
       starts[count] = i;
       let anyFailed = this.failedAt(i);
       let end = i + 1;
-      if (this.kindAt(i) === 'process-start') {
+      if (this.columns!.kindAt(i) === 'process-start') {
         while (end < this.count) {
-          const next = this.kindAt(end);
+          const next = this.columns!.kindAt(end);
           if (next === 'process-start') break;
           if (this.failedAt(end)) anyFailed = true;
           end += 1;
@@ -267,19 +214,6 @@ export class KeptAside {
   }
 
   private move(from: number, to: number): void {
-    if (from === to) return;
-    this.lines[to] = this.lines[from]!;
-    this.times[to] = this.times[from]!;
-    this.texts[to] = this.texts[from]!;
-    this.matches[to] = this.matches[from]!;
-    this.makers[to] = this.makers[from]!;
-    this.ready[to] = this.ready[from]!;
-  }
-
-  private clear(slot: number): void {
-    this.texts[slot] = '';
-    this.matches[slot] = null;
-    this.makers[slot] = null;
-    this.ready[slot] = null;
+    if (from !== to) this.columns!.copy(this.columns!, from, to);
   }
 }

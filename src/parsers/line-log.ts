@@ -4,7 +4,8 @@
 import type { Event, LogKind, ProcessName } from '../types.js';
 import { EntryGrouper, feedLines, newStats, type Entry } from './entries.js';
 import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
-import { KeptAside, type EventMaker } from './kept-aside.js';
+import { EntryColumns, type EventMaker } from './entry-columns.js';
+import { KeptAside } from './kept-aside.js';
 import type { PatternMatch, PatternSet } from './patterns.js';
 import { parseLeadingTimestamp } from './timestamp.js';
 
@@ -76,7 +77,7 @@ const LIMITS: CollectorLimits = { keepAllMessages: KEEP_ALL_MESSAGES, thinGapMs:
  */
 const THINNABLE: ReadonlySet<Event['kind']> = new Set(['message', 'installer-activity']);
 
-export type { EventMaker } from './kept-aside.js';
+export type { EventMaker } from './entry-columns.js';
 
 /**
  * A large file's kept entries once the oldest have begun to give way: a ring of slots in columns
@@ -86,28 +87,15 @@ export type { EventMaker } from './kept-aside.js';
  * space). A slot holds an event given whole, or an entry whose maker makes its event at the end.
  */
 class EntryRing {
+  private readonly columns: EntryColumns;
   private readonly capacity: number;
-  private readonly lines: Float64Array;
-  private readonly times: Float64Array;
-  private readonly texts: string[];
-  private readonly matches: (PatternMatch | null)[];
-  private readonly makers: (EventMaker | null)[];
-  /** An event given whole, where the slot holds one; null where its maker makes it. */
-  private readonly ready: (Event | null)[];
   /** The oldest slot, and how many are held. */
   private head = 0;
   count = 0;
-  /** The entry a maker is given, refilled each time. */
-  private readonly entry: Entry = { line: 0, time: Number.NaN, text: '' };
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.lines = new Float64Array(capacity);
-    this.times = new Float64Array(capacity);
-    this.texts = new Array<string>(capacity).fill('');
-    this.matches = new Array<PatternMatch | null>(capacity).fill(null);
-    this.makers = new Array<EventMaker | null>(capacity).fill(null);
-    this.ready = new Array<Event | null>(capacity).fill(null);
+    this.columns = new EntryColumns(capacity);
   }
 
   private nextSlot(): number {
@@ -118,29 +106,20 @@ class EntryRing {
   }
 
   pushEvent(event: Event): void {
-    const slot = this.nextSlot();
-    this.ready[slot] = event;
-    this.lines[slot] = event.line;
-    this.times[slot] = event.time;
+    this.columns.setEvent(this.nextSlot(), event);
   }
 
   pushEntry(entry: Readonly<Entry>, match: PatternMatch | null, make: EventMaker): void {
-    const slot = this.nextSlot();
-    this.lines[slot] = entry.line;
-    this.times[slot] = entry.time;
-    this.texts[slot] = entry.text;
-    this.matches[slot] = match;
-    this.makers[slot] = make;
+    this.columns.setEntry(this.nextSlot(), entry.line, entry.time, entry.text, match, make);
   }
 
   /** The newest slot's event kind and time (the ring is not empty). */
   lastKind(): Event['kind'] {
-    const slot = (this.head + this.count - 1) % this.capacity;
-    return this.ready[slot]?.kind ?? this.matches[slot]?.kind ?? 'message';
+    return this.columns.kindAt((this.head + this.count - 1) % this.capacity);
   }
 
   lastTime(): number {
-    return this.times[(this.head + this.count - 1) % this.capacity]!;
+    return this.columns.times[(this.head + this.count - 1) % this.capacity]!;
   }
 
   /**
@@ -148,24 +127,17 @@ class EntryRing {
    * stays an entry); the line of the last one let go entirely (0: none), and how many.
    */
   evictOldest(n: number, aside: KeptAside): { line: number; dropped: number } {
+    const columns = this.columns;
     let line = 0;
     let dropped = 0;
     for (let i = 0; i < n; i += 1) {
       const slot = (this.head + i) % this.capacity;
-      const ready = this.ready[slot];
-      const kind = ready?.kind ?? this.matches[slot]?.kind ?? 'message';
-      if (movesAside(kind, aside)) {
-        if (ready) aside.pushEvent(ready);
-        else aside.pushEntry(this.lines[slot]!, this.times[slot]!, this.texts[slot]!, this.matches[slot]!, this.makers[slot]!);
-      } else {
-        line = this.lines[slot]!;
+      if (movesAside(columns.kindAt(slot), aside)) aside.take(columns, slot);
+      else {
+        line = columns.lines[slot]!;
         dropped += 1;
       }
-      // Let go of what the slot holds: a reference kept in a reused slot would outlive its entry.
-      this.ready[slot] = null;
-      this.matches[slot] = null;
-      this.makers[slot] = null;
-      this.texts[slot] = '';
+      columns.clear(slot);
     }
     this.head = (this.head + n) % this.capacity;
     this.count -= n;
@@ -175,19 +147,7 @@ class EntryRing {
   /** The held events, oldest first, each made now where the slot holds an entry. */
   toEvents(): Event[] {
     const events = new Array<Event>(this.count);
-    const entry = this.entry;
-    for (let i = 0; i < this.count; i += 1) {
-      const slot = (this.head + i) % this.capacity;
-      const ready = this.ready[slot];
-      if (ready) {
-        events[i] = ready;
-        continue;
-      }
-      entry.line = this.lines[slot]!;
-      entry.time = this.times[slot]!;
-      entry.text = this.texts[slot]!;
-      events[i] = this.makers[slot]!(entry, this.matches[slot]!);
-    }
+    for (let i = 0; i < this.count; i += 1) events[i] = this.columns.eventAt((this.head + i) % this.capacity);
     return events;
   }
 }
