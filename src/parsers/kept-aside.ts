@@ -55,6 +55,12 @@ export class KeptAside {
   count = 0;
   /** Routine events let go once their number reached the bound. */
   dropped = 0;
+  /**
+   * The line of the last routine run let go with the kept events around it more than
+   * THIN_MAX_SILENCE_MS apart (0: none): a file whose runs are that far apart over more time than
+   * the bound holds. The report says so: such a silence may part its runs.
+   */
+  silenceUpToLine = 0;
   /** Whether an installer line came aside since the last run's start (a run needs one: windows.ts's installerRan). */
   private installerLineInRun = false;
 
@@ -142,6 +148,7 @@ export class KeptAside {
       for (let i = groups.starts[g]!; i < groups.starts[g + 1]!; i += 1) this.move(i, write++);
     }
     this.dropped += plan.freed;
+    if (plan.silenceLine > this.silenceUpToLine) this.silenceUpToLine = plan.silenceLine;
     // Failure evidence alone past the bound (a file of nothing but refusals): its older half goes too.
     if (write > this.bound) {
       const from = Math.floor(write / 2);
@@ -160,10 +167,11 @@ export class KeptAside {
    * group, with none kept before it, and the last, whose next event is in the ring, stay unless
    * the silence does not matter).
    */
-  private planDrops(groups: Groups, wanted: number, maxSilence: number): { drops: Uint8Array; freed: number } {
+  private planDrops(groups: Groups, wanted: number, maxSilence: number): { drops: Uint8Array; freed: number; silenceLine: number } {
     const drops = new Uint8Array(groups.count);
     const anySilence = maxSilence === Number.POSITIVE_INFINITY;
     let freed = 0;
+    let silenceLine = 0;
     let lastKept = Number.NaN;
     for (let g = 0; g < groups.count; g += 1) {
       const start = groups.starts[g]!;
@@ -171,15 +179,17 @@ export class KeptAside {
       if (freed < wanted && groups.failed[g] === 0) {
         // NaN where there is no kept event before it or no group after it: every comparison with NaN is false.
         const next = g + 1 < groups.count ? this.columns!.times[end]! : Number.NaN;
-        if (anySilence || next - lastKept <= maxSilence) {
+        const silence = next - lastKept;
+        if (anySilence || silence <= maxSilence) {
           drops[g] = 1;
           freed += end - start;
+          if (silence > THIN_MAX_SILENCE_MS) silenceLine = this.columns!.lines[end - 1]!;
           continue;
         }
       }
       lastKept = this.columns!.times[end - 1]!;
     }
-    return { drops, freed };
+    return { drops, freed, silenceLine };
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Event, LogKind, ProcessName } from '../types.js';
 import { EntryGrouper, feedLines, newStats, type Entry } from './entries.js';
 import type { LineBatches, ParseContext, ParseResult, Parser } from './parser.js';
 import { EntryColumns, type EventMaker } from './entry-columns.js';
-import { KeptAside } from './kept-aside.js';
+import { KeptAside, THIN_MAX_SILENCE_MS } from './kept-aside.js';
 import type { PatternMatch, PatternSet } from './patterns.js';
 import { parseLeadingTimestamp } from './timestamp.js';
 
@@ -182,6 +182,11 @@ export class EventCollector {
   /** Of those, routine ones let go once their number reached its bound. */
   get asideDropped(): number {
     return this.aside.dropped;
+  }
+
+  /** The last line up to which thinning aside left a silence between kept runs (0: none; see KeptAside.silenceUpToLine). */
+  get asideSilenceUpToLine(): number {
+    return this.aside.silenceUpToLine;
   }
 
   constructor(limits: CollectorLimits = LIMITS) {
@@ -405,6 +410,9 @@ export async function collectEntries(
   }
   if (collector.asideDropped > 0) {
     stats.warnings.push(`${file}: a very large file: ${collector.asideDropped} events of its oldest routine runs (their starts, names and successes) were read and counted, not kept; every run that failed, waited or was refused was kept whole`);
+  }
+  if (collector.asideSilenceUpToLine > 0) {
+    stats.warnings.push(`${file}: its runs are far apart over a long time: up to line ${collector.asideSilenceUpToLine}, routine runs that were not kept leave more than ${THIN_MAX_SILENCE_MS / 60_000} minutes between the runs kept around them; where no provisioning log says where a template run began, hours of such silence part the runs before them into an earlier template run, which then does not decide the verdict`);
   }
   return { events, stats };
 }

@@ -75,6 +75,44 @@ describe('the bounds on what a large log keeps', () => {
   }, 60_000);
 });
 
+describe('a very large log whose runs are far apart', () => {
+  // A refused run, then 20,000 runs two hours apart (four and a half years of a scheduled
+  // distribution): their starts, command lines, names, results, task status lines and exits are
+  // more than the 100,000 events kept aside, and no run after the refused one can go without
+  // leaving hours between those kept around it.
+  it('says that thinning left silences between its runs, and up to which line', async () => {
+    const device = path.join(root.name, 'DEV-SPARSE');
+    let t = Date.UTC(2022, 0, 3, 8);
+    // A refused run first: it stays, and the routine runs after it cannot all go without a silence.
+    const first = stampOf(t - 2 * 3600 * 1000);
+    const lines = [
+      `${first} ---------- SDClient starting (version 11.0.5.361) ----------`,
+      `${first} Package: "Adobe Reader DC"`,
+      `${first} Another task is already in progress: vulscan.exe (pid 4242) is running`,
+      `${first} SDClient exiting, return code -1917517692`,
+    ];
+    for (let run = 0; run < 20_000; run += 1) {
+      const at = stampOf(t);
+      lines.push(
+        `${at} ---------- SDClient starting (version 11.0.5.361) ----------`,
+        `${at} Command line: /policyfile="C:\\ProgramData\\LANDesk\\Policies\\CP.${5000 + run}.RunNow.xml" /taskid=${5000 + run}`,
+        `${at} Package: "Scheduled App"`,
+        `${at} processing of package is complete, result 0 (0x00000000)`,
+        `${at} Sending task status, cmd line: -taskid=${5000 + run} -retcode=0 -complete`,
+        `${at} SDClient exiting, return code 0`,
+      );
+      t += 2 * 3600 * 1000;
+    }
+    const logDir = path.join(device, 'ProgramData', 'LANDesk', 'Log');
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(path.join(logDir, 'sdclient.log'), `${lines.join('\r\n')}\r\n`);
+    const report = (await diagnose({ paths: [device] })).devices[0];
+    const warnings = report?.files.find((f) => f.path.endsWith('sdclient.log'))?.warnings.join(' ') ?? '';
+    expect(warnings).toMatch(/events of its oldest routine runs .* were read and counted, not kept/);
+    expect(warnings).toMatch(/its runs are far apart over a long time: up to line \d+, routine runs that were not kept leave more than 30 minutes between the runs kept around them/);
+  }, 60_000);
+});
+
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

@@ -107,6 +107,28 @@ describe('EventCollector', () => {
     const silences = events.slice(1).map((e, i) => (e.time - events[i]!.time) / 1000).filter((gap) => gap > 30 * 60);
     // The day's silence is the log's own; no other gap came of thinning.
     expect(silences).toEqual([86_400 - 2]);
+    expect(c.asideSilenceUpToLine).toBe(0);
+  });
+
+  it('where runs are too far apart for the bound, the oldest go whatever the silence, and up to which line is said', () => {
+    const c = new EventCollector({ keepAllMessages: 10, thinGapMs: 60_000, keepMaxEvents: 20, keepMaxKeptAside: 300 });
+    let line = 0;
+    // A refused run, then 1,000 routine runs two hours apart: any one let go after the refused run
+    // (which stays) leaves four hours between those kept around it. (Letting go the oldest before
+    // any kept one leaves no silence: the kept part only begins later.)
+    c.add({ ...event((line += 1), -7200, 'process-start') });
+    c.add({ ...event((line += 1), -7199, 'busy-refusal') });
+    c.add({ ...event((line += 1), -7198, 'process-exit'), code: 0 });
+    for (let run = 0; run < 1000; run += 1) {
+      c.add({ ...event((line += 1), run * 7200, 'process-start') });
+      c.add({ ...event((line += 1), run * 7200 + 2, 'process-exit'), code: 0 });
+    }
+    const events = c.takeEvents();
+    expect(c.asideDropped).toBeGreaterThan(1000);
+    expect(events.length).toBeLessThanOrEqual(300 + 20 + 1);
+    expect(events.slice(0, 3).map((e) => e.kind)).toEqual(['process-start', 'busy-refusal', 'process-exit']);
+    expect(c.asideSilenceUpToLine).toBeGreaterThan(3);
+    expect(c.asideSilenceUpToLine).toBeLessThan(events[events.length - 1]!.line);
   });
 
   // The collector keeps entries in a ring of columns, and what a rule reads from the part that gave
