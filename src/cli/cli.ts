@@ -30,7 +30,7 @@ import { OutputFile, stdoutFailed, stdoutFile, type FileSink } from './output-fi
 import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from '../render/html.js';
 import { plural } from '../render/model.js';
 import { GroupSpool } from './spool.js';
-import { packageVersion } from '../version.js';
+import { codeIdentity, packageVersion } from '../version.js';
 import { diagnoseDevices, diagnosePieces, nothingReadable, shardKey, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from '../run.js';
 import type { DeviceReport, DeviceTimeline, Summary } from '../types.js';
 
@@ -363,7 +363,8 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     }
   };
   // A shard's summary says which shard it is and what its run depended on, so merge can refuse shards that do not belong together.
-  const shard = flags.shard ? { index: flags.shard.index, count: flags.shard.count, version: packageVersion(), key: shardKey(common) } : undefined;
+  // Its version names the code too: two checkouts of one version whose rules differ must not be merged as one run.
+  const shard = flags.shard ? { index: flags.shard.index, count: flags.shard.count, version: `${packageVersion()} (code ${codeIdentity()})`, key: shardKey(common) } : undefined;
   // What the share held that was not read is in the summary (every format), and on stderr a line per kind.
   const summaryOf = (): Summary => {
     const summary = fleet.summary();
