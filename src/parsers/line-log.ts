@@ -50,7 +50,7 @@ export const KEEP_MAX_KEPT_ASIDE = 100_000;
  * provisioning action results. Never given way for newer lines; eviction takes only the rest
  * (unknown wording, and an installer's progress past a run's first such line: see KeptAside).
  */
-const KEPT_ALWAYS: ReadonlySet<Event['kind']> = new Set<Event['kind']>([
+export const KEPT_ALWAYS: ReadonlySet<Event['kind']> = new Set<Event['kind']>([
   'process-start', 'process-exit', 'command-line', 'package-name', 'waiting', 'wait-finished', 'scanning', 'busy-refusal',
   'scrub-skipped', 'package-result', 'task-status-sent', 'download-error', 'task-added', 'task-launched', 'task-listed',
   'task-status', 'action-started', 'action-result', 'template-stopped', 'template-started', 'template-completed',

@@ -53,7 +53,7 @@ export interface PatternMatch {
 }
 
 const LOG_KINDS: readonly LogKind[] = ['sdclient', 'vulscan', 'policysync', 'localsch', 'scheduler-tasks', 'task-status', 'provisioning', 'provision-gui'];
-const EVENT_KINDS: readonly EventKind[] = [
+export const EVENT_KINDS: readonly EventKind[] = [
   'process-start', 'process-exit', 'command-line', 'package-name', 'waiting', 'wait-finished', 'scanning',
   'busy-refusal', 'scrub-skipped', 'package-result', 'task-status-sent', 'download-error', 'installer-activity', 'task-added',
   'task-launched', 'task-listed', 'task-status', 'action-started', 'action-result', 'template-stopped', 'template-started', 'template-completed', 'message',
