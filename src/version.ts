@@ -1,4 +1,5 @@
-// The version in package.json, one place to change it: for --version and the cache key.
+// The version in package.json, one place to change it: for --version, the cache key and a shard's
+// summary; and a hash of the running code beside it for the last two (codeIdentity).
 // package.json is one folder above this module in src/ and dist/, two above it in dist/bundle/
 // (a chunk of the bundled CLI): the nearest one of this package is taken.
 import { createHash } from 'node:crypto';
@@ -48,8 +49,8 @@ let identity: string | undefined;
 
 /**
  * The code identity of this running copy: the folder this module is in (dist/bundle for the
- * command line, dist for the API, src under the tests), hashed once. Where it cannot be read, the
- * version alone (a read error here must not stop a run).
+ * command line, dist for the API, src under the tests), hashed once. Where it cannot be read,
+ * 'unknown' (a read error here must not stop a run; the version still parts two releases).
  */
 export function codeIdentity(): string {
   if (identity !== undefined) return identity;
