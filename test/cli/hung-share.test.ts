@@ -11,8 +11,9 @@ import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { mountHungShare, until, type HungCall, type HungShare } from '../helpers/hung-share.js';
+import { SAMPLES } from '../helpers/parse.js';
 
-const SAMPLE = path.join(import.meta.dirname, '..', '..', 'samples', 'LAB-0101');
+const SAMPLE = path.join(SAMPLES, 'LAB-0101');
 
 let root: tmp.DirResult;
 beforeEach(() => {

@@ -9,8 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pendingCleanups } from '../../src/cli/interrupt.js';
 import { OutputFile } from '../../src/cli/output-file.js';
 import { GroupSpool } from '../../src/cli/spool.js';
-
-const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
+import { BIN } from '../helpers/cli.js';
 
 let root: tmp.DirResult;
 beforeEach(() => {

@@ -9,8 +9,8 @@ import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
+import { SAMPLES } from '../helpers/parse.js';
 
-const SAMPLES = path.join(import.meta.dirname, '..', '..', 'samples');
 
 let root: tmp.DirResult;
 beforeEach(() => {
