@@ -48,7 +48,10 @@ export interface LoadedDevice {
   timeline: Timeline;
   files: FileReport[];
   skipped: SkippedFile[];
-  /** Logs found in the bundle that could not be opened (permission denied, a broken entry): never skipped files. */
+  /**
+   * Logs found in the bundle that could not be opened (permission denied, a broken entry), or
+   * whose reading stopped before their end (then also in `files`, with what was read): never skipped files.
+   */
   readErrors: SkippedFile[];
   /** The folders between the given path and the device (Bundle.group). */
   group?: string;
@@ -112,6 +115,11 @@ async function peek(batches: AsyncIterable<Line[]>, count: number): Promise<{ he
 interface ParsedSource {
   events: FileEvents;
   report: FileReport;
+  /**
+   * Set where reading stopped before the file's end (a damaged zip entry, an I/O error): what was
+   * read counts, and the rest is a read error of the device, as a file that could not be opened is.
+   */
+  readError?: SkippedFile;
 }
 
 /** A file that exists but could not be opened. */
@@ -153,7 +161,7 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
     input = peeked.all;
   }
   const parser = parsers[kind];
-  const { events, stats } = await parser.parse(input, { file: source.path, fileName: source.name, patterns: options.patterns, ...(options.keepMaxEvents !== undefined ? { keepMaxEvents: options.keepMaxEvents } : {}) });
+  const { events, stats } = await parser.parse(input, { file: source.path, fileName: source.name, patterns: options.patterns, ...(options.keepMaxEvents !== undefined ? { keepMaxEvents: options.keepMaxEvents } : {}), ...(source.modified !== undefined ? { modified: source.modified } : {}) });
   // Not a log at all: a read error on the device (its logs may be missing), not an empty file.
   if (zeroFilled.seen) return { readError: { path: source.path, reason: new ZeroFilledError().message } };
   const warnings = [...stats.warnings, ...sourceWarnings];
@@ -177,7 +185,10 @@ async function parseSource(source: SourceFile, options: LoadOptions): Promise<Pa
     report.crLineEnds = true;
     warnings.push(`${source.path}: lines end in CR alone (old Mac style); each CR was read as a line end`);
   }
-  return { events: { file: source.path, fileName: source.name, kind, events }, report };
+  const stopped = failures.length > 0
+    ? { readError: { path: source.path, reason: `read up to line ${stats.lines}, then reading stopped: ${failures.join('; ')}` } }
+    : {};
+  return { events: { file: source.path, fileName: source.name, kind, events }, report, ...stopped };
 }
 
 /** Reads and parses every file of a bundle, then builds the device's timeline. */
@@ -200,14 +211,12 @@ export async function loadDevice(bundle: Bundle, options: LoadOptions): Promise<
     }
     readProgress(source.path);
     const result = await parseSource(source, options);
-    if ('readError' in result) {
-      readErrors.push(result.readError);
-      continue;
-    }
     if ('reason' in result) {
       skipped.push(result);
       continue;
     }
+    if (result.readError) readErrors.push(result.readError);
+    if (!('report' in result)) continue;
     files.push(result.report);
     parsed.push(result.events);
   }

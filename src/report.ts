@@ -13,6 +13,7 @@ import { INCOMPLETE, NO_FAILURE, RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS
 import { runNumberAt, templateRuns } from './timeline/runs.js';
 import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, FileReport, LogKind, Report, RunReport, SkippedFile, Summary, Timeline, Window } from './types.js';
 import { logKindFromFileName } from './ingest/names.js';
+import { codeMeaning } from './parsers/code-meanings.js';
 
 /** Lines shown before and after an unexplained failure. */
 const CONTEXT_BEFORE = 10;
@@ -181,6 +182,15 @@ function isDecisiveLog(file: string): boolean {
   return kind === null || DECISIVE_KINDS.has(kind);
 }
 
+/**
+ * Decisive logs that hold lines of which none could be read (binary data, another encoding): as
+ * unread as a file that could not be opened. An empty file is not one: it was read, and is empty.
+ */
+function illegibleDecisive(files: readonly FileReport[]): SkippedFile[] {
+  return files.filter((f) => DECISIVE_KINDS.has(f.kind) && f.lines > 0 && f.parsed === 0)
+    .map((f) => ({ path: f.path, reason: `none of its ${f.lines} lines could be read as a ${f.kind} log entry (binary data, or text in an encoding not told)` }));
+}
+
 function unreadSentence(files: readonly SkippedFile[]): string {
   const list = files.map((f) => `${f.path.split('/').pop() ?? f.path} (${f.reason.replace(/^cannot be read: /, '')})`).join('; ');
   return `Key logs of this bundle could not be read: ${list}. What was read shows no failure, but the unread logs may hold one, so the device is not called healthy. Read the bundle with an account that may open these files, or gather them again.`;
@@ -189,12 +199,14 @@ function unreadSentence(files: readonly SkippedFile[]): string {
 /** What a failed .stat says where no log line stands for the task, and what the logs beside it held. */
 function statusSentence(event: Event, loaded: LoadedDevice): string {
   const file = event.file.split('/').pop() ?? event.file;
-  const code = event.code !== undefined ? `, return code ${event.code}` : '';
+  const meaning = event.code !== undefined ? codeMeaning(event.code) : undefined;
+  const code = event.code !== undefined ? `, return code ${event.code}${meaning ? ` (${meaning.name ? `${meaning.name}: ` : ''}${meaning.text})` : ''}` : '';
   const logs = loaded.files.filter((f) => f.kind !== 'task-status');
   const empty = logs.filter((f) => f.lines === 0 || f.parsed === 0).map((f) => f.path.split('/').pop() ?? f.path);
   const beside = logs.length === 0 ? ' No log of the task\'s run is in this bundle.'
     : empty.length === logs.length ? ` The logs beside it hold no entry: ${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty or unreadable.` : ' No log line shows the task\'s run.';
-  return ` Task ${event.taskId ?? '?'}'s status file (${file}) says ${event.statusName ?? 'failed'} (status ${event.status ?? '?'})${code}.${beside}`;
+  const when = event.untimed === true ? ' It gives no time of its own (no usable <LastRunTime>).' : '';
+  return ` Task ${event.taskId ?? '?'}'s status file (${file}) says ${event.statusName ?? 'failed'} (status ${event.status ?? '?'})${code}.${when}${beside}`;
 }
 
 /** The sentence for an action begun where the logs end. */
@@ -213,7 +225,8 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   const nothingUsable = loaded.files.length > 0 && timeline.events.length === 0;
   const unreadable = loaded.files.length === 0 || nothingUsable;
   // A decisive log that could not be read leaves "no failure" unproven: it may hold the failure.
-  const unreadDecisive = loaded.readErrors.filter((f) => isDecisiveLog(f.path));
+  // So does one opened but not a log inside (binary, or an encoding not told): nothing of it was read.
+  const unreadDecisive = [...loaded.readErrors.filter((f) => isDecisiveLog(f.path)), ...illegibleDecisive(loaded.files)];
   const unprovenHealthy = !unreadable && unreadDecisive.length > 0 && (verdict.verdict === NO_FAILURE || verdict.verdict === INCOMPLETE);
   // Logs read, timestamps and all, in words no pattern knows: "no failure" would only mean "not understood".
   const unknownWording = !unreadable && !unprovenHealthy && (verdict.verdict === NO_FAILURE || verdict.verdict === INCOMPLETE)
@@ -247,7 +260,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
     skipped: loaded.skipped,
     failedPackage: failure?.packageName ?? unfinished?.actionName ?? null,
     failedAction: failure?.action?.number ?? unfinished?.actionNumber ?? null,
-    failureTime: failure ? isoTime(failure.time, zone) : null,
+    failureTime: failure && failure.event.untimed !== true ? isoTime(failure.time, zone) : null,
     ...(failure?.code !== undefined ? { failedCode: failure.code } : {}),
     ...deviceFacts(timeline),
     ...(lastRun?.template !== undefined ? { template: lastRun.template } : {}),

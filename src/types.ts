@@ -115,6 +115,11 @@ export interface Event extends EventFields {
   time: WallTime;
   /** True where the time is a UTC instant placed on the wall clock (only .stat files). */
   utc?: boolean;
+  /**
+   * True where the file gave no time of its own (a .stat without a usable <LastRunTime>): the
+   * timeline places it after the device's last log line, and no time is claimed for it.
+   */
+  untimed?: true;
   /** The entry's text without its timestamp; continuation lines joined with "\n". */
   text: string;
   /** The pattern that recognised it (pattern id), absent for 'message'. */

@@ -25,9 +25,15 @@ export interface GatheredName {
   gathered?: string;
 }
 
+/**
+ * What a browser or Explorer adds to a second copy's name: "… (1)", "… - Copy", "… - Copy (2)".
+ * A bundle downloaded from a ticket twice is still the device's.
+ */
+const COPY_SUFFIX = /(?: \(\d{1,4}\)| - copy(?: \(\d{1,4}\))?)$/i;
+
 /** The device and date in a gathering zip's name without ".zip", or null for any other name. */
 export function gatheredZipName(stem: string): GatheredName | null {
-  const m = DEVICE_ZIP.exec(stem);
+  const m = DEVICE_ZIP.exec(stem.replace(COPY_SUFFIX, ''));
   if (!m) return null;
   const [, device = stem, month = '', day = '', year = ''] = m;
   const date = `${year}-${month}-${day}`;

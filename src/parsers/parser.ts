@@ -14,6 +14,8 @@ export interface ParseContext {
   patterns: PatternSet;
   /** The most entries the file keeps in order (line-log.ts, KEEP_MAX_EVENTS where not given). */
   keepMaxEvents?: number;
+  /** When the file was last written (SourceFile.modified): only for what has no time of its own. */
+  modified?: number;
 }
 
 export interface ParseResult {

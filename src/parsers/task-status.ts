@@ -33,15 +33,27 @@ function tag(xml: string, name: string): string | undefined {
 /** The latest LastRunTime that is a time at all: the end of the year 9999 (epoch seconds). */
 const LAST_EPOCH_SECONDS = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
 
+/**
+ * The file's event, or null where it holds neither a time nor a status. <Status> is the seen part
+ * of the format, <LastRunTime> a modeled one: a .stat that says Failed without a usable time is
+ * still a failure (FORMATS.md), read as untimed (the timeline places it) with a warning.
+ */
 function toEvent(xml: string, firstLine: number, context: ParseContext, warnings: string[]): Event | null {
   const taskId = tag(xml, 'TaskIdn') ?? /CP\.(\d+)\./i.exec(context.fileName)?.[1];
-  const epoch = Number(tag(xml, 'LastRunTime'));
-  if (!taskId || !Number.isFinite(epoch) || epoch <= 0) return null;
-  if (epoch > LAST_EPOCH_SECONDS) {
-    warnings.push(`${context.file}: <LastRunTime>${tag(xml, 'LastRunTime') ?? ''}</LastRunTime> is not a time (past the year 9999); the file's status is not placed on the timeline`);
-    return null;
+  if (!taskId) return null;
+  const statusText = tag(xml, 'Status');
+  const status = statusText === undefined || statusText === '' ? Number.NaN : Number(statusText);
+  const timeText = tag(xml, 'LastRunTime');
+  const epoch = Number(timeText);
+  let timed = Number.isFinite(epoch) && epoch > 0;
+  if (timed && epoch > LAST_EPOCH_SECONDS) {
+    warnings.push(`${context.file}: <LastRunTime>${timeText ?? ''}</LastRunTime> is not a time (past the year 9999)`);
+    timed = false;
+  } else if (!timed && Number.isFinite(status)) {
+    warnings.push(`${context.file}: ${timeText === undefined ? 'no <LastRunTime>' : `<LastRunTime>${timeText}</LastRunTime> is not a time`}`);
   }
-  const status = Number(tag(xml, 'Status'));
+  if (!timed && !Number.isFinite(status)) return null;
+  if (!timed) warnings[warnings.length - 1] += ': the task\'s status is read without a time of its own, and placed after the device\'s last log line';
   const code = parseCode(tag(xml, 'ReturnCode'));
   const statusName = STATUS_NAMES[status];
   const event: Event = {
@@ -49,9 +61,10 @@ function toEvent(xml: string, firstLine: number, context: ParseContext, warnings
     source: 'task-status',
     file: context.file,
     line: firstLine,
-    time: epoch * 1000,
-    utc: true,
-    text: `Task ${taskId}: status ${Number.isFinite(status) ? status : '?'} (${statusName ?? 'unknown'}), return code ${code ?? '?'}`,
+    // Untimed: the file's own modification time, where the bundle kept one, until the timeline places it.
+    time: timed ? epoch * 1000 : Math.floor((context.modified ?? 0) / 1000) * 1000,
+    ...(timed ? { utc: true } : { untimed: true as const }),
+    text: `Task ${taskId}: status ${Number.isFinite(status) ? status : '?'} (${statusName ?? 'unknown'}), return code ${code ?? '?'}${timed ? '' : ' (no time in the file)'}`,
     taskId,
   };
   if (Number.isFinite(status)) event.status = status;
@@ -83,6 +96,7 @@ const parser: Parser = {
     const event = toEvent(xml, kept[0]?.number ?? 1, context, outOfRange);
     if (event) {
       stats.parsed += kept.length;
+      appendAll(stats.warnings, outOfRange);
       return { events: [event], stats };
     }
     if (outOfRange.length > 0) {
@@ -90,8 +104,8 @@ const parser: Parser = {
       appendAll(stats.warnings, outOfRange);
       return { events: [], stats };
     }
-    for (const line of kept) countUnparsed(stats, context.file, line, 'no <TaskIdn> and <LastRunTime> in this .stat file');
-    stats.warnings.push(`${context.file}: not a task status file (no <TaskIdn> and <LastRunTime>)`);
+    for (const line of kept) countUnparsed(stats, context.file, line, 'no <TaskIdn>, <Status> or <LastRunTime> in this .stat file');
+    stats.warnings.push(`${context.file}: not a task status file (no task id, and no <Status> or <LastRunTime>)`);
     return { events: [], stats };
   },
 };

@@ -258,7 +258,7 @@ export function failures(timeline: Timeline): Failure[] {
  */
 /** True for a task status written a day or more after every log line (timeline/runs.ts: a run of its own). */
 export function isLateStatus(timeline: Timeline, event: Event): boolean {
-  if (event.utc === true) return false;
+  if (event.utc === true || event.untimed === true) return false;
   let lastLine = lastLogLine.get(timeline);
   if (lastLine === undefined) {
     lastLine = lastLogLineTime(timeline.events);

@@ -26,6 +26,9 @@ const rule: Rule = {
     return onEachFailure(context, (failure, timeline) => {
       // An action that runs no sdclient (Execute file, Join domain, …) has no installer: action-failed reads it.
       if (failure.action?.type !== undefined && !isDistribution(failure.action)) return;
+      // A failure known from a .stat alone (no action, no sdclient run) shows no installer at work:
+      // its code is said with the unexplained failure (report.ts), not taken for the package's own.
+      if (failure.action === undefined && failure.run === undefined && failure.event.kind === 'task-status') return;
       const run = failure.run;
       const code = failure.code;
       const result = run?.keyEvents.find((e) => e.kind === 'package-result');

@@ -83,9 +83,29 @@ export function buildTimeline(device: string, files: readonly FileEvents[], opti
   const windows = buildWindows(inputs, runBoundaries(files));
   const notes: string[] = [];
   const statusEvents = files.filter((f) => f.kind === 'task-status').flatMap((f) => f.events);
-  const anchored = anchorUtcEvents(statusEvents, windows, options.zone);
+  const anchored = anchorUtcEvents(statusEvents.filter((e) => e.untimed !== true), windows, options.zone);
   if (anchored) notes.push(anchored);
+  placeUntimed(statusEvents, files);
   const events = mergeEventStreams(files.map((f) => f.events));
   const actions = buildActions(events, windows);
   return { device, events, windows, actions, clockJumps, clockSkews, notes, ...(anchored ? { statTimes: anchored } : {}) };
+}
+
+/**
+ * A status without a time of its own (Event.untimed) sits after the device's last log line: the
+ * status file is written when its task ends, and where no log line says when, its place is after
+ * what the logs show. Where there is no log line, after the latest timed status; where there is
+ * neither, it keeps the file's modification time the parser gave it (as good as the copy kept it).
+ */
+function placeUntimed(statusEvents: readonly Event[], files: readonly FileEvents[]): void {
+  const untimed = statusEvents.filter((e) => e.untimed === true);
+  if (untimed.length === 0) return;
+  let last = -Infinity;
+  for (const file of files) {
+    if (file.kind === 'task-status') continue;
+    for (const event of file.events) if (event.time > last) last = event.time;
+  }
+  if (last === -Infinity) for (const event of statusEvents) if (event.untimed !== true && event.time > last) last = event.time;
+  if (last === -Infinity) return;
+  for (const event of untimed) event.time = last;
 }

@@ -60,7 +60,7 @@ function isTemplateEvent(event: Event): boolean {
 
 /** Events that happened at their time: a schedule listing's entry sits at a task's next start, a .stat's at a UTC instant. */
 function happened(event: Event): boolean {
-  return event.kind !== 'task-listed' && event.utc !== true;
+  return event.kind !== 'task-listed' && event.utc !== true && event.untimed !== true;
 }
 
 interface Marker {

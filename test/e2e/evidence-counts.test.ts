@@ -112,14 +112,14 @@ describe('a .stat that says failed is evidence on its own', () => {
     const device = await diagnoseBundle(files);
     expect(device.verdict).toBe('unexplained-failure');
     expect(device.failedCode).toBe(1603);
-    expect(device.explanation).toContain('Task 2203\'s status file (CP.2203.RunNow.stat) says Failed (status 5), return code 1603.');
+    expect(device.explanation).toContain('Task 2203\'s status file (CP.2203.RunNow.stat) says Failed (status 5), return code 1603 (ERROR_INSTALL_FAILURE: Fatal error during installation).');
     expect(device.explanation).toContain('sdclient.log, ldprovisioning.log are empty or unreadable');
   });
 
   it('no log at all, a .stat with Status 8 (Failed_Exception): unexplained-failure, never no-failure', async () => {
     const device = await diagnoseBundle({ [PATHS.stat(2203)]: statXml({ taskId: 2203, status: 8, code: -2147023838, lastRun: '10:02:13' }) });
     expect(device.verdict).toBe('unexplained-failure');
-    expect(device.explanation).toContain('says Failed_Exception (status 8), return code -2147023838. No log of the task\'s run is in this bundle.');
+    expect(device.explanation).toContain('says Failed_Exception (status 8), return code -2147023838 (Windows error 1058, as an HRESULT). No log of the task\'s run is in this bundle.');
   });
 
   it('a .stat that says Success beside empty logs is no failure', async () => {

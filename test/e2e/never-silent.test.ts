@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { deflateRawSync } from 'node:zlib';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderers } from '../../src/render/index.js';
@@ -12,7 +13,7 @@ import type { DeviceReport } from '../../src/types.js';
 import { PATHS, statXml, type BundleFiles } from '../helpers/bundle.js';
 import { SAMPLES } from '../helpers/parse.js';
 import { writeZip } from '../helpers/zip.js';
-import { raceStory } from '../rules/scenarios.js';
+import { cleanStory, raceStory } from '../rules/scenarios.js';
 
 const run = promisify(execFile);
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'ldforensics.js');
@@ -60,22 +61,72 @@ const RACE = 'vulscan-blocked-sdclient';
 describe('one value never ends the run', () => {
   const farFuture = (): BundleFiles => ({ ...race(), [PATHS.stat(1054)]: statXml({ taskId: 1054, status: 5, code: -1916, lastRun: 0 }).replace(/<LastRunTime>\d+<\/LastRunTime>/, '<LastRunTime>99999999999999</LastRunTime>') });
 
-  it('a .stat LastRunTime past the year 9999 is an unparsed value with a warning; the device keeps its verdict, in every format and under --tz', async () => {
+  it('a .stat LastRunTime past the year 9999 is not taken for a time: the status is read untimed, with a warning; the device keeps its verdict, in every format and under --tz', async () => {
     const dir = write('LAB-STAT', farFuture());
     for (const zone of [undefined, 'Europe/Paris']) {
       const device = await only(dir, zone);
       expect(device.verdict).toBe(RACE);
       expect(device.errors).toEqual([]);
       const stat = device.files.find((f) => f.path.endsWith('CP.1054.RunNow.stat'));
-      expect(stat).toMatchObject({ parsed: 0 });
-      expect(stat?.unparsed).toBe(stat?.lines);
-      expect(stat?.warnings).toEqual([expect.stringContaining('<LastRunTime>99999999999999</LastRunTime> is not a time (past the year 9999)')]);
+      expect(stat).toMatchObject({ unparsed: 0 });
+      expect(stat?.parsed).toBe(stat?.lines);
+      expect(stat?.warnings).toEqual([expect.stringMatching(/<LastRunTime>99999999999999<\/LastRunTime> is not a time \(past the year 9999\): the task's status is read without a time of its own/)]);
       const report = await diagnose({ paths: [dir], ...(zone ? { zone } : {}) });
       for (const [name, renderer] of Object.entries(renderers)) expect(renderer.render(report, { color: false, width: 100 }).length, name).toBeGreaterThan(0);
     }
     const shown = await timelines({ paths: [dir], zone: 'Europe/Paris' });
     expect(shown.devices[0]?.errors).toEqual([]);
     expect(shown.devices[0]?.entries.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a key log read in part, or not at all, is never "no-failure"', () => {
+  /** A clean device: every distribution succeeded. */
+  const clean = (): BundleFiles => cleanStory();
+
+  it('a zip entry whose data is damaged mid-way: what was read counts, the rest is a read error, and the device is not called healthy', async () => {
+    const files = clean();
+    expect((await only(write('LAB-CLEAN', files))).verdict).toBe('no-failure');
+    const sdclient = Buffer.from(files[PATHS.sdclient] ?? '', 'utf8');
+    const deflated = deflateRawSync(sdclient);
+    // Bytes flipped a third of the way in: the inflater stops there ("invalid …").
+    for (let i = Math.floor(deflated.length / 3); i < Math.floor(deflated.length / 3) + 40; i += 1) deflated[i] = (deflated[i] ?? 0) ^ 0x5a;
+    const zip = path.join(root.name, 'LAB-DAMAGED.zip');
+    writeZip(zip, Object.entries(files).map(([name, data]) => (name === PATHS.sdclient
+      ? { name, data: sdclient, deflated }
+      : { name, data })));
+    const device = await only(zip);
+    expect(device.verdict).toBe('unreadable');
+    expect(device.readErrors).toEqual([{ path: `LAB-DAMAGED.zip/${PATHS.sdclient}`, reason: expect.stringMatching(/^read up to line \d+, then reading stopped: /) }]);
+    expect(device.explanation).toMatch(/^Key logs of this bundle could not be read: sdclient\.log \(read up to line \d+/);
+    expect(device.files.find((f) => f.path.endsWith('sdclient.log'))?.warnings).toEqual([expect.stringMatching(/reading stopped after line \d+/)]);
+  });
+
+  it('a sdclient.log of binary data beside readable logs: given up on, and the device is not called healthy', async () => {
+    const junk = Buffer.from(Array.from({ length: 16_384 }, (_, i) => (i * 7919) % 256));
+    const device = await only(write('LAB-JUNK', { ...clean(), [PATHS.sdclient]: junk }));
+    expect(device.verdict).toBe('unreadable');
+    expect(device.explanation).toMatch(/^Key logs of this bundle could not be read: sdclient\.log \(none of its \d+ lines could be read as a sdclient log entry/);
+    // A vulscan.log given up on is not decisive: the verdict stands on what was read.
+    expect((await only(write('LAB-JUNK-VULSCAN', { ...clean(), [PATHS.vulscan]: junk }))).verdict).toBe('no-failure');
+  });
+
+  it('a .stat saying Failed_Exception with no LastRunTime, alone in its bundle: a failure, with no time claimed', async () => {
+    const device = await only(write('LAB-STAT-ONLY', { 'Policies/Policies/CP.3101.RunNow.stat': '<?xml version="1.0"?>\r\n<TaskStatus>\r\n <TaskIdn>3101</TaskIdn>\r\n <Status>8</Status>\r\n</TaskStatus>\r\n' }));
+    expect(device.verdict).toBe('unexplained-failure');
+    expect(device.failureTime).toBeNull();
+    expect(device.explanation).toContain('Task 3101\'s status file (CP.3101.RunNow.stat) says Failed_Exception (status 8). It gives no time of its own');
+  });
+
+  it('a .stat saying Failed with 1603 beside empty logs: unexplained, the code named with its meaning, and no finding that claims an installer ran', async () => {
+    const device = await only(write('LAB-STAT-1603', {
+      [PATHS.sdclient]: '', [PATHS.vulscan]: '',
+      [PATHS.stat(3100)]: '<TaskStatus><TaskIdn>3100</TaskIdn><Status>5</Status><ReturnCode>1603</ReturnCode><LastRunTime>1771339338</LastRunTime></TaskStatus>',
+    }));
+    expect(device.verdict).toBe('unexplained-failure');
+    expect(device.explanation).toContain('Task 3100\'s status file (CP.3100.RunNow.stat) says Failed (status 5), return code 1603 (ERROR_INSTALL_FAILURE: Fatal error during installation).');
+    // Verdict and findings agree: nothing claims the package's installer ran.
+    expect(device.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
 

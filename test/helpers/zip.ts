@@ -24,6 +24,8 @@ export interface ZipEntrySpec {
   declaredCrc?: number;
   /** A Unix mode (e.g. 0o120777 for a symbolic link): marks the entry as made on Unix. */
   unixMode?: number;
+  /** Deflated bytes written as the entry's data as they are (a damaged stream); `data` stays what the sizes and CRC describe. */
+  deflated?: Buffer;
   /** Write no data of its own: its directory entry points at entry N's local header and data (an overlap bomb). */
   sharesDataOf?: number;
 }
@@ -40,8 +42,8 @@ export function makeZip(entries: ZipEntrySpec[]): Buffer {
   for (const spec of entries) {
     const name = typeof spec.name === 'string' ? Buffer.from(spec.name, 'utf8') : spec.name;
     const data = typeof spec.data === 'string' ? Buffer.from(spec.data, 'utf8') : (spec.data ?? Buffer.alloc(0));
-    const method = spec.method === 'store' ? 0 : 8;
-    const stored = method === 0 ? data : deflateRawSync(data);
+    const method = spec.method === 'store' && spec.deflated === undefined ? 0 : 8;
+    const stored = spec.deflated ?? (method === 0 ? data : deflateRawSync(data));
     const flags = (spec.utf8 ? 0x800 : 0) | (spec.encrypted ? 0x1 : 0);
     const crc = spec.declaredCrc ?? crc32(data);
     const shared = spec.sharesDataOf === undefined ? undefined : written[spec.sharesDataOf];

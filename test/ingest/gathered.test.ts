@@ -53,6 +53,11 @@ describe('names in the gathering script\'s shape', () => {
     expect(gatheredZipName('all_zipped_logs_PC_WITH_UNDERSCORES_12312025')).toEqual({ device: 'PC_WITH_UNDERSCORES', gathered: '2025-12-31' });
     expect(gatheredZipName('All_Zipped_Logs_LAB-0102_13452026')).toEqual({ device: 'LAB-0102' });
     expect(gatheredZipName('LAB-0102')).toBeNull();
+    // A second copy's name, as a browser or Explorer makes it: still the device's.
+    for (const copy of [' (1)', ' (12)', ' - Copy', ' - copy (2)']) {
+      expect(gatheredZipName(`All_Zipped_Logs_LAB-0102_03092026${copy}`), copy).toEqual({ device: 'LAB-0102', gathered: '2026-03-09' });
+    }
+    expect(gatheredZipName('All_Zipped_Logs_LAB-0102_03092026 (x)')).toBeNull();
     expect(deviceNameOfFolder('LAB-0101', 'share')).toBe('LAB-0101');
     expect(deviceNameOfFolder('All_Zipped_Logs_LAB-0103_03092026', 'share')).toBe('LAB-0103');
     expect(deviceNameOfFolder('PS1_Log_Script', 'All_Zipped_Logs_LAB-0102_03092026')).toBe('LAB-0102');

@@ -53,12 +53,28 @@ describe('task status (.stat) parser', () => {
     expect(events[0]).toMatchObject({ taskId: '1054', status: 4 });
   });
 
-  it('warns and counts every line unparsed when the file has no TaskIdn and no LastRunTime', async () => {
+  it('reads a status without a LastRunTime (a modeled field) as untimed, with a warning: a Failed .stat is a failure whatever it lacks', async () => {
     const { events, stats } = await parseText('CP.1054.RunNow.stat', stat('<Status>5</Status>'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ kind: 'task-status', taskId: '1054', status: 5, statusName: 'Failed', untimed: true, text: 'Task 1054: status 5 (Failed), return code ? (no time in the file)' });
+    expect(events[0]?.utc).toBeUndefined();
+    expect(stats.warnings).toEqual(['CP.1054.RunNow.stat: no <LastRunTime>: the task\'s status is read without a time of its own, and placed after the device\'s last log line']);
+    expect(stats).toMatchObject({ lines: 4, parsed: 4, unparsed: 0 });
+  });
+
+  it('gives an untimed status the file\'s modification time, to the second, where the bundle kept one', async () => {
+    const modified = Date.UTC(2026, 2, 9, 10, 2, 13, 640);
+    const { events } = await parsers['task-status'].parse(streamOf(splitLines(stat('<Status>8</Status><LastRunTime>yesterday</LastRunTime>'))),
+      { file: 'CP.9.RunNow.stat', fileName: 'CP.9.RunNow.stat', patterns: builtInPatterns, modified });
+    expect(events[0]).toMatchObject({ taskId: '9', status: 8, untimed: true, time: Date.UTC(2026, 2, 9, 10, 2, 13) });
+  });
+
+  it('warns and counts every line unparsed when the file has neither a Status nor a LastRunTime', async () => {
+    const { events, stats } = await parseText('CP.1054.RunNow.stat', stat('<ReturnCode>5</ReturnCode>'));
     expect(events).toEqual([]);
-    expect(stats.warnings).toEqual(['CP.1054.RunNow.stat: not a task status file (no <TaskIdn> and <LastRunTime>)']);
+    expect(stats.warnings).toEqual(['CP.1054.RunNow.stat: not a task status file (no task id, and no <Status> or <LastRunTime>)']);
     expect(stats).toMatchObject({ lines: 4, parsed: 0, unparsed: 4 });
-    expect(stats.unparsedLines.map((u) => [u.line, u.reason])).toEqual([1, 2, 3, 4].map((n) => [n, 'no <TaskIdn> and <LastRunTime> in this .stat file']));
+    expect(stats.unparsedLines.map((u) => [u.line, u.reason])).toEqual([1, 2, 3, 4].map((n) => [n, 'no <TaskIdn>, <Status> or <LastRunTime> in this .stat file']));
   });
 
   it('warns when the .stat has no task id anywhere (no TaskIdn, a name without one)', async () => {
