@@ -9,7 +9,7 @@ import { isDistribution, runFailed } from './timeline/actions.js';
 import { isoTime } from './timeline/iso.js';
 import { timingOf } from './timing.js';
 import { rules } from './rules/index.js';
-import { INCOMPLETE, NO_FAILURE, RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, WORDING_NOT_RECOGNISED, type RunVerdict, type Verdict } from './rules/verdict.js';
+import { INCOMPLETE, NO_FAILURE, NO_TEMPLATE_LOGS, RACE_VERDICTS, UNREADABLE, VERDICT_EXPLANATIONS, WORDING_NOT_RECOGNISED, type RunVerdict, type Verdict } from './rules/verdict.js';
 import { runNumberAt, templateRuns } from './timeline/runs.js';
 import type { ActivityItem, ActivityLane, DeviceReport, Event, EvidenceLine, FileReport, LogKind, Report, RunReport, SkippedFile, Summary, Timeline, Window } from './types.js';
 import { logKindFromFileName } from './ingest/names.js';
@@ -191,6 +191,12 @@ function illegibleDecisive(files: readonly FileReport[]): SkippedFile[] {
     .map((f) => ({ path: f.path, reason: `none of its ${f.lines} lines could be read as a ${f.kind} log entry (binary data, or text in an encoding not told)` }));
 }
 
+/** What a bundle without the template's logs held instead: "It holds vulscan.log (32 entries), localsch.log (4 entries)." */
+function heldSentence(files: readonly FileReport[]): string {
+  const held = files.map((f) => `${path.basename(f.path.replace(/\\/g, '/'))} (${f.parsed === 0 ? 'empty' : `${f.parsed} ${f.parsed === 1 ? 'line' : 'lines'} read`})`);
+  return `What this bundle holds: ${held.slice(0, 6).join(', ')}${held.length > 6 ? `, and ${held.length - 6} more` : ''}.`;
+}
+
 function unreadSentence(files: readonly SkippedFile[]): string {
   const list = files.map((f) => `${f.path.split('/').pop() ?? f.path} (${f.reason.replace(/^cannot be read: /, '')})`).join('; ');
   return `Key logs of this bundle could not be read: ${list}. What was read shows no failure, but the unread logs may hold one, so the device is not called healthy. Read the bundle with an account that may open these files, or gather them again.`;
@@ -231,7 +237,10 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   // Logs read, timestamps and all, in words no pattern knows: "no failure" would only mean "not understood".
   const unknownWording = !unreadable && !unprovenHealthy && (verdict.verdict === NO_FAILURE || verdict.verdict === INCOMPLETE)
     ? wordingNotRecognised(loaded.files) : null;
-  const verdictId = unreadable || unprovenHealthy ? UNREADABLE : unknownWording ? WORDING_NOT_RECOGNISED : verdict.verdict;
+  // Logs read, but none of those that record the template (a vulscan.log alone): nothing failed in them, and nothing could have.
+  const templateUnseen = !unreadable && !unprovenHealthy && unknownWording === null && verdict.verdict === NO_FAILURE
+    && !loaded.files.some((f) => DECISIVE_KINDS.has(f.kind) && f.parsed > 0);
+  const verdictId = unreadable || unprovenHealthy ? UNREADABLE : unknownWording ? WORDING_NOT_RECOGNISED : templateUnseen ? NO_TEMPLATE_LOGS : verdict.verdict;
   const context = verdict.verdict === 'unexplained-failure' ? contextLines(timeline, verdict, zone) : [];
   // A device with a history: the earlier runs' findings (their causes, their fixes) are the
   // history's, shown with each run; what is advised is for the latest run.
@@ -242,6 +251,7 @@ export function deviceReport(loaded: LoadedDevice, findings: readonly RuleFindin
   const runs = history ? verdict.runs.map((r) => runReport(r, zone)) : [];
   const explanation = (unprovenHealthy ? unreadSentence(unreadDecisive) : explanationOf(verdictId))
     + (unknownWording ? ` ${unknownWording}` : '')
+    + (templateUnseen ? ` ${heldSentence(loaded.files)}` : '')
     + (!unreadable && failure?.event.kind === 'task-status' ? statusSentence(failure.event, loaded) : '')
     + (!unreadable && verdict.unfinished && lastRun ? unfinishedSentence(verdict.unfinished, lastRun.end, zone) : '')
     + (unreadable ? '' : historySentence(runs));

@@ -16,6 +16,8 @@ export const UNREADABLE = 'unreadable';
 export const INCOMPLETE = 'incomplete';
 /** The template's logs were read, but none of their lines is in a wording any pattern knows. */
 export const WORDING_NOT_RECOGNISED = 'wording-not-recognised';
+/** Logs were read, but none that records the template's work: no sdclient, provisioning or task status entry. */
+export const NO_TEMPLATE_LOGS = 'no-template-logs';
 
 /** The verdicts of the scan/sync race, whose packages the fleet summary counts. */
 export const RACE_VERDICTS: readonly string[] = ['vulscan-blocked-sdclient', 'policysync-blocked-sdclient'];
@@ -27,6 +29,8 @@ export const VERDICT_EXPLANATIONS: Record<string, string> = {
   [INCOMPLETE]: 'The provisioning template had not finished where these logs end: an action began, and no line says how it ended or that the template stopped or completed. Gather the logs again once the template is over, or look at the device.',
   [WORDING_NOT_RECOGNISED]: 'The template\'s logs were read, but not one of their lines is in a wording ldforensics knows (another language, or another agent version), '
     + 'so whether the template failed cannot be told from them. Draft patterns for this wording with "ldforensics patterns suggest <bundle>", review them, and run again with --patterns <pack>.',
+  [NO_TEMPLATE_LOGS]: 'None of the logs that record the template\'s work is in this bundle with an entry in it (sdclient.log or sdclient_task<ID>.log, the provisioning log, a CP.<id>.RunNow.stat), so whether the template failed cannot be told from what is here. '
+    + 'Gather the device\'s logs again with the vendor\'s gathering script: sdclient\'s are in C:\\ProgramData\\LANDesk\\Log\\ (or the LDClient folder on older agents), the provisioning agent\'s in C:\\ldprovisioning\\.',
   [UNREADABLE]: 'Nothing in this bundle could be read as a log entry (no log file, or files that are empty, binary or in a shape ldforensics cannot read), so nothing could be diagnosed; see the errors.',
 };
 

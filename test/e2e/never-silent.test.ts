@@ -130,6 +130,36 @@ describe('a key log read in part, or not at all, is never "no-failure"', () => {
   });
 });
 
+describe('a bundle without the template\'s logs is never "no-failure"', () => {
+  const vulscanOnly = (): BundleFiles => ({ [PATHS.vulscan]: cleanStory({ scan: 'between' })[PATHS.vulscan] ?? '' });
+
+  it('a vulscan.log alone: nothing failed in it, and nothing could have; the verdict says the template\'s logs are missing and what the bundle holds', async () => {
+    const files = vulscanOnly();
+    expect(files[PATHS.vulscan]).toMatch(/Vulscan/);
+    const device = await only(write('LAB-VULSCAN-ONLY', files));
+    expect(device.verdict).toBe('no-template-logs');
+    expect(device.explanation).toMatch(/^None of the logs that record the template's work is in this bundle/);
+    expect(device.explanation).toMatch(/What this bundle holds: vulscan\.log \(\d+ lines read\)\.$/);
+  });
+
+  it('an empty sdclient.log beside it says no more: the same verdict', async () => {
+    const device = await only(write('LAB-EMPTY-SDCLIENT', { ...vulscanOnly(), [PATHS.sdclient]: '' }));
+    expect(device.verdict).toBe('no-template-logs');
+    expect(device.explanation).toContain('sdclient.log (empty)');
+  });
+
+  it('a .stat that says Success is a template log: no-failure stands', async () => {
+    const device = await only(write('LAB-STAT-SUCCESS', { ...vulscanOnly(), [PATHS.stat(2203)]: statXml({ taskId: 2203, status: 4, code: 0, lastRun: '10:02:13' }) }));
+    expect(device.verdict).toBe('no-failure');
+  });
+
+  it('the CLI counts it as a device that could not be judged: exit 1, never 0', async () => {
+    const dir = write('LAB-VULSCAN-ONLY', vulscanOnly());
+    const result = await run(process.execPath, [BIN, 'diagnose', dir, '-f', 'csv']).then(() => ({ code: 0 }), (error: { code: number }) => ({ code: error.code }));
+    expect(result.code).toBe(1);
+  });
+});
+
 describe('nothing read is never "no-failure"', () => {
   it('a bundle of empty files is unreadable, with the reason', async () => {
     const device = await only(write('LAB-EMPTY', { [PATHS.sdclient]: '', [PATHS.vulscan]: '', [PATHS.localsch]: '', [PATHS.provisioning]: '' }));
