@@ -56,9 +56,12 @@ const SAME_RESULT_MS = 10 * 60 * 1000;
 function loggedActions(events: readonly Event[]): ActionResult[] {
   const actions: ActionResult[] = [];
   const lastByNumber = new Map<number, ActionResult>();
+  const startedByNumber = new Map<number, Event>();
   for (const event of events) {
+    if (event.kind === 'action-started' && event.actionNumber !== undefined) startedByNumber.set(event.actionNumber, event);
     if (event.kind !== 'action-result') continue;
     const action = fromProvisioningLog(event);
+    fillFromStart(action, action.number !== undefined ? startedByNumber.get(action.number) : undefined);
     const earlier = action.number !== undefined ? lastByNumber.get(action.number) : undefined;
     if (earlier && earlier.event.file !== event.file && earlier.failed === action.failed
       && Math.abs(event.time - earlier.event.time) <= SAME_RESULT_MS) {
@@ -73,6 +76,21 @@ function loggedActions(events: readonly Event[]): ActionResult[] {
     actions.push(action);
   }
   return withStoppedActions(events, actions);
+}
+
+/**
+ * A result line that does not repeat its action's name, type or count ("Action 7 failed: returned
+ * -1916"; ProvisionGUI's "Action 7 FAILED, return:…") takes them from the action's start line,
+ * the last one of that number before it (numbers start again with each template run).
+ */
+function fillFromStart(action: ActionResult, started: Event | undefined): void {
+  if (!started || started.time > action.event.time || action.event.time - started.time > STOP_LAG_MS * 24) return;
+  if (action.type === undefined && started.actionType !== undefined) action.type = started.actionType;
+  if (action.total === undefined && started.actionTotal !== undefined) action.total = started.actionTotal;
+  if (action.name === undefined && started.actionName !== undefined) {
+    action.name = started.actionName;
+    if (/nocheck/i.test(started.actionName)) action.noCheck = true;
+  }
 }
 
 /** How long before its template's stop line a failed action's own result line is written. */

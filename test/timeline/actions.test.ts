@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildActions, isDistribution, runCode, runFailed } from '../../src/timeline/actions.js';
 import { buildTimeline } from '../../src/timeline/index.js';
 import type { ActionResult, Window } from '../../src/types.js';
-import { ev } from '../helpers/events.js';
+import { at, ev } from '../helpers/events.js';
 import { logText } from '../helpers/lines.js';
 import { fileEventsOf } from '../helpers/parse.js';
 
@@ -43,6 +43,29 @@ describe('buildActions', () => {
       { number: 6, total: 12, name: '7-Zip 23.01', type: 'Distribute software', failed: false, code: 229965824, at: 'ldprovisioning.log:2' },
       { number: 7, total: 12, name: 'Office 2016 ProPlus', type: 'Distribute software', failed: true, code: -1916, at: 'ldprovisioning.log:3' },
     ]);
+  });
+
+  it('a result line in other words, without the name, type or count, takes them from the action\'s start line', async () => {
+    const provisioning = logText([
+      ['10:01:30', 'Starting action 6 of 12 "7-Zip 23.01" (Distribute software)'],
+      ['10:01:31', 'Action 6 completed: "7-Zip 23.01" returned 0'],
+      ['10:02:10', 'Starting action 7 of 12 "Office 2016 ProPlus NoCheck" (Distribute software)'],
+      ['10:02:13', 'Action 7 failed, returned -1916'],
+    ]);
+    const timeline = buildTimeline('LAB', [await fileEventsOf('ldprovisioning.log', provisioning)]);
+    expect(timeline.actions.map(brief)).toEqual([
+      { number: 6, total: 12, name: '7-Zip 23.01', type: 'Distribute software', failed: false, code: 0, at: 'ldprovisioning.log:2' },
+      { number: 7, total: 12, name: 'Office 2016 ProPlus NoCheck', type: 'Distribute software', failed: true, code: -1916, noCheck: true, at: 'ldprovisioning.log:4' },
+    ]);
+  });
+
+  it('takes nothing from a start line of the same number after the result, or from a day before it', () => {
+    const actions = buildActions([
+      ev('action-started', '10:00:00', { source: 'provisioning', actionNumber: 7, actionType: 'Execute file', actionName: 'Old', time: at('10:00:00', '2026-03-08') }),
+      ev('action-result', '10:02:13', { source: 'provisioning', actionNumber: 7, code: 1 }),
+      ev('action-started', '10:03:00', { source: 'provisioning', actionNumber: 7, actionType: 'Distribute software', actionName: 'Later' }),
+    ], []);
+    expect(actions.map((a) => [a.number, a.name, a.type])).toEqual([[7, undefined, undefined]]);
   });
 
   it('judges a logged action without an outcome by its code', () => {
