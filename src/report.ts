@@ -191,7 +191,7 @@ function illegibleDecisive(files: readonly FileReport[]): SkippedFile[] {
     .map((f) => ({ path: f.path, reason: `none of its ${f.lines} lines could be read as a ${f.kind} log entry (binary data, or text in an encoding not told)` }));
 }
 
-/** What a bundle without the template's logs held instead: "It holds vulscan.log (32 entries), localsch.log (4 entries)." */
+/** What a bundle without the template's logs held instead: "What this bundle holds: vulscan.log (32 lines read), sdclient.log (empty)." */
 function heldSentence(files: readonly FileReport[]): string {
   const held = files.map((f) => `${path.basename(f.path.replace(/\\/g, '/'))} (${f.parsed === 0 ? 'empty' : `${f.parsed} ${f.parsed === 1 ? 'line' : 'lines'} read`})`);
   return `What this bundle holds: ${held.slice(0, 6).join(', ')}${held.length > 6 ? `, and ${held.length - 6} more` : ''}.`;

@@ -84,7 +84,7 @@ function loggedActions(events: readonly Event[]): ActionResult[] {
  * the last one of that number before it (numbers start again with each template run).
  */
 function fillFromStart(action: ActionResult, started: Event | undefined): void {
-  if (!started || started.time > action.event.time || action.event.time - started.time > STOP_LAG_MS * 24) return;
+  if (!started || started.time > action.event.time || action.event.time - started.time > ACTION_LENGTH_MS) return;
   if (action.type === undefined && started.actionType !== undefined) action.type = started.actionType;
   if (action.total === undefined && started.actionTotal !== undefined) action.total = started.actionTotal;
   if (action.name === undefined && started.actionName !== undefined) {
@@ -95,6 +95,8 @@ function fillFromStart(action: ActionResult, started: Event | undefined): void {
 
 /** How long before its template's stop line a failed action's own result line is written. */
 const STOP_LAG_MS = 60 * 60 * 1000;
+/** The longest an action runs from its start line to its result (a start line older than this is another run's). */
+const ACTION_LENGTH_MS = 24 * STOP_LAG_MS;
 
 /**
  * "Template … stopped: action 7 failed" with no "Action 7 … failed" line of its own: action 7
@@ -108,7 +110,7 @@ function withStoppedActions(events: readonly Event[], actions: ActionResult[]): 
     const number = stop.actionNumber;
     const known = actions.some((a) => a.number === number && a.failed && a.event.time <= stop.time + SAME_RESULT_MS && a.event.time >= stop.time - STOP_LAG_MS);
     if (known) continue;
-    const started = events.filter((e) => e.kind === 'action-started' && e.actionNumber === number && e.time <= stop.time && e.time >= stop.time - STOP_LAG_MS * 24).pop();
+    const started = events.filter((e) => e.kind === 'action-started' && e.actionNumber === number && e.time <= stop.time && e.time >= stop.time - ACTION_LENGTH_MS).pop();
     const action: ActionResult = { event: stop, failed: true };
     if (number !== undefined) action.number = number;
     if (started?.actionTotal !== undefined) action.total = started.actionTotal;
