@@ -28,7 +28,7 @@ export interface TimelineOptions extends CommonOptions {
 import { loadDevices, prepare } from './fleet/prepared.js';
 import { diagnoseDevices } from './fleet/pipeline.js';
 
-export { isWanted, shardKey } from './fleet/prepared.js';
+export { isWanted, namesAnsweredTo, shardKey } from './fleet/prepared.js';
 export { diagnosePlanned, piecesOfPlanned } from './fleet/device-run.js';
 export { diagnoseDevices, diagnosePieces } from './fleet/pipeline.js';
 

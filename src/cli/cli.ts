@@ -31,7 +31,7 @@ import { MAX_PAGE_BYTES, MAX_PAGE_DEVICES } from '../render/html.js';
 import { plural } from '../render/model.js';
 import { GroupSpool } from './spool.js';
 import { codeIdentity, packageVersion } from '../version.js';
-import { diagnoseDevices, diagnosePieces, nothingReadable, shardKey, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from '../run.js';
+import { diagnoseDevices, diagnosePieces, namesAnsweredTo, nothingReadable, shardKey, type CommonOptions, suggestPatterns, timelineDevices, timelineTotals } from '../run.js';
 import type { DeviceReport, DeviceTimeline, Summary } from '../types.js';
 
 const EXIT_OK = 0;
@@ -353,8 +353,7 @@ async function diagnoseCommand(paths: string[], flags: DiagnoseFlags): Promise<n
     progress.device(device.verdict);
     fleet.addTally(device);
     // A qualified name (site-a/LAB-0101) answers a bare --device LAB-0101 too.
-    missing.delete(device.device.toLowerCase());
-    missing.delete(device.device.toLowerCase().slice(device.device.lastIndexOf('/') + 1));
+    for (const answered of namesAnsweredTo(device.device)) missing.delete(answered);
     // What a run could not read is said on stderr too: one line per device.
     if ((device.readErrors ?? 0) > 0 && !flags.quiet) {
       const files = device.readErrorFiles ?? [];

@@ -7,6 +7,7 @@ import { InputError, UsageError } from '../errors.js';
 import { configKey } from './cache.js';
 import { inShard } from './shard.js';
 import { findBundles, type Bundle, type FindBundlesOptions } from '../ingest/bundles.js';
+import { gatheredZipName, withoutGatheredSuffix } from '../ingest/gathered.js';
 import { codeIdentity, packageVersion } from '../version.js';
 import { patternSet, type PatternSet } from '../parsers/patterns.js';
 import { rules } from '../rules/index.js';
@@ -94,10 +95,24 @@ export function notAskedName(name: string, options: CommonOptions, prepared: Pre
   return (prepared.wanted !== null && !isWanted(name, prepared.wanted)) || !inShard(name, options.shard);
 }
 
-/** --device matches a device's name as the report gives it (site-a/LAB-0101), or its bare name (LAB-0101: every site's). */
-export function isWanted(name: string, wanted: ReadonlySet<string>): boolean {
+/**
+ * The names, lower case, that --device finds a device by: its name as the report gives it
+ * (site-a/LAB-0101), its bare name (LAB-0101: every site's), and the device a gathering of it
+ * was told apart from another by (LAB-0116 for "LAB-0116 (gathered 2026-03-01)", and for the
+ * gathering zip's own name where two copies of one gathering share a folder).
+ */
+export function namesAnsweredTo(name: string): string[] {
   const lower = name.toLowerCase();
-  return wanted.has(lower) || wanted.has(lower.slice(lower.lastIndexOf('/') + 1));
+  const bare = lower.slice(lower.lastIndexOf('/') + 1);
+  const names = [lower, bare, withoutGatheredSuffix(bare)];
+  const gathered = gatheredZipName(bare.replace(/\.zip$/, ''))?.device;
+  if (gathered !== undefined) names.push(gathered);
+  return names;
+}
+
+/** --device matches a device by any name it answers to (namesAnsweredTo). */
+export function isWanted(name: string, wanted: ReadonlySet<string>): boolean {
+  return namesAnsweredTo(name).some((answered) => wanted.has(answered));
 }
 
 

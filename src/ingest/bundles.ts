@@ -37,7 +37,7 @@ import { addTo, appendAll } from '../arrays.js';
 import { InputError } from '../errors.js';
 import type { SkippedFile } from '../types.js';
 import { logKindFromFileName } from './names.js';
-import { deviceNameOfFolder, gatheredZipName } from './gathered.js';
+import { deviceNameOfFolder, GATHERED_SUFFIX_START, gatheredDateOf, gatheredZipName } from './gathered.js';
 import { compareDeviceNames, isLayoutFolder, isOsMetadata, isZipName, LAYOUT_FOLDERS, settledTimes, SOURCE_WARNING, wallTimeOfFileTime, type Bundle, type BundleListing, type SourceFile } from './source.js';
 import { deviceFolderNames, fleetFoldersOf, openZipBundle, openZipBundles, type ZipLimits } from './zip.js';
 import { zipEntryNames } from './zip-peek.js';
@@ -245,13 +245,24 @@ function nameApart(devices: Nameable[]): void {
     while (common < shortest && dirs.every((d) => d[common] === dirs[0]?.[common])) common += 1;
     const qualified = (i: number, last: string): string => withoutRepeats([...(dirs[i] ?? []).slice(common), last]).join('/');
     const named = group.map((device, i) => qualified(i, device.name));
-    // In one folder (LAB-0101/ beside LAB-0101.zip), what tells them apart is the bundle's own name.
+    // In one folder (LAB-0101/ beside LAB-0101.zip), what tells them apart is the bundle's own name;
+    // for the gathering script's zips of one device, its gathering date ("LAB-0116 (gathered
+    // 2026-03-01)"), which --device LAB-0116 still finds (fleet/prepared.ts, isWanted).
     const counts = new Map<string, number>();
     for (const name of named) counts.set(name.toLowerCase(), (counts.get(name.toLowerCase()) ?? 0) + 1);
+    const dated = group.map((device, i) => {
+      const date = gatheredDateOf(device.absolute);
+      return date === undefined ? undefined : `${named[i] ?? device.name}${GATHERED_SUFFIX_START}${date})`;
+    });
+    const datedCounts = new Map<string, number>();
+    for (const name of dated) if (name !== undefined) datedCounts.set(name.toLowerCase(), (datedCounts.get(name.toLowerCase()) ?? 0) + 1);
     const taken = new Set<string>();
     group.forEach((device, i) => {
       let name = named[i] ?? device.name;
-      if ((counts.get(name.toLowerCase()) ?? 0) > 1) name = qualified(i, path.basename(device.absolute));
+      if ((counts.get(name.toLowerCase()) ?? 0) > 1) {
+        const byDate = dated[i];
+        name = byDate !== undefined && datedCounts.get(byDate.toLowerCase()) === 1 ? byDate : qualified(i, path.basename(device.absolute));
+      }
       for (let n = 2; taken.has(name.toLowerCase()); n += 1) name = `${named[i] ?? device.name} (${n})`;
       taken.add(name.toLowerCase());
       device.name = name;

@@ -41,6 +41,15 @@ export function gatheredZipName(stem: string): GatheredName | null {
   return valid ? { device, gathered: date } : { device };
 }
 
+/** How a device gathered twice is told apart: "LAB-0116 (gathered 2026-03-01)". */
+export const GATHERED_SUFFIX_START = ' (gathered ';
+const GATHERED_SUFFIX = / \(gathered \d{4}-\d{2}-\d{2}\)$/;
+
+/** A device's name without the gathering date that told it apart from another gathering of it. */
+export function withoutGatheredSuffix(name: string): string {
+  return name.replace(GATHERED_SUFFIX, '');
+}
+
 /**
  * The gathering date a bundle's path carries: the vendor's script names its zip
  * All_Zipped_Logs_<COMPUTERNAME>_<MMddyyyy>.zip, and an unzipped copy keeps that name as its

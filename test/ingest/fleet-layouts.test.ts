@@ -1,10 +1,12 @@
 // The layouts real shares have: nested site/date/device folders, the same device gathered twice,
 // a log file given alone. Built from the samples in a temporary folder.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tmp from 'tmp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/run.js';
+import { BIN } from '../helpers/cli.js';
 import { SAMPLES } from '../helpers/parse.js';
 import { writeZip } from '../helpers/zip.js';
 
@@ -157,6 +159,28 @@ describe('the same device name twice', () => {
     expect(bare.devices.map((d) => d.device)).toEqual(['site-a/2026-03-01/LAB-0101', 'site-b/2026-03-01/LAB-0101']);
     const qualified = await diagnose({ paths: [share], devices: ['site-b/2026-03-01/LAB-0101'] });
     expect(qualified.devices.map((d) => d.device)).toEqual(['site-b/2026-03-01/LAB-0101']);
+  });
+
+  it('gathered twice by the vendor\'s script into one folder: told apart by the gathering date, a second copy of one gathering by its zip\'s name, and all found by the bare name, from the CLI too', async () => {
+    const share = path.join(root.name, 'share');
+    mkdirSync(share);
+    const gathering = path.join(SAMPLES, 'All_Zipped_Logs_LAB-0116_02172026.zip');
+    cpSync(gathering, path.join(share, 'All_Zipped_Logs_LAB-0116_02172026.zip'));
+    cpSync(gathering, path.join(share, 'All_Zipped_Logs_LAB-0116_02172026 (1).zip'));
+    cpSync(gathering, path.join(share, 'All_Zipped_Logs_LAB-0116_03012026.zip'));
+    cpSync(gathering, path.join(share, 'All_Zipped_Logs_LAB-0117_03012026.zip'));
+    const names = (await diagnose({ paths: [share] })).devices.map((d) => d.device);
+    expect(names).toEqual([
+      'All_Zipped_Logs_LAB-0116_02172026 (1).zip',
+      'All_Zipped_Logs_LAB-0116_02172026.zip',
+      'LAB-0116 (gathered 2026-03-01)',
+      'LAB-0117',
+    ]);
+    expect((await diagnose({ paths: [share], devices: ['lab-0116'] })).devices.map((d) => d.device)).toEqual(names.slice(0, 3));
+    expect((await diagnose({ paths: [share], devices: ['LAB-0116 (gathered 2026-03-01)'] })).devices.map((d) => d.device)).toEqual(['LAB-0116 (gathered 2026-03-01)']);
+    const cli = spawnSync(process.execPath, [BIN, 'diagnose', share, '--device', 'LAB-0116', '-f', 'csv'], { encoding: 'utf8' });
+    expect(cli.stdout.split('\n').filter((line) => /^(All_Zipped_Logs_)?LAB-0116/.test(line))).toHaveLength(3);
+    expect(cli.stderr).not.toMatch(/no device named/);
   });
 
   it('inside two fleet zips (site-a.zip, site-b.zip), and beside a folder of one of their names, on this thread and on workers alike', async () => {
