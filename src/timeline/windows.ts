@@ -15,6 +15,12 @@ export const RUN_GAP_MS: Record<ProcessName, number> = {
   vulscan: 4 * 60 * 60 * 1000,
   policysync: 4 * 60 * 60 * 1000,
 };
+/**
+ * The silence a run that said it waits may keep and still be that run: it waits on an sdclient,
+ * and an sdclient can hang for hours (FORMATS.md: a targeted-multicast bug left sdclient or
+ * vulscan hung for hours), after which its "wait finished" belongs to the wait it ends.
+ */
+export const WAITING_GAP_MS = 24 * 60 * 60 * 1000;
 
 export interface WindowInput {
   process: ProcessName;
@@ -117,14 +123,20 @@ export function windowsOfFile(input: WindowInput, boundaries: RunBoundaries): Wi
   // run when the clock jumped between the two files' lines.
   const hasBanners = input.events.some((e) => e.kind === 'process-start');
   const splits = hasBanners ? [] : boundaries[input.process];
+  // The run said it waits, and nothing since says the wait is over: it may be silent for hours.
+  let waiting = false;
   for (const event of input.events) {
     let reason: Window['closedBy'] | null = null;
     if (current && previous) {
+      const silence = event.time - previous.time;
       if (previous.kind === 'process-exit') reason = 'exit-line';
       else if (event.kind === 'process-start') reason = 'next-start';
       else if (event.kind === 'command-line' && commandLineSeen && previous.kind !== 'process-start') reason = 'next-start';
       // A marked clock jump is not a silence: the run goes on.
-      else if (!input.singleTask && !event.clockJump && event.time - previous.time > gap) reason = 'gap';
+      // Where sdclient's runs begin with a banner, a run's silence is a hang (the next run would
+      // have a banner of its own, and every distribution is a run of its own): hours of it split a
+      // run only where no banner is known.
+      else if (!input.singleTask && !event.clockJump && silence > (waiting || (hasBanners && input.process === 'sdclient') ? WAITING_GAP_MS : gap)) reason = 'gap';
       else if (!input.singleTask && boundaryBetween(splits, previous.time, event.time)) reason = 'next-start';
     }
     if (current && reason) {
@@ -135,8 +147,11 @@ export function windowsOfFile(input: WindowInput, boundaries: RunBoundaries): Wi
     if (!current) {
       current = open(input.process, input.file, event);
       commandLineSeen = false;
+      waiting = false;
     }
     if (event.kind === 'command-line') commandLineSeen = true;
+    if (event.kind === 'waiting') waiting = true;
+    else if (event.kind === 'wait-finished' || event.kind === 'scanning' || event.kind === 'process-exit') waiting = false;
     absorb(current, event);
     previous = event;
   }

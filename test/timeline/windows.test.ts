@@ -73,6 +73,27 @@ describe('windowsOfFile: where a run starts and ends', () => {
     expect(shape(windows)).toEqual(['1-3 06:00:00–09:30:00 gap', '4-4 14:00:00–14:00:00 end-of-file']);
   });
 
+  it('keeps a vulscan that waits on a hung sdclient one run, and the hung sdclient one run, over five hours of silence', async () => {
+    const vulscan = await windowsOf('vulscan.log', logText([
+      ['10:30:00', 'Vulscan.exe version 11.0.5.361 starting'],
+      ['10:30:01', 'Another task is running (sdclient.exe, pid 6120); waiting for it to finish'],
+      ['15:10:02', 'Wait finished; no other task is running'],
+      ['15:10:03', 'Scanning for vulnerabilities'],
+    ]));
+    expect(shape(vulscan)).toEqual(['1-4 10:30:00–15:10:03 end-of-file']);
+    const sdclient = await windowsOf('sdclient.log', logText([
+      ['10:00:00', '---------- SDClient starting (version 11.0.5.361) ----------'],
+      ['10:00:05', 'sdmcache: targeted multicast: waiting for peer'],
+      ['15:10:00', 'processing of package is complete, result 0 (0x00000000)'],
+      ['15:10:01', 'SDClient exiting, return code 0'],
+      ['15:10:05', '---------- SDClient starting (version 11.0.5.361) ----------'],
+    ]));
+    expect(shape(sdclient)).toEqual(['1-4 10:00:00–15:10:01 exit-line', '5-5 15:10:05–15:10:05 end-of-file']);
+    // Without banners, hours of silence still part sdclient's runs.
+    const unbannered = await windowsOf('sdclient.log', logText([['10:00:05', 'Downloading'], ['15:10:00', 'processing of package is complete, result 0']]));
+    expect(shape(unbannered)).toEqual(['1-1 10:00:05–10:00:05 gap', '2-2 15:10:00–15:10:00 end-of-file']);
+  });
+
   it('splits where the scheduler launched the program (a boundary from another file)', async () => {
     const text = logText([['09:40:00', 'Checking definitions'], ['09:41:00', 'Scanning for vulnerabilities'], ['09:58:39', 'Checking definitions'], ['09:59:00', 'Done']]);
     expect(shape(await windowsOf('vulscan.log', text, { ...NONE, vulscan: [at('09:50:00')] })))
