@@ -8,9 +8,22 @@ import type { Renderer } from './renderer.js';
 
 const SCHEMA: Report['schema'] = 'ldforensics.diagnosis/1';
 
-/** Every line of `text` indented by `by`: one native pass (JSON text holds no newline inside its strings). */
-function indent(text: string, by: string): string {
-  return by + text.replaceAll('\n', `\n${by}`);
+/**
+ * `value` pretty-printed as it stands `depth` levels deep in the document (each level two blanks):
+ * JSON.stringify of it inside `depth` one-element arrays, with the arrays' own lines cut off. The
+ * same bytes as indenting each line of its own stringify, without a second pass over megabytes
+ * (a pass of replaceAll over the 200 MB log's 11 MB report took as long as its stringify).
+ */
+function stringifiedAt(value: unknown, depth: number): string {
+  let wrapped: unknown = value;
+  for (let i = 0; i < depth; i += 1) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // "[\n  [\n    " before it (a bracket, a newline and the next level's blanks, each level), "\n  ]\n]" after it.
+  let head = 0;
+  for (let i = 0; i < depth; i += 1) head += 2 + 2 * (i + 1);
+  let tail = 0;
+  for (let i = 0; i < depth; i += 1) tail += 2 + 2 * i;
+  return text.slice(head, text.length - tail);
 }
 
 function start(): string {
@@ -19,13 +32,13 @@ function start(): string {
 
 /** One device's element of the array; elements are joined by `between`, so an element does not depend on its place. */
 function device(report: DeviceReport): string {
-  return `\n${indent(escapeJson(JSON.stringify(report, null, 2)), '    ')}`;
+  return `\n    ${escapeJson(stringifiedAt(report, 2))}`;
 }
 
 const between = ',';
 
 function end(summary: Summary, _options?: unknown, none = false): string {
-  return `${none ? ']' : '\n  ]'},\n  "summary": ${indent(escapeJson(JSON.stringify(summary, null, 2)), '  ').trimStart()}\n}\n`;
+  return `${none ? ']' : '\n  ]'},\n  "summary": ${escapeJson(stringifiedAt(summary, 1))}\n}\n`;
 }
 
 function render(report: Report): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { escapeJson } from '../../src/render/escape.js';
 import { json } from '../../src/render/json.js';
 import { ndjson } from '../../src/render/ndjson.js';
 import { injection, report } from '../fixtures/report.js';
@@ -16,6 +17,10 @@ describe('json', () => {
   it('is pretty-printed like JSON.stringify(report, null, 2), with a final newline', () => {
     expect(text.startsWith('{\n  "schema": "ldforensics.diagnosis/1",\n  "devices": [\n')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
+    // Byte for byte: each device and the summary stringified in place (an empty list, an empty object and all).
+    const withEmpties = { ...report, devices: report.devices.map((d, i) => (i === 0 ? { ...d, findings: [], context: [], notes: [] } : d)) };
+    const whole = JSON.stringify({ schema: 'ldforensics.diagnosis/1', devices: withEmpties.devices, summary: withEmpties.summary }, null, 2);
+    expect(json.render(withEmpties)).toBe(`${escapeJson(whole)}\n`);
   });
 
   it('carries no raw ESC, C1, U+2028/U+2029 or bidi control', () => {
