@@ -443,6 +443,8 @@ export interface RuleReport {
   packageName?: string;
   /** A fix text specific to this finding (names the package and action); defaults to meta.fix. */
   fix?: string;
+  /** The template's completion line the failed run came after (Failure.afterTemplate): the finding is a warning. */
+  afterTemplate?: Event;
 }
 
 export interface RuleContext {

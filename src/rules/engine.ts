@@ -36,14 +36,17 @@ function toFinding(rule: Rule, report: RuleReport, zone: string | undefined): Fi
   // The template ignores a NoCheck action's failure and goes on: what failed there is worth
   // knowing (the package is missing), but it is not what stopped the template.
   const ignored = report.action?.noCheck === true && rule.meta.severity === 'error';
+  // A run after the template completed is a task run later (pushed, scheduled), not a step of it.
+  const later = report.afterTemplate !== undefined && rule.meta.severity === 'error' ? report.afterTemplate : undefined;
   return {
     rule: rule.meta.id,
-    severity: ignored ? 'warning' : rule.meta.severity,
+    severity: ignored || later ? 'warning' : rule.meta.severity,
     confidence: report.confidence,
     time: isoTime(report.time, zone),
     package: report.packageName ?? report.action?.name ?? null,
     actionNumber: report.action?.number ?? null,
-    message: fillMessage(template, report.data) + (ignored ? ' The action\'s name carries NoCheck, so the template ignored this failure and went on; the package is not installed.' : ''),
+    message: fillMessage(template, report.data) + (ignored ? ' The action\'s name carries NoCheck, so the template ignored this failure and went on; the package is not installed.' : '')
+      + (later ? ` This run began after the template had completed (${isoTime(later.time, zone)}, ${later.file}:${later.line}): a task run later, not a step of the template, so it does not decide the device's verdict; the package is not installed.` : ''),
     fix: report.fix ?? rule.meta.fix,
     evidence: report.evidence.map((e) => evidenceLine(e, zone)),
   };

@@ -2,7 +2,7 @@
 // was, which other runs were open at a moment. Rules stay short and agree on the answers.
 import { addTo, appendAll, firstPast } from '../arrays.js';
 import { isSuccessCode } from '../parsers/codes.js';
-import { LATE_STATUS_MS, lastLogLineTime } from '../timeline/runs.js';
+import { LATE_STATUS_MS, lastLogLineTime, runNumberAt, templateRuns } from '../timeline/runs.js';
 import { FAILED_STATUSES, isDistribution, runCode, runFailed } from '../timeline/actions.js';
 import type { ActionResult, Event, ProcessName, RuleContext, RuleHandlers, RuleReport, Timeline, Window, WallTime } from '../types.js';
 
@@ -32,6 +32,12 @@ export interface Failure {
   code?: number;
   /** The line that records the failure. */
   event: Event;
+  /**
+   * For a failed sdclient run that no action stands for: the line saying its template completed
+   * before the run began (in the same template run). A task pushed or scheduled after
+   * provisioning, not a step of it: its findings are warnings, and it never decides the verdict.
+   */
+  afterTemplate?: Event;
 }
 
 /**
@@ -241,12 +247,23 @@ export function failures(timeline: Timeline): Failure[] {
     if (run.packageName) failure.packageName = run.packageName;
     const code = runCode(run);
     if (code !== undefined) failure.code = code;
+    const completed = completedBefore(timeline, run.start);
+    if (completed) failure.afterTemplate = completed;
     list.push(failure);
   }
   appendAll(list, statusFailures(timeline));
   list.sort((a, b) => a.time - b.time);
   cache.set(timeline, list);
   return list;
+}
+
+/** The template's completion line before `time` in the template run that holds `time`, if there is one. */
+function completedBefore(timeline: Timeline, time: WallTime): Event | undefined {
+  const completions = eventsOfKind(timeline, 'template-completed');
+  if (completions.length === 0) return undefined;
+  const split = templateRuns(timeline);
+  const run = runNumberAt(split, time);
+  return completions.findLast((e) => e.time <= time && runNumberAt(split, e.time) === run);
 }
 
 /**
@@ -308,11 +325,12 @@ export function onEachFailure(context: RuleContext, judge: (failure: Failure, ti
 }
 
 /** What a finding says about the failure it explains: the action, the run, the package. */
-export function aboutFailure(failure: Failure): Pick<RuleReport, 'action' | 'run' | 'packageName'> {
-  const about: Pick<RuleReport, 'action' | 'run' | 'packageName'> = {};
+export function aboutFailure(failure: Failure): Pick<RuleReport, 'action' | 'run' | 'packageName' | 'afterTemplate'> {
+  const about: Pick<RuleReport, 'action' | 'run' | 'packageName' | 'afterTemplate'> = {};
   if (failure.action) about.action = failure.action;
   if (failure.run) about.run = failure.run;
   if (failure.packageName) about.packageName = failure.packageName;
+  if (failure.afterTemplate) about.afterTemplate = failure.afterTemplate;
   return about;
 }
 

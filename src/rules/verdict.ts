@@ -71,8 +71,9 @@ function judge(all: readonly Failure[], errors: readonly RuleFinding[]): { verdi
 
 export function verdictOf(timeline: Timeline, findings: readonly RuleFinding[]): Verdict {
   const errors = findings.filter((f) => f.finding.severity === 'error');
-  // A NoCheck action's failure is ignored by the template: it did not stop it.
-  const all = failures(timeline).filter((f) => f.action?.noCheck !== true);
+  // A NoCheck action's failure is ignored by the template: it did not stop it. A run after the
+  // template completed is no step of it (facts.ts, Failure.afterTemplate).
+  const all = failures(timeline).filter((f) => f.action?.noCheck !== true && f.afterTemplate === undefined);
   const split = templateRuns(timeline);
   if (split.runs.length === 0) return { ...judge(all, errors), runs: [] };
   const runs: RunVerdict[] = split.runs.map((run) => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { PATHS, addedTaskLine, logText, plus, sdclientRun, statXml, type BundleFiles } from '../helpers/bundle.js';
+import { PATHS, addedTaskLine, lines, logText, plus, sdclientRun, statXml, type BundleFiles } from '../helpers/bundle.js';
 import { DAYS, HOURS, history, shiftBundle } from '../helpers/history.js';
 import { diagnoseBundle } from '../helpers/rule-tester.js';
 import { cleanStory, installStory, raceStory } from '../rules/scenarios.js';
@@ -115,6 +115,29 @@ describe('the latest template run decides', () => {
 function noProvisioning(files: BundleFiles): BundleFiles {
   return Object.fromEntries(Object.entries(files).filter(([p]) => p !== PATHS.provisioning));
 }
+
+describe('a task run after the template completed', () => {
+  it('a pushed package that fails days after "Template … completed" is a warning on its own run, never the device\'s verdict', async () => {
+    const provisioning = logText([lines([
+      ['09:00:00', 'Template "Win11 Lab build" (id 31): 6 actions'],
+      ['09:20:00', 'Action 5 of 6 "Install LANDesk agent" (Install service) completed, return code 0'],
+      ['09:30:00', 'Starting action 6 of 6 "Zoom 6" (Distribute software)'],
+      ['09:35:00', 'Action 6 of 6 "Zoom 6" (Distribute software) completed, return code 0'],
+      ['09:35:01', 'Template "Win11 Lab build" completed'],
+    ])]);
+    const zoom = sdclientRun({ start: '09:30:01', taskId: 7000, package: 'Zoom 6', installSeconds: 280 });
+    const visio = sdclientRun({ start: plus('09:30:01', 4 * DAYS), taskId: 7001, package: 'Visio 2021', installSeconds: 600, result: 1603 });
+    const files: BundleFiles = { [PATHS.provisioning]: provisioning, [PATHS.sdclient]: logText([zoom, visio]) };
+    const device = await diagnoseBundle(files);
+    expect(device.verdict).toBe('no-failure');
+    const later = device.findings.find((f) => f.rule === 'package-install-failed');
+    expect(later).toMatchObject({ severity: 'warning', package: 'Visio 2021' });
+    expect(later?.message).toMatch(/This run began after the template had completed \(.*ldprovisioning\.log:5\): a task run later, not a step of the template/);
+    // The same failure during the template decides it.
+    const during = await diagnoseBundle({ [PATHS.provisioning]: provisioning.replace(/^.*Template "Win11 Lab build" completed.*\r\n/m, ''), [PATHS.sdclient]: logText([zoom, visio]) });
+    expect(during.verdict).toBe('package-install-failed');
+  });
+});
 
 describe('logs that end in the middle of the template', () => {
   it('every log stops right after "Starting action 7": incomplete, naming the action and where the logs end, never no-failure', async () => {
