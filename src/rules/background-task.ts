@@ -264,6 +264,7 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
             typeNote: failure.action !== undefined && failure.action.type === undefined
               ? ' The provisioning log does not say which type of action this was; it is taken for a distribution (only those run sdclient), one step less sure.'
               : '',
+            longRun: shape.waitedOn ? longRunNote(shape.waitedOn, waitedOnName) : '',
           },
           evidence: evidence(timeline, failure, process, shape),
           confidence: shape.confidence,
@@ -274,6 +275,21 @@ export function blockedByBackgroundTask(process: BackgroundProcess, meta: RuleMe
       });
     },
   };
+}
+
+/** A distribution this long has hung rather than installed (FORMATS.md: EPM 2018.x's targeted-multicast bug). */
+const HUNG_RUN_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * What a run the task waited on for hours adds: it hung, and the hang is worth its own look (the
+ * race still happened after it, as the chain shows).
+ */
+function longRunNote(run: Window, name: string | undefined): string {
+  const length = run.end - run.start;
+  if (length < HUNG_RUN_MS) return '';
+  const minutes = Math.round(length / 60_000);
+  const took = `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return ` That distribution${name ? ` ("${name}")` : ''} ran for ${took}: a run that long hung rather than installed (EPM 2018.x's targeted-multicast bug left sdclient hung for hours), so look at that run too.`;
 }
 
 /** A first start this far out is the provisioning-only agent's deliberate "never during provisioning". */
@@ -325,9 +341,9 @@ export function schedulingNote(timeline: Timeline, process: BackgroundProcess, a
 export function raceMessages(): Record<Shape['messageId'], string> {
   return {
     chain: '{task} started at {taskStart} while sdclient was installing {waitedOn}, waited for it, and began its work at {workStart} when that sdclient exited; '
-      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}',
+      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}{longRun}',
     overlapped: '{task} started at {taskStart} while sdclient was installing {waitedOn} and was still running when that sdclient exited at {waitedOnEnd}; '
-      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}',
+      + 'at {failedAt} the next distribution, {action}, found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}{longRun}',
     between: '{task} started at {taskStart}, while no distribution was running, and was still running at {failedAt} when the next one, {action}, '
       + 'found {exe} running, refused ("a task is already in progress"), and the template failed.{scheduled}{typeNote}',
     oneSide: 'At {failedAt} sdclient refused to run {action} because {exe} was running ("a task is already in progress"). '
@@ -335,6 +351,6 @@ export function raceMessages(): Record<Shape['messageId'], string> {
     launchOnly: 'The agent\'s scheduler launched {task} at {launchAt}, while {previous} was running; at {failedAt} the next action, {action}, failed {seconds} s after it began, '
       + 'with the agent\'s busy code {code}. That is the race\'s shape and nothing else here explains the failure, but this bundle lacks {missing}, which would confirm it.{scheduled}{typeNote}',
     windows: 'No line names the conflict, but the activity windows show the race: {task} started at {taskStart} during {waitedOn}, outlasted it, '
-      + 'and was still running when {action} started at {failedAt} and failed within moments.{scheduled}{typeNote}',
+      + 'and was still running when {action} started at {failedAt} and failed within moments.{scheduled}{typeNote}{longRun}',
   };
 }

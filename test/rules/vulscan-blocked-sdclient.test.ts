@@ -347,3 +347,39 @@ describe('the race\'s fix where the Agent Health task launched vulscan', () => {
     expect(race?.message).toContain('had scheduled the security scan to start at');
   });
 });
+
+describe('a race after a distribution that hung for hours', () => {
+  it('keeps the wait and the hung run whole, tells the chain from 10:30, and says the run before hung', async () => {
+    const files: BundleFiles = {
+      [PATHS.sdclient]: logText([lines([
+        ['10:00:00', '---------- SDClient starting (version 11.0.5.361) ----------'],
+        ['10:00:00', 'Package: "AutoCAD 2024"'],
+        ['10:00:05', 'sdmcache: targeted multicast: waiting for peer'],
+        ['15:10:00', 'processing of package is complete, result 0 (0x00000000)'],
+        ['15:10:01', 'SDClient exiting, return code 0'],
+        ['15:10:05', '---------- SDClient starting (version 11.0.5.361) ----------'],
+        ['15:10:05', 'Package: "Google Chrome 122"'],
+        ['15:10:06', REFUSAL],
+        ['15:10:06', 'processing of package is complete, result -1917517692 (0x8DB50084)'],
+        ['15:10:06', 'SDClient exiting, return code -1917517692'],
+      ])]),
+      [PATHS.vulscan]: logText([lines([
+        ['10:30:00', 'Vulscan.exe version 11.0.5.361 starting'],
+        ['10:30:01', 'Another task is running (sdclient.exe, pid 6120); waiting for it to finish'],
+        ['15:10:02', 'Wait finished; no other task is running'],
+        ['15:10:03', 'Scanning for vulnerabilities'],
+        ['15:30:00', 'Vulscan finished, return code 0'],
+      ])]),
+    };
+    const device = await diagnoseBundle(files);
+    expect(device.verdict).toBe(RULE);
+    const message = device.findings.find((f) => f.rule === RULE)?.message ?? '';
+    expect(message).toMatch(/^Vulscan started at 10:30:00 while sdclient was installing "AutoCAD 2024", waited for it/);
+    expect(message).toContain('That distribution ("AutoCAD 2024") ran for 5 h 10 min: a run that long hung rather than installed');
+  });
+
+  it('says nothing of a hang after a run of ordinary length', async () => {
+    const device = await diagnoseBundle(raceStory().files);
+    expect(device.findings.find((f) => f.rule === RULE)?.message).not.toContain('hung');
+  });
+});
