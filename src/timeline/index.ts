@@ -9,6 +9,7 @@ import { anchorUtcEvents } from './anchor.js';
 import { markClockJumps, type SilenceWitness } from './clock.js';
 import { mergeEventStreams } from './merge.js';
 import { correctSkewedFiles } from './skew.js';
+import { isLogLine } from './runs.js';
 import { buildWindows, type RunBoundaries, type WindowInput } from './windows.js';
 
 /** One parsed file, in the order the bundle lists its files (the merge's tie-break). */
@@ -101,10 +102,7 @@ function placeUntimed(statusEvents: readonly Event[], files: readonly FileEvents
   const untimed = statusEvents.filter((e) => e.untimed === true);
   if (untimed.length === 0) return;
   let last = -Infinity;
-  for (const file of files) {
-    if (file.kind === 'task-status') continue;
-    for (const event of file.events) if (event.time > last) last = event.time;
-  }
+  for (const file of files) for (const event of file.events) if (isLogLine(event) && event.time > last) last = event.time;
   if (last === -Infinity) for (const event of statusEvents) if (event.untimed !== true && event.time > last) last = event.time;
   if (last === -Infinity) return;
   for (const event of untimed) event.time = last;

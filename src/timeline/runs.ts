@@ -204,11 +204,19 @@ function gapMarkers(events: readonly Event[], windows: readonly Window[]): Marke
  */
 export const LATE_STATUS_MS = 24 * 60 * 60 * 1000;
 
-/** The time of a bundle's last log line: a task status file's time is not one. */
+/**
+ * The time of a bundle's last log line: a task status file's time is not one, nor a scheduler
+ * listing's task (its time is the task's next start: the year 3000 where the fix is in place).
+ */
 export function lastLogLineTime(events: readonly Event[]): number {
   let lastLine = -Infinity;
-  for (const event of events) if (event.kind !== 'task-status' && event.utc !== true && event.time > lastLine) lastLine = event.time;
+  for (const event of events) if (isLogLine(event) && event.time > lastLine) lastLine = event.time;
   return lastLine;
+}
+
+/** True for an event that is a line written when it happened (see lastLogLineTime). */
+export function isLogLine(event: Event): boolean {
+  return event.kind !== 'task-status' && event.kind !== 'task-listed' && event.utc !== true;
 }
 
 function lateStatusMarker(timed: readonly Event[]): Marker | undefined {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { PATHS, addedTaskLine, lines, logText, plus, sdclientRun, statXml, type BundleFiles } from '../helpers/bundle.js';
+import { PATHS, addedTaskLine, lines, logText, plus, schedulerTasksText, sdclientRun, statXml, type BundleFiles } from '../helpers/bundle.js';
 import { DAYS, HOURS, history, shiftBundle } from '../helpers/history.js';
 import { diagnoseBundle } from '../helpers/rule-tester.js';
 import { cleanStory, installStory, raceStory } from '../rules/scenarios.js';
@@ -230,6 +230,30 @@ describe('a task status file written after every log line', () => {
     });
     expect(device.verdict).toBe('unexplained-failure');
     expect(device.runs?.map((r) => r.startedBy)).toEqual(['template-start', 'task-status']);
+  });
+
+  it('the same with the scheduler\'s task list in the bundle, whose tasks start in the year 3000 (the fix in place): still a failure', async () => {
+    // Regression: the listed tasks' year-3000 starts were taken for the bundle's last log line, so no .stat was ever "late".
+    const clean = fixed();
+    const exit1053 = /^\w{3}, \d{2} \w{3} \d{4} (\d{2}:\d{2}:\d{2}) SDClient exiting/m.exec(clean[PATHS.sdclient] ?? '')?.[1] ?? '';
+    const device = await diagnoseBundle({
+      ...clean,
+      [PATHS.schedulerTasks]: schedulerTasksText(YEAR_3000),
+      [PATHS.stat(1053)]: statXml({ taskId: 1053, status: 4, code: 0, lastRun: exit1053 }),
+      [PATHS.stat(1054)]: statXml({ taskId: 1054, status: 5, code: 1603, lastRun: plus('09:53:05', 2 * DAYS) }),
+    });
+    expect(device.verdict).toBe('unexplained-failure');
+    expect(device.runs?.map((r) => r.startedBy)).toEqual(['template-start', 'task-status']);
+  });
+
+  it('a .stat without a LastRunTime sits after the last log line, never at a listed task\'s year-3000 start', async () => {
+    const device = await diagnoseBundle({
+      ...fixed(),
+      [PATHS.schedulerTasks]: schedulerTasksText(YEAR_3000),
+      [PATHS.stat(1054)]: '<TaskStatus><TaskIdn>1054</TaskIdn><Status>5</Status><ReturnCode>1603</ReturnCode></TaskStatus>',
+    });
+    const evidence = device.findings.flatMap((f) => f.evidence).find((e) => e.file.endsWith('CP.1054.RunNow.stat'));
+    expect(evidence?.time.startsWith('2026-')).toBe(true);
   });
 
   it('a .stat of the run itself (the same day) starts no run', async () => {
