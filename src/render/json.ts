@@ -18,12 +18,9 @@ function stringifiedAt(value: unknown, depth: number): string {
   let wrapped: unknown = value;
   for (let i = 0; i < depth; i += 1) wrapped = [wrapped];
   const text = JSON.stringify(wrapped, null, 2);
-  // "[\n  [\n    " before it (a bracket, a newline and the next level's blanks, each level), "\n  ]\n]" after it.
-  let head = 0;
-  for (let i = 0; i < depth; i += 1) head += 2 + 2 * (i + 1);
-  let tail = 0;
-  for (let i = 0; i < depth; i += 1) tail += 2 + 2 * i;
-  return text.slice(head, text.length - tail);
+  // Before it, each level i (0, 1, …) is "[", a newline and 2(i + 1) blanks: d(d + 3) characters in
+  // all ("[\n  [\n    " for 2); after it, a newline, 2i blanks and "]": d(d + 1) ("\n  ]\n]").
+  return text.slice(depth * (depth + 3), text.length - depth * (depth + 1));
 }
 
 function start(): string {

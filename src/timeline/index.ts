@@ -9,7 +9,7 @@ import { anchorUtcEvents } from './anchor.js';
 import { markClockJumps, type SilenceWitness } from './clock.js';
 import { mergeEventStreams } from './merge.js';
 import { correctSkewedFiles } from './skew.js';
-import { isLogLine } from './runs.js';
+import { lastLogLineTime } from './runs.js';
 import { buildWindows, type RunBoundaries, type WindowInput } from './windows.js';
 
 /** One parsed file, in the order the bundle lists its files (the merge's tie-break). */
@@ -101,8 +101,7 @@ export function buildTimeline(device: string, files: readonly FileEvents[], opti
 function placeUntimed(statusEvents: readonly Event[], files: readonly FileEvents[]): void {
   const untimed = statusEvents.filter((e) => e.untimed === true);
   if (untimed.length === 0) return;
-  let last = -Infinity;
-  for (const file of files) for (const event of file.events) if (isLogLine(event) && event.time > last) last = event.time;
+  let last = lastLogLineTime(files.flatMap((f) => f.events));
   if (last === -Infinity) for (const event of statusEvents) if (event.untimed !== true && event.time > last) last = event.time;
   if (last === -Infinity) return;
   for (const event of untimed) event.time = last;

@@ -215,7 +215,7 @@ export function lastLogLineTime(events: readonly Event[]): number {
 }
 
 /** True for an event that is a line written when it happened (see lastLogLineTime). */
-export function isLogLine(event: Event): boolean {
+function isLogLine(event: Event): boolean {
   return event.kind !== 'task-status' && event.kind !== 'task-listed' && event.utc !== true;
 }
 
